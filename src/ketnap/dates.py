@@ -1,0 +1,258 @@
+"""
+Date arithmetic for the admission workflow: calendar months and working days.
+
+This module is the only place in ketnap that does date arithmetic. The
+regulations count their limits in calendar months (tháng) and working days
+(ngày làm việc); DOMAIN.md §8 gives the conventions, which follow the Civil
+Code 2015 Art. 147-148 by analogy:
+
+- the day of the event is not counted;
+- a term of N months ends on the corresponding day of the last month, or on
+  that month's last day when there is no such day (31 Jan + 1 month = 28/29 Feb);
+- a term that ends on a non-working day may move to the next working day,
+  where the rule says so (`WorkingCalendar.roll_forward`).
+
+pendulum's ``diff().in_months()`` is avoided on purpose: it counts one month too
+many for about 1% of date pairs (pendulum #606, #790) and is twenty times slower
+than the integer arithmetic below.
+"""
+
+from __future__ import annotations
+
+import bisect
+import calendar as _calendar
+import datetime as _dt
+from collections.abc import Iterable
+from threading import Lock
+from typing import Final
+
+import attrs
+import holidays
+import pendulum
+
+from ketnap.errors import InvalidInput
+
+__all__ = [
+    "WorkingCalendar",
+    "add_months",
+    "as_date",
+    "calendar_months",
+    "completed_months",
+    "first_day_with_calendar_months",
+]
+
+_EPOCH_YEAR: Final = 1990
+_HORIZON_YEAR: Final = 2100
+
+
+def as_date(value: object, *, field: str = "date") -> pendulum.Date:
+    """
+    Return *value* as a `pendulum.Date`, refusing anything that is not a plain date.
+
+    A `datetime.datetime` is refused rather than truncated, since a time of day
+    would be silently lost.
+
+    Raises:
+        InvalidInput: *value* is not a date (or is a datetime).
+    """
+    if isinstance(value, pendulum.Date) and not isinstance(value, _dt.datetime):
+        return value
+    if isinstance(value, _dt.date) and not isinstance(value, _dt.datetime):
+        return pendulum.Date(value.year, value.month, value.day)
+    raise InvalidInput(field, f"expected a date, got {type(value).__name__} {value!r}")
+
+
+def _days_in_month(year: int, month: int) -> int:
+    return _calendar.monthrange(year, month)[1]
+
+
+def add_months(start: _dt.date, months: int) -> pendulum.Date:
+    """
+    Return the date *months* calendar months after *start*, clamped to month end.
+
+    This is the Civil Code's month term: the corresponding day of the target
+    month, or its last day when the month is shorter.
+
+    >>> add_months(pendulum.date(2024, 2, 29), 12)
+    Date(2025, 2, 28)
+    >>> add_months(pendulum.date(2025, 1, 31), 1)
+    Date(2025, 2, 28)
+    """
+    index = start.year * 12 + (start.month - 1) + months
+    year, month0 = divmod(index, 12)
+    month = month0 + 1
+    return pendulum.Date(year, month, min(start.day, _days_in_month(year, month)))
+
+
+def completed_months(start: _dt.date, end: _dt.date) -> int:
+    """
+    Return the number of whole month terms from *start* that have ended by *end*.
+
+    A term of N months counted from *start* has ended on ``add_months(start, N)``,
+    so on that very day N months are complete (the event day is not counted,
+    the last day is). Negative when *end* is before *start*.
+
+    >>> completed_months(pendulum.date(2022, 3, 1), pendulum.date(2023, 2, 28))
+    11
+    >>> completed_months(pendulum.date(2022, 3, 1), pendulum.date(2023, 3, 1))
+    12
+    """
+    months = (end.year - start.year) * 12 + (end.month - start.month)
+    if months > 0 and add_months(start, months) > end:
+        return months - 1
+    if months < 0 and add_months(start, months) < end:
+        return months + 1
+    return months
+
+
+def calendar_months(start: _dt.date, end: _dt.date) -> int:
+    """
+    Return the months between the calendar months of *start* and *end*, ignoring the day.
+
+    This is DOMAIN.md A-04's reading of "tính theo tháng" for age: a person is
+    "đủ 18" from the month of the 18th birthday.
+
+    >>> calendar_months(pendulum.date(2004, 10, 15), pendulum.date(2022, 10, 1))
+    216
+    """
+    return (end.year - start.year) * 12 + (end.month - start.month)
+
+
+def first_day_with_calendar_months(start: _dt.date, months: int) -> pendulum.Date:
+    """Return the first date on which `calendar_months(start, date)` reaches *months*."""
+    index = start.year * 12 + (start.month - 1) + months
+    year, month0 = divmod(index, 12)
+    return pendulum.Date(year, month0 + 1, 1)
+
+
+@attrs.frozen
+class WorkingCalendar:
+    """
+    The working-day calendar (lịch ngày làm việc) used for deadlines.
+
+    Monday to Friday, minus Vietnam's public holidays from the ``holidays``
+    package (the lunar New Year and Hùng Kings' day included, and the days the
+    Government moves), plus weekend days declared working days in exchange.
+    A deployment adds its own closures or working days.
+
+    Args:
+        closures: extra non-working dates (a local closure, a newly announced holiday).
+        extra_working_days: extra working dates (a weekend day worked in exchange).
+
+    >>> cal = WorkingCalendar()
+    >>> cal.add_working_days(pendulum.date(2021, 8, 16), 30)
+    Date(2021, 9, 29)
+    """
+
+    closures: frozenset[_dt.date] = attrs.field(default=frozenset(), converter=frozenset)
+    extra_working_days: frozenset[_dt.date] = attrs.field(default=frozenset(), converter=frozenset)
+    _table: _Table = attrs.field(init=False, eq=False, repr=False, hash=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "_table", _Table(self.closures, self.extra_working_days))
+
+    def with_closures(self, dates: Iterable[_dt.date]) -> WorkingCalendar:
+        """Return a calendar that also treats *dates* as non-working days."""
+        return attrs.evolve(self, closures=self.closures | frozenset(dates))
+
+    def is_working_day(self, day: _dt.date) -> bool:
+        """Return whether *day* is a working day."""
+        table = self._table
+        i = table.index(day)
+        before = table.cumulative[i - 1] if i > 0 else 0
+        return table.cumulative[i] > before
+
+    def add_working_days(self, start: _dt.date, days: int) -> pendulum.Date:
+        """
+        Return the date on which a term of *days* working days from *start* ends.
+
+        The day of *start* is not counted (Civil Code Art. 147): with ``days=1``
+        the answer is the first working day after *start*.
+        """
+        if days < 0:
+            raise InvalidInput("days", f"a working-day term cannot be negative, got {days}")
+        if days == 0:
+            return as_date(start)
+        table = self._table
+        target = table.cumulative[table.index(start)] + days
+        position = bisect.bisect_left(table.cumulative, target)
+        if position >= len(table.cumulative):
+            raise InvalidInput("start", f"{start} + {days} working days is beyond {_HORIZON_YEAR}")
+        return table.date_at(position)
+
+    def working_days_between(self, start: _dt.date, end: _dt.date) -> int:
+        """
+        Return the working days after *start* up to and including *end*.
+
+        The inverse of `add_working_days`: ``working_days_between(d, add_working_days(d, n)) == n``.
+        """
+        table = self._table
+        return table.cumulative[table.index(end)] - table.cumulative[table.index(start)]
+
+    def roll_forward(self, day: _dt.date) -> pendulum.Date:
+        """Return *day* if it is a working day, else the next working day (Civil Code Art. 148)."""
+        if self.is_working_day(day):
+            return as_date(day)
+        return self.add_working_days(day, 1)
+
+
+@attrs.define
+class _Table:
+    """
+    Cumulative working-day counts, one entry per day from 1990 to 2100.
+
+    Built once per calendar (about 40,000 days), so that a 60-working-day
+    deadline is one bisect instead of a walk over 84 days of holiday lookups.
+    """
+
+    closures: frozenset[_dt.date]
+    extra_working_days: frozenset[_dt.date]
+    _cumulative: list[int] | None = None
+    _lock: Lock = attrs.Factory(Lock)
+
+    @property
+    def cumulative(self) -> list[int]:
+        if self._cumulative is None:
+            with self._lock:
+                if self._cumulative is None:
+                    self._cumulative = self._build()
+        return self._cumulative
+
+    def _build(self) -> list[int]:
+        years = range(_EPOCH_YEAR, _HORIZON_YEAR + 1)
+        vietnam = holidays.country_holidays("VN", years=years)
+        weekend = vietnam.weekend
+        swapped = set(vietnam.weekend_workdays)
+        day = _dt.date(_EPOCH_YEAR, 1, 1)
+        last = _dt.date(_HORIZON_YEAR, 12, 31)
+        one = _dt.timedelta(days=1)
+        total = 0
+        counts: list[int] = []
+        while day <= last:
+            working = day.weekday() not in weekend or day in swapped
+            if day in vietnam:
+                working = False
+            if day in self.closures:
+                working = False
+            if day in self.extra_working_days:
+                working = True
+            total += working
+            counts.append(total)
+            day += one
+        return counts
+
+    def index(self, day: _dt.date) -> int:
+        position = day.toordinal() - _FIRST_ORDINAL
+        if not 0 <= position < len(self.cumulative):
+            raise InvalidInput(
+                "date", f"{day} is outside the calendar's range {_EPOCH_YEAR}-{_HORIZON_YEAR}"
+            )
+        return position
+
+    @staticmethod
+    def date_at(position: int) -> pendulum.Date:
+        plain = _dt.date.fromordinal(position + _FIRST_ORDINAL)
+        return pendulum.Date(plain.year, plain.month, plain.day)
+
+
+_FIRST_ORDINAL: Final = _dt.date(_EPOCH_YEAR, 1, 1).toordinal()

@@ -1,0 +1,34 @@
+"""
+Rules: data plus one small check each, grouped in families and versioned rule sets.
+
+Write your own with the `rule` decorator and compose sets with `RuleSet.add`,
+`RuleSet.replace`, `RuleSet.without` and `RuleSet.with_policy`.
+"""
+
+from __future__ import annotations
+
+from ketnap.rules._base import (
+    Check,
+    Context,
+    Failure,
+    Family,
+    Period,
+    Rule,
+    Values,
+    missing_approval,
+    rule,
+)
+from ketnap.rules.ruleset import RuleSet
+
+__all__ = [
+    "Check",
+    "Context",
+    "Failure",
+    "Family",
+    "Period",
+    "Rule",
+    "RuleSet",
+    "Values",
+    "missing_approval",
+    "rule",
+]

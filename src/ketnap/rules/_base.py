@@ -1,0 +1,223 @@
+"""The rule primitives: `Rule`, `Failure`, `Context`, `Period` and the `rule` decorator."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Collection, Mapping
+from types import MappingProxyType
+from typing import TYPE_CHECKING
+
+import attrs
+import pendulum
+
+from ketnap.messages import Lang, Message
+from ketnap.model import Actor, ApprovalKind, Dossier, Stage, Step
+
+if TYPE_CHECKING:
+    from ketnap.dates import WorkingCalendar
+    from ketnap.policy import Policy
+
+__all__ = [
+    "Check",
+    "Context",
+    "Failure",
+    "Family",
+    "Period",
+    "Rule",
+    "Values",
+    "missing_approval",
+    "rule",
+]
+
+Values = Mapping[str, object]
+"""The values a failed check reports; they fill the rule's message placeholders."""
+
+
+class Family(enum.StrEnum):
+    """The family a rule belongs to, as in DOMAIN.md's sections."""
+
+    AGE = "age"
+    EDUCATION = "education"
+    SPONSOR = "sponsor"
+    CERTIFICATE = "certificate"
+    VERIFICATION = "verification"
+    DOSSIER = "dossier"
+    VOTE = "vote"
+    TIMING = "timing"
+    AUTHORITY = "authority"
+    CARD = "card"
+    READMISSION = "readmission"
+    WORKFLOW = "workflow"
+
+
+@attrs.frozen
+class Period:
+    """
+    A period in force, both ends inclusive; ``None`` leaves an end open.
+
+    >>> Period(pendulum.date(2021, 7, 30)).contains(pendulum.date(2021, 7, 30))
+    True
+    """
+
+    start: pendulum.Date | None = None
+    end: pendulum.Date | None = None
+
+    def contains(self, on: pendulum.Date) -> bool:
+        """Whether *on* falls in the period."""
+        return (self.start is None or self.start <= on) and (self.end is None or on <= self.end)
+
+
+@attrs.frozen
+class Context:
+    """
+    Everything a rule's check may read: the dossier, the act and the policy in force.
+
+    Attributes:
+        dossier: the dossier, never to be modified by a check.
+        on: date of the act.
+        actor: who acts.
+        step: the step asked for.
+        source: the dossier's current stage.
+        target: where the step leads, or None when the stage has no such step.
+        actors: who the workflow table lets fire the step from *source*.
+        policy: the policy values of the rule set in force.
+        calendar: the working-day calendar.
+    """
+
+    dossier: Dossier
+    on: pendulum.Date
+    actor: Actor
+    step: Step
+    source: Stage
+    target: Stage | None
+    actors: frozenset[Actor]
+    policy: Policy
+    calendar: WorkingCalendar
+
+
+Check = Callable[[Context], Values | None]
+"""
+**Protocol:** a rule's check. Return None when the rule holds, or the values that
+explain the failure (an empty mapping is a failure too).
+"""
+
+
+@attrs.frozen
+class Rule:
+    """
+    One rule: a stable id, what it encodes, its message, and one small check.
+
+    Attributes:
+        id: stable id used in errors, tests and snapshots, e.g. ``"age.minimum"``.
+        family: the rule's family.
+        ref: the DOMAIN.md ids it encodes, e.g. ``"A-01, A-04"``.
+        clause: the clause it cites, e.g. ``"Điều lệ Đảng Điều 1.2; QĐ 24 §1.1.1"``.
+        message: the failure message; placeholders come from the check's values.
+        steps: the steps the rule guards.
+        check: the check.
+        effective: when the rule is in force (within its rule set's own period).
+    """
+
+    id: str
+    family: Family
+    ref: str
+    clause: str
+    message: Message = attrs.field(repr=False)
+    steps: frozenset[Step] = attrs.field(converter=frozenset)
+    check: Check = attrs.field(repr=False)
+    effective: Period = Period()
+
+    def evaluate(self, context: Context) -> Failure | None:
+        """Return the failure of this rule in *context*, or None if it holds or is not in force."""
+        if not self.effective.contains(context.on):
+            return None
+        values = self.check(context)
+        if values is None:
+            return None
+        return Failure(rule=self, values=MappingProxyType(dict(values)))
+
+
+def rule(
+    *,
+    id: str,  # noqa: A002 - the natural name of a rule's identifier
+    family: Family,
+    ref: str,
+    clause: str,
+    message: Message,
+    steps: Collection[Step],
+    effective: Period | None = None,
+) -> Callable[[Check], Rule]:
+    """
+    Make a `Rule` of the decorated check function.
+
+    >>> from ketnap.messages import Message
+    >>> @rule(
+    ...     id="local.good_results",
+    ...     family=Family.DOSSIER,
+    ...     ref="A-10",
+    ...     clause="Hướng dẫn của tỉnh ủy",
+    ...     message=Message(vi="Chưa đạt kết quả khá", en="Results below 'good'"),
+    ...     steps={Step.PROPOSE_ADMISSION},
+    ... )
+    ... def good_results(context):
+    ...     return None
+    >>> good_results.id
+    'local.good_results'
+    """
+
+    def make(check: Check) -> Rule:
+        return Rule(
+            id=id,
+            family=family,
+            ref=ref,
+            clause=clause,
+            message=message,
+            steps=frozenset(steps),
+            check=check,
+            effective=effective or Period(),
+        )
+
+    return make
+
+
+@attrs.frozen
+class Failure:
+    """
+    One failed rule, with the values that explain it.
+
+    >>> failure.text("en")  # doctest: +SKIP
+    'Under 18 ... [age.minimum; A-01, A-04; Điều lệ Đảng Điều 1.2 ...]'
+    """
+
+    rule: Rule
+    values: Mapping[str, object] = attrs.field(factory=dict, eq=False)
+
+    @property
+    def rule_id(self) -> str:
+        """The failed rule's id."""
+        return self.rule.id
+
+    @property
+    def clause(self) -> str:
+        """The clause the failed rule cites."""
+        return self.rule.clause
+
+    def message(self, lang: Lang = "vi") -> str:
+        """The failure message in *lang*, with its values filled in."""
+        return self.rule.message.render(lang, self.values)
+
+    def text(self, lang: Lang = "vi") -> str:
+        """The message followed by the rule id, DOMAIN.md reference and clause."""
+        return f"{self.message(lang)} [{self.rule.id}; {self.rule.ref}; {self.rule.clause}]"
+
+
+def missing_approval(context: Context, kind: ApprovalKind, by: Actor) -> Values | None:
+    """
+    Return None if *by* gave an approval of *kind* on or before the act, else failure values.
+
+    Shared by the rules that need a written consent before a decision (A-03, A-07, L-04).
+    """
+    approval = context.dossier.approval(kind, context.on)
+    if approval is not None and approval.by is by:
+        return None
+    return {"approval": kind.label, "approval_en": kind.text("en"), "by": by.label}

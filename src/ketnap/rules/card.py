@@ -1,0 +1,46 @@
+"""Party card rules (thẻ đảng viên): DOMAIN.md K-01, K-05, K-07."""
+
+from __future__ import annotations
+
+import re
+
+from ketnap.messages import Message
+from ketnap.model import Step
+from ketnap.rules._base import Context, Family, Values, rule
+
+__all__ = ["card_number_format", "card_official_only"]
+
+
+@rule(
+    id="card.official_only",
+    family=Family.CARD,
+    ref="K-01",
+    clause="QĐ 24/232 §6.1; HD 01-HD/TW 2021 §7",
+    message=Message(
+        vi="Thẻ đảng viên chỉ phát cho đảng viên chính thức",
+        en="Party cards are issued to official members only",
+    ),
+    steps={Step.ISSUE_CARD},
+)
+def card_official_only(context: Context) -> Values | None:
+    """A card goes only to a member recognised as official on or before the act."""
+    start = context.dossier.full_membership_date
+    return None if start is not None and start <= context.on else {}
+
+
+@rule(
+    id="card.number_format",
+    family=Family.CARD,
+    ref="K-05, K-07",
+    clause="HD 12-HD/BTCTW 2022 §II.2",
+    message=Message(
+        vi="Số thẻ đảng viên «{number}» không đúng định dạng ({pattern})",
+        en="Party card number '{number}' does not match the format ({pattern})",
+    ),
+    steps={Step.ISSUE_CARD},
+)
+def card_number_format(context: Context) -> Values | None:
+    """The card number has the format of the regulation in force (NN.NNNNNN before 2025)."""
+    number = context.dossier.card_number or ""
+    pattern = context.policy.card_number_pattern
+    return None if re.fullmatch(pattern, number) else {"number": number, "pattern": pattern}

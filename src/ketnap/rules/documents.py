@@ -1,0 +1,104 @@
+"""Dossier rules (hồ sơ): the documents, their age and time in the source pool. §5, B-06, D-01."""
+
+from __future__ import annotations
+
+from ketnap.dates import add_months, completed_months
+from ketnap.messages import Message
+from ketnap.model import Dossier, Step
+from ketnap.rules._base import Context, Family, Values, rule
+from ketnap.policy import Policy
+
+__all__ = [
+    "admission_documents",
+    "documents_fresh",
+    "pool_time",
+    "recognition_documents",
+    "required_admission_forms",
+]
+
+
+def required_admission_forms(dossier: Dossier, policy: Policy) -> frozenset[str]:
+    """The forms the branch needs, with the union's resolution when a union introduces."""
+    if dossier.union_introduction is not None:
+        return policy.admission_forms | {policy.union_form}
+    return policy.admission_forms
+
+
+def _missing(dossier: Dossier, forms: frozenset[str], context: Context) -> Values | None:
+    missing = sorted(
+        form
+        for form in forms
+        if form not in dossier.documents or dossier.documents[form].dated > context.on
+    )
+    return {"forms": ", ".join(missing)} if missing else None
+
+
+@rule(
+    id="dossier.admission_documents",
+    family=Family.DOSSIER,
+    ref="§5",
+    clause="HD 01-HD/TW §3.6a",
+    message=Message(vi="Hồ sơ kết nạp còn thiếu: {forms}", en="Admission dossier lacks: {forms}"),
+    steps={Step.PROPOSE_ADMISSION},
+)
+def admission_documents(context: Context) -> Values | None:
+    """The branch has every admission document, dated on or before the meeting."""
+    dossier = context.dossier
+    return _missing(dossier, required_admission_forms(dossier, context.policy), context)
+
+
+@rule(
+    id="dossier.fresh",
+    family=Family.DOSSIER,
+    ref="D-01",
+    clause="HD 01-HD/TW (hồ sơ quá 12 tháng phải làm lại)",
+    message=Message(
+        vi="Quá {months} tháng kể từ khi lập, phải làm lại: {forms}",
+        en="Older than {months} months, to be redone: {forms}",
+    ),
+    steps={Step.PROPOSE_ADMISSION},
+)
+def documents_fresh(context: Context) -> Values | None:
+    """No document that goes stale is older than 12 months at the branch meeting."""
+    months = context.policy.dossier_validity_months
+    documents = context.dossier.documents
+    stale = sorted(
+        form
+        for form in context.policy.refresh_forms
+        if form in documents and add_months(documents[form].dated, months) < context.on
+    )
+    return {"months": months, "forms": ", ".join(stale)} if stale else None
+
+
+@rule(
+    id="dossier.pool_time",
+    family=Family.DOSSIER,
+    ref="B-06",
+    clause="Quy định của cấp ủy địa phương (không có mức tối thiểu chung)",
+    message=Message(
+        vi="Mới ở trong danh sách cảm tình Đảng {found} tháng, cần {required}",
+        en="On the sympathiser list for {found} months, {required} required",
+    ),
+    steps={Step.PROPOSE_ADMISSION},
+)
+def pool_time(context: Context) -> Values | None:
+    """The candidate was on the sympathiser list long enough (a local minimum, 0 by default)."""
+    required = context.policy.min_pool_months
+    found = completed_months(context.dossier.entered_pool_on, context.on)
+    return None if found >= required else {"found": found, "required": required}
+
+
+@rule(
+    id="dossier.recognition_documents",
+    family=Family.DOSSIER,
+    ref="I-03",
+    clause="HD 01-HD/TW 2021 §4",
+    message=Message(
+        vi="Hồ sơ công nhận đảng viên chính thức còn thiếu: {forms}",
+        en="Recognition dossier lacks: {forms}",
+    ),
+    steps={Step.PROPOSE_RECOGNITION},
+)
+def recognition_documents(context: Context) -> Values | None:
+    """The recognition dossier has the self-review, the helper's comments and the summary."""
+    return _missing(context.dossier, context.policy.recognition_forms, context)

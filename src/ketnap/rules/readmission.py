@@ -1,0 +1,143 @@
+"""Re-admission rules (kết nạp lại): DOMAIN.md L-01 to L-07."""
+
+from __future__ import annotations
+
+from ketnap.dates import add_months
+from ketnap.messages import Message
+from ketnap.model import Actor, ApprovalKind, LeavingReason, Step
+from ketnap.rules._base import Context, Family, Rule, Values, missing_approval, rule
+
+__all__ = [
+    "EXCLUDED_REASONS",
+    "excluded_reasons",
+    "readmission_consent",
+    "readmission_once",
+    "readmission_waiting_time",
+]
+
+EXCLUDED_REASONS = frozenset(
+    {
+        LeavingReason.ABANDONED_ACTIVITIES,
+        LeavingReason.APPLIED_TO_LEAVE,
+        LeavingReason.CAUSED_DISUNITY,
+        LeavingReason.CONVICTED_CORRUPTION,
+        LeavingReason.CONVICTED_SERIOUS_CRIME,
+    }
+)
+"""L-06: reasons for leaving after which a person is not re-admitted."""
+
+
+@rule(
+    id="readmission.waiting_time",
+    family=Family.READMISSION,
+    ref="L-02",
+    clause="QĐ 294/232/24 §3.5.1b",
+    message=Message(
+        vi="Chưa đủ {months} tháng kể từ {since_vi} ngày {since}: đủ từ ngày {ready}",
+        en="Less than {months} months since {since_en} on {since}: eligible from {ready}",
+    ),
+    steps={Step.PROPOSE_ADMISSION},
+)
+def readmission_waiting_time(context: Context) -> Values | None:
+    """
+    At least 36 months since leaving; 60 months after the record is cleared for a less
+    serious offence.
+    """
+    prior = context.dossier.candidate.prior_membership
+    if prior is None:
+        return None
+    policy = context.policy
+    if prior.reason is LeavingReason.CONVICTED_LESS_SERIOUS_CRIME:
+        since = prior.record_cleared_on
+        months = policy.readmission_wait_after_record_months
+        since_vi, since_en = "khi được xóa án tích", "the record was cleared"
+        if since is None:
+            return {
+                "months": months,
+                "since_vi": since_vi,
+                "since_en": since_en,
+                "since": "—",
+                "ready": "—",
+            }
+    else:
+        since = prior.left_on
+        months = policy.readmission_wait_months
+        since_vi, since_en = "khi ra khỏi Đảng", "leaving the Party"
+    ready = add_months(since, months)
+    if context.on >= ready:
+        return None
+    return {
+        "months": months,
+        "since_vi": since_vi,
+        "since_en": since_en,
+        "since": since,
+        "ready": ready,
+    }
+
+
+def excluded_reasons(*, clause: str, wording_vi: str, wording_en: str) -> Rule:
+    """
+    Make the L-06 exclusion rule with a regulation's own wording.
+
+    QĐ 29/24 say "bị kết án vì tội tham nhũng; bị kết án về tội nghiêm trọng trở lên";
+    QĐ 232/294 say "bị kết án hình sự về tội tham nhũng; … về tội phạm nghiêm trọng trở lên".
+    """
+
+    @rule(
+        id="readmission.excluded",
+        family=Family.READMISSION,
+        ref="L-06",
+        clause=clause,
+        message=Message(
+            vi="Không xem xét kết nạp lại người ra khỏi Đảng vì: {reason} ({wording})",
+            en="Not re-admitted after leaving because: {reason_en} ({wording_en})",
+        ),
+        steps={Step.PROPOSE_ADMISSION},
+    )
+    def excluded(context: Context) -> Values | None:
+        prior = context.dossier.candidate.prior_membership
+        if prior is None or prior.reason not in EXCLUDED_REASONS:
+            return None
+        return {
+            "reason": prior.reason.label,
+            "reason_en": prior.reason.text("en"),
+            "wording": wording_vi,
+            "wording_en": wording_en,
+        }
+
+    return excluded
+
+
+@rule(
+    id="readmission.once",
+    family=Family.READMISSION,
+    ref="L-07",
+    clause="QĐ §3.5.3",
+    message=Message(
+        vi="Chỉ kết nạp lại một lần; người này đã được kết nạp lại",
+        en="Re-admission happens only once; this person was re-admitted before",
+    ),
+    steps={Step.PROPOSE_ADMISSION},
+)
+def readmission_once(context: Context) -> Values | None:
+    """A person is re-admitted only once."""
+    prior = context.dossier.candidate.prior_membership
+    return {} if prior is not None and prior.readmitted_before else None
+
+
+@rule(
+    id="readmission.consent",
+    family=Family.READMISSION,
+    ref="L-04",
+    clause="QĐ §3.5.1b",
+    message=Message(
+        vi="Kết nạp lại: chưa có văn bản đồng ý của {by}",
+        en="Re-admission: no written consent of the provincial standing board",
+    ),
+    steps={Step.DECIDE_ADMISSION},
+)
+def readmission_consent(context: Context) -> Values | None:
+    """Re-admission needs the provincial standing board's written consent before the decision."""
+    if context.dossier.candidate.prior_membership is None:
+        return None
+    return missing_approval(context, ApprovalKind.READMISSION, Actor.PROVINCIAL_STANDING_BOARD)

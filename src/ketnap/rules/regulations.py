@@ -1,0 +1,188 @@
+"""
+The shipped rule sets, one per implementing regulation of the Party Charter.
+
+Each is chosen by the date of the act being checked (DOMAIN.md §1.2). The
+differences between them are those of DOMAIN.md §16:
+
+==================  =========================  ==============================================
+Topic               Older                      Newer
+==================  =========================  ==============================================
+Education           THCS "or equivalent" (29)  THCS diploma only (24, 232, 294)
+Sponsor basis       work, study (29)           + shared residence (24 onward)
+Political criteria  history, current, std (24) standards only (232, 294)
+Re-admission bar    "bị kết án vì tội …" (24)  "bị kết án hình sự về tội …" (232, 294)
+Decision body       district standing board    deployment-configured body (294, U)
+Card number         NN.NNNNNN                  NN.NNNNNN or 12 digits after Chỉ thị 51 (294, U)
+==================  =========================  ==============================================
+
+Age is counted by month in all four (HD 01-2012 counted over-60 by year; that
+predates QĐ 29 and is available as a policy value only).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+
+import pendulum
+
+from ketnap.messages import Message
+from ketnap.model import PoliticalTopic, Relation
+from ketnap.policy import Policy
+from ketnap.rules import (
+    age,
+    authority,
+    card,
+    certificates,
+    documents,
+    education,
+    readmission,
+    sponsorship,
+    timing,
+    verification,
+    votes,
+)
+from ketnap.rules._base import Period, Rule
+from ketnap.rules.ruleset import RuleSet
+
+__all__ = [
+    "CHARTER_RULES",
+    "QD_24_2021",
+    "QD_29_2016",
+    "QD_232_2025",
+    "QD_294_2025",
+    "REGULATIONS",
+]
+
+CHARTER_RULES: tuple[Rule, ...] = (
+    authority.authorised_actor,
+    authority.base_committee_route,
+    timing.chronology,
+    certificates.awareness_certificate,
+    sponsorship.helper_assigned,
+    sponsorship.sponsor_count,
+    sponsorship.sponsors_official,
+    verification.background_concluded,
+    verification.background_subjects,
+    verification.background_topics,
+    age.minimum_age,
+    age.maximum_age,
+    education.minimum_education,
+    sponsorship.sponsor_basis,
+    sponsorship.sponsor_duration,
+    sponsorship.union_introduction,
+    certificates.awareness_certificate_valid,
+    documents.admission_documents,
+    documents.documents_fresh,
+    documents.pool_time,
+    votes.branch_quorum,
+    votes.branch_admission_vote,
+    readmission.readmission_waiting_time,
+    readmission.readmission_once,
+    votes.base_committee_vote,
+    timing.decision_deadline,
+    age.over_sixty_consent,
+    education.literacy_consent,
+    readmission.readmission_consent,
+    timing.ceremony_deadline,
+    timing.probation_complete,
+    certificates.new_member_certificate,
+    documents.recognition_documents,
+    votes.branch_recognition_vote,
+    votes.referral_after_failed_votes,
+    timing.recognition_decision_deadline,
+    votes.branch_removal_vote,
+    card.card_official_only,
+    card.card_number_format,
+)
+"""The rules every shipped regulation shares, in the order failures are reported."""
+
+_EXCLUDED_OLD = readmission.excluded_reasons(
+    clause="QĐ 29/24 §3.5.2",
+    wording_vi="bị kết án vì tội tham nhũng; bị kết án về tội nghiêm trọng trở lên",
+    wording_en="convicted of corruption; convicted of a serious or graver offence",
+)
+_EXCLUDED_NEW = readmission.excluded_reasons(
+    clause="QĐ 294/232 §3.5.2",
+    wording_vi="bị kết án hình sự về tội tham nhũng; về tội phạm nghiêm trọng trở lên",
+    wording_en="criminally convicted of corruption or of a serious or graver crime",
+)
+
+
+def _after(rules: tuple[Rule, ...], anchor: str, extra: Rule) -> tuple[Rule, ...]:
+    position = [r.id for r in rules].index(anchor) + 1
+    return (*rules[:position], extra, *rules[position:])
+
+
+_RULES_OLD = _after(CHARTER_RULES, "readmission.waiting_time", _EXCLUDED_OLD)
+_RULES_NEW = _after(CHARTER_RULES, "readmission.waiting_time", _EXCLUDED_NEW)
+
+_ALL_TOPICS = frozenset(PoliticalTopic)
+
+QD_29_2016 = RuleSet(
+    code="29-QĐ/TW",
+    title=Message(
+        vi="Quy định 29-QĐ/TW ngày 25/7/2016 thi hành Điều lệ Đảng",
+        en="Regulation 29-QĐ/TW of 25 Jul 2016 implementing the Party Charter",
+    ),
+    effective=Period(pendulum.Date(2016, 7, 25), pendulum.Date(2021, 7, 29)),
+    rules=_RULES_OLD,
+    policy=Policy(
+        accept_equivalent_education=True,
+        sponsor_bases=frozenset({Relation.WORK, Relation.STUDY}),
+        political_topics=_ALL_TOPICS,
+    ),
+    references=("QĐ 29-QĐ/TW §1.1a, §1.2a, §3.2.1, §3.5, §4.1-4.3", "HD 01-HD/TW 2016"),
+)
+"""QĐ 29-QĐ/TW (2016): "or equivalent" education; sponsors from work or study only."""
+
+QD_24_2021 = RuleSet(
+    code="24-QĐ/TW",
+    title=Message(
+        vi="Quy định 24-QĐ/TW ngày 30/7/2021 thi hành Điều lệ Đảng",
+        en="Regulation 24-QĐ/TW of 30 Jul 2021 implementing the Party Charter",
+    ),
+    effective=Period(pendulum.Date(2021, 7, 30), pendulum.Date(2025, 1, 19)),
+    rules=_RULES_OLD,
+    policy=Policy(political_topics=_ALL_TOPICS),
+    references=("QĐ 24-QĐ/TW §1.1.1, §1.2.1, §3.2, §3.5, §4.1-4.3", "HD 01-HD/TW 2021"),
+)
+"""QĐ 24-QĐ/TW (2021): lower-secondary diploma only; shared residence counts for sponsors."""
+
+QD_232_2025 = RuleSet(
+    code="232-QĐ/TW",
+    title=Message(
+        vi="Quy định 232-QĐ/TW ngày 20/01/2025 thi hành Điều lệ Đảng",
+        en="Regulation 232-QĐ/TW of 20 Jan 2025 implementing the Party Charter",
+    ),
+    effective=Period(pendulum.Date(2025, 1, 20), pendulum.Date(2025, 6, 30)),
+    rules=_RULES_NEW,
+    policy=Policy(),
+    references=("QĐ 232-QĐ/TW §1, §3.3, §3.5, §4.1, §4.3.1, §6.1",),
+)
+"""QĐ 232-QĐ/TW (Jan 2025): political standards only; re-worded re-admission bar."""
+
+QD_294_2025 = RuleSet(
+    code="294-QĐ/TW",
+    title=Message(
+        vi="Quy định 294-QĐ/TW ngày 26/5/2025 thi hành Điều lệ Đảng (hiệu lực 01/7/2025)",
+        en="Regulation 294-QĐ/TW of 26 May 2025 implementing the Party Charter "
+        "(in force 1 Jul 2025)",
+    ),
+    effective=Period(pendulum.Date(2025, 7, 1)),
+    rules=_RULES_NEW,
+    policy=Policy(
+        competent_body=Message(
+            vi="cấp ủy có thẩm quyền do tổ chức đảng quy định (không còn cấp huyện)",
+            en="the competent committee the organisation configures (no district level)",
+        ),
+        card_number_pattern=r"\d{2}\.\d{6}|\d{12}",
+    ),
+    references=("QĐ 294-QĐ/TW §1, §3.5, §4.1, §4.2, §9.3.2 (S)", "HD 06-HD/TW 2025 (S)"),
+)
+"""QĐ 294-QĐ/TW (Jul 2025): no district level; card numbering after Chỉ thị 51 (U)."""
+
+REGULATIONS: Mapping[str, RuleSet] = MappingProxyType(
+    {rs.code: rs for rs in (QD_29_2016, QD_24_2021, QD_232_2025, QD_294_2025)}
+)
+"""The shipped rule sets by code, oldest first."""

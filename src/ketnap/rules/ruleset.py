@@ -1,0 +1,129 @@
+"""`RuleSet`: an immutable, ordered, versioned collection of rules with its policy."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from types import MappingProxyType
+
+import attrs
+
+from ketnap.errors import InvalidRuleSet
+from ketnap.messages import Message
+from ketnap.model import Step
+from ketnap.rules._base import Period, Rule
+from ketnap.policy import Policy
+
+__all__ = ["RuleSet"]
+
+
+def _index(rules: tuple[Rule, ...]) -> Mapping[Step, tuple[Rule, ...]]:
+    seen: set[str] = set()
+    for rule in rules:
+        if rule.id in seen:
+            raise InvalidRuleSet(f"rule id {rule.id!r} appears twice")
+        seen.add(rule.id)
+    return MappingProxyType(
+        {step: tuple(rule for rule in rules if step in rule.steps) for step in Step}
+    )
+
+
+@attrs.frozen
+class RuleSet:
+    """
+    The rules and policy of one regulation (or of a deployment's variant of it).
+
+    Rule sets are values: `replace`, `add`, `without` and `with_policy` return new
+    sets and never change the library's own.
+
+    >>> from ketnap import QD_24_2021
+    >>> stricter = QD_24_2021.with_policy(sponsor_months=24).renamed("24-QĐ/TW+local")
+    >>> stricter.policy.sponsor_months, QD_24_2021.policy.sponsor_months
+    (24, 12)
+
+    Attributes:
+        code: the regulation's code, e.g. ``"24-QĐ/TW"``.
+        title: its title in both languages.
+        effective: when it is in force; the workflow picks the set by the date of the act.
+        rules: the rules, in the order failures are reported.
+        policy: the policy values the rules read.
+        references: where the rules come from.
+    """
+
+    code: str
+    title: Message
+    effective: Period
+    rules: tuple[Rule, ...] = attrs.field(converter=tuple)
+    policy: Policy = Policy()
+    references: tuple[str, ...] = ()
+    _by_step: Mapping[Step, tuple[Rule, ...]] = attrs.field(
+        init=False, eq=False, repr=False, hash=False
+    )
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "_by_step", _index(self.rules))
+
+    def for_step(self, step: Step) -> tuple[Rule, ...]:
+        """Return the rules that guard *step*, in order."""
+        return self._by_step[step]
+
+    def __getitem__(self, rule_id: str) -> Rule:
+        for rule in self.rules:
+            if rule.id == rule_id:
+                return rule
+        raise KeyError(rule_id)
+
+    def __contains__(self, rule_id: object) -> bool:
+        return any(rule.id == rule_id for rule in self.rules)
+
+    def __iter__(self) -> Iterator[Rule]:
+        return iter(self.rules)
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        """The rule ids, in order."""
+        return tuple(rule.id for rule in self.rules)
+
+    def replace(self, *rules: Rule) -> RuleSet:
+        """
+        Return a set where each of *rules* takes the place of the rule with its id.
+
+        Raises:
+            KeyError: a rule's id is not in this set (use `add` for new rules).
+        """
+        by_id = {rule.id: rule for rule in rules}
+        missing = set(by_id) - set(self.ids)
+        if missing:
+            raise KeyError(f"no rule with id {sorted(missing)} to replace; use add()")
+        return attrs.evolve(self, rules=tuple(by_id.get(rule.id, rule) for rule in self.rules))
+
+    def add(self, *rules: Rule) -> RuleSet:
+        """Return a set with *rules* appended (a duplicate id raises `InvalidRuleSet`)."""
+        return attrs.evolve(self, rules=(*self.rules, *rules))
+
+    def without(self, *rule_ids: str) -> RuleSet:
+        """
+        Return a set without the rules named by *rule_ids*.
+
+        Raises:
+            KeyError: an id is not in this set, so that a typo does not pass silently.
+        """
+        missing = set(rule_ids) - set(self.ids)
+        if missing:
+            raise KeyError(f"no rule with id {sorted(missing)}")
+        drop = set(rule_ids)
+        return attrs.evolve(self, rules=tuple(r for r in self.rules if r.id not in drop))
+
+    def with_policy(self, **changes: object) -> RuleSet:
+        """Return a set whose policy has *changes* applied."""
+        return attrs.evolve(self, policy=self.policy.with_changes(**changes))
+
+    def renamed(
+        self, code: str, *, title: Message | None = None, effective: Period | None = None
+    ) -> RuleSet:
+        """Return the same rules under another code (and optionally title and period)."""
+        return attrs.evolve(
+            self, code=code, title=title or self.title, effective=effective or self.effective
+        )

@@ -1,0 +1,206 @@
+"""
+Sponsor rules: the helper (người giúp đỡ), the introducers (người giới thiệu) and
+the Youth Union or trade-union introduction. DOMAIN.md B-02, C-01 to C-10.
+"""
+
+from __future__ import annotations
+
+from ketnap.dates import completed_months
+from ketnap.messages import Message
+from ketnap.model import Dossier, Sponsor, Step, UnionKind
+from ketnap.rules._base import Context, Family, Values, rule
+from ketnap.rules.age import age_months
+
+__all__ = [
+    "active_sponsors",
+    "helper_assigned",
+    "required_union",
+    "sponsor_basis",
+    "sponsor_count",
+    "sponsor_duration",
+    "sponsors_official",
+    "union_introduction",
+]
+
+
+def active_sponsors(dossier: Dossier) -> list[Sponsor]:
+    """The sponsors in office: those not replaced by a later sponsor (C-08)."""
+    replaced = {sponsor.replaces for sponsor in dossier.sponsors if sponsor.replaces}
+    return [sponsor for sponsor in dossier.sponsors if sponsor.name not in replaced]
+
+
+def required_union(context: Context) -> UnionKind | None:
+    """
+    The union that must introduce the candidate in place of one sponsor, if any.
+
+    A candidate in youth age (up to ``youth_age_max_years``, C-10) is introduced by the
+    Youth Union where it exists (C-02), else by the trade union where that exists (C-03).
+    """
+    dossier = context.dossier
+    months = age_months(dossier.candidate.birth_date, context.on, context.policy.age_counting)
+    if months >= (context.policy.youth_age_max_years + 1) * 12:
+        return None
+    if dossier.organization.has_youth_union:
+        return UnionKind.YOUTH_UNION
+    if dossier.organization.has_trade_union:
+        return UnionKind.TRADE_UNION
+    return None
+
+
+@rule(
+    id="sponsor.helper",
+    family=Family.SPONSOR,
+    ref="B-02",
+    clause="HD 12-HD/BTCTW §I.1.1-1.3",
+    message=Message(
+        vi="Chưa phân công đảng viên chính thức giúp đỡ người vào Đảng{detail}",
+        en="No official member assigned to help the candidate{detail_en}",
+    ),
+    steps={Step.ASSIGN_SPONSORS},
+)
+def helper_assigned(context: Context) -> Values | None:
+    """The branch has assigned an official member to help the candidate."""
+    helper = context.dossier.helper
+    if helper is None:
+        return {"detail": "", "detail_en": ""}
+    if helper.is_official_on(context.on):
+        return None
+    return {
+        "detail": f" ({helper.name} chưa là đảng viên chính thức)",
+        "detail_en": f" ({helper.name} is not an official member)",
+    }
+
+
+@rule(
+    id="sponsor.count",
+    family=Family.SPONSOR,
+    ref="C-01, C-02, C-03",
+    clause="Điều lệ Đảng Điều 4.1",
+    message=Message(
+        vi="Cần {required} đảng viên chính thức giới thiệu, mới có {found}",
+        en="{required} sponsoring members needed, {found} found",
+    ),
+    steps={Step.ASSIGN_SPONSORS, Step.PROPOSE_ADMISSION},
+)
+def sponsor_count(context: Context) -> Values | None:
+    """Two sponsors, or one when a Youth Union or trade-union committee introduces."""
+    dossier = context.dossier
+    required = 1 if dossier.union_introduction is not None else 2
+    found = len(active_sponsors(dossier))
+    if found >= required:
+        return None
+    return {"required": required, "found": found}
+
+
+@rule(
+    id="sponsor.official",
+    family=Family.SPONSOR,
+    ref="C-01, C-07",
+    clause="Điều lệ Đảng Điều 4.1, 4.2",
+    message=Message(
+        vi="Người giới thiệu chưa là đảng viên chính thức: {names}",
+        en="Sponsor not an official member: {names}",
+    ),
+    steps={Step.ASSIGN_SPONSORS, Step.PROPOSE_ADMISSION},
+)
+def sponsors_official(context: Context) -> Values | None:
+    """Every sponsor is an official (not probationary) member on the date of the act."""
+    names = [s.name for s in active_sponsors(context.dossier) if not s.is_official_on(context.on)]
+    return {"names": ", ".join(names)} if names else None
+
+
+@rule(
+    id="sponsor.basis",
+    family=Family.SPONSOR,
+    ref="C-05, C-05a",
+    clause="QĐ 294/232/24 §3.2.1 (QĐ 29 §3.2.1: chỉ cùng công tác, học tập)",
+    message=Message(
+        vi="Người giới thiệu không cùng công tác, học tập (hoặc sinh hoạt) với người vào Đảng "
+        "theo cách quy định này công nhận: {names}",
+        en="Sponsor's time alongside is on a basis this regulation does not accept: {names_en}",
+    ),
+    steps={Step.PROPOSE_ADMISSION},
+)
+def sponsor_basis(context: Context) -> Values | None:
+    """Each sponsor was alongside the candidate on an accepted basis (residence from QĐ 24)."""
+    accepted = context.policy.sponsor_bases
+    wrong = [
+        s for s in active_sponsors(context.dossier) if s.replaces is None and s.basis not in accepted
+    ]
+    if not wrong:
+        return None
+    return {
+        "names": ", ".join(f"{s.name} ({s.basis.label})" for s in wrong),
+        "names_en": ", ".join(f"{s.name} ({s.basis.text('en')})" for s in wrong),
+    }
+
+
+@rule(
+    id="sponsor.duration",
+    family=Family.SPONSOR,
+    ref="C-05, C-08",
+    clause="Điều lệ Đảng Điều 4.2; QĐ 294/232/24 §3.2.1, §3.2.2",
+    message=Message(
+        vi="Người giới thiệu chưa cùng công tác, học tập, sinh hoạt với người vào Đảng đủ "
+        "{required} tháng: {names}",
+        en="Sponsor alongside the candidate for less than {required} months: {names}",
+    ),
+    steps={Step.PROPOSE_ADMISSION},
+)
+def sponsor_duration(context: Context) -> Values | None:
+    """
+    Each sponsor has been alongside the candidate for 12 months by the branch meeting.
+
+    A sponsor who replaces one who moved or was disciplined is exempt (C-08).
+    """
+    required = context.policy.sponsor_months
+    short = [
+        (s.name, completed_months(s.alongside_since, context.on))
+        for s in active_sponsors(context.dossier)
+        if s.replaces is None and completed_months(s.alongside_since, context.on) < required
+    ]
+    if not short:
+        return None
+    return {"required": required, "names": ", ".join(f"{name} ({n})" for name, n in short)}
+
+
+@rule(
+    id="sponsor.union",
+    family=Family.SPONSOR,
+    ref="C-02, C-03, C-04, C-10",
+    clause="Điều lệ Đảng Điều 4.1; QĐ 24 §3.1",
+    message=Message(
+        vi="Người vào Đảng trong độ tuổi thanh niên phải là hội viên và được {union} "
+        "ra nghị quyết giới thiệu: {problem}",
+        en="A candidate of youth age must be a member and be introduced by a resolution "
+        "of the {union_en}: {problem_en}",
+    ),
+    steps={Step.PROPOSE_ADMISSION},
+)
+def union_introduction(context: Context) -> Values | None:
+    """A youth-age candidate belongs to and is introduced by the Youth Union or trade union."""
+    union = required_union(context)
+    if union is None:
+        return None
+    dossier = context.dossier
+    candidate = dossier.candidate
+    member = (
+        candidate.youth_union_member
+        if union is UnionKind.YOUTH_UNION
+        else candidate.trade_union_member
+    )
+    introduction = dossier.union_introduction
+    if not member:
+        problem, problem_en = "chưa là đoàn viên, công đoàn viên", "not a member"
+    elif introduction is None or introduction.kind is not union:
+        problem, problem_en = "chưa có nghị quyết giới thiệu", "no introduction resolution"
+    elif introduction.resolution_on > context.on:
+        problem, problem_en = "nghị quyết sau ngày xét", "resolution dated after the meeting"
+    else:
+        return None
+    return {
+        "union": union.label,
+        "union_en": union.text("en"),
+        "problem": problem,
+        "problem_en": problem_en,
+    }

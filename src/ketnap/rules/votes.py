@@ -1,0 +1,189 @@
+"""Vote rules (biểu quyết): thresholds, quorum and referral. DOMAIN.md F-01 to F-10, I-05."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from ketnap.messages import Message
+from ketnap.model import Actor, Stage, Step, Vote, VotePurpose
+from ketnap.rules._base import Context, Family, Values, rule
+
+__all__ = [
+    "base_committee_vote",
+    "branch_admission_vote",
+    "branch_quorum",
+    "branch_recognition_vote",
+    "branch_removal_vote",
+    "failed_votes",
+    "passes",
+    "referral_after_failed_votes",
+]
+
+_VOTE_MESSAGE = Message(
+    vi="{body} biểu quyết {purpose} ngày {on}: {result}",
+    en="{body_en} vote on {purpose_en} on {on}: {result_en}",
+)
+
+
+def passes(vote: Vote, threshold: Fraction) -> bool:
+    """Whether *vote* reaches *threshold* of the members counted (exact, no rounding)."""
+    return vote.members_counted > 0 and vote.in_favour >= threshold * vote.members_counted
+
+
+def _vote_failure(
+    context: Context, body: Actor, purpose: VotePurpose, threshold: Fraction
+) -> Values | None:
+    vote = next(
+        (
+            v
+            for v in reversed(context.dossier.votes)
+            if v.body is body and v.purpose is purpose and v.held_on == context.on
+        ),
+        None,
+    )
+    if vote is not None and passes(vote, threshold):
+        return None
+    values: dict[str, object] = {
+        "body": body.label,
+        "body_en": body.text("en"),
+        "purpose": purpose.label,
+        "purpose_en": purpose.text("en"),
+        "on": context.on,
+    }
+    if vote is None:
+        values["result"] = "không có kết quả biểu quyết"
+        values["result_en"] = "no vote recorded"
+    else:
+        counted = f"{vote.in_favour}/{vote.members_counted}"
+        values["result"] = f"{counted} tán thành, chưa đạt {threshold}"
+        values["result_en"] = f"{counted} in favour, short of {threshold}"
+        values["in_favour"] = vote.in_favour
+        values["members_counted"] = vote.members_counted
+    return values
+
+
+@rule(
+    id="vote.branch_admission",
+    family=Family.VOTE,
+    ref="F-01, F-02",
+    clause="Điều lệ Đảng Điều 4.3; HD 01-HD/TW §3.6b",
+    message=_VOTE_MESSAGE,
+    steps={Step.PROPOSE_ADMISSION},
+)
+def branch_admission_vote(context: Context) -> Values | None:
+    """At least two thirds of the branch's official members approve admission at the meeting."""
+    return _vote_failure(
+        context, Actor.BRANCH, VotePurpose.ADMISSION, context.policy.vote_threshold
+    )
+
+
+@rule(
+    id="vote.branch_quorum",
+    family=Family.VOTE,
+    ref="F-10",
+    clause="Điều lệ Đảng Điều 24.1",
+    message=Message(
+        vi="Chi bộ chỉ có {found} đảng viên chính thức, cần ít nhất {required}",
+        en="The branch has {found} official members, at least {required} needed",
+    ),
+    steps={Step.PROPOSE_ADMISSION, Step.PROPOSE_RECOGNITION},
+)
+def branch_quorum(context: Context) -> Values | None:
+    """The branch that votes has at least three official members."""
+    required = context.policy.min_branch_members
+    votes = [v for v in context.dossier.votes if v.body is Actor.BRANCH and v.held_on == context.on]
+    if not votes or votes[-1].members_counted >= required:
+        return None
+    return {"found": votes[-1].members_counted, "required": required}
+
+
+@rule(
+    id="vote.base_committee",
+    family=Family.VOTE,
+    ref="F-05, F-06",
+    clause="Điều lệ Đảng Điều 4.3; HD 01-HD/TW §3.6c; HD 06-HD/TW 2025 §3.7a",
+    message=_VOTE_MESSAGE,
+    steps={Step.ENDORSE, Step.DECIDE_ADMISSION},
+)
+def base_committee_vote(context: Context) -> Values | None:
+    """
+    Two thirds of the base committee's members agree when it endorses (F-05) or,
+    being authorised to admit, decides (F-06).
+    """
+    if context.actor is not Actor.BASE_COMMITTEE:
+        return None
+    return _vote_failure(
+        context,
+        Actor.BASE_COMMITTEE,
+        VotePurpose.ADMISSION,
+        context.policy.committee_vote_threshold,
+    )
+
+
+@rule(
+    id="vote.branch_recognition",
+    family=Family.VOTE,
+    ref="F-08",
+    clause="Điều lệ Đảng Điều 5.2",
+    message=_VOTE_MESSAGE,
+    steps={Step.PROPOSE_RECOGNITION},
+)
+def branch_recognition_vote(context: Context) -> Values | None:
+    """Recognition takes the same two-thirds vote as admission."""
+    return _vote_failure(
+        context, Actor.BRANCH, VotePurpose.RECOGNITION, context.policy.vote_threshold
+    )
+
+
+@rule(
+    id="vote.branch_removal",
+    family=Family.VOTE,
+    ref="I-05",
+    clause="Điều lệ Đảng Điều 5.2",
+    message=Message(
+        vi="Chưa có nghị quyết của chi bộ (đủ hai phần ba) đề nghị xóa tên",
+        en="No branch resolution (two thirds) proposing removal",
+    ),
+    steps={Step.REMOVE},
+)
+def branch_removal_vote(context: Context) -> Values | None:
+    """Removing a probationary member follows a two-thirds branch vote, unless referred (F-09)."""
+    if context.source is Stage.ESCALATED:
+        return None
+    threshold = context.policy.vote_threshold
+    vote = context.dossier.latest_vote(Actor.BRANCH, VotePurpose.REMOVAL, context.on)
+    return None if vote is not None and passes(vote, threshold) else {}
+
+
+def failed_votes(context: Context) -> list[Vote]:
+    """The branch's recognition or removal votes after probation that fell short (F-09)."""
+    end = context.dossier.probation_end
+    threshold = context.policy.vote_threshold
+    return [
+        v
+        for v in context.dossier.votes
+        if v.body is Actor.BRANCH
+        and v.purpose in {VotePurpose.RECOGNITION, VotePurpose.REMOVAL}
+        and v.held_on <= context.on
+        and (end is None or v.held_on > end)
+        and not passes(v, threshold)
+    ]
+
+
+@rule(
+    id="vote.referral",
+    family=Family.VOTE,
+    ref="F-09",
+    clause="QĐ 24/29 §4.2.3",
+    message=Message(
+        vi="Mới {found} lần biểu quyết không đủ hai phần ba, cần {required} lần để báo cáo "
+        "cấp trên",
+        en="{found} votes short of two thirds; {required} are needed to refer upward",
+    ),
+    steps={Step.ESCALATE},
+)
+def referral_after_failed_votes(context: Context) -> Values | None:
+    """The branch refers recognition upward after three votes short of two thirds."""
+    required = context.policy.failed_votes_before_referral
+    found = len(failed_votes(context))
+    return None if found >= required else {"found": found, "required": required}

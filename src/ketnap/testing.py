@@ -1,0 +1,261 @@
+"""
+Helpers for testing code that uses ketnap: dossier builders, a lifecycle driver
+and domain assertions.
+
+>>> import pendulum
+>>> from ketnap import Workflow, Stage
+>>> from ketnap.testing import make_dossier, walk
+>>> dossier = make_dossier(meeting=pendulum.date(2024, 3, 12))
+>>> _ = walk(Workflow(), dossier, meeting=pendulum.date(2024, 3, 12))
+>>> dossier.stage is Stage.CARD_ISSUED
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator
+
+import pendulum
+
+from ketnap.dates import WorkingCalendar, add_months
+from ketnap.errors import TransitionRefused
+from ketnap.model import (
+    Actor,
+    Candidate,
+    Certificate,
+    CertificateKind,
+    Document,
+    Dossier,
+    EducationLevel,
+    HistoryEntry,
+    Kinship,
+    Member,
+    MemberStatus,
+    Organization,
+    PoliticalTopic,
+    Relation,
+    Relative,
+    Sponsor,
+    Stage,
+    Step,
+    UnionIntroduction,
+    UnionKind,
+    Verification,
+    Vote,
+    VotePurpose,
+)
+from ketnap.workflow import Workflow
+
+__all__ = [
+    "assert_allowed",
+    "assert_refused",
+    "failed_rule_ids",
+    "lifecycle",
+    "make_dossier",
+    "walk",
+]
+
+
+def make_dossier(
+    *,
+    meeting: pendulum.Date,
+    id: str = "HS-001",  # noqa: A002 - the dossier's own field name
+    name: str = "Nguyễn Văn An",
+    organization: Organization | None = None,
+) -> Dossier:
+    """
+    Return a dossier that passes every rule when the branch meets on *meeting*.
+
+    The candidate is 25, holds an upper-secondary diploma, belongs to the Youth Union,
+    which introduces them with one official sponsor; every document, the certificate
+    and the background verification are in order and recent. Change one field to
+    test one rule.
+    """
+    candidate = Candidate(
+        name=name,
+        birth_date=meeting.subtract(years=25, months=2),
+        education=EducationLevel.UPPER_SECONDARY,
+        youth_union_member=True,
+        relatives=(
+            Relative(name="Nguyễn Văn Bình", kinship=Kinship.PARENT),
+            Relative(name="Trần Thị Cúc", kinship=Kinship.PARENT),
+        ),
+    )
+    prepared = meeting.subtract(months=2)
+    return Dossier(
+        id=id,
+        candidate=candidate,
+        organization=organization or Organization(name="Chi bộ Thôn Đông"),
+        entered_pool_on=meeting.subtract(years=1),
+        helper=Member(
+            name="Lê Văn Dũng",
+            status=MemberStatus.OFFICIAL,
+            official_since=meeting.subtract(years=10),
+        ),
+        sponsors=[
+            Sponsor(
+                name="Lê Văn Dũng",
+                status=MemberStatus.OFFICIAL,
+                official_since=meeting.subtract(years=10),
+                alongside_since=meeting.subtract(years=3),
+                basis=Relation.WORK,
+            )
+        ],
+        union_introduction=UnionIntroduction(
+            kind=UnionKind.YOUTH_UNION, resolution_on=meeting.subtract(days=20)
+        ),
+        certificates=[
+            Certificate(
+                kind=CertificateKind.AWARENESS_COURSE,
+                issued_on=meeting.subtract(months=6),
+                issuer="Trung tâm chính trị",
+            )
+        ],
+        documents={
+            form: Document(form=form, dated=prepared)
+            for form in ("1-KNĐ", "2-KNĐ", "3-KNĐ", "4-KNĐ", "5-KNĐ")
+        },
+        verification=Verification(
+            concluded_on=prepared,
+            topics=frozenset(PoliticalTopic),
+            verified=frozenset({"Nguyễn Văn Bình", "Trần Thị Cúc"}),
+        ),
+    )
+
+
+def lifecycle(
+    dossier: Dossier,
+    *,
+    meeting: pendulum.Date,
+    calendar: WorkingCalendar,
+    card_number: str = "01.000001",
+) -> Iterator[tuple[Step, pendulum.Date, Actor]]:
+    """
+    Yield the steps that take a `make_dossier` dossier to the party card, with their dates.
+
+    Before yielding each step it records on the dossier what that step needs (the vote,
+    the new-member certificate, the card number), as an application would. It drives
+    any engine: ``for step, on, actor in lifecycle(...): engine(dossier, step, on, actor)``.
+    The branch meets on *meeting*; the decision follows 20 working days later, the
+    ceremony 10 after receipt, recognition 5 working days after probation ends.
+    """
+    stage = dossier.stage
+    if stage is Stage.SOURCE_POOL:
+        yield Step.COMPLETE_TRAINING, meeting.subtract(months=6), Actor.BRANCH
+    if stage in {Stage.SOURCE_POOL, Stage.TRAINED}:
+        yield Step.ASSIGN_SPONSORS, meeting.subtract(months=2), Actor.BRANCH
+    dossier.votes.append(
+        Vote(
+            body=Actor.BRANCH,
+            purpose=VotePurpose.ADMISSION,
+            held_on=meeting,
+            members_counted=12,
+            in_favour=11,
+        )
+    )
+    yield Step.PROPOSE_ADMISSION, meeting, Actor.BRANCH
+    if dossier.organization.under_base_committee:
+        endorsed = calendar.add_working_days(meeting, 10)
+        dossier.votes.append(
+            Vote(
+                body=Actor.BASE_COMMITTEE,
+                purpose=VotePurpose.ADMISSION,
+                held_on=endorsed,
+                members_counted=9,
+                in_favour=7,
+            )
+        )
+        yield Step.ENDORSE, endorsed, Actor.BASE_COMMITTEE
+    decided = calendar.add_working_days(meeting, 20)
+    yield Step.DECIDE_ADMISSION, decided, Actor.COMPETENT_COMMITTEE
+    dossier.decision_received_on = calendar.add_working_days(decided, 2)
+    ceremony = calendar.add_working_days(dossier.decision_received_on, 10)
+    yield Step.HOLD_CEREMONY, ceremony, Actor.BRANCH
+    probation_end = add_months(ceremony, 12)
+    recognition = calendar.add_working_days(probation_end, 5)
+    dossier.certificates.append(
+        Certificate(kind=CertificateKind.NEW_MEMBER_COURSE, issued_on=ceremony.add(months=4))
+    )
+    dossier.add_documents(
+        Document(form=form, dated=recognition) for form in ("10-KNĐ", "11-KNĐ", "12-KNĐ")
+    )
+    dossier.votes.append(
+        Vote(
+            body=Actor.BRANCH,
+            purpose=VotePurpose.RECOGNITION,
+            held_on=recognition,
+            members_counted=13,
+            in_favour=12,
+        )
+    )
+    yield Step.PROPOSE_RECOGNITION, recognition, Actor.BRANCH
+    recognized = calendar.add_working_days(recognition, 15)
+    yield Step.RECOGNIZE, recognized, Actor.COMPETENT_COMMITTEE
+    dossier.card_number = card_number
+    yield Step.ISSUE_CARD, calendar.add_working_days(recognized, 10), Actor.COMPETENT_COMMITTEE
+
+
+def walk(
+    workflow: Workflow,
+    dossier: Dossier,
+    *,
+    meeting: pendulum.Date,
+    until: Stage = Stage.CARD_ISSUED,
+) -> list[HistoryEntry]:
+    """Advance *dossier* along `lifecycle` until it reaches *until*; return the new entries."""
+    entries: list[HistoryEntry] = []
+    if dossier.stage is until:
+        return entries
+    for step, on, actor in lifecycle(dossier, meeting=meeting, calendar=workflow.calendar):
+        entries.append(workflow.advance(dossier, step, on=on, actor=actor))
+        if dossier.stage is until:
+            break
+    return entries
+
+
+def failed_rule_ids(
+    workflow: Workflow, dossier: Dossier, step: Step, *, on: pendulum.Date, actor: Actor
+) -> set[str]:
+    """Return the ids of the rules *step* would fail."""
+    return {f.rule_id for f in workflow.check(dossier, step, on=on, actor=actor)}
+
+
+def assert_refused(
+    workflow: Workflow,
+    dossier: Dossier,
+    step: Step,
+    *,
+    on: pendulum.Date,
+    actor: Actor,
+    rules: Collection[str],
+) -> TransitionRefused:
+    """
+    Assert that *step* is refused with exactly *rules* failing and the dossier unchanged.
+
+    Returns the exception, for further assertions on its messages.
+    """
+    stage, history = dossier.stage, list(dossier.history)
+    try:
+        workflow.advance(dossier, step, on=on, actor=actor)
+    except TransitionRefused as refused:
+        found = {f.rule_id for f in refused.failures}
+        if found != set(rules):
+            msg = f"expected {sorted(rules)} to fail, got {sorted(found)}"
+            raise AssertionError(msg) from refused
+        if dossier.stage is not stage or dossier.history != history:
+            msg = "a refused step changed the dossier"
+            raise AssertionError(msg) from refused
+        return refused
+    msg = f"{step.value} on {on} was not refused"
+    raise AssertionError(msg)
+
+
+def assert_allowed(
+    workflow: Workflow, dossier: Dossier, step: Step, *, on: pendulum.Date, actor: Actor
+) -> None:
+    """Assert that *step* would pass on *on*, showing the failures if not."""
+    failures = workflow.check(dossier, step, on=on, actor=actor)
+    if failures:
+        lines = "\n".join(f.text("en") for f in failures)
+        msg = f"{step.value} on {on} would be refused:\n{lines}"
+        raise AssertionError(msg)
