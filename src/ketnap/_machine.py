@@ -54,8 +54,8 @@ class Engine:
             )
 
     def _condition(self, event: EventData) -> bool:
-        return self._guard(event.args[0])
+        return self._guard(event.kwargs["payload"])
 
     def fire(self, model: object, step: Step, payload: object) -> bool:
         """Fire *step* on *model*; the guard receives *payload*. Return whether it moved."""
-        return bool(self._machine.events[step.value].trigger(model, payload))
+        return self._machine.events[step.value].trigger(model, payload=payload)

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import bisect
 import calendar as _calendar
-import datetime as _dt
+import datetime as dt
 from collections.abc import Iterable
 from threading import Lock
 from typing import Final
@@ -55,9 +55,11 @@ def as_date(value: object, *, field: str = "date") -> pendulum.Date:
     Raises:
         InvalidInput: *value* is not a date (or is a datetime).
     """
-    if isinstance(value, pendulum.Date) and not isinstance(value, _dt.datetime):
+    if isinstance(value, dt.datetime):
+        raise InvalidInput(field, f"expected a date without a time of day, got {value!r}")
+    if isinstance(value, pendulum.Date):
         return value
-    if isinstance(value, _dt.date) and not isinstance(value, _dt.datetime):
+    if isinstance(value, dt.date):
         return pendulum.Date(value.year, value.month, value.day)
     raise InvalidInput(field, f"expected a date, got {type(value).__name__} {value!r}")
 
@@ -66,7 +68,7 @@ def _days_in_month(year: int, month: int) -> int:
     return _calendar.monthrange(year, month)[1]
 
 
-def add_months(start: _dt.date, months: int) -> pendulum.Date:
+def add_months(start: dt.date, months: int) -> pendulum.Date:
     """
     Return the date *months* calendar months after *start*, clamped to month end.
 
@@ -84,7 +86,7 @@ def add_months(start: _dt.date, months: int) -> pendulum.Date:
     return pendulum.Date(year, month, min(start.day, _days_in_month(year, month)))
 
 
-def completed_months(start: _dt.date, end: _dt.date) -> int:
+def completed_months(start: dt.date, end: dt.date) -> int:
     """
     Return the number of whole month terms from *start* that have ended by *end*.
 
@@ -105,7 +107,7 @@ def completed_months(start: _dt.date, end: _dt.date) -> int:
     return months
 
 
-def calendar_months(start: _dt.date, end: _dt.date) -> int:
+def calendar_months(start: dt.date, end: dt.date) -> int:
     """
     Return the months between the calendar months of *start* and *end*, ignoring the day.
 
@@ -118,11 +120,15 @@ def calendar_months(start: _dt.date, end: _dt.date) -> int:
     return (end.year - start.year) * 12 + (end.month - start.month)
 
 
-def first_day_with_calendar_months(start: _dt.date, months: int) -> pendulum.Date:
+def first_day_with_calendar_months(start: dt.date, months: int) -> pendulum.Date:
     """Return the first date on which `calendar_months(start, date)` reaches *months*."""
     index = start.year * 12 + (start.month - 1) + months
     year, month0 = divmod(index, 12)
     return pendulum.Date(year, month0 + 1, 1)
+
+
+def _date_set(dates: Iterable[dt.date]) -> frozenset[dt.date]:
+    return frozenset(dates)
 
 
 @attrs.frozen
@@ -144,25 +150,25 @@ class WorkingCalendar:
     Date(2021, 9, 29)
     """
 
-    closures: frozenset[_dt.date] = attrs.field(default=frozenset(), converter=frozenset)
-    extra_working_days: frozenset[_dt.date] = attrs.field(default=frozenset(), converter=frozenset)
+    closures: frozenset[dt.date] = attrs.field(default=frozenset(), converter=_date_set)
+    extra_working_days: frozenset[dt.date] = attrs.field(default=frozenset(), converter=_date_set)
     _table: _Table = attrs.field(init=False, eq=False, repr=False, hash=False)
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "_table", _Table(self.closures, self.extra_working_days))
 
-    def with_closures(self, dates: Iterable[_dt.date]) -> WorkingCalendar:
+    def with_closures(self, dates: Iterable[dt.date]) -> WorkingCalendar:
         """Return a calendar that also treats *dates* as non-working days."""
         return attrs.evolve(self, closures=self.closures | frozenset(dates))
 
-    def is_working_day(self, day: _dt.date) -> bool:
+    def is_working_day(self, day: dt.date) -> bool:
         """Return whether *day* is a working day."""
         table = self._table
         i = table.index(day)
         before = table.cumulative[i - 1] if i > 0 else 0
         return table.cumulative[i] > before
 
-    def add_working_days(self, start: _dt.date, days: int) -> pendulum.Date:
+    def add_working_days(self, start: dt.date, days: int) -> pendulum.Date:
         """
         Return the date on which a term of *days* working days from *start* ends.
 
@@ -180,7 +186,7 @@ class WorkingCalendar:
             raise InvalidInput("start", f"{start} + {days} working days is beyond {_HORIZON_YEAR}")
         return table.date_at(position)
 
-    def working_days_between(self, start: _dt.date, end: _dt.date) -> int:
+    def working_days_between(self, start: dt.date, end: dt.date) -> int:
         """
         Return the working days after *start* up to and including *end*.
 
@@ -189,7 +195,7 @@ class WorkingCalendar:
         table = self._table
         return table.cumulative[table.index(end)] - table.cumulative[table.index(start)]
 
-    def roll_forward(self, day: _dt.date) -> pendulum.Date:
+    def roll_forward(self, day: dt.date) -> pendulum.Date:
         """Return *day* if it is a working day, else the next working day (Civil Code Art. 148)."""
         if self.is_working_day(day):
             return as_date(day)
@@ -205,8 +211,8 @@ class _Table:
     deadline is one bisect instead of a walk over 84 days of holiday lookups.
     """
 
-    closures: frozenset[_dt.date]
-    extra_working_days: frozenset[_dt.date]
+    closures: frozenset[dt.date]
+    extra_working_days: frozenset[dt.date]
     _cumulative: list[int] | None = None
     _lock: Lock = attrs.Factory(Lock)
 
@@ -223,9 +229,9 @@ class _Table:
         vietnam = holidays.country_holidays("VN", years=years)
         weekend = vietnam.weekend
         swapped = set(vietnam.weekend_workdays)
-        day = _dt.date(_EPOCH_YEAR, 1, 1)
-        last = _dt.date(_HORIZON_YEAR, 12, 31)
-        one = _dt.timedelta(days=1)
+        day = dt.date(_EPOCH_YEAR, 1, 1)
+        last = dt.date(_HORIZON_YEAR, 12, 31)
+        one = dt.timedelta(days=1)
         total = 0
         counts: list[int] = []
         while day <= last:
@@ -241,7 +247,7 @@ class _Table:
             day += one
         return counts
 
-    def index(self, day: _dt.date) -> int:
+    def index(self, day: dt.date) -> int:
         position = day.toordinal() - _FIRST_ORDINAL
         if not 0 <= position < len(self.cumulative):
             raise InvalidInput(
@@ -251,8 +257,8 @@ class _Table:
 
     @staticmethod
     def date_at(position: int) -> pendulum.Date:
-        plain = _dt.date.fromordinal(position + _FIRST_ORDINAL)
+        plain = dt.date.fromordinal(position + _FIRST_ORDINAL)
         return pendulum.Date(plain.year, plain.month, plain.day)
 
 
-_FIRST_ORDINAL: Final = _dt.date(_EPOCH_YEAR, 1, 1).toordinal()
+_FIRST_ORDINAL: Final = dt.date(_EPOCH_YEAR, 1, 1).toordinal()

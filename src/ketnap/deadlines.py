@@ -20,8 +20,10 @@ def admission_decision_due(
     dossier: Dossier, policy: Policy, calendar: WorkingCalendar, on: pendulum.Date
 ) -> pendulum.Date | None:
     """
-    Last day for the admission decision: 60 working days after the branch resolution,
-    plus 30 when a special-case extension was recorded by *on* (QĐ §4.3.1).
+    Return the last day for the admission decision.
+
+    60 working days after the branch resolution, plus 30 when a special-case
+    extension was recorded by *on* (QĐ §4.3.1).
     """
     resolution = dossier.last_act(Step.PROPOSE_ADMISSION)
     if resolution is None:
@@ -36,8 +38,10 @@ def ceremony_due(
     dossier: Dossier, policy: Policy, calendar: WorkingCalendar
 ) -> pendulum.Date | None:
     """
-    Last day for the ceremony: 30 working days after the branch received the decision
-    (QĐ §4.1); the decision date stands in for receipt until receipt is recorded.
+    Return the last day for the admission ceremony.
+
+    30 working days after the branch received the decision (QĐ §4.1); the
+    decision date stands in for receipt until receipt is recorded.
     """
     received = dossier.decision_received_on or dossier.admission_decision_date
     if received is None:
@@ -49,8 +53,10 @@ def recognition_decision_due(
     dossier: Dossier, policy: Policy, calendar: WorkingCalendar, on: pendulum.Date
 ) -> pendulum.Date | None:
     """
-    Last day for the recognition decision: 30 working days after the branch's recognition
-    resolution, plus 30 when a special-case extension was recorded by *on* (QĐ 29 §4.3.1).
+    Return the last day for the recognition decision.
+
+    30 working days after the branch's recognition resolution, plus 30 when a
+    special-case extension was recorded by *on* (QĐ 29 §4.3.1).
     """
     resolution = dossier.last_act(Step.PROPOSE_RECOGNITION)
     if resolution is None:

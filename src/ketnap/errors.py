@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import pendulum
 
+    from ketnap.messages import Lang
     from ketnap.model import Actor, Stage, Step
     from ketnap.rules import Failure
 
@@ -102,7 +103,7 @@ class TransitionRefused(KetnapError):
         self.regulation = regulation
         super().__init__(self.text("en"))
 
-    def text(self, lang: str = "vi") -> str:
+    def text(self, lang: Lang = "vi") -> str:
         """Return every failure as one line each, in ``"vi"`` or ``"en"``."""
         head = (
             f"Không chấp nhận bước «{self.step.label}» ngày {self.on.format('DD/MM/YYYY')} "

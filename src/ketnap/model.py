@@ -9,8 +9,8 @@ would be refused can still be built, inspected and explained.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, Self
 
 import attrs
 import pendulum
@@ -70,7 +70,7 @@ class _Labelled(enum.StrEnum):
         return _LABELS[self].render(lang)
 
     @classmethod
-    def parse(cls, value: object, *, field: str = "value") -> Any:
+    def parse(cls, value: object, *, field: str = "value") -> Self:
         """
         Return the member named by *value* (a member, its value or its name).
 
@@ -351,9 +351,7 @@ _LABELS: dict[_Labelled, Message] = {
     AreaKind.BORDER: _m("Biên giới", "Border area"),
     AreaKind.ISLAND: _m("Hải đảo", "Island"),
     AreaKind.ETHNIC_MINORITY: _m("Vùng đồng bào dân tộc thiểu số", "Ethnic-minority area"),
-    AreaKind.EXTREMELY_DISADVANTAGED: _m(
-        "Vùng đặc biệt khó khăn", "Extremely disadvantaged area"
-    ),
+    AreaKind.EXTREMELY_DISADVANTAGED: _m("Vùng đặc biệt khó khăn", "Extremely disadvantaged area"),
     LocalRole.NONE: _m("Không", "None"),
     LocalRole.VILLAGE_ELDER: _m("Già làng", "Village elder"),
     LocalRole.HAMLET_HEAD: _m("Trưởng bản", "Hamlet head"),
@@ -415,7 +413,9 @@ _LABELS: dict[_Labelled, Message] = {
     LeavingReason.CAUSED_DISUNITY: _m(
         "Gây mất đoàn kết nội bộ nghiêm trọng", "Caused serious internal disunity"
     ),
-    LeavingReason.CONVICTED_CORRUPTION: _m("Bị kết án về tội tham nhũng", "Convicted of corruption"),
+    LeavingReason.CONVICTED_CORRUPTION: _m(
+        "Bị kết án về tội tham nhũng", "Convicted of corruption"
+    ),
     LeavingReason.CONVICTED_SERIOUS_CRIME: _m(
         "Bị kết án về tội phạm nghiêm trọng trở lên", "Convicted of a serious or graver crime"
     ),
@@ -450,27 +450,47 @@ def _non_negative(_instance: object, attribute: attrs.Attribute[int], value: int
         raise InvalidInput(attribute.name, f"must be a non-negative integer, got {value!r}")
 
 
+def _member_of(kind: type[enum.Enum]) -> Callable[[object, attrs.Attribute[Any], object], None]:
+    """Validate that a field holds a member of *kind*, naming the field otherwise."""
+
+    def check(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if not isinstance(value, kind):
+            accepted = ", ".join(f"{kind.__name__}.{m.name}" for m in kind)
+            raise InvalidInput(attribute.name, f"expected one of {accepted}; got {value!r}")
+
+    return check
+
+
+def _relatives(values: Iterable[Relative]) -> tuple[Relative, ...]:
+    return tuple(values)
+
+
+def _topics(values: Iterable[PoliticalTopic]) -> frozenset[PoliticalTopic]:
+    return frozenset(values)
+
+
+def _names(values: Iterable[str]) -> frozenset[str]:
+    return frozenset(values)
+
+
 def _education(value: object) -> EducationLevel:
-    level: EducationLevel = EducationLevel.parse(value, field="education")
-    return level
+    return EducationLevel.parse(value, field="education")
 
 
 def _area(value: object) -> AreaKind:
-    area: AreaKind = AreaKind.parse(value, field="area")
-    return area
+    return AreaKind.parse(value, field="area")
 
 
 def _role(value: object) -> LocalRole:
-    role: LocalRole = LocalRole.parse(value, field="local_role")
-    return role
+    return LocalRole.parse(value, field="local_role")
 
 
-def _not_after(later: str) -> Any:
+def _not_after(later: str) -> Callable[[object, attrs.Attribute[Any], object], None]:
     """Validate that a date field is not after the date field named *later*."""
 
-    def check(instance: object, attribute: attrs.Attribute[pendulum.Date], value: object) -> None:
+    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
         other = getattr(instance, later)
-        if value is not None and other is not None and value > other:
+        if isinstance(value, pendulum.Date) and isinstance(other, pendulum.Date) and value > other:
             raise InvalidInput(attribute.name, f"{value} is after {later} {other}")
 
     return check
@@ -484,7 +504,7 @@ class Relative:
     """A relative whose background is verified (E-03) or who exempts a side (E-05)."""
 
     name: str = attrs.field(validator=_non_empty)
-    kinship: Kinship = attrs.field(converter=Kinship.parse)
+    kinship: Kinship = attrs.field(validator=_member_of(Kinship))
     party_member: bool = False
 
 
@@ -502,10 +522,8 @@ class PriorMembership:
     """
 
     first_decision_on: pendulum.Date = attrs.field(converter=_date)
-    left_on: pendulum.Date = attrs.field(
-        converter=_date, validator=attrs.validators.optional(_not_after("record_cleared_on"))
-    )
-    reason: LeavingReason = attrs.field(converter=LeavingReason.parse)
+    left_on: pendulum.Date = attrs.field(converter=_date, validator=_not_after("record_cleared_on"))
+    reason: LeavingReason = attrs.field(validator=_member_of(LeavingReason))
     record_cleared_on: pendulum.Date | None = attrs.field(default=None, converter=_optional_date)
     readmitted_before: bool = False
 
@@ -546,7 +564,7 @@ class Candidate:
     youth_union_member: bool = False
     trade_union_member: bool = False
     over_sixty_grounds: bool = False
-    relatives: tuple[Relative, ...] = attrs.field(default=(), converter=tuple)
+    relatives: tuple[Relative, ...] = attrs.field(default=(), converter=_relatives)
     prior_membership: PriorMembership | None = None
 
     def __attrs_post_init__(self) -> None:
@@ -565,7 +583,8 @@ class Organization:
         under_base_committee: the branch sits under a base party committee (chi bộ trực thuộc
             đảng ủy cơ sở), so the base committee endorses before the decision (F-05).
         base_committee_may_admit: that base committee is authorised to admit (F-07a).
-        has_youth_union: a Youth Union organisation exists where the candidate works or lives (C-02).
+        has_youth_union: a Youth Union organisation exists where the candidate works or
+            lives (C-02).
         has_trade_union: a trade union exists there (C-03).
     """
 
@@ -581,7 +600,7 @@ class Member:
     """A party member acting as helper (người giúp đỡ, B-02)."""
 
     name: str = attrs.field(validator=_non_empty)
-    status: MemberStatus = attrs.field(converter=MemberStatus.parse)
+    status: MemberStatus = attrs.field(validator=_member_of(MemberStatus))
     official_since: pendulum.Date | None = attrs.field(default=None, converter=_optional_date)
 
     def is_official_on(self, on: pendulum.Date) -> bool:
@@ -606,7 +625,7 @@ class Sponsor(Member):
     """
 
     alongside_since: pendulum.Date = attrs.field(converter=_date)
-    basis: Relation = attrs.field(converter=Relation.parse)
+    basis: Relation = attrs.field(validator=_member_of(Relation))
     replaces: str | None = None
 
 
@@ -614,7 +633,7 @@ class Sponsor(Member):
 class UnionIntroduction:
     """A Youth Union or trade-union resolution introducing the candidate (C-02 to C-04)."""
 
-    kind: UnionKind = attrs.field(converter=UnionKind.parse)
+    kind: UnionKind = attrs.field(validator=_member_of(UnionKind))
     resolution_on: pendulum.Date = attrs.field(converter=_date)
 
 
@@ -622,7 +641,7 @@ class UnionIntroduction:
 class Certificate:
     """A course certificate (B-03, I-03)."""
 
-    kind: CertificateKind = attrs.field(converter=CertificateKind.parse)
+    kind: CertificateKind = attrs.field(validator=_member_of(CertificateKind))
     issued_on: pendulum.Date = attrs.field(converter=_date)
     issuer: str = ""
 
@@ -647,8 +666,8 @@ class Verification:
     """
 
     concluded_on: pendulum.Date = attrs.field(converter=_date)
-    topics: frozenset[PoliticalTopic] = attrs.field(converter=frozenset)
-    verified: frozenset[str] = attrs.field(default=frozenset(), converter=frozenset)
+    topics: frozenset[PoliticalTopic] = attrs.field(converter=_topics)
+    verified: frozenset[str] = attrs.field(default=frozenset(), converter=_names)
 
 
 @attrs.frozen(kw_only=True)
@@ -668,8 +687,8 @@ class Vote:
         InvalidInput: negative counts, or more in favour than counted.
     """
 
-    body: Actor = attrs.field(converter=Actor.parse)
-    purpose: VotePurpose = attrs.field(converter=VotePurpose.parse)
+    body: Actor = attrs.field(validator=_member_of(Actor))
+    purpose: VotePurpose = attrs.field(validator=_member_of(VotePurpose))
     held_on: pendulum.Date = attrs.field(converter=_date)
     members_counted: int = attrs.field(validator=_non_negative)
     in_favour: int = attrs.field(validator=_non_negative)
@@ -686,8 +705,8 @@ class Vote:
 class Approval:
     """A written consent or extension given by a body (A-03, A-07, L-04, §8)."""
 
-    kind: ApprovalKind = attrs.field(converter=ApprovalKind.parse)
-    by: Actor = attrs.field(converter=Actor.parse)
+    kind: ApprovalKind = attrs.field(validator=_member_of(ApprovalKind))
+    by: Actor = attrs.field(validator=_member_of(Actor))
     given_on: pendulum.Date = attrs.field(converter=_date)
 
 
@@ -703,9 +722,9 @@ class HistoryEntry:
     regulation: str
 
 
-def _dossier_dates(instance: Dossier, attribute: attrs.Attribute[Any], value: Any) -> None:
+def _after_birth(instance: Dossier, _attribute: attrs.Attribute[Any], value: object) -> None:
     birth = instance.candidate.birth_date
-    if attribute.name == "entered_pool_on" and value <= birth:
+    if isinstance(value, pendulum.Date) and value <= birth:
         raise InvalidInput(
             "candidate.birth_date", f"birth date {birth} is not before entered_pool_on {value}"
         )
@@ -727,8 +746,8 @@ class Dossier:
     id: str = attrs.field(validator=_non_empty)
     candidate: Candidate
     organization: Organization
-    entered_pool_on: pendulum.Date = attrs.field(converter=_date, validator=_dossier_dates)
-    stage: Stage = attrs.field(default=Stage.SOURCE_POOL, converter=Stage.parse)
+    entered_pool_on: pendulum.Date = attrs.field(converter=_date, validator=_after_birth)
+    stage: Stage = attrs.field(default=Stage.SOURCE_POOL, validator=_member_of(Stage))
     helper: Member | None = None
     sponsors: list[Sponsor] = attrs.Factory(list)
     union_introduction: UnionIntroduction | None = None

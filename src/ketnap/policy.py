@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 from fractions import Fraction
+from typing import Any
 
 import attrs
 
@@ -72,7 +73,7 @@ class Policy:
     )
     """E-03 (V): relatives whose background is verified."""
     political_topics: frozenset[PoliticalTopic] = frozenset({PoliticalTopic.POLITICAL_STANDARDS})
-    """A-09 (V): what the verification concludes on; QĐ 24 also named history and current politics."""
+    """A-09 (V): what verification concludes on; QĐ 24 also named history and current politics."""
     vote_threshold: Fraction = Fraction(2, 3)
     """F-01, F-08 (V): share of the branch's official members in favour."""
     committee_vote_threshold: Fraction = Fraction(2, 3)
@@ -106,6 +107,6 @@ class Policy:
     )
     """F-07 (V for 29; U after 2025): the body that decides, as the messages name it."""
 
-    def with_changes(self, **changes: object) -> Policy:
+    def with_changes(self, **changes: Any) -> Policy:
         """Return a copy with *changes* applied (unknown names raise TypeError)."""
-        return attrs.evolve(self, **changes)  # type: ignore[misc]
+        return attrs.evolve(self, **changes)

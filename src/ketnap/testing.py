@@ -1,6 +1,7 @@
 """
-Helpers for testing code that uses ketnap: dossier builders, a lifecycle driver
-and domain assertions.
+Helpers for testing code that uses ketnap.
+
+Dossier builders, a lifecycle driver and domain assertions.
 
 >>> import pendulum
 >>> from ketnap import Workflow, Stage

@@ -30,6 +30,10 @@ from ketnap.rules.ruleset import RuleSet
 __all__ = ["TRANSITIONS", "Transition", "Workflow", "steps_from"]
 
 
+def _actor_set(actors: Iterable[Actor]) -> frozenset[Actor]:
+    return frozenset(actors)
+
+
 @attrs.frozen
 class Transition:
     """One row of the stage table: *step* leads from *source* to *target*, fired by *actors*."""
@@ -37,7 +41,7 @@ class Transition:
     step: Step
     source: Stage
     target: Stage
-    actors: frozenset[Actor] = attrs.field(converter=frozenset)
+    actors: frozenset[Actor] = attrs.field(converter=_actor_set)
 
 
 _B, _BC, _CC = Actor.BRANCH, Actor.BASE_COMMITTEE, Actor.COMPETENT_COMMITTEE
@@ -294,7 +298,7 @@ class Workflow:
 
 
 def _start(ruleset: RuleSet) -> pendulum.Date:
-    return ruleset.effective.start or pendulum.Date.min
+    return ruleset.effective.start or pendulum.Date(1, 1, 1)
 
 
 _ALWAYS = Period()

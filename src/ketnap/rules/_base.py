@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
@@ -102,6 +102,10 @@ explain the failure (an empty mapping is a failure too).
 """
 
 
+def _step_set(steps: Iterable[Step]) -> frozenset[Step]:
+    return frozenset(steps)
+
+
 @attrs.frozen
 class Rule:
     """
@@ -123,7 +127,7 @@ class Rule:
     ref: str
     clause: str
     message: Message = attrs.field(repr=False)
-    steps: frozenset[Step] = attrs.field(converter=frozenset)
+    steps: frozenset[Step] = attrs.field(converter=_step_set)
     check: Check = attrs.field(repr=False)
     effective: Period = Period()
 

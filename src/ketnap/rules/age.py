@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as _dt
+import datetime as dt
 
 from ketnap.dates import calendar_months, completed_months
 from ketnap.messages import Message
 from ketnap.model import Actor, ApprovalKind, Dossier, Step
-from ketnap.rules._base import Context, Family, Values, missing_approval, rule
 from ketnap.policy import AgeCounting, Policy
+from ketnap.rules._base import Context, Family, Values, missing_approval, rule
 
 __all__ = [
     "age_months",
@@ -22,7 +22,7 @@ __all__ = [
 _CLAUSE = "Điều lệ Đảng Điều 1.2; QĐ 294/232/24 §1.1.1 (QĐ 29 §1.1a)"
 
 
-def age_months(birth: _dt.date, on: _dt.date, counting: AgeCounting) -> int:
+def age_months(birth: dt.date, on: dt.date, counting: AgeCounting) -> int:
     """Return the candidate's age in months on *on*, counted as the policy says (A-04)."""
     if counting is AgeCounting.CALENDAR_MONTHS:
         return calendar_months(birth, on)
@@ -33,13 +33,13 @@ def _years(months: int) -> str:
     return f"{months // 12}y{months % 12}m"
 
 
-def branch_resolution_date(dossier: Dossier, on: _dt.date) -> _dt.date:
+def branch_resolution_date(dossier: Dossier, on: dt.date) -> dt.date:
     """The date the branch considered admission: its resolution, or *on* before there is one."""
     entry = dossier.last_act(Step.PROPOSE_ADMISSION)
     return on if entry is None else entry.on
 
 
-def is_over_age(dossier: Dossier, on: _dt.date, policy: Policy) -> bool:
+def is_over_age(dossier: Dossier, on: dt.date, policy: Policy) -> bool:
     """Whether the candidate was over the maximum age when the branch considered admission."""
     considered = branch_resolution_date(dossier, on)
     months = age_months(dossier.candidate.birth_date, considered, policy.age_counting)
@@ -52,7 +52,8 @@ def is_over_age(dossier: Dossier, on: _dt.date, policy: Policy) -> bool:
     ref="A-01, A-04",
     clause=_CLAUSE,
     message=Message(
-        vi="Chưa đủ 18 tuổi (tính theo tháng) khi chi bộ xét: {age} ({months} tháng, cần {required})",
+        vi="Chưa đủ 18 tuổi (tính theo tháng) khi chi bộ xét: {age} "
+        "({months} tháng, cần {required})",
         en="Under 18 (counted in months) when the branch considers: {age} "
         "({months} months, {required} needed)",
     ),

@@ -25,9 +25,7 @@ _AWARENESS_CLAUSE = "HD 01-HD/TW 2021 §3; HD 06-HD/TW 2025 §5.4"
 )
 def awareness_certificate(context: Context) -> Values | None:
     """The candidate holds the awareness-course certificate, from an accepted issuer."""
-    certificate = context.dossier.latest_certificate(
-        CertificateKind.AWARENESS_COURSE, context.on
-    )
+    certificate = context.dossier.latest_certificate(CertificateKind.AWARENESS_COURSE, context.on)
     if certificate is None:
         return {"issuer": "", "issuer_en": ""}
     accepted = context.policy.certificate_issuers
@@ -52,9 +50,7 @@ def awareness_certificate(context: Context) -> Values | None:
 )
 def awareness_certificate_valid(context: Context) -> Values | None:
     """The certificate is still valid (60 months, the last day included) at the branch meeting."""
-    certificate = context.dossier.latest_certificate(
-        CertificateKind.AWARENESS_COURSE, context.on
-    )
+    certificate = context.dossier.latest_certificate(CertificateKind.AWARENESS_COURSE, context.on)
     if certificate is None:
         return {"state": "không có", "state_en": "is missing"}
     expires = add_months(certificate.issued_on, context.policy.certificate_validity_months)

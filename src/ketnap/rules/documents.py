@@ -5,8 +5,8 @@ from __future__ import annotations
 from ketnap.dates import add_months, completed_months
 from ketnap.messages import Message
 from ketnap.model import Dossier, Step
-from ketnap.rules._base import Context, Family, Values, rule
 from ketnap.policy import Policy
+from ketnap.rules._base import Context, Family, Values, rule
 
 __all__ = [
     "admission_documents",

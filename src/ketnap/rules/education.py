@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from ketnap.messages import Message
 from ketnap.model import Actor, ApprovalKind, AreaKind, Candidate, EducationLevel, LocalRole, Step
-from ketnap.rules._base import Context, Family, Values, missing_approval, rule
 from ketnap.policy import Policy
+from ketnap.rules._base import Context, Family, Values, missing_approval, rule
 
 __all__ = ["literacy_consent", "minimum_education", "required_education"]
 

@@ -40,8 +40,10 @@ EXCLUDED_REASONS = frozenset(
 )
 def readmission_waiting_time(context: Context) -> Values | None:
     """
-    At least 36 months since leaving; 60 months after the record is cleared for a less
-    serious offence.
+    Enough time has passed since leaving the Party.
+
+    At least 36 months since leaving; 60 months after the record is cleared for a
+    less serious offence.
     """
     prior = context.dossier.candidate.prior_membership
     if prior is None:

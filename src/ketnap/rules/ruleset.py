@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from types import MappingProxyType
+from typing import Any
 
 import attrs
 
 from ketnap.errors import InvalidRuleSet
 from ketnap.messages import Message
 from ketnap.model import Step
-from ketnap.rules._base import Period, Rule
 from ketnap.policy import Policy
+from ketnap.rules._base import Period, Rule
 
 __all__ = ["RuleSet"]
 
@@ -25,6 +26,10 @@ def _index(rules: tuple[Rule, ...]) -> Mapping[Step, tuple[Rule, ...]]:
     return MappingProxyType(
         {step: tuple(rule for rule in rules if step in rule.steps) for step in Step}
     )
+
+
+def _rule_tuple(rules: Iterable[Rule]) -> tuple[Rule, ...]:
+    return tuple(rules)
 
 
 @attrs.frozen
@@ -52,7 +57,7 @@ class RuleSet:
     code: str
     title: Message
     effective: Period
-    rules: tuple[Rule, ...] = attrs.field(converter=tuple)
+    rules: tuple[Rule, ...] = attrs.field(converter=_rule_tuple)
     policy: Policy = Policy()
     references: tuple[str, ...] = ()
     _by_step: Mapping[Step, tuple[Rule, ...]] = attrs.field(
@@ -116,7 +121,7 @@ class RuleSet:
         drop = set(rule_ids)
         return attrs.evolve(self, rules=tuple(r for r in self.rules if r.id not in drop))
 
-    def with_policy(self, **changes: object) -> RuleSet:
+    def with_policy(self, **changes: Any) -> RuleSet:
         """Return a set whose policy has *changes* applied."""
         return attrs.evolve(self, policy=self.policy.with_changes(**changes))
 

@@ -1,6 +1,8 @@
 """
-Sponsor rules: the helper (người giúp đỡ), the introducers (người giới thiệu) and
-the Youth Union or trade-union introduction. DOMAIN.md B-02, C-01 to C-10.
+Sponsor rules: DOMAIN.md B-02, C-01 to C-10.
+
+The helper (người giúp đỡ), the introducers (người giới thiệu) and the Youth
+Union or trade-union introduction.
 """
 
 from __future__ import annotations
@@ -125,7 +127,9 @@ def sponsor_basis(context: Context) -> Values | None:
     """Each sponsor was alongside the candidate on an accepted basis (residence from QĐ 24)."""
     accepted = context.policy.sponsor_bases
     wrong = [
-        s for s in active_sponsors(context.dossier) if s.replaces is None and s.basis not in accepted
+        s
+        for s in active_sponsors(context.dossier)
+        if s.replaces is None and s.basis not in accepted
     ]
     if not wrong:
         return None

@@ -1,6 +1,8 @@
 """
-Timing rules (thời hạn): the deadlines of DOMAIN.md §8 that condition an act,
-and the order of acts. The deadline dates come from `ketnap.deadlines`.
+Timing rules (thời hạn): DOMAIN.md §8.
+
+The deadlines that condition an act, and the order of acts. The deadline dates
+come from `ketnap.deadlines`.
 """
 
 from __future__ import annotations
@@ -72,8 +74,9 @@ _LATE = Message(
 )
 def decision_deadline(context: Context) -> Values | None:
     """
-    The admission decision comes within 60 working days of the branch resolution,
-    or 90 where a special-case extension was recorded.
+    The admission decision comes within 60 working days of the branch resolution.
+
+    Or 90 where a special-case extension was recorded.
     """
     due = admission_decision_due(context.dossier, context.policy, context.calendar, context.on)
     if due is None or context.on <= due:
@@ -91,8 +94,9 @@ def decision_deadline(context: Context) -> Values | None:
 )
 def ceremony_deadline(context: Context) -> Values | None:
     """
-    The ceremony is held within 30 working days of receiving the decision, or later
-    with the directly higher committee's consent.
+    The ceremony is held within 30 working days of receiving the decision.
+
+    Later only with the directly higher committee's consent.
     """
     due = ceremony_due(context.dossier, context.policy, context.calendar)
     if due is None or context.on <= due:
@@ -131,12 +135,11 @@ def probation_complete(context: Context) -> Values | None:
 )
 def recognition_decision_deadline(context: Context) -> Values | None:
     """
-    The recognition decision comes within 30 working days of the branch resolution,
-    or 60 where a special-case extension was recorded.
+    The recognition decision comes within 30 working days of the branch resolution.
+
+    Or 60 where a special-case extension was recorded.
     """
-    due = recognition_decision_due(
-        context.dossier, context.policy, context.calendar, context.on
-    )
+    due = recognition_decision_due(context.dossier, context.policy, context.calendar, context.on)
     if due is None or context.on <= due:
         return None
     return _late(context, due, "quyết định công nhận", "the recognition decision")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from ketnap.messages import Message
 from ketnap.model import Candidate, Kinship, Relative, Step
-from ketnap.rules._base import Context, Family, Values, rule
 from ketnap.policy import Policy
+from ketnap.rules._base import Context, Family, Values, rule
 
 __all__ = [
     "background_concluded",

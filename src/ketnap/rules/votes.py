@@ -107,8 +107,9 @@ def branch_quorum(context: Context) -> Values | None:
 )
 def base_committee_vote(context: Context) -> Values | None:
     """
-    Two thirds of the base committee's members agree when it endorses (F-05) or,
-    being authorised to admit, decides (F-06).
+    Two thirds of the base committee's members agree.
+
+    When it endorses (F-05) or, being authorised to admit, decides (F-06).
     """
     if context.actor is not Actor.BASE_COMMITTEE:
         return None
