@@ -10,8 +10,6 @@ refusal explained in Vietnamese and English.
 'Đảng viên dự bị'
 """
 
-from __future__ import annotations
-
 from ketnap.dates import WorkingCalendar, add_months, completed_months
 from ketnap.errors import (
     InvalidInput,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Iterable
-from typing import Any, Self
+from typing import Any, Self, cast
 
 import attrs
 import pendulum
@@ -433,11 +433,21 @@ _LABELS: dict[_Labelled, Message] = {
 
 
 def _date(value: object) -> pendulum.Date:
-    return as_date(value)
+    # Convert what can be converted; the _is_date validator reports the rest with the
+    # field's name, which a converter does not know.
+    try:
+        return as_date(value)
+    except InvalidInput:
+        return cast("pendulum.Date", value)
 
 
 def _optional_date(value: object) -> pendulum.Date | None:
-    return None if value is None else as_date(value)
+    return None if value is None else _date(value)
+
+
+def _is_date(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None:
+        as_date(value, field=attribute.name)
 
 
 def _non_empty(_instance: object, attribute: attrs.Attribute[str], value: str) -> None:
@@ -521,10 +531,14 @@ class PriorMembership:
         readmitted_before: whether they were re-admitted once already (L-07).
     """
 
-    first_decision_on: pendulum.Date = attrs.field(converter=_date)
-    left_on: pendulum.Date = attrs.field(converter=_date, validator=_not_after("record_cleared_on"))
+    first_decision_on: pendulum.Date = attrs.field(converter=_date, validator=_is_date)
+    left_on: pendulum.Date = attrs.field(
+        converter=_date, validator=[_is_date, _not_after("record_cleared_on")]
+    )
     reason: LeavingReason = attrs.field(validator=_member_of(LeavingReason))
-    record_cleared_on: pendulum.Date | None = attrs.field(default=None, converter=_optional_date)
+    record_cleared_on: pendulum.Date | None = attrs.field(
+        default=None, converter=_optional_date, validator=_is_date
+    )
     readmitted_before: bool = False
 
     def __attrs_post_init__(self) -> None:
@@ -557,7 +571,7 @@ class Candidate:
     """
 
     name: str = attrs.field(validator=_non_empty)
-    birth_date: pendulum.Date = attrs.field(converter=_date)
+    birth_date: pendulum.Date = attrs.field(converter=_date, validator=_is_date)
     education: EducationLevel = attrs.field(converter=_education)
     area: AreaKind = attrs.field(default=AreaKind.ORDINARY, converter=_area)
     local_role: LocalRole = attrs.field(default=LocalRole.NONE, converter=_role)
@@ -601,7 +615,9 @@ class Member:
 
     name: str = attrs.field(validator=_non_empty)
     status: MemberStatus = attrs.field(validator=_member_of(MemberStatus))
-    official_since: pendulum.Date | None = attrs.field(default=None, converter=_optional_date)
+    official_since: pendulum.Date | None = attrs.field(
+        default=None, converter=_optional_date, validator=_is_date
+    )
 
     def is_official_on(self, on: pendulum.Date) -> bool:
         """Whether this member is an official member on *on*."""
@@ -624,7 +640,7 @@ class Sponsor(Member):
             replaces (C-08); a replacement need not have 12 months alongside.
     """
 
-    alongside_since: pendulum.Date = attrs.field(converter=_date)
+    alongside_since: pendulum.Date = attrs.field(converter=_date, validator=_is_date)
     basis: Relation = attrs.field(validator=_member_of(Relation))
     replaces: str | None = None
 
@@ -634,7 +650,7 @@ class UnionIntroduction:
     """A Youth Union or trade-union resolution introducing the candidate (C-02 to C-04)."""
 
     kind: UnionKind = attrs.field(validator=_member_of(UnionKind))
-    resolution_on: pendulum.Date = attrs.field(converter=_date)
+    resolution_on: pendulum.Date = attrs.field(converter=_date, validator=_is_date)
 
 
 @attrs.frozen(kw_only=True)
@@ -642,7 +658,7 @@ class Certificate:
     """A course certificate (B-03, I-03)."""
 
     kind: CertificateKind = attrs.field(validator=_member_of(CertificateKind))
-    issued_on: pendulum.Date = attrs.field(converter=_date)
+    issued_on: pendulum.Date = attrs.field(converter=_date, validator=_is_date)
     issuer: str = ""
 
 
@@ -651,7 +667,7 @@ class Document:
     """A dossier document by form code, e.g. ``"2-KNĐ"`` for the background declaration (§5)."""
 
     form: str = attrs.field(validator=_non_empty)
-    dated: pendulum.Date = attrs.field(converter=_date)
+    dated: pendulum.Date = attrs.field(converter=_date, validator=_is_date)
 
 
 @attrs.frozen(kw_only=True)
@@ -665,7 +681,7 @@ class Verification:
         verified: names of the relatives whose background was verified.
     """
 
-    concluded_on: pendulum.Date = attrs.field(converter=_date)
+    concluded_on: pendulum.Date = attrs.field(converter=_date, validator=_is_date)
     topics: frozenset[PoliticalTopic] = attrs.field(converter=_topics)
     verified: frozenset[str] = attrs.field(default=frozenset(), converter=_names)
 
@@ -689,7 +705,7 @@ class Vote:
 
     body: Actor = attrs.field(validator=_member_of(Actor))
     purpose: VotePurpose = attrs.field(validator=_member_of(VotePurpose))
-    held_on: pendulum.Date = attrs.field(converter=_date)
+    held_on: pendulum.Date = attrs.field(converter=_date, validator=_is_date)
     members_counted: int = attrs.field(validator=_non_negative)
     in_favour: int = attrs.field(validator=_non_negative)
 
@@ -707,7 +723,7 @@ class Approval:
 
     kind: ApprovalKind = attrs.field(validator=_member_of(ApprovalKind))
     by: Actor = attrs.field(validator=_member_of(Actor))
-    given_on: pendulum.Date = attrs.field(converter=_date)
+    given_on: pendulum.Date = attrs.field(converter=_date, validator=_is_date)
 
 
 @attrs.frozen(kw_only=True)
@@ -746,7 +762,9 @@ class Dossier:
     id: str = attrs.field(validator=_non_empty)
     candidate: Candidate
     organization: Organization
-    entered_pool_on: pendulum.Date = attrs.field(converter=_date, validator=_after_birth)
+    entered_pool_on: pendulum.Date = attrs.field(
+        converter=_date, validator=[_is_date, _after_birth]
+    )
     stage: Stage = attrs.field(default=Stage.SOURCE_POOL, validator=_member_of(Stage))
     helper: Member | None = None
     sponsors: list[Sponsor] = attrs.Factory(list)
@@ -756,7 +774,9 @@ class Dossier:
     verification: Verification | None = None
     votes: list[Vote] = attrs.Factory(list)
     approvals: list[Approval] = attrs.Factory(list)
-    decision_received_on: pendulum.Date | None = attrs.field(default=None, converter=_optional_date)
+    decision_received_on: pendulum.Date | None = attrs.field(
+        default=None, converter=_optional_date, validator=_is_date
+    )
     card_number: str | None = None
     history: list[HistoryEntry] = attrs.Factory(list)
 

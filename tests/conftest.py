@@ -1,0 +1,109 @@
+"""Shared fixtures: one workflow per session and dossiers positioned at a stage."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pendulum
+import pytest
+
+from ketnap import Actor, Dossier, Stage, Step, Vote, VotePurpose, Workflow
+from ketnap.testing import make_dossier, walk
+
+MEETING = pendulum.Date(2024, 3, 12)
+"""A Tuesday under QĐ 24-QĐ/TW: the branch meeting of the reference dossier."""
+
+ACTOR_FOR: dict[Step, Actor] = {
+    Step.COMPLETE_TRAINING: Actor.BRANCH,
+    Step.ASSIGN_SPONSORS: Actor.BRANCH,
+    Step.PROPOSE_ADMISSION: Actor.BRANCH,
+    Step.ENDORSE: Actor.BASE_COMMITTEE,
+    Step.DECIDE_ADMISSION: Actor.COMPETENT_COMMITTEE,
+    Step.HOLD_CEREMONY: Actor.BRANCH,
+    Step.PROPOSE_RECOGNITION: Actor.BRANCH,
+    Step.ESCALATE: Actor.BRANCH,
+    Step.RECOGNIZE: Actor.COMPETENT_COMMITTEE,
+    Step.ISSUE_CARD: Actor.COMPETENT_COMMITTEE,
+    Step.REFUSE: Actor.BRANCH,
+    Step.WITHDRAW: Actor.BRANCH,
+    Step.REMOVE: Actor.COMPETENT_COMMITTEE,
+}
+
+
+@pytest.fixture(scope="session")
+def workflow() -> Workflow:
+    return Workflow()
+
+
+def at_stage(workflow: Workflow, stage: Stage, *, meeting: pendulum.Date = MEETING) -> Dossier:
+    """A reference dossier walked along the standard lifecycle until *stage*."""
+    dossier = make_dossier(meeting=meeting)
+    walk(workflow, dossier, meeting=meeting, until=stage)
+    assert dossier.stage is stage
+    return dossier
+
+
+def add_vote(
+    dossier: Dossier,
+    on: pendulum.Date,
+    *,
+    purpose: VotePurpose = VotePurpose.ADMISSION,
+    body: Actor = Actor.BRANCH,
+    counted: int = 12,
+    favour: int = 11,
+) -> None:
+    dossier.votes.append(
+        Vote(body=body, purpose=purpose, held_on=on, members_counted=counted, in_favour=favour)
+    )
+
+
+Failing = Callable[..., set[str]]
+
+
+@pytest.fixture
+def failing(workflow: Workflow) -> Failing:
+    """Return the ids of the rules a step fails: ``failing(dossier, step, on, actor=...)``."""
+
+    def run(
+        dossier: Dossier, step: Step, on: pendulum.Date, actor: Actor | None = None
+    ) -> set[str]:
+        who = actor or ACTOR_FOR[step]
+        return {f.rule_id for f in workflow.check(dossier, step, on=on, actor=who)}
+
+    return run
+
+
+@pytest.fixture
+def proposal(workflow: Workflow) -> Callable[..., set[str]]:
+    """
+    Return the rules the branch's admission proposal fails on a date, with a passing vote
+    recorded that day: ``proposal(dossier, on)``.
+    """
+
+    def run(dossier: Dossier, on: pendulum.Date) -> set[str]:
+        if not any(v.held_on == on and v.body is Actor.BRANCH for v in dossier.votes):
+            add_vote(dossier, on)
+        failures = workflow.check(dossier, Step.PROPOSE_ADMISSION, on=on, actor=Actor.BRANCH)
+        return {f.rule_id for f in failures}
+
+    return run
+
+
+def prepared(workflow: Workflow, **changes: Any) -> Dossier:
+    """A dossier at PREPARED whose candidate has *changes* applied."""
+    import attrs  # noqa: PLC0415
+
+    dossier = at_stage(workflow, Stage.PREPARED)
+    if changes:
+        dossier.candidate = attrs.evolve(dossier.candidate, **changes)
+    return dossier
+
+
+def ready_for_recognition(dossier: Dossier, on: pendulum.Date, *, favour: int = 11) -> None:
+    """Record what the branch's recognition meeting on *on* needs (I-03, I-04, F-08)."""
+    from ketnap import Certificate, CertificateKind, Document  # noqa: PLC0415
+
+    dossier.certificates.append(Certificate(kind=CertificateKind.NEW_MEMBER_COURSE, issued_on=on))
+    dossier.add_documents(Document(form=f, dated=on) for f in ("10-KNĐ", "11-KNĐ", "12-KNĐ"))
+    add_vote(dossier, on, purpose=VotePurpose.RECOGNITION, favour=favour)

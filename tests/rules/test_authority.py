@@ -1,0 +1,108 @@
+"""Authority rules: who may fire each step (F-05, F-07, A-03, K-02), and step availability."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pendulum
+import pytest
+
+from ketnap import Actor, Dossier, Organization, Stage, Step, Workflow
+from tests.conftest import add_vote, at_stage
+
+D = pendulum.Date
+Failing = Callable[..., set[str]]
+MEETING = D(2024, 3, 12)
+
+
+def proposed(workflow: Workflow, organization: Organization) -> Dossier:
+    dossier = at_stage(workflow, Stage.PREPARED)
+    dossier.organization = organization
+    add_vote(dossier, MEETING)
+    workflow.advance(dossier, Step.PROPOSE_ADMISSION, on=MEETING, actor=Actor.BRANCH)
+    return dossier
+
+
+class TestActor:
+    """authority.actor: each step names who may fire it."""
+
+    @pytest.mark.parametrize(
+        ("actor", "refused"),
+        [
+            (Actor.BRANCH, True),
+            (Actor.BASE_COMMITTEE, True),
+            (Actor.COMPETENT_COMMITTEE, False),
+            (Actor.PROVINCIAL_STANDING_BOARD, True),
+        ],
+    )
+    def test_decision(
+        self, workflow: Workflow, failing: Failing, actor: Actor, refused: bool
+    ) -> None:
+        dossier = proposed(workflow, Organization(name="Chi bộ cơ sở"))
+        assert (
+            "authority.actor" in failing(dossier, Step.DECIDE_ADMISSION, D(2024, 4, 1), actor)
+        ) is (refused)
+
+    def test_authorised_base_committee(self, workflow: Workflow, failing: Failing) -> None:
+        """F-07a: a base committee authorised to admit decides itself."""
+        organization = Organization(
+            name="Chi bộ 2", under_base_committee=True, base_committee_may_admit=True
+        )
+        dossier = proposed(workflow, organization)
+        on = D(2024, 4, 1)
+        add_vote(dossier, on, body=Actor.BASE_COMMITTEE, counted=9, favour=8)
+        assert failing(dossier, Step.DECIDE_ADMISSION, on, Actor.BASE_COMMITTEE) == set()
+
+    def test_message_names_who_may(self, workflow: Workflow) -> None:
+        dossier = proposed(workflow, Organization(name="Chi bộ cơ sở"))
+        (failure,) = workflow.check(
+            dossier, Step.DECIDE_ADMISSION, on=D(2024, 4, 1), actor=Actor.BRANCH
+        )
+        assert failure.rule_id == "authority.actor"
+        assert "Cấp ủy có thẩm quyền" in failure.message("vi")
+        assert "district-level standing board" in failure.message("en")
+
+    def test_competent_body_after_2025(self, workflow: Workflow) -> None:
+        """Under QĐ 294 there is no district level; the message says the body is configured."""
+        dossier = at_stage(workflow, Stage.PREPARED, meeting=D(2025, 9, 9))
+        add_vote(dossier, D(2025, 9, 9))
+        workflow.advance(dossier, Step.PROPOSE_ADMISSION, on=D(2025, 9, 9), actor=Actor.BRANCH)
+        (failure,) = workflow.check(
+            dossier, Step.DECIDE_ADMISSION, on=D(2025, 9, 30), actor=Actor.BRANCH
+        )
+        assert "no district level" in failure.message("en")
+
+
+class TestBaseCommitteeRoute:
+    """authority.base_committee_route: branches under a base committee go through it (F-05)."""
+
+    def test_endorsement_required(self, workflow: Workflow, failing: Failing) -> None:
+        dossier = proposed(workflow, Organization(name="Chi bộ 3", under_base_committee=True))
+        failed = failing(dossier, Step.DECIDE_ADMISSION, D(2024, 4, 1))
+        assert failed == {"authority.base_committee_route"}
+
+    def test_base_branch_has_no_endorsement(self, workflow: Workflow, failing: Failing) -> None:
+        dossier = proposed(workflow, Organization(name="Chi bộ cơ sở"))
+        on = D(2024, 3, 20)
+        add_vote(dossier, on, body=Actor.BASE_COMMITTEE, counted=9, favour=9)
+        assert failing(dossier, Step.ENDORSE, on) == {"authority.base_committee_route"}
+
+
+class TestStepAvailable:
+    """workflow.step_available: a step must lead out of the dossier's stage."""
+
+    def test_card_before_admission(self, workflow: Workflow) -> None:
+        dossier = at_stage(workflow, Stage.PREPARED)
+        (failure,) = workflow.check(
+            dossier, Step.ISSUE_CARD, on=MEETING, actor=Actor.COMPETENT_COMMITTEE
+        )
+        assert failure.rule_id == "workflow.step_available"
+        assert "propose_admission" in failure.message("en")
+
+    def test_no_probation_extension(self, workflow: Workflow) -> None:
+        """I-08: from probation there is recognition, referral or removal, nothing else."""
+        assert {t.step for t in workflow.steps_from(Stage.PROBATION)} == {
+            Step.PROPOSE_RECOGNITION,
+            Step.ESCALATE,
+            Step.REMOVE,
+        }

@@ -1,0 +1,231 @@
+"""Sponsor rules: B-02, C-01 to C-10, and the QĐ 29 / QĐ 24 residence difference of §16."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+import pendulum
+import pytest
+
+from ketnap import (
+    Member,
+    MemberStatus,
+    Organization,
+    Relation,
+    Sponsor,
+    Stage,
+    Step,
+    UnionIntroduction,
+    UnionKind,
+    Workflow,
+)
+from tests.conftest import at_stage, prepared
+
+D = pendulum.Date
+Proposal = Callable[..., set[str]]
+Failing = Callable[..., set[str]]
+
+
+def sponsor(name: str = "Phạm Văn Em", **changes: Any) -> Sponsor:
+    base = Sponsor(
+        name=name,
+        status=MemberStatus.OFFICIAL,
+        official_since=D(2010, 1, 1),
+        alongside_since=D(2020, 1, 1),
+        basis=Relation.WORK,
+    )
+    return attrs.evolve(base, **changes)
+
+
+class TestHelper:
+    """sponsor.helper: an official member is assigned to help (B-02)."""
+
+    @pytest.mark.parametrize(
+        ("helper", "refused"),
+        [
+            (None, True),
+            (Member(name="Hà", status=MemberStatus.PROBATIONARY), True),
+            (Member(name="Hà", status=MemberStatus.OFFICIAL, official_since=D(2024, 1, 13)), True),
+            (Member(name="Hà", status=MemberStatus.OFFICIAL, official_since=D(2024, 1, 12)), False),
+        ],
+        ids=["none", "probationary", "official-the-day-after", "official-the-day-of"],
+    )
+    def test_helper(
+        self, workflow: Workflow, failing: Failing, helper: Member | None, refused: bool
+    ) -> None:
+        dossier = at_stage(workflow, Stage.TRAINED)
+        dossier.helper = helper
+        failed = failing(dossier, Step.ASSIGN_SPONSORS, D(2024, 1, 12))
+        assert ("sponsor.helper" in failed) is refused
+
+
+class TestSponsorCount:
+    """sponsor.count: two sponsors, or one plus a union committee (C-01 to C-03)."""
+
+    def test_one_sponsor_with_union_introduction(
+        self, workflow: Workflow, proposal: Proposal
+    ) -> None:
+        dossier = prepared(workflow)
+        assert "sponsor.count" not in proposal(dossier, D(2024, 3, 12))
+
+    def test_one_sponsor_without_union_introduction(
+        self, workflow: Workflow, proposal: Proposal
+    ) -> None:
+        dossier = prepared(workflow, birth_date=D(1980, 1, 1))
+        dossier.union_introduction = None
+        assert "sponsor.count" in proposal(dossier, D(2024, 3, 12))
+
+    def test_two_sponsors(self, workflow: Workflow, proposal: Proposal) -> None:
+        dossier = prepared(workflow, birth_date=D(1980, 1, 1))
+        dossier.union_introduction = None
+        dossier.sponsors.append(sponsor())
+        assert "sponsor.count" not in proposal(dossier, D(2024, 3, 12))
+
+    def test_replaced_sponsor_does_not_count(self, workflow: Workflow, proposal: Proposal) -> None:
+        """A sponsor who moved away and was replaced is no longer counted (C-08)."""
+        dossier = prepared(workflow)
+        dossier.sponsors.append(sponsor("Vũ", replaces="Lê Văn Dũng"))
+        assert "sponsor.count" not in proposal(dossier, D(2024, 3, 12))
+        assert [s.name for s in dossier.sponsors][-1] == "Vũ"
+
+
+class TestSponsorsOfficial:
+    """sponsor.official: every sponsor is an official member (C-01, C-07)."""
+
+    @pytest.mark.parametrize(
+        ("official_since", "status", "refused"),
+        [
+            (D(2024, 3, 11), MemberStatus.OFFICIAL, False),
+            (D(2024, 3, 12), MemberStatus.OFFICIAL, False),
+            (D(2024, 3, 13), MemberStatus.OFFICIAL, True),
+            (None, MemberStatus.PROBATIONARY, True),
+        ],
+        ids=["official-day-before", "official-day-of", "official-day-after", "probationary"],
+    )
+    def test_status(
+        self,
+        workflow: Workflow,
+        proposal: Proposal,
+        official_since: D | None,
+        status: MemberStatus,
+        refused: bool,
+    ) -> None:
+        dossier = prepared(workflow)
+        dossier.sponsors[0] = attrs.evolve(
+            dossier.sponsors[0], status=status, official_since=official_since
+        )
+        assert ("sponsor.official" in proposal(dossier, D(2024, 3, 12))) is refused
+
+
+class TestSponsorDuration:
+    """sponsor.duration: 12 months alongside by the meeting (C-05), except replacements (C-08)."""
+
+    @pytest.mark.parametrize(
+        ("meeting", "refused"),
+        [
+            pytest.param(D(2024, 3, 11), True, id="day-before-12-months"),
+            pytest.param(D(2024, 3, 12), False, id="day-12-months-end"),
+            pytest.param(D(2024, 3, 13), False, id="day-after"),
+        ],
+    )
+    def test_boundary(
+        self, workflow: Workflow, proposal: Proposal, meeting: D, refused: bool
+    ) -> None:
+        dossier = prepared(workflow)
+        dossier.sponsors[0] = attrs.evolve(dossier.sponsors[0], alongside_since=D(2023, 3, 12))
+        assert ("sponsor.duration" in proposal(dossier, meeting)) is refused
+
+    def test_replacement_is_exempt(self, workflow: Workflow, proposal: Proposal) -> None:
+        dossier = prepared(workflow)
+        dossier.sponsors.append(
+            sponsor("Vũ", alongside_since=D(2024, 2, 1), replaces="Lê Văn Dũng")
+        )
+        assert "sponsor.duration" not in proposal(dossier, D(2024, 3, 12))
+
+    def test_month_end(self, workflow: Workflow, proposal: Proposal) -> None:
+        """Alongside since 31 Mar 2023: 12 months end on 31 Mar 2024, not 30 Mar."""
+        dossier = prepared(workflow)
+        dossier.sponsors[0] = attrs.evolve(dossier.sponsors[0], alongside_since=D(2023, 3, 31))
+        assert "sponsor.duration" in proposal(dossier, D(2024, 3, 30))
+        assert "sponsor.duration" not in proposal(dossier, D(2024, 3, 31))
+
+
+class TestSponsorBasis:
+    """sponsor.basis: shared residence counts from QĐ 24 only (C-05a, §16)."""
+
+    @pytest.mark.parametrize(
+        ("meeting", "refused"),
+        [
+            pytest.param(D(2021, 7, 29), True, id="QĐ29-last-day"),
+            pytest.param(D(2021, 7, 30), False, id="QĐ24-first-day"),
+            pytest.param(D(2021, 7, 31), False, id="QĐ24-day-after"),
+        ],
+    )
+    def test_residence(
+        self, workflow: Workflow, proposal: Proposal, meeting: D, refused: bool
+    ) -> None:
+        dossier = at_stage(workflow, Stage.PREPARED, meeting=D(2021, 7, 29))
+        dossier.sponsors[0] = attrs.evolve(dossier.sponsors[0], basis=Relation.RESIDENCE)
+        assert ("sponsor.basis" in proposal(dossier, meeting)) is refused
+
+    def test_work_accepted_under_29(self, workflow: Workflow, proposal: Proposal) -> None:
+        dossier = at_stage(workflow, Stage.PREPARED, meeting=D(2021, 7, 29))
+        assert "sponsor.basis" not in proposal(dossier, D(2021, 7, 29))
+
+
+class TestUnionIntroduction:
+    """sponsor.union: youth-age candidates come through the Youth Union or trade union."""
+
+    def test_not_a_member(self, workflow: Workflow, proposal: Proposal) -> None:
+        dossier = prepared(workflow, youth_union_member=False)
+        assert "sponsor.union" in proposal(dossier, D(2024, 3, 12))
+
+    def test_no_resolution(self, workflow: Workflow, proposal: Proposal) -> None:
+        dossier = prepared(workflow)
+        dossier.union_introduction = None
+        assert "sponsor.union" in proposal(dossier, D(2024, 3, 12))
+
+    @pytest.mark.parametrize(
+        ("resolution_on", "refused"),
+        [(D(2024, 3, 11), False), (D(2024, 3, 12), False), (D(2024, 3, 13), True)],
+        ids=["day-before", "day-of", "day-after"],
+    )
+    def test_resolution_date(
+        self, workflow: Workflow, proposal: Proposal, resolution_on: D, refused: bool
+    ) -> None:
+        dossier = prepared(workflow)
+        dossier.union_introduction = UnionIntroduction(
+            kind=UnionKind.YOUTH_UNION, resolution_on=resolution_on
+        )
+        assert ("sponsor.union" in proposal(dossier, D(2024, 3, 12))) is refused
+
+    def test_trade_union_where_no_youth_union(self, workflow: Workflow, proposal: Proposal) -> None:
+        """C-03: without a Youth Union, a trade-union member is introduced by the trade union."""
+        dossier = prepared(workflow, youth_union_member=False, trade_union_member=True)
+        dossier.organization = Organization(
+            name="Công ty X", has_youth_union=False, has_trade_union=True
+        )
+        assert "sponsor.union" in proposal(dossier, D(2024, 3, 12))
+        dossier.union_introduction = UnionIntroduction(
+            kind=UnionKind.TRADE_UNION, resolution_on=D(2024, 3, 1)
+        )
+        assert "sponsor.union" not in proposal(dossier, D(2024, 3, 12))
+
+    @pytest.mark.parametrize(
+        ("birth", "refused"),
+        [
+            pytest.param(D(1993, 4, 1), True, id="30-years-11-months"),
+            pytest.param(D(1993, 3, 1), False, id="31-this-month"),
+            pytest.param(D(1993, 2, 1), False, id="31-last-month"),
+        ],
+    )
+    def test_youth_age_ends_at_31(
+        self, workflow: Workflow, proposal: Proposal, birth: D, refused: bool
+    ) -> None:
+        """Youth age is up to 30 (C-10, configurable): at 31 no union route is required."""
+        dossier = prepared(workflow, birth_date=birth, youth_union_member=False)
+        dossier.union_introduction = None
+        dossier.sponsors.append(sponsor())
+        assert ("sponsor.union" in proposal(dossier, D(2024, 3, 12))) is refused

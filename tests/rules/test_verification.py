@@ -1,0 +1,104 @@
+"""Background verification rules: A-09, E-01 to E-05."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import attrs
+import pendulum
+import pytest
+
+from ketnap import Actor, Kinship, PoliticalTopic, Relative, Stage, Step, Verification, Workflow
+from tests.conftest import at_stage
+
+D = pendulum.Date
+Failing = Callable[..., set[str]]
+ON = D(2024, 1, 12)
+
+
+class TestConcluded:
+    """verification.concluded: the base committee concluded before the step (E-02)."""
+
+    @pytest.mark.parametrize(
+        ("concluded_on", "refused"),
+        [(D(2024, 1, 11), False), (ON, False), (D(2024, 1, 13), True)],
+        ids=["day-before", "day-of", "day-after"],
+    )
+    def test_date(
+        self, workflow: Workflow, failing: Failing, concluded_on: D, refused: bool
+    ) -> None:
+        dossier = at_stage(workflow, Stage.TRAINED)
+        assert dossier.verification is not None
+        dossier.verification = attrs.evolve(dossier.verification, concluded_on=concluded_on)
+        assert ("verification.concluded" in failing(dossier, Step.ASSIGN_SPONSORS, ON)) is refused
+
+    def test_missing(self, workflow: Workflow, failing: Failing) -> None:
+        dossier = at_stage(workflow, Stage.TRAINED)
+        dossier.verification = None
+        assert "verification.concluded" in failing(dossier, Step.ASSIGN_SPONSORS, ON)
+
+
+class TestSubjects:
+    """verification.subjects: parents, spouse's parents, spouse, adult children (E-03, E-05)."""
+
+    def test_unverified_parent(self, workflow: Workflow) -> None:
+        dossier = at_stage(workflow, Stage.TRAINED)
+        assert dossier.verification is not None
+        dossier.verification = attrs.evolve(dossier.verification, verified={"Nguyễn Văn Bình"})
+        failures = {
+            f.rule_id: f
+            for f in workflow.check(dossier, Step.ASSIGN_SPONSORS, on=ON, actor=Actor.BRANCH)
+        }
+        assert "Trần Thị Cúc" in failures["verification.subjects"].message("vi")
+
+    def test_party_member_sibling_exempts_own_side(self, workflow: Workflow) -> None:
+        """E-05: a sibling in the Party exempts the parents from verification."""
+        dossier = at_stage(workflow, Stage.TRAINED)
+        relatives = (
+            *dossier.candidate.relatives,
+            Relative(name="Nguyễn Văn Giang", kinship=Kinship.SIBLING, party_member=True),
+            Relative(name="Đỗ Thị Hoa", kinship=Kinship.SPOUSE),
+        )
+        dossier.candidate = attrs.evolve(dossier.candidate, relatives=relatives)
+        dossier.verification = Verification(concluded_on=ON, topics=frozenset(PoliticalTopic))
+        failures = {
+            f.rule_id: f
+            for f in workflow.check(dossier, Step.ASSIGN_SPONSORS, on=ON, actor=Actor.BRANCH)
+        }
+        message = failures["verification.subjects"].message("en")
+        assert "Đỗ Thị Hoa" in message
+        assert "Nguyễn Văn Bình" not in message
+
+    def test_spouse_member_exempts_spouse_side(self, workflow: Workflow, failing: Failing) -> None:
+        dossier = at_stage(workflow, Stage.TRAINED)
+        relatives = (
+            *dossier.candidate.relatives,
+            Relative(name="Đỗ Thị Hoa", kinship=Kinship.SPOUSE, party_member=True),
+            Relative(name="Đỗ Văn Ích", kinship=Kinship.PARENT_IN_LAW),
+        )
+        dossier.candidate = attrs.evolve(dossier.candidate, relatives=relatives)
+        assert "verification.subjects" not in failing(dossier, Step.ASSIGN_SPONSORS, ON)
+
+
+class TestTopics:
+    """verification.topics: QĐ 24 names three topics, QĐ 232/294 political standards only."""
+
+    @pytest.mark.parametrize(
+        ("on", "refused"),
+        [
+            pytest.param(D(2025, 1, 19), True, id="QĐ24-last-day"),
+            pytest.param(D(2025, 1, 20), False, id="QĐ232-first-day"),
+            pytest.param(D(2025, 1, 21), False, id="QĐ232-day-after"),
+        ],
+    )
+    def test_standards_only(
+        self, workflow: Workflow, failing: Failing, on: D, refused: bool
+    ) -> None:
+        dossier = at_stage(workflow, Stage.TRAINED, meeting=D(2025, 3, 12))
+        assert dossier.verification is not None
+        dossier.verification = attrs.evolve(
+            dossier.verification,
+            concluded_on=D(2025, 1, 1),
+            topics={PoliticalTopic.POLITICAL_STANDARDS},
+        )
+        assert ("verification.topics" in failing(dossier, Step.ASSIGN_SPONSORS, on)) is refused

@@ -1,0 +1,103 @@
+"""Contracts every rule and the public API must keep."""
+
+from __future__ import annotations
+
+import copy
+import pathlib
+import re
+
+import pendulum
+import pytest
+
+import ketnap
+from ketnap import REGULATIONS, Rule, Stage, Step, Workflow
+from ketnap.rules import Context, Family
+from ketnap.rules.authority import step_available
+from ketnap.testing import make_dossier, walk
+
+ALL_RULES: dict[str, Rule] = {rule.id: rule for ruleset in REGULATIONS.values() for rule in ruleset}
+ALL_RULES["workflow.step_available"] = step_available
+TESTS = pathlib.Path(__file__).parent
+
+
+RULES = [ALL_RULES[rule_id] for rule_id in sorted(ALL_RULES)]
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[rule.id for rule in RULES])
+class TestRuleContract:
+    """What holidays' CommonCountryTests are to countries, this is to rules."""
+
+    def test_identity(self, rule: Rule) -> None:
+        assert re.fullmatch(r"[a-z]+\.[a-z_]+", rule.id)
+        assert rule.id.split(".")[0] == rule.family.value
+        assert isinstance(rule.family, Family)
+        assert rule.ref
+        assert rule.clause
+        assert rule.steps
+
+    def test_bilingual_message(self, rule: Rule) -> None:
+        assert rule.message.vi.strip()
+        assert rule.message.en.strip()
+        assert rule.message.vi != rule.message.en or "{" in rule.message.vi
+
+    def test_documented(self, rule: Rule) -> None:
+        assert rule.check.__doc__ or rule.id == "readmission.excluded"
+
+    def test_tested_by_name(self, rule: Rule) -> None:
+        """Every rule id appears in the rule tests, so none ships untested."""
+        corpus = "".join(p.read_text(encoding="utf-8") for p in (TESTS / "rules").glob("*.py"))
+        assert f'"{rule.id}"' in corpus
+
+    def test_pure(self, rule: Rule, workflow: Workflow) -> None:
+        """A check neither changes the dossier nor answers differently for the same date."""
+        meeting = pendulum.Date(2024, 3, 12)
+        dossier = make_dossier(meeting=meeting)
+        walk(workflow, dossier, meeting=meeting, until=Stage.PROBATION)
+        before = copy.deepcopy(dossier)
+        for step in rule.steps:
+            on = pendulum.Date(2025, 5, 1)
+            context = Context(
+                dossier=dossier,
+                on=on,
+                actor=ketnap.Actor.BRANCH,
+                step=step,
+                source=dossier.stage,
+                target=Stage.FULL_MEMBER,
+                actors=frozenset({ketnap.Actor.BRANCH}),
+                policy=workflow.ruleset_for(on).policy,
+                calendar=workflow.calendar,
+            )
+            first, second = rule.evaluate(context), rule.evaluate(context)
+            assert first == second
+            assert (first is None) == (second is None)
+        assert dossier.history == before.history
+        assert dossier.votes == before.votes
+        assert dossier.stage is before.stage
+
+
+def test_every_shipped_step_is_guarded() -> None:
+    """Each step but the exits has at least one rule of its own beyond authority and order."""
+    generic = {"authority.actor", "timing.chronology"}
+    for ruleset in REGULATIONS.values():
+        for step in Step:
+            own = {r.id for r in ruleset.for_step(step)} - generic
+            if step not in {Step.REFUSE, Step.WITHDRAW}:
+                assert own, (ruleset.code, step)
+
+
+def test_public_api_is_exactly_all() -> None:
+    """Pin the public surface (httpx's test_exported_members)."""
+    public = {name for name in dir(ketnap) if not name.startswith("_")}
+    modules = {
+        "dates",
+        "errors",
+        "messages",
+        "model",
+        "policy",
+        "rules",
+        "workflow",
+        "deadlines",
+        "testing",
+    }
+    assert public - modules == set(ketnap.__all__)
+    assert len(ketnap.__all__) == len(set(ketnap.__all__))

@@ -1,0 +1,140 @@
+"""Structural validation of the domain model: clear errors naming the field."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import attrs
+import pendulum
+import pytest
+
+from ketnap import (
+    Actor,
+    Candidate,
+    Dossier,
+    EducationLevel,
+    InvalidInput,
+    Kinship,
+    LeavingReason,
+    Organization,
+    PriorMembership,
+    Relative,
+    Step,
+    Vote,
+    VotePurpose,
+    Workflow,
+)
+from ketnap.testing import make_dossier
+
+D = pendulum.Date
+
+
+def candidate(**changes: Any) -> Candidate:
+    base = Candidate(name="Trần Văn Khoa", birth_date=D(2000, 1, 1), education="lower_secondary")
+    return attrs.evolve(base, **changes)
+
+
+class TestCandidate:
+    def test_education_by_value_or_name(self) -> None:
+        assert candidate(education="upper_secondary").education is EducationLevel.UPPER_SECONDARY
+        assert candidate(education="PRIMARY").education is EducationLevel.PRIMARY
+
+    def test_unknown_education(self) -> None:
+        with pytest.raises(InvalidInput) as info:
+            candidate(education="bachelor")
+        assert info.value.field == "education"
+        assert "lower_secondary" in str(info.value)
+
+    def test_is_a_value_error(self) -> None:
+        with pytest.raises(ValueError, match="education"):
+            candidate(education=7)
+
+    def test_empty_name(self) -> None:
+        with pytest.raises(InvalidInput, match="name"):
+            candidate(name="  ")
+
+    def test_datetime_birth_date(self) -> None:
+        with pytest.raises(InvalidInput, match="birth_date"):
+            candidate(birth_date=pendulum.datetime(2000, 1, 1))
+
+    def test_plain_date_is_converted(self) -> None:
+        assert isinstance(candidate(birth_date=dt.date(2000, 1, 1)).birth_date, pendulum.Date)
+
+    def test_wrong_enum_member(self) -> None:
+        with pytest.raises(InvalidInput) as info:
+            Relative(name="A", kinship="cousin")  # type: ignore[arg-type]
+        assert info.value.field == "kinship"
+
+
+class TestDossier:
+    def test_birth_after_entering_the_pool(self) -> None:
+        with pytest.raises(InvalidInput) as info:
+            Dossier(
+                id="HS-9",
+                candidate=candidate(birth_date=D(2024, 5, 1)),
+                organization=Organization(name="Chi bộ"),
+                entered_pool_on=D(2024, 4, 1),
+            )
+        assert info.value.field == "candidate.birth_date"
+
+    def test_act_before_birth(self) -> None:
+        dossier = make_dossier(meeting=D(2024, 3, 12))
+        with pytest.raises(InvalidInput) as info:
+            Workflow().check(dossier, Step.COMPLETE_TRAINING, on=D(1990, 1, 1), actor=Actor.BRANCH)
+        assert info.value.field == "on"
+
+    def test_dossiers_compare_by_identity(self) -> None:
+        """Two dossiers with the same data are still two dossiers."""
+        a = make_dossier(meeting=D(2024, 3, 12))
+        b = make_dossier(meeting=D(2024, 3, 12))
+        assert a != b
+        assert a == a  # noqa: PLR0124
+
+
+class TestVote:
+    @pytest.mark.parametrize(
+        ("counted", "favour", "field"),
+        [(-1, 0, "members_counted"), (5, -1, "in_favour"), (5, 6, "in_favour")],
+    )
+    def test_counts(self, counted: int, favour: int, field: str) -> None:
+        with pytest.raises(InvalidInput) as info:
+            Vote(
+                body=Actor.BRANCH,
+                purpose=VotePurpose.ADMISSION,
+                held_on=D(2024, 1, 1),
+                members_counted=counted,
+                in_favour=favour,
+            )
+        assert info.value.field == field
+
+
+class TestPriorMembership:
+    def test_left_before_admitted(self) -> None:
+        with pytest.raises(InvalidInput, match="first_decision_on"):
+            PriorMembership(
+                first_decision_on=D(2010, 1, 1),
+                left_on=D(2009, 1, 1),
+                reason=LeavingReason.TRANSFER_LAPSE,
+            )
+
+    def test_record_cleared_before_leaving(self) -> None:
+        with pytest.raises(InvalidInput, match="left_on"):
+            PriorMembership(
+                first_decision_on=D(2000, 1, 1),
+                left_on=D(2009, 1, 1),
+                reason=LeavingReason.CONVICTED_LESS_SERIOUS_CRIME,
+                record_cleared_on=D(2008, 1, 1),
+            )
+
+
+def test_labels_exist_for_every_member() -> None:
+    """Every stage, step, actor and other labelled member speaks both languages."""
+    from ketnap.model import _LABELS, _Labelled  # noqa: PLC0415
+
+    for kind in _Labelled.__subclasses__():
+        for member in kind:
+            assert member in _LABELS, member
+            assert _LABELS[member].vi
+            assert _LABELS[member].en
+    assert Kinship.SPOUSE.text("en") == "Spouse"
