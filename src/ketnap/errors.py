@@ -106,8 +106,7 @@ class TransitionRefused(KetnapError):
     def text(self, lang: Lang = "vi") -> str:
         """Return every failure as one line each, in ``"vi"`` or ``"en"``."""
         head = (
-            f"Không chấp nhận bước «{self.step.label}» ngày {self.on.format('DD/MM/YYYY')} "
-            f"({self.regulation}):"
+            f"Không chấp nhận bước «{self.step.label}» ngày {self.on:%d/%m/%Y} ({self.regulation}):"
             if lang == "vi"
             else f"Step '{self.step.value}' refused on {self.on.isoformat()} ({self.regulation}):"
         )

@@ -65,8 +65,8 @@ class TestMinimumAge:
             if f.rule_id == "age.minimum"
         ]
         assert failure.values["months"] == 214
-        assert "17y10m" in failure.message("vi")
-        assert "17y10m" in failure.message("en")
+        assert "17 tuổi 10 tháng" in failure.message("vi")
+        assert "17 years 10 months" in failure.message("en")
 
 
 class TestMaximumAge:

@@ -189,8 +189,9 @@ class Failure:
     """
     One failed rule, with the values that explain it.
 
-    >>> failure.text("en")  # doctest: +SKIP
-    'Under 18 ... [age.minimum; A-01, A-04; Điều lệ Đảng Điều 1.2 ...]'
+    ``failure.text("en")`` reads, for instance, ``Under 18 (counted in months) ...
+    [age.minimum; A-01, A-04; Điều lệ Đảng Điều 1.2; ...]``; ``failure.values`` holds
+    the numbers behind it (``{"months": 214, "required": 216, ...}``).
     """
 
     rule: Rule

@@ -29,8 +29,9 @@ def age_months(birth: dt.date, on: dt.date, counting: AgeCounting) -> int:
     return completed_months(birth, on)
 
 
-def _years(months: int) -> str:
-    return f"{months // 12}y{months % 12}m"
+def _age(months: int) -> dict[str, object]:
+    years, rest = divmod(months, 12)
+    return {"age": f"{years} tuổi {rest} tháng", "age_en": f"{years} years {rest} months"}
 
 
 def branch_resolution_date(dossier: Dossier, on: dt.date) -> dt.date:
@@ -54,7 +55,7 @@ def is_over_age(dossier: Dossier, on: dt.date, policy: Policy) -> bool:
     message=Message(
         vi="Chưa đủ 18 tuổi (tính theo tháng) khi chi bộ xét: {age} "
         "({months} tháng, cần {required})",
-        en="Under 18 (counted in months) when the branch considers: {age} "
+        en="Under 18 (counted in months) when the branch considers: {age_en} "
         "({months} months, {required} needed)",
     ),
     steps={Step.PROPOSE_ADMISSION},
@@ -65,7 +66,7 @@ def minimum_age(context: Context) -> Values | None:
     months = age_months(context.dossier.candidate.birth_date, context.on, policy.age_counting)
     if months >= policy.min_age_months:
         return None
-    return {"age": _years(months), "months": months, "required": policy.min_age_months}
+    return {**_age(months), "months": months, "required": policy.min_age_months}
 
 
 @rule(
@@ -76,7 +77,7 @@ def minimum_age(context: Context) -> Values | None:
     message=Message(
         vi="Quá 60 tuổi khi chi bộ xét ({age}, {months} tháng) và không thuộc trường hợp "
         "đặc biệt do tỉnh ủy quyết định",
-        en="Over 60 when the branch considers ({age}, {months} months) and not an exception "
+        en="Over 60 when the branch considers ({age_en}, {months} months) and not an exception "
         "the provincial committee may decide",
     ),
     steps={Step.PROPOSE_ADMISSION},
@@ -93,7 +94,7 @@ def maximum_age(context: Context) -> Values | None:
     months = age_months(candidate.birth_date, context.on, policy.age_counting)
     if months <= policy.max_age_months or candidate.over_sixty_grounds:
         return None
-    return {"age": _years(months), "months": months}
+    return {**_age(months), "months": months}
 
 
 @rule(

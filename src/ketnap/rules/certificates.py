@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ketnap.dates import add_months
-from ketnap.messages import Message
+from ketnap.messages import Message, format_date
 from ketnap.model import CertificateKind, Step
 from ketnap.rules._base import Context, Family, Values, rule
 
@@ -43,8 +43,8 @@ def awareness_certificate(context: Context) -> Values | None:
     ref="B-04",
     clause=_AWARENESS_CLAUSE,
     message=Message(
-        vi="Giấy chứng nhận bồi dưỡng nhận thức về Đảng {state} khi chi bộ xét",
-        en="The awareness-course certificate {state_en} when the branch considers",
+        vi="Khi chi bộ xét, giấy chứng nhận bồi dưỡng nhận thức về Đảng {state}",
+        en="When the branch considers, the awareness-course certificate {state_en}",
     ),
     steps={Step.PROPOSE_ADMISSION},
 )
@@ -56,9 +56,12 @@ def awareness_certificate_valid(context: Context) -> Values | None:
     expires = add_months(certificate.issued_on, context.policy.certificate_validity_months)
     if context.on <= expires:
         return None
+    issued = certificate.issued_on
     return {
-        "state": f"cấp ngày {certificate.issued_on} đã hết hạn ngày {expires}; phải học lại",
-        "state_en": f"issued {certificate.issued_on} expired on {expires}; retake the course",
+        "state": f"cấp ngày {format_date(issued, 'vi')} đã hết hạn ngày "
+        f"{format_date(expires, 'vi')}; phải học lại",
+        "state_en": f"issued {issued.isoformat()} expired on {expires.isoformat()}; "
+        "retake the course",
         "expired_on": expires,
     }
 

@@ -147,7 +147,7 @@ def sponsor_basis(context: Context) -> Values | None:
     message=Message(
         vi="Người giới thiệu chưa cùng công tác, học tập, sinh hoạt với người vào Đảng đủ "
         "{required} tháng: {names}",
-        en="Sponsor alongside the candidate for less than {required} months: {names}",
+        en="Sponsor alongside the candidate for less than {required} months: {names_en}",
     ),
     steps={Step.PROPOSE_ADMISSION},
 )
@@ -165,7 +165,11 @@ def sponsor_duration(context: Context) -> Values | None:
     ]
     if not short:
         return None
-    return {"required": required, "names": ", ".join(f"{name} ({n})" for name, n in short)}
+    return {
+        "required": required,
+        "names": ", ".join(f"{name} ({n} tháng)" for name, n in short),
+        "names_en": ", ".join(f"{name} ({n} months)" for name, n in short),
+    }
 
 
 @rule(

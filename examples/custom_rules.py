@@ -1,0 +1,88 @@
+"""
+Extend a shipped rule set in code, without editing ketnap.
+
+A provincial agencies' party committee (A-10, local criteria) wants, on top of
+QĐ 294-QĐ/TW: a civil servant rated at least "good" the previous year, two years
+on the sympathiser list (B-06 is a local choice), and no union route for people
+over 28. Run with ``.venv/bin/python examples/custom_rules.py``.
+"""
+
+from __future__ import annotations
+
+import pendulum
+
+from ketnap import (
+    QD_294_2025,
+    Actor,
+    Family,
+    Message,
+    Stage,
+    Step,
+    Vote,
+    VotePurpose,
+    Workflow,
+    rule,
+)
+from ketnap.rules import Context, Values
+from ketnap.testing import make_dossier, walk
+
+# Ratings would come from the application's own records.
+RATINGS = {"HS-042": "hoàn thành nhiệm vụ"}
+
+
+@rule(
+    id="dossier.local_rating",
+    family=Family.DOSSIER,
+    ref="A-10",
+    clause="Hướng dẫn của Đảng ủy Khối cơ quan tỉnh (tiêu chí địa phương)",
+    message=Message(
+        vi="Xếp loại năm trước «{rating}», cần từ «hoàn thành tốt nhiệm vụ» trở lên",
+        en="Last year's rating '{rating}'; at least 'good' is required",
+    ),
+    steps={Step.PROPOSE_ADMISSION},
+)
+def local_rating(context: Context) -> Values | None:
+    """A civil servant was rated at least 'good' in the previous year (local criterion)."""
+    rating = RATINGS.get(context.dossier.id, "hoàn thành tốt nhiệm vụ")
+    good = {"hoàn thành tốt nhiệm vụ", "hoàn thành xuất sắc nhiệm vụ"}
+    return None if rating in good else {"rating": rating}
+
+
+LOCAL_294 = (
+    QD_294_2025.add(local_rating)
+    .with_policy(min_pool_months=24, youth_age_max_years=28)
+    .renamed("294-QĐ/TW+ĐUK")
+)
+
+
+def main() -> None:
+    workflow = Workflow().using(LOCAL_294.renamed("294-QĐ/TW"))
+    meeting = pendulum.date(2025, 10, 14)
+    dossier = make_dossier(meeting=meeting, id="HS-042", name="Phạm Quốc Huy")
+    walk(workflow, dossier, meeting=meeting, until=Stage.PREPARED)
+    dossier.votes.append(
+        Vote(
+            body=Actor.BRANCH,
+            purpose=VotePurpose.ADMISSION,
+            held_on=meeting,
+            members_counted=9,
+            in_favour=9,
+        )
+    )
+
+    print(f"Rule set: {LOCAL_294.code}, {len(LOCAL_294)} rules")
+    print(f"  added:   {local_rating.id} ({local_rating.clause})")
+    print(f"  policy:  min_pool_months={LOCAL_294.policy.min_pool_months}, "
+          f"youth_age_max_years={LOCAL_294.policy.youth_age_max_years}")
+    print(f"  shipped set untouched: {QD_294_2025.code}, {len(QD_294_2025)} rules\n")
+
+    for name, flow in [("shipped QĐ 294", Workflow()), ("local variant", workflow)]:
+        failures = flow.check(dossier, Step.PROPOSE_ADMISSION, on=meeting, actor=Actor.BRANCH)
+        print(f"{name}: {len(failures)} failure(s)")
+        for failure in failures:
+            print(f"  - {failure.text('vi')}")
+            print(f"    {failure.message('en')}")
+
+
+if __name__ == "__main__":
+    main()
