@@ -56,7 +56,7 @@ LOCAL_294 = (
 
 
 def main() -> None:
-    workflow = Workflow().using(LOCAL_294.renamed("294-QĐ/TW"))
+    workflow = Workflow().using(LOCAL_294)
     meeting = pendulum.date(2025, 10, 14)
     dossier = make_dossier(meeting=meeting, id="HS-042", name="Phạm Quốc Huy")
     walk(workflow, dossier, meeting=meeting, until=Stage.PREPARED)
@@ -72,8 +72,10 @@ def main() -> None:
 
     print(f"Rule set: {LOCAL_294.code}, {len(LOCAL_294)} rules")
     print(f"  added:   {local_rating.id} ({local_rating.clause})")
-    print(f"  policy:  min_pool_months={LOCAL_294.policy.min_pool_months}, "
-          f"youth_age_max_years={LOCAL_294.policy.youth_age_max_years}")
+    print(
+        f"  policy:  min_pool_months={LOCAL_294.policy.min_pool_months}, "
+        f"youth_age_max_years={LOCAL_294.policy.youth_age_max_years}"
+    )
     print(f"  shipped set untouched: {QD_294_2025.code}, {len(QD_294_2025)} rules\n")
 
     for name, flow in [("shipped QĐ 294", Workflow()), ("local variant", workflow)]:

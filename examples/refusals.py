@@ -62,7 +62,8 @@ def main() -> None:
         print(refused.text("vi"))
         print()
         print(refused.text("en"))
-        print(f"\n{len(refused.failures)} rules failed; the dossier stays at: {dossier.stage.label}")
+        stage = dossier.stage.label
+        print(f"\n{len(refused.failures)} rules failed; the dossier stays at: {stage}")
 
 
 if __name__ == "__main__":

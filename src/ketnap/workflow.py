@@ -176,11 +176,17 @@ class Workflow:
 
     def using(self, ruleset: RuleSet) -> Workflow:
         """
-        Return a workflow where *ruleset* takes the place of the set with the same code.
+        Return a workflow where *ruleset* takes the place of the set with its code or period.
 
-        A set with a new code is added; its period must not overlap the others.
+        A deployment's variant of a regulation (``QD_294_2025.add(...).renamed("294+local")``)
+        keeps the regulation's period, so it replaces the shipped set for those dates. A set
+        with a new code and a new period is added; it must not overlap the others.
         """
-        others = [rs for rs in self._regulations if rs.code != ruleset.code]
+        others = [
+            rs
+            for rs in self._regulations
+            if rs.code != ruleset.code and rs.effective != ruleset.effective
+        ]
         return Workflow([*others, ruleset], calendar=self._calendar, transitions=self._transitions)
 
     def ruleset_for(self, on: pendulum.Date) -> RuleSet:

@@ -97,6 +97,7 @@ def excluded_reasons(*, clause: str, wording_vi: str, wording_en: str) -> Rule:
         steps={Step.PROPOSE_ADMISSION},
     )
     def excluded(context: Context) -> Values | None:
+        """No re-admission after leaving for a reason L-06 excludes."""
         prior = context.dossier.candidate.prior_membership
         if prior is None or prior.reason not in EXCLUDED_REASONS:
             return None
