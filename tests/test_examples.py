@@ -53,3 +53,19 @@ def test_custom_rules_extend_without_touching_the_shipped_set() -> None:
     assert "shipped QĐ 294: 0 failure(s)" in out
     assert "local variant: 2 failure(s)" in out
     assert "dossier.local_rating" in out
+
+
+def test_reminders_show_due_and_overdue_in_both_languages() -> None:
+    out = run("reminders.py")
+    assert "(12 dossiers)" in out
+    assert "Đến hạn trong 15 ngày làm việc" in out
+    assert "Quá hạn" in out
+    assert "Due within 15 working days" in out
+    assert "Overdue" in out
+    assert "quá 13 ngày làm việc" in out
+
+
+def test_planner_gives_the_earliest_meeting() -> None:
+    out = run("planner.py")
+    assert "Sớm nhất: 01/03/2023" in out
+    assert "Earliest: 2023-03-01" in out

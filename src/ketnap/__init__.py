@@ -11,6 +11,7 @@ refusal explained in Vietnamese and English.
 """
 
 from ketnap.dates import WorkingCalendar, add_months, completed_months
+from ketnap.deadlines import Deadline, DeadlineKind, DeadlineStatus, deadlines_for
 from ketnap.errors import (
     InvalidInput,
     InvalidRuleSet,
@@ -51,7 +52,9 @@ from ketnap.model import (
     Vote,
     VotePurpose,
 )
+from ketnap.planner import Plan, Requirement, plan
 from ketnap.policy import AgeCounting, Policy
+from ketnap.reminders import DueItem, DueList, due_list
 from ketnap.rules import Context, Failure, Family, Period, Rule, RuleSet, rule
 from ketnap.rules.regulations import (
     CHARTER_RULES,
@@ -80,8 +83,13 @@ __all__ = [
     "Certificate",
     "CertificateKind",
     "Context",
+    "Deadline",
+    "DeadlineKind",
+    "DeadlineStatus",
     "Document",
     "Dossier",
+    "DueItem",
+    "DueList",
     "EducationLevel",
     "Failure",
     "Family",
@@ -100,11 +108,13 @@ __all__ = [
     "NoRegulationInForce",
     "Organization",
     "Period",
+    "Plan",
     "Policy",
     "PoliticalTopic",
     "PriorMembership",
     "Relation",
     "Relative",
+    "Requirement",
     "Rule",
     "RuleSet",
     "Sponsor",
@@ -121,5 +131,8 @@ __all__ = [
     "WorkingCalendar",
     "add_months",
     "completed_months",
+    "deadlines_for",
+    "due_list",
+    "plan",
     "rule",
 ]

@@ -39,6 +39,8 @@ __all__ = [
     "calendar_months",
     "completed_months",
     "first_day_with_calendar_months",
+    "next_day",
+    "previous_day",
 ]
 
 _EPOCH_YEAR: Final = 1990
@@ -118,6 +120,16 @@ def calendar_months(start: dt.date, end: dt.date) -> int:
     216
     """
     return (end.year - start.year) * 12 + (end.month - start.month)
+
+
+def next_day(day: dt.date) -> pendulum.Date:
+    """Return the day after *day*."""
+    return as_date(day + dt.timedelta(days=1))
+
+
+def previous_day(day: dt.date) -> pendulum.Date:
+    """Return the day before *day*."""
+    return as_date(day - dt.timedelta(days=1))
 
 
 def first_day_with_calendar_months(start: dt.date, months: int) -> pendulum.Date:

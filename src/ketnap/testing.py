@@ -74,7 +74,7 @@ def make_dossier(
     """
     candidate = Candidate(
         name=name,
-        birth_date=meeting.subtract(years=25, months=2),
+        birth_date=add_months(meeting, -302),
         education=EducationLevel.UPPER_SECONDARY,
         youth_union_member=True,
         relatives=(
@@ -82,33 +82,33 @@ def make_dossier(
             Relative(name="Trần Thị Cúc", kinship=Kinship.PARENT),
         ),
     )
-    prepared = meeting.subtract(months=2)
+    prepared = add_months(meeting, -2)
     return Dossier(
         id=id,
         candidate=candidate,
         organization=organization or Organization(name="Chi bộ Thôn Đông"),
-        entered_pool_on=meeting.subtract(years=1),
+        entered_pool_on=add_months(meeting, -12),
         helper=Member(
             name="Lê Văn Dũng",
             status=MemberStatus.OFFICIAL,
-            official_since=meeting.subtract(years=10),
+            official_since=add_months(meeting, -120),
         ),
         sponsors=[
             Sponsor(
                 name="Lê Văn Dũng",
                 status=MemberStatus.OFFICIAL,
-                official_since=meeting.subtract(years=10),
-                alongside_since=meeting.subtract(years=3),
+                official_since=add_months(meeting, -120),
+                alongside_since=add_months(meeting, -36),
                 basis=Relation.WORK,
             )
         ],
         union_introduction=UnionIntroduction(
-            kind=UnionKind.YOUTH_UNION, resolution_on=meeting.subtract(days=20)
+            kind=UnionKind.YOUTH_UNION, resolution_on=add_months(meeting, -1)
         ),
         certificates=[
             Certificate(
                 kind=CertificateKind.AWARENESS_COURSE,
-                issued_on=meeting.subtract(months=6),
+                issued_on=add_months(meeting, -6),
                 issuer="Trung tâm chính trị",
             )
         ],
@@ -142,9 +142,9 @@ def lifecycle(
     """
     stage = dossier.stage
     if stage is Stage.SOURCE_POOL:
-        yield Step.COMPLETE_TRAINING, meeting.subtract(months=6), Actor.BRANCH
+        yield Step.COMPLETE_TRAINING, add_months(meeting, -6), Actor.BRANCH
     if stage in {Stage.SOURCE_POOL, Stage.TRAINED}:
-        yield Step.ASSIGN_SPONSORS, meeting.subtract(months=2), Actor.BRANCH
+        yield Step.ASSIGN_SPONSORS, add_months(meeting, -2), Actor.BRANCH
     dossier.votes.append(
         Vote(
             body=Actor.BRANCH,
@@ -175,7 +175,7 @@ def lifecycle(
     probation_end = add_months(ceremony, 12)
     recognition = calendar.add_working_days(probation_end, 5)
     dossier.certificates.append(
-        Certificate(kind=CertificateKind.NEW_MEMBER_COURSE, issued_on=ceremony.add(months=4))
+        Certificate(kind=CertificateKind.NEW_MEMBER_COURSE, issued_on=add_months(ceremony, 4))
     )
     dossier.add_documents(
         Document(form=form, dated=recognition) for form in ("10-KNĐ", "11-KNĐ", "12-KNĐ")

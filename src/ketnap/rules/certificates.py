@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ketnap.dates import add_months
+from ketnap.deadlines import certificate_expiry
 from ketnap.messages import Message, format_date
 from ketnap.model import CertificateKind, Step
 from ketnap.rules._base import Context, Family, Values, rule
@@ -53,7 +53,7 @@ def awareness_certificate_valid(context: Context) -> Values | None:
     certificate = context.dossier.latest_certificate(CertificateKind.AWARENESS_COURSE, context.on)
     if certificate is None:
         return {"state": "không có", "state_en": "is missing"}
-    expires = add_months(certificate.issued_on, context.policy.certificate_validity_months)
+    expires = certificate_expiry(certificate.issued_on, context.policy)
     if context.on <= expires:
         return None
     issued = certificate.issued_on

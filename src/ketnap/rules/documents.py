@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ketnap.dates import add_months, completed_months
+from ketnap.dates import completed_months
+from ketnap.deadlines import document_expiry
 from ketnap.messages import Message
 from ketnap.model import Dossier, Step
 from ketnap.policy import Policy
@@ -65,7 +66,7 @@ def documents_fresh(context: Context) -> Values | None:
     stale = sorted(
         form
         for form in context.policy.refresh_forms
-        if form in documents and add_months(documents[form].dated, months) < context.on
+        if form in documents and document_expiry(documents[form].dated, context.policy) < context.on
     )
     return {"months": months, "forms": ", ".join(stale)} if stale else None
 

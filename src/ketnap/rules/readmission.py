@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ketnap.dates import add_months
+from ketnap.deadlines import readmission_ready_on
 from ketnap.messages import Message
 from ketnap.model import Actor, ApprovalKind, LeavingReason, Step
 from ketnap.rules._base import Context, Family, Rule, Values, missing_approval, rule
@@ -49,30 +49,22 @@ def readmission_waiting_time(context: Context) -> Values | None:
     if prior is None:
         return None
     policy = context.policy
-    if prior.reason is LeavingReason.CONVICTED_LESS_SERIOUS_CRIME:
-        since = prior.record_cleared_on
-        months = policy.readmission_wait_after_record_months
-        since_vi, since_en = "khi được xóa án tích", "the record was cleared"
-        if since is None:
-            return {
-                "months": months,
-                "since_vi": since_vi,
-                "since_en": since_en,
-                "since": "—",
-                "ready": "—",
-            }
-    else:
-        since = prior.left_on
-        months = policy.readmission_wait_months
-        since_vi, since_en = "khi ra khỏi Đảng", "leaving the Party"
-    ready = add_months(since, months)
-    if context.on >= ready:
+    ready = readmission_ready_on(context.dossier, policy)
+    if ready is not None and context.on >= ready:
         return None
+    if prior.reason is LeavingReason.CONVICTED_LESS_SERIOUS_CRIME:
+        return {
+            "months": policy.readmission_wait_after_record_months,
+            "since_vi": "khi được xóa án tích",
+            "since_en": "the record was cleared",
+            "since": prior.record_cleared_on or "—",
+            "ready": ready or "—",
+        }
     return {
-        "months": months,
-        "since_vi": since_vi,
-        "since_en": since_en,
-        "since": since,
+        "months": policy.readmission_wait_months,
+        "since_vi": "khi ra khỏi Đảng",
+        "since_en": "leaving the Party",
+        "since": prior.left_on,
         "ready": ready,
     }
 

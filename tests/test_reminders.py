@@ -1,0 +1,80 @@
+"""Due lists across dossiers: due soon, overdue, grouped by branch and by who acts."""
+
+from __future__ import annotations
+
+import pendulum
+
+from ketnap import (
+    Actor,
+    DeadlineKind,
+    Dossier,
+    Organization,
+    Stage,
+    Step,
+    Workflow,
+    due_list,
+)
+from tests.conftest import add_vote, at_stage
+
+D = pendulum.Date
+REPORT = D(2024, 6, 3)
+
+
+def branch(workflow: Workflow) -> list[Dossier]:
+    """
+    Three dossiers on 3 Jun 2024.
+
+    - resolution 9 Jan: 60 working days (Tết 8-14 Feb off) ended 9 Apr, 36 days ago;
+    - resolution 12 Mar: decision due 7 Jun, 4 working days left;
+    - decided 10 May: ceremony due 21 Jun, 14 working days left.
+    """
+    late = at_stage(workflow, Stage.PREPARED, meeting=D(2024, 1, 9))
+    late.organization = Organization(name="Chi bộ A")
+    add_vote(late, D(2024, 1, 9))
+    workflow.advance(late, Step.PROPOSE_ADMISSION, on=D(2024, 1, 9), actor=Actor.BRANCH)
+    soon = at_stage(workflow, Stage.PREPARED, meeting=D(2024, 3, 12))
+    soon.organization = Organization(name="Chi bộ B")
+    add_vote(soon, D(2024, 3, 12))
+    workflow.advance(soon, Step.PROPOSE_ADMISSION, on=D(2024, 3, 12), actor=Actor.BRANCH)
+    ceremony = at_stage(workflow, Stage.ADMITTED, meeting=D(2024, 4, 9))
+    ceremony.organization = Organization(name="Chi bộ A")
+    return [late, soon, ceremony]
+
+
+def test_due_and_overdue(workflow: Workflow) -> None:
+    feed = due_list(branch(workflow), on=REPORT, within=15, workflow=workflow)
+    assert [(i.deadline.kind, i.working_days_left) for i in feed.due] == [
+        (DeadlineKind.ADMISSION_DECISION, 4),
+        (DeadlineKind.CEREMONY, 14),
+    ]
+    (overdue,) = feed.overdue
+    assert overdue.deadline.kind is DeadlineKind.ADMISSION_DECISION
+    assert overdue.deadline.due == D(2024, 4, 9)
+    assert overdue.working_days_left == -36
+    assert len(feed) == 3
+
+
+def test_horizon(workflow: Workflow) -> None:
+    feed = due_list(branch(workflow), on=REPORT, within=5, workflow=workflow)
+    assert [i.deadline.kind for i in feed.due] == [DeadlineKind.ADMISSION_DECISION]
+
+
+def test_grouping(workflow: Workflow) -> None:
+    feed = due_list(branch(workflow), on=REPORT, within=15, workflow=workflow)
+    by_branch = feed.by_organization()
+    assert list(by_branch) == ["Chi bộ A", "Chi bộ B"]
+    assert len(by_branch["Chi bộ A"]) == 2
+    by_actor = feed.by_actor()
+    assert set(by_actor) == {Actor.BRANCH, Actor.COMPETENT_COMMITTEE}
+    assert len(by_actor[Actor.COMPETENT_COMMITTEE]) == 2
+
+
+def test_feed_lines(workflow: Workflow) -> None:
+    feed = due_list(branch(workflow), on=REPORT, within=15, workflow=workflow)
+    vi = feed.overdue[0].text("vi")
+    en = feed.overdue[0].text("en")
+    assert "quá hạn" in vi
+    assert "09/04/2024" in vi
+    assert "quá 36 ngày làm việc" in vi
+    assert "working days late" in en
+    assert "Competent committee" in en
