@@ -41,7 +41,7 @@ from ketnap import (
     TransitionRefused,
     Workflow,
 )
-from ketnap.rules import Context
+from ketnap.rules import Failure, RuleSet
 from ketnap.testing import lifecycle, make_dossier
 
 Advance = Callable[[Dossier, Step, pendulum.Date, Actor], object]
@@ -76,6 +76,15 @@ def fresh(template: Dossier) -> Dossier:
     )
 
 
+def evaluate(
+    workflow: Workflow, dossier: Dossier, step: Step, on: pendulum.Date, actor: Actor
+) -> tuple[RuleSet, list[Failure]]:
+    """The same rule checks ketnap runs: the set in force, every rule of the step."""
+    ruleset = workflow.ruleset_for(on)
+    context = workflow.context(dossier, step, on=on, actor=actor, ruleset=ruleset)
+    return ruleset, [f for r in ruleset.for_step(step) if (f := r.evaluate(context)) is not None]
+
+
 # --- the floor: a plain dict dispatcher over the same rules --------------------------------
 
 
@@ -84,19 +93,7 @@ def floor_engine(workflow: Workflow) -> Advance:
 
     def advance(dossier: Dossier, step: Step, on: pendulum.Date, actor: Actor) -> HistoryEntry:
         row = table[dossier.stage, step]
-        ruleset = workflow.ruleset_for(on)
-        context = Context(
-            dossier=dossier,
-            on=on,
-            actor=actor,
-            step=step,
-            source=dossier.stage,
-            target=row.target,
-            actors=row.actors,
-            policy=ruleset.policy,
-            calendar=workflow.calendar,
-        )
-        failures = [f for r in ruleset.for_step(step) if (f := r.evaluate(context)) is not None]
+        ruleset, failures = evaluate(workflow, dossier, step, on, actor)
         if failures:
             raise TransitionRefused(
                 failures=tuple(failures),
@@ -145,20 +142,7 @@ def machine_for(carrier_dossier: Dossier, workflow: Workflow) -> MachineDossier:
         assert isinstance(step, Step)
         assert isinstance(on, pendulum.Date)
         assert isinstance(actor, Actor)
-        ruleset = workflow.ruleset_for(on)
-        row = next(t for t in TRANSITIONS if t.source is carrier_dossier.stage and t.step is step)
-        context = Context(
-            dossier=carrier_dossier,
-            on=on,
-            actor=actor,
-            step=step,
-            source=carrier_dossier.stage,
-            target=row.target,
-            actors=row.actors,
-            policy=ruleset.policy,
-            calendar=workflow.calendar,
-        )
-        failures = [f for r in ruleset.for_step(step) if (f := r.evaluate(context)) is not None]
+        ruleset, failures = evaluate(workflow, carrier_dossier, step, on, actor)
         pending["failures"] = failures
         pending["regulation"] = ruleset.code
         return not failures

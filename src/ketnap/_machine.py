@@ -1,11 +1,14 @@
 """
 The only module that imports ``transitions``.
 
-One `Machine` per workflow definition serves every dossier. Dossiers are never
+One `Machine` per workflow definition serves every dossier. Nothing is ever
 registered with ``add_model`` (quadratic, and it skips models that compare equal);
-events are fired on the dossier as an unregistered model, which costs nothing per
-dossier to set up. ``auto_transitions`` is off, since its ``to_<stage>`` methods
-skip every guard, and the guard is a callable, not a method name.
+events are fired on a small private carrier as an unregistered model, which costs
+nothing per dossier to set up and leaves the public, slotted `Dossier` untouched
+until the step has passed. States are the stages' string values: transitions'
+handling of Enum states costs about a third of each event. ``auto_transitions`` is
+off, since its ``to_<stage>`` methods skip every guard, and the guard is a callable,
+not a method name.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from transitions import EventData, Machine
 
 from ketnap.model import Stage, Step
 
-__all__ = ["Engine"]
+__all__ = ["Carrier", "Engine"]
 
 
 class _Edge(Protocol):
@@ -29,33 +32,49 @@ class _Edge(Protocol):
     def target(self) -> Stage: ...
 
 
+class Carrier:
+    """
+    **Protocol-like base:** what the engine drives: a ``state`` holding a stage's value.
+
+    The workflow's attempt object subclasses it, so the guard finds everything on the model.
+    """
+
+    __slots__ = ("state",)
+
+    def __init__(self, stage: Stage) -> None:
+        self.state: str = stage.value
+
+
 class Engine:
     """
-    A shared state machine over `Stage`, driven on the ``stage`` attribute of each dossier.
+    A shared state machine over the stages' values.
 
     Args:
         edges: the workflow table.
-        guard: called with the payload given to `fire`; the step happens only if it returns True.
+        guard: called with the carrier being fired; the step happens only if it returns True.
     """
 
-    def __init__(self, edges: Iterable[_Edge], guard: Callable[[object], bool]) -> None:
+    def __init__(self, edges: Iterable[_Edge], guard: Callable[[Carrier], bool]) -> None:
         self._guard = guard
         self._machine = Machine(
             model=None,
-            states=list(Stage),
-            initial=Stage.SOURCE_POOL,
+            states=[stage.value for stage in Stage],
+            initial=Stage.SOURCE_POOL.value,
             auto_transitions=False,
             send_event=True,
-            model_attribute="stage",
         )
         for edge in edges:
             self._machine.add_transition(
-                edge.step.value, edge.source, edge.target, conditions=[self._condition]
+                edge.step.value, edge.source.value, edge.target.value, conditions=[self._condition]
             )
 
     def _condition(self, event: EventData) -> bool:
-        return self._guard(event.kwargs["payload"])
+        carrier = event.model
+        assert isinstance(carrier, Carrier)  # noqa: S101 - only fire() reaches here
+        return self._guard(carrier)
 
-    def fire(self, model: object, step: Step, payload: object) -> bool:
-        """Fire *step* on *model*; the guard receives *payload*. Return whether it moved."""
-        return self._machine.events[step.value].trigger(model, payload=payload)
+    def fire(self, carrier: Carrier, step: Step) -> Stage | None:
+        """Fire *step* on *carrier*; return the stage reached, or None if the guard refused."""
+        if self._machine.events[step.value].trigger(carrier):
+            return Stage(carrier.state)
+        return None

@@ -351,17 +351,7 @@ def plan(
     for _ in range(len(workflow.regulations) + 1):
         ruleset = workflow.ruleset_for(day)
         ids = {r.id for r in ruleset.for_step(step)}
-        context = Context(
-            dossier=dossier,
-            on=on,
-            actor=who,
-            step=step,
-            source=dossier.stage,
-            target=rows[0].target if rows else None,
-            actors=rows[0].actors if rows else frozenset(),
-            policy=ruleset.policy,
-            calendar=workflow.calendar,
-        )
+        context = workflow.context(dossier, step, on=on, actor=who, ruleset=ruleset)
         requirements = _requirements(context, ids)
         starts = [r.holds_from for r in requirements if r.holds_from is not None]
         ends = [r.holds_until for r in requirements if r.holds_until is not None]

@@ -18,7 +18,7 @@ from types import MappingProxyType
 import attrs
 import pendulum
 
-from ketnap._machine import Engine
+from ketnap._machine import Carrier, Engine
 from ketnap.dates import WorkingCalendar, as_date
 from ketnap.errors import InvalidInput, InvalidWorkflow, NoRegulationInForce, TransitionRefused
 from ketnap.model import Actor, Dossier, HistoryEntry, Stage, Step
@@ -112,13 +112,16 @@ def steps_from(stage: Stage) -> tuple[Step, ...]:
     return tuple(step for source, step in _DEFAULT_INDEX if source is stage)
 
 
-@attrs.define
-class _Attempt:
+class _Attempt(Carrier):
     """What the engine's guard needs to decide one step, and what it found."""
 
-    context: Context
-    ruleset: RuleSet
-    failures: tuple[Failure, ...] = ()
+    __slots__ = ("context", "failures", "ruleset")
+
+    def __init__(self, context: Context, ruleset: RuleSet) -> None:
+        super().__init__(context.source)
+        self.context = context
+        self.ruleset = ruleset
+        self.failures: tuple[Failure, ...] = ()
 
 
 class Workflow:
@@ -237,7 +240,8 @@ class Workflow:
         """
         attempt = self._attempt(dossier, step, on, actor)
         context = attempt.context
-        if context.target is None or not self._engine.fire(dossier, step, attempt):
+        target = None if context.target is None else self._engine.fire(attempt, step)
+        if target is None:
             if context.target is None:
                 attempt.failures = self._evaluate(attempt)
             raise TransitionRefused(
@@ -253,13 +257,41 @@ class Workflow:
             step=step,
             actor=context.actor,
             source=context.source,
-            target=context.target,
+            target=target,
             regulation=attempt.ruleset.code,
         )
+        dossier.stage = target
         dossier.history.append(entry)
         return entry
 
     # --- internals -------------------------------------------------------------------------
+
+    def context(
+        self,
+        dossier: Dossier,
+        step: Step,
+        *,
+        on: pendulum.Date,
+        actor: Actor,
+        ruleset: RuleSet | None = None,
+    ) -> Context:
+        """
+        Return what the rules of *step* would read on *on*, under *ruleset* or the one in force.
+
+        For tools that evaluate rules themselves (a planner, a benchmark floor).
+        """
+        row = self._index.get((dossier.stage, step))
+        return Context(
+            dossier=dossier,
+            on=on,
+            actor=actor,
+            step=step,
+            source=dossier.stage,
+            target=None if row is None else row.target,
+            actors=frozenset() if row is None else row.actors,
+            policy=(ruleset or self.ruleset_for(on)).policy,
+            calendar=self._calendar,
+        )
 
     def _attempt(self, dossier: Dossier, step: Step, on: object, actor: object) -> _Attempt:
         day = as_date(on, field="on")
@@ -270,18 +302,7 @@ class Workflow:
         who: Actor = Actor.parse(actor, field="actor")
         what: Step = Step.parse(step, field="step")
         ruleset = self.ruleset_for(day)
-        row = self._index.get((dossier.stage, what))
-        context = Context(
-            dossier=dossier,
-            on=day,
-            actor=who,
-            step=what,
-            source=dossier.stage,
-            target=None if row is None else row.target,
-            actors=frozenset() if row is None else row.actors,
-            policy=ruleset.policy,
-            calendar=self._calendar,
-        )
+        context = self.context(dossier, what, on=day, actor=who, ruleset=ruleset)
         return _Attempt(context, ruleset)
 
     @staticmethod
@@ -297,10 +318,10 @@ class Workflow:
                 failures.append(failure)
         return tuple(failures)
 
-    def _guard(self, payload: object) -> bool:
-        assert isinstance(payload, _Attempt)  # noqa: S101 - only advance() fires the engine
-        payload.failures = self._evaluate(payload)
-        return not payload.failures
+    def _guard(self, carrier: Carrier) -> bool:
+        assert isinstance(carrier, _Attempt)  # noqa: S101 - only advance() fires the engine
+        carrier.failures = self._evaluate(carrier)
+        return not carrier.failures
 
 
 def _start(ruleset: RuleSet) -> pendulum.Date:
