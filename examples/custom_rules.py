@@ -2,9 +2,11 @@
 Extend a shipped rule set in code, without editing ketnap.
 
 A provincial agencies' party committee (A-10, local criteria) wants, on top of
-QĐ 294-QĐ/TW: a civil servant rated at least "good" the previous year, two years
-on the sympathiser list (B-06 is a local choice), and no union route for people
-over 28. Run with ``.venv/bin/python examples/custom_rules.py``.
+QĐ 294-QĐ/TW: a civil servant rated at least "good" the previous year (a rule
+added), two years on the sympathiser list and no union route over 28 (policy
+values), a stricter reading of "18 by month" (a rule replaced), and no card-number
+check, since its cards are numbered by the new database (a rule removed).
+Run with ``.venv/bin/python examples/custom_rules.py``.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from ketnap import (
     Vote,
     VotePurpose,
     Workflow,
+    add_months,
     rule,
 )
 from ketnap.rules import Context, Values
@@ -48,8 +51,26 @@ def local_rating(context: Context) -> Values | None:
     return None if rating in good else {"rating": rating}
 
 
+@rule(
+    id="age.minimum",
+    family=Family.AGE,
+    ref="A-01",
+    clause="Điều lệ Đảng Điều 1.2; cách hiểu của Đảng ủy Khối: đủ 18 tuổi tính đến ngày sinh",
+    message=Message(
+        vi="Chưa đến ngày sinh nhật thứ 18 khi chi bộ xét",
+        en="Not yet 18 (to the birthday) when the branch considers",
+    ),
+    steps={Step.PROPOSE_ADMISSION},
+)
+def eighteen_by_birthday(context: Context) -> Values | None:
+    """The candidate has had an 18th birthday by the branch meeting."""
+    return None if add_months(context.dossier.candidate.birth_date, 216) <= context.on else {}
+
+
 LOCAL_294 = (
     QD_294_2025.add(local_rating)
+    .replace(eighteen_by_birthday)
+    .without("card.number_format")
     .with_policy(min_pool_months=24, youth_age_max_years=28)
     .renamed("294-QĐ/TW+ĐUK")
 )
@@ -71,9 +92,11 @@ def main() -> None:
     )
 
     print(f"Rule set: {LOCAL_294.code}, {len(LOCAL_294)} rules")
-    print(f"  added:   {local_rating.id} ({local_rating.clause})")
+    print(f"  added:    {local_rating.id} ({local_rating.clause})")
+    print(f"  replaced: {eighteen_by_birthday.id} ({eighteen_by_birthday.clause})")
+    print("  removed:  card.number_format")
     print(
-        f"  policy:  min_pool_months={LOCAL_294.policy.min_pool_months}, "
+        f"  policy:   min_pool_months={LOCAL_294.policy.min_pool_months}, "
         f"youth_age_max_years={LOCAL_294.policy.youth_age_max_years}"
     )
     print(f"  shipped set untouched: {QD_294_2025.code}, {len(QD_294_2025)} rules\n")

@@ -262,3 +262,24 @@ class TestEngine:
         assert isinstance(engine, Engine)
         assert engine._machine.models == []
         assert not any(name.startswith("to_") for name in engine._machine.events)
+
+
+class TestDecisions:
+    """Decisions are history entries of the deciding steps, with their document numbers."""
+
+    def test_reference_and_decisions(self, workflow: Workflow) -> None:
+        dossier = at_stage(workflow, Stage.PREPARED)
+        add_vote(dossier, MEETING)
+        workflow.advance(
+            dossier, Step.PROPOSE_ADMISSION, on=MEETING, actor=Actor.BRANCH, reference="05-NQ/CB"
+        )
+        entry = workflow.advance(
+            dossier,
+            Step.DECIDE_ADMISSION,
+            on=D(2024, 4, 2),
+            actor=Actor.COMPETENT_COMMITTEE,
+            reference="123-QĐ/HU",
+        )
+        assert entry.reference == "123-QĐ/HU"
+        assert dossier.history[-2].reference == "05-NQ/CB"
+        assert dossier.decisions == (entry,)

@@ -728,7 +728,13 @@ class Approval:
 
 @attrs.frozen(kw_only=True)
 class HistoryEntry:
-    """One successful step: when, who, what, from where to where, under which rule set."""
+    """
+    One successful step: when, who, what, from where to where, under which rule set.
+
+    Attributes:
+        reference: the number of the act's document, when given (a branch resolution
+            "05-NQ/CB", an admission decision "123-QĐ/ĐU").
+    """
 
     on: pendulum.Date
     step: Step
@@ -736,6 +742,12 @@ class HistoryEntry:
     source: Stage
     target: Stage
     regulation: str
+    reference: str | None = None
+
+
+_DECISION_STEPS = frozenset(
+    {Step.DECIDE_ADMISSION, Step.RECOGNIZE, Step.REMOVE, Step.REFUSE, Step.ISSUE_CARD}
+)
 
 
 def _after_birth(instance: Dossier, _attribute: attrs.Attribute[Any], value: object) -> None:
@@ -825,6 +837,11 @@ class Dossier:
             if approval.kind is kind and approval.given_on <= on:
                 return approval
         return None
+
+    @property
+    def decisions(self) -> tuple[HistoryEntry, ...]:
+        """The decisions taken on the dossier: admission, refusal, recognition, removal, card."""
+        return tuple(entry for entry in self.history if entry.step in _DECISION_STEPS)
 
     # --- the dates that matter (J-01, Charter Art. 5) --------------------------------------
 

@@ -224,10 +224,19 @@ class Workflow:
         return self._evaluate(attempt)
 
     def advance(
-        self, dossier: Dossier, step: Step, *, on: pendulum.Date, actor: Actor
+        self,
+        dossier: Dossier,
+        step: Step,
+        *,
+        on: pendulum.Date,
+        actor: Actor,
+        reference: str | None = None,
     ) -> HistoryEntry:
         """
         Take *step* on *on* by *actor*, appending to the dossier's history.
+
+        *reference* is the number of the act's document (resolution or decision), kept on
+        the history entry.
 
         Returns:
             The new history entry.
@@ -259,6 +268,7 @@ class Workflow:
             source=context.source,
             target=target,
             regulation=attempt.ruleset.code,
+            reference=reference,
         )
         dossier.stage = target
         dossier.history.append(entry)
