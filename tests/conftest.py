@@ -8,8 +8,8 @@ from typing import Any
 import pendulum
 import pytest
 
-from ketnap import Actor, Dossier, Stage, Step, Vote, VotePurpose, Workflow
-from ketnap.testing import make_dossier, walk
+from ketnap import Actor, Dossier, Organization, Stage, Step, VotePurpose, Workflow
+from ketnap.testing import add_vote, make_dossier, walk
 
 MEETING = pendulum.Date(2024, 3, 12)
 """A Tuesday under QĐ 24-QĐ/TW: the branch meeting of the reference dossier."""
@@ -42,20 +42,6 @@ def at_stage(workflow: Workflow, stage: Stage, *, meeting: pendulum.Date = MEETI
     walk(workflow, dossier, meeting=meeting, until=stage)
     assert dossier.stage is stage
     return dossier
-
-
-def add_vote(
-    dossier: Dossier,
-    on: pendulum.Date,
-    *,
-    purpose: VotePurpose = VotePurpose.ADMISSION,
-    body: Actor = Actor.BRANCH,
-    counted: int = 12,
-    favour: int = 11,
-) -> None:
-    dossier.votes.append(
-        Vote(body=body, purpose=purpose, held_on=on, members_counted=counted, in_favour=favour)
-    )
 
 
 Failing = Callable[..., set[str]]
@@ -107,3 +93,13 @@ def ready_for_recognition(dossier: Dossier, on: pendulum.Date, *, favour: int = 
     dossier.certificates.append(Certificate(kind=CertificateKind.NEW_MEMBER_COURSE, issued_on=on))
     dossier.add_documents(Document(form=f, dated=on) for f in ("10-KNĐ", "11-KNĐ", "12-KNĐ"))
     add_vote(dossier, on, purpose=VotePurpose.RECOGNITION, favour=favour)
+
+
+def proposed(workflow: Workflow, organization: Organization | None = None) -> Dossier:
+    """A reference dossier whose branch proposed admission on MEETING."""
+    dossier = at_stage(workflow, Stage.PREPARED)
+    if organization is not None:
+        dossier.organization = organization
+    add_vote(dossier, MEETING)
+    workflow.advance(dossier, Step.PROPOSE_ADMISSION, on=MEETING, actor=Actor.BRANCH)
+    return dossier

@@ -22,7 +22,7 @@ from ketnap import (
     Workflow,
     deadlines_for,
 )
-from tests.conftest import add_vote, at_stage, ready_for_recognition
+from tests.conftest import at_stage, proposed, ready_for_recognition
 
 D = pendulum.Date
 MEETING = D(2024, 3, 12)
@@ -31,13 +31,6 @@ MEETING = D(2024, 3, 12)
 def only(dossier: Dossier, kind: DeadlineKind, on: D, workflow: Workflow) -> Deadline:
     (found,) = [d for d in deadlines_for(dossier, on=on, workflow=workflow) if d.kind is kind]
     return found
-
-
-def proposed(workflow: Workflow) -> Dossier:
-    dossier = at_stage(workflow, Stage.PREPARED)
-    add_vote(dossier, MEETING)
-    workflow.advance(dossier, Step.PROPOSE_ADMISSION, on=MEETING, actor=Actor.BRANCH)
-    return dossier
 
 
 class TestAdmissionDecision:

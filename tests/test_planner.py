@@ -18,8 +18,8 @@ from ketnap import (
     Workflow,
     plan,
 )
-from ketnap.testing import assert_allowed
-from tests.conftest import add_vote, at_stage
+from ketnap.testing import add_vote, assert_allowed
+from tests.conftest import at_stage
 
 D = pendulum.Date
 

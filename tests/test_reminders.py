@@ -14,7 +14,8 @@ from ketnap import (
     Workflow,
     due_list,
 )
-from tests.conftest import add_vote, at_stage
+from ketnap.testing import add_vote
+from tests.conftest import at_stage
 
 D = pendulum.Date
 REPORT = D(2024, 6, 3)

@@ -31,8 +31,7 @@ from ketnap import (
     Step,
     Workflow,
 )
-from ketnap.testing import make_dossier, walk
-from tests.conftest import add_vote
+from ketnap.testing import add_vote, make_dossier, walk
 
 SNAPSHOT = pathlib.Path(__file__).parent / "snapshots" / "proposals.json"
 MEETINGS = {

@@ -23,8 +23,8 @@ from ketnap import (
     VotePurpose,
     Workflow,
 )
-from ketnap.testing import assert_refused, make_dossier, walk
-from tests.conftest import add_vote, at_stage, ready_for_recognition
+from ketnap.testing import add_vote, assert_refused, make_dossier, walk
+from tests.conftest import at_stage, ready_for_recognition
 
 D = pendulum.Date
 MEETING = D(2024, 3, 12)

@@ -48,6 +48,7 @@ from ketnap.model import (
 from ketnap.workflow import Workflow
 
 __all__ = [
+    "add_vote",
     "assert_allowed",
     "assert_refused",
     "failed_rule_ids",
@@ -124,6 +125,21 @@ def make_dossier(
     )
 
 
+def add_vote(
+    dossier: Dossier,
+    on: pendulum.Date,
+    *,
+    purpose: VotePurpose = VotePurpose.ADMISSION,
+    body: Actor = Actor.BRANCH,
+    counted: int = 12,
+    favour: int = 11,
+) -> Vote:
+    """Record a vote on *dossier* (11 of 12 in favour of admission by the branch by default)."""
+    vote = Vote(body=body, purpose=purpose, held_on=on, members_counted=counted, in_favour=favour)
+    dossier.votes.append(vote)
+    return vote
+
+
 def lifecycle(
     dossier: Dossier,
     *,
@@ -145,27 +161,11 @@ def lifecycle(
         yield Step.COMPLETE_TRAINING, add_months(meeting, -6), Actor.BRANCH
     if stage in {Stage.SOURCE_POOL, Stage.TRAINED}:
         yield Step.ASSIGN_SPONSORS, add_months(meeting, -2), Actor.BRANCH
-    dossier.votes.append(
-        Vote(
-            body=Actor.BRANCH,
-            purpose=VotePurpose.ADMISSION,
-            held_on=meeting,
-            members_counted=12,
-            in_favour=11,
-        )
-    )
+    add_vote(dossier, meeting)
     yield Step.PROPOSE_ADMISSION, meeting, Actor.BRANCH
     if dossier.organization.under_base_committee:
         endorsed = calendar.add_working_days(meeting, 10)
-        dossier.votes.append(
-            Vote(
-                body=Actor.BASE_COMMITTEE,
-                purpose=VotePurpose.ADMISSION,
-                held_on=endorsed,
-                members_counted=9,
-                in_favour=7,
-            )
-        )
+        add_vote(dossier, endorsed, body=Actor.BASE_COMMITTEE, counted=9, favour=7)
         yield Step.ENDORSE, endorsed, Actor.BASE_COMMITTEE
     decided = calendar.add_working_days(meeting, 20)
     yield Step.DECIDE_ADMISSION, decided, Actor.COMPETENT_COMMITTEE
@@ -180,15 +180,7 @@ def lifecycle(
     dossier.add_documents(
         Document(form=form, dated=recognition) for form in ("10-KNĐ", "11-KNĐ", "12-KNĐ")
     )
-    dossier.votes.append(
-        Vote(
-            body=Actor.BRANCH,
-            purpose=VotePurpose.RECOGNITION,
-            held_on=recognition,
-            members_counted=13,
-            in_favour=12,
-        )
-    )
+    add_vote(dossier, recognition, purpose=VotePurpose.RECOGNITION, counted=13, favour=12)
     yield Step.PROPOSE_RECOGNITION, recognition, Actor.BRANCH
     recognized = calendar.add_working_days(recognition, 15)
     yield Step.RECOGNIZE, recognized, Actor.COMPETENT_COMMITTEE

@@ -9,7 +9,8 @@ import pendulum
 import pytest
 
 from ketnap import Actor, AgeCounting, Approval, ApprovalKind, Dossier, Stage, Step, Workflow
-from tests.conftest import add_vote, at_stage, prepared
+from ketnap.testing import add_vote
+from tests.conftest import at_stage, prepared
 
 D = pendulum.Date
 

@@ -7,20 +7,13 @@ from collections.abc import Callable
 import pendulum
 import pytest
 
-from ketnap import Actor, Dossier, Organization, Stage, Step, Workflow
-from tests.conftest import add_vote, at_stage
+from ketnap import Actor, Organization, Stage, Step, Workflow
+from ketnap.testing import add_vote
+from tests.conftest import at_stage, proposed
 
 D = pendulum.Date
 Failing = Callable[..., set[str]]
 MEETING = D(2024, 3, 12)
-
-
-def proposed(workflow: Workflow, organization: Organization) -> Dossier:
-    dossier = at_stage(workflow, Stage.PREPARED)
-    dossier.organization = organization
-    add_vote(dossier, MEETING)
-    workflow.advance(dossier, Step.PROPOSE_ADMISSION, on=MEETING, actor=Actor.BRANCH)
-    return dossier
 
 
 class TestActor:

@@ -20,7 +20,8 @@ from ketnap import (
     Step,
     Workflow,
 )
-from tests.conftest import add_vote, at_stage, prepared
+from ketnap.testing import add_vote
+from tests.conftest import at_stage, prepared
 
 D = pendulum.Date
 Proposal = Callable[..., set[str]]

@@ -20,7 +20,8 @@ from ketnap import (
     Workflow,
 )
 from ketnap.rules.readmission import EXCLUDED_REASONS
-from tests.conftest import add_vote, prepared
+from ketnap.testing import add_vote
+from tests.conftest import prepared
 
 D = pendulum.Date
 Proposal = Callable[..., set[str]]

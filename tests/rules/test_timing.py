@@ -8,18 +8,12 @@ import pendulum
 import pytest
 
 from ketnap import Actor, Approval, ApprovalKind, Dossier, Stage, Step, VotePurpose, Workflow
-from tests.conftest import add_vote, at_stage
+from ketnap.testing import add_vote
+from tests.conftest import at_stage, proposed
 
 D = pendulum.Date
 Failing = Callable[..., set[str]]
 MEETING = D(2024, 3, 12)
-
-
-def proposed(workflow: Workflow) -> Dossier:
-    dossier = at_stage(workflow, Stage.PREPARED)
-    add_vote(dossier, MEETING)
-    workflow.advance(dossier, Step.PROPOSE_ADMISSION, on=MEETING, actor=Actor.BRANCH)
-    return dossier
 
 
 class TestChronology:

@@ -8,7 +8,8 @@ import pendulum
 import pytest
 
 from ketnap import Actor, Dossier, Organization, Stage, Step, VotePurpose, Workflow
-from tests.conftest import add_vote, at_stage
+from ketnap.testing import add_vote
+from tests.conftest import at_stage
 
 D = pendulum.Date
 Failing = Callable[..., set[str]]
