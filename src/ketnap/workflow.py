@@ -27,7 +27,7 @@ from ketnap.rules.authority import step_available
 from ketnap.rules.regulations import REGULATIONS
 from ketnap.rules.ruleset import RuleSet
 
-__all__ = ["TRANSITIONS", "Transition", "Workflow", "steps_from"]
+__all__ = ["TRANSITIONS", "Transition", "Workflow"]
 
 
 def _actor_set(actors: Iterable[Actor]) -> frozenset[Actor]:
@@ -102,14 +102,6 @@ def _index(table: Iterable[Transition]) -> Mapping[tuple[Stage, Step], Transitio
         names = ", ".join(sorted(s.value for s in dead_ends))
         raise InvalidWorkflow(f"stages with no way out: {names}")
     return MappingProxyType(index)
-
-
-_DEFAULT_INDEX = _index(TRANSITIONS)
-
-
-def steps_from(stage: Stage) -> tuple[Step, ...]:
-    """Return the steps of the default table that lead out of *stage*."""
-    return tuple(step for source, step in _DEFAULT_INDEX if source is stage)
 
 
 class _Attempt(Carrier):
@@ -301,6 +293,7 @@ class Workflow:
             actors=frozenset() if row is None else row.actors,
             policy=(ruleset or self.ruleset_for(on)).policy,
             calendar=self._calendar,
+            available=() if row else tuple(t.step for t in self.steps_from(dossier.stage)),
         )
 
     def _attempt(self, dossier: Dossier, step: Step, on: object, actor: object) -> _Attempt:

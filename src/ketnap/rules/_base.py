@@ -82,6 +82,7 @@ class Context:
         actors: who the workflow table lets fire the step from *source*.
         policy: the policy values of the rule set in force.
         calendar: the working-day calendar.
+        available: when the stage has no such step, the steps it does have.
     """
 
     dossier: Dossier
@@ -93,6 +94,7 @@ class Context:
     actors: frozenset[Actor]
     policy: Policy
     calendar: WorkingCalendar
+    available: tuple[Step, ...] = ()
 
 
 Check = Callable[[Context], Values | None]

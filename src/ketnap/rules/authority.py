@@ -115,9 +115,7 @@ def step_available(context: Context) -> Values | None:
     """The step leads somewhere from the dossier's stage. The workflow always applies this rule."""
     if context.target is not None:
         return None
-    from ketnap.workflow import steps_from  # noqa: PLC0415 - the table lives in the workflow
-
-    available = steps_from(context.source)
+    available = context.available
     return {
         "step": context.step.label,
         "step_en": context.step.value,
