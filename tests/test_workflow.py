@@ -283,3 +283,14 @@ class TestDecisions:
         assert entry.reference == "123-QĐ/HU"
         assert dossier.history[-2].reference == "05-NQ/CB"
         assert dossier.decisions == (entry,)
+
+
+def test_unavailable_step_lists_the_workflows_own_steps() -> None:
+    """With a table that has no withdrawal from the pool, the refusal does not offer one."""
+    table = [
+        t for t in TRANSITIONS if not (t.step is Step.WITHDRAW and t.source is Stage.SOURCE_POOL)
+    ]
+    custom = Workflow(transitions=table)
+    dossier = make_dossier(meeting=MEETING)
+    (failure,) = custom.check(dossier, Step.ISSUE_CARD, on=MEETING, actor=Actor.BRANCH)
+    assert failure.values["available_en"] == "complete_training"
