@@ -20,14 +20,12 @@ from ketnap import (
     Message,
     Stage,
     Step,
-    Vote,
-    VotePurpose,
     Workflow,
     add_months,
     rule,
 )
 from ketnap.rules import Context, Values
-from ketnap.testing import make_dossier, walk
+from ketnap.testing import add_vote, make_dossier, walk
 
 # Ratings would come from the application's own records.
 RATINGS = {"HS-042": "hoàn thành nhiệm vụ"}
@@ -81,15 +79,7 @@ def main() -> None:
     meeting = pendulum.date(2025, 10, 14)
     dossier = make_dossier(meeting=meeting, id="HS-042", name="Phạm Quốc Huy")
     walk(workflow, dossier, meeting=meeting, until=Stage.PREPARED)
-    dossier.votes.append(
-        Vote(
-            body=Actor.BRANCH,
-            purpose=VotePurpose.ADMISSION,
-            held_on=meeting,
-            members_counted=9,
-            in_favour=9,
-        )
-    )
+    add_vote(dossier, meeting, counted=9, favour=9)
 
     print(f"Rule set: {LOCAL_294.code}, {len(LOCAL_294)} rules")
     print(f"  added:    {local_rating.id} ({local_rating.clause})")
