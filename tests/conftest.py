@@ -103,3 +103,25 @@ def proposed(workflow: Workflow, organization: Organization | None = None) -> Do
     add_vote(dossier, MEETING)
     workflow.advance(dossier, Step.PROPOSE_ADMISSION, on=MEETING, actor=Actor.BRANCH)
     return dossier
+
+
+def decision_received_16_aug_2021(workflow: Workflow, *, delay_consent: bool = False) -> Dossier:
+    """
+    An admitted dossier whose branch received the decision on Monday 16 Aug 2021.
+
+    Its ceremony is due on 29 Sep 2021 (2 and 3 Sep are holidays); with *delay_consent*
+    the higher committee agreed on 20 Sep 2021 to a later ceremony (QĐ §4.1).
+    """
+    from ketnap import Approval, ApprovalKind  # noqa: PLC0415
+
+    dossier = at_stage(workflow, Stage.ADMITTED, meeting=pendulum.Date(2021, 7, 13))
+    dossier.decision_received_on = pendulum.Date(2021, 8, 16)
+    if delay_consent:
+        dossier.approvals.append(
+            Approval(
+                kind=ApprovalKind.CEREMONY_DELAY,
+                by=Actor.COMPETENT_COMMITTEE,
+                given_on=pendulum.Date(2021, 9, 20),
+            )
+        )
+    return dossier

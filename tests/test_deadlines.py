@@ -22,7 +22,12 @@ from ketnap import (
     Workflow,
     deadlines_for,
 )
-from tests.conftest import at_stage, proposed, ready_for_recognition
+from tests.conftest import (
+    at_stage,
+    decision_received_16_aug_2021,
+    proposed,
+    ready_for_recognition,
+)
 
 D = pendulum.Date
 MEETING = D(2024, 3, 12)
@@ -95,8 +100,7 @@ class TestCeremony:
     """30 working days from receipt of the decision; the branch acts."""
 
     def test_national_day_2021(self, workflow: Workflow) -> None:
-        dossier = at_stage(workflow, Stage.ADMITTED, meeting=D(2021, 7, 13))
-        dossier.decision_received_on = D(2021, 8, 16)
+        dossier = decision_received_16_aug_2021(workflow)
         deadline = only(dossier, DeadlineKind.CEREMONY, D(2021, 9, 1), workflow)
         assert deadline.due == D(2021, 9, 29)
         assert deadline.actor is Actor.BRANCH
@@ -104,15 +108,7 @@ class TestCeremony:
         assert missed.status is DeadlineStatus.MISSED
 
     def test_consent_waives_it(self, workflow: Workflow) -> None:
-        dossier = at_stage(workflow, Stage.ADMITTED, meeting=D(2021, 7, 13))
-        dossier.decision_received_on = D(2021, 8, 16)
-        dossier.approvals.append(
-            Approval(
-                kind=ApprovalKind.CEREMONY_DELAY,
-                by=Actor.COMPETENT_COMMITTEE,
-                given_on=D(2021, 9, 20),
-            )
-        )
+        dossier = decision_received_16_aug_2021(workflow, delay_consent=True)
         deadline = only(dossier, DeadlineKind.CEREMONY, D(2021, 10, 15), workflow)
         assert deadline.waived
         assert deadline.status is DeadlineStatus.PENDING

@@ -67,12 +67,33 @@ def admission_decision_due(
     60 working days after the branch resolution, plus 30 when a special-case
     extension was recorded by *on* (QĐ §4.3.1).
     """
-    resolution = dossier.last_act(Step.PROPOSE_ADMISSION)
+    return _committee_due(
+        dossier,
+        resolution_step=Step.PROPOSE_ADMISSION,
+        days=policy.decision_working_days,
+        extension=ApprovalKind.DECISION_EXTENSION,
+        extra_days=policy.decision_extension_working_days,
+        calendar=calendar,
+        on=on,
+    )
+
+
+def _committee_due(
+    dossier: Dossier,
+    *,
+    resolution_step: Step,
+    days: int,
+    extension: ApprovalKind,
+    extra_days: int,
+    calendar: WorkingCalendar,
+    on: pendulum.Date,
+) -> pendulum.Date | None:
+    """A committee's term from the branch's resolution, extended in special cases."""
+    resolution = dossier.last_act(resolution_step)
     if resolution is None:
         return None
-    days = policy.decision_working_days
-    if dossier.approval(ApprovalKind.DECISION_EXTENSION, on) is not None:
-        days += policy.decision_extension_working_days
+    if dossier.approval(extension, on) is not None:
+        days += extra_days
     return calendar.add_working_days(resolution.on, days)
 
 
@@ -114,13 +135,15 @@ def recognition_decision_due(
     30 working days after the branch's recognition resolution, plus 30 when a
     special-case extension was recorded by *on* (QĐ 29 §4.3.1).
     """
-    resolution = dossier.last_act(Step.PROPOSE_RECOGNITION)
-    if resolution is None:
-        return None
-    days = policy.recognition_decision_working_days
-    if dossier.approval(ApprovalKind.RECOGNITION_EXTENSION, on) is not None:
-        days += policy.recognition_extension_working_days
-    return calendar.add_working_days(resolution.on, days)
+    return _committee_due(
+        dossier,
+        resolution_step=Step.PROPOSE_RECOGNITION,
+        days=policy.recognition_decision_working_days,
+        extension=ApprovalKind.RECOGNITION_EXTENSION,
+        extra_days=policy.recognition_extension_working_days,
+        calendar=calendar,
+        on=on,
+    )
 
 
 def certificate_expiry(issued_on: pendulum.Date, policy: Policy) -> pendulum.Date:

@@ -72,14 +72,6 @@ class Requirement:
     holds_until: pendulum.Date | None = None
     never: bool = False
 
-    def holds_on(self, day: pendulum.Date) -> bool:
-        """Whether the requirement holds on *day*."""
-        return (
-            not self.never
-            and (self.holds_from is None or self.holds_from <= day)
-            and (self.holds_until is None or day <= self.holds_until)
-        )
-
     def text(self, lang: Lang = "vi") -> str:
         """One line: what, from when, until when."""
         start = format_date(self.holds_from, lang) if self.holds_from else "—"

@@ -7,9 +7,9 @@ from collections.abc import Callable
 import pendulum
 import pytest
 
-from ketnap import Actor, Approval, ApprovalKind, Dossier, Stage, Step, VotePurpose, Workflow
+from ketnap import Actor, Approval, ApprovalKind, Stage, Step, VotePurpose, Workflow
 from ketnap.testing import add_vote
-from tests.conftest import at_stage, proposed
+from tests.conftest import at_stage, decision_received_16_aug_2021, proposed
 
 D = pendulum.Date
 Failing = Callable[..., set[str]]
@@ -75,11 +75,6 @@ class TestDecisionDeadline:
 class TestCeremonyDeadline:
     """timing.ceremony_deadline: 30 working days after receiving the decision (QĐ §4.1)."""
 
-    def admitted(self, workflow: Workflow, received: D) -> Dossier:
-        dossier = at_stage(workflow, Stage.ADMITTED)
-        dossier.decision_received_on = received
-        return dossier
-
     @pytest.mark.parametrize(
         ("on", "refused"),
         [
@@ -92,20 +87,11 @@ class TestCeremonyDeadline:
         self, workflow: Workflow, failing: Failing, on: D, refused: bool
     ) -> None:
         """Received Mon 16 Aug 2021: 2 and 3 Sep are holidays, so the 30th day is 29 Sep."""
-        dossier = at_stage(workflow, Stage.ADMITTED, meeting=D(2021, 7, 13))
-        dossier.decision_received_on = D(2021, 8, 16)
+        dossier = decision_received_16_aug_2021(workflow)
         assert ("timing.ceremony_deadline" in failing(dossier, Step.HOLD_CEREMONY, on)) is refused
 
     def test_consent_of_the_higher_committee(self, workflow: Workflow, failing: Failing) -> None:
-        dossier = at_stage(workflow, Stage.ADMITTED, meeting=D(2021, 7, 13))
-        dossier.decision_received_on = D(2021, 8, 16)
-        dossier.approvals.append(
-            Approval(
-                kind=ApprovalKind.CEREMONY_DELAY,
-                by=Actor.COMPETENT_COMMITTEE,
-                given_on=D(2021, 9, 20),
-            )
-        )
+        dossier = decision_received_16_aug_2021(workflow, delay_consent=True)
         assert "timing.ceremony_deadline" not in failing(
             dossier, Step.HOLD_CEREMONY, D(2021, 10, 15)
         )
