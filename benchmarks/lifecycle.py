@@ -41,6 +41,7 @@ from ketnap import (
     TransitionRefused,
     Workflow,
 )
+from ketnap.integrity import anchor
 from ketnap.rules import Failure, RuleSet
 from ketnap.testing import lifecycle, make_dossier
 
@@ -110,6 +111,7 @@ def floor_engine(workflow: Workflow) -> Advance:
             source=dossier.stage,
             target=row.target,
             regulation=ruleset.code,
+            previous=anchor(dossier),
         )
         dossier.stage = row.target
         dossier.history.append(entry)
@@ -174,7 +176,13 @@ def baseline_advance(holder: MachineDossier, step: Step, on: pendulum.Date, acto
     assert isinstance(regulation, str)
     dossier.history.append(
         HistoryEntry(
-            on=on, step=step, actor=actor, source=source, target=holder.state, regulation=regulation
+            on=on,
+            step=step,
+            actor=actor,
+            source=source,
+            target=holder.state,
+            regulation=regulation,
+            previous=anchor(dossier),
         )
     )
 

@@ -69,3 +69,13 @@ def test_planner_gives_the_earliest_meeting() -> None:
     out = run("planner.py")
     assert "Sớm nhất: 01/03/2023" in out
     assert "Earliest: 2023-03-01" in out
+
+
+def test_archive_catches_the_direct_edit_and_the_second_writer() -> None:
+    out = run("archive.py")
+    assert "problems found by store.verify(): []" in out
+    assert "second save refused" in out
+    assert "kept: card number 01.000123" in out
+    assert "load refused: $.dossier.history[3].digest" in out
+    assert "store.verify(): HS-003 at $.dossier.history[3].digest" in out
+    assert "Nguyễn Văn Bình" not in out.split("5.")[-1]

@@ -10,14 +10,21 @@ refusal explained in Vietnamese and English.
 'Đảng viên dự bị'
 """
 
+import logging
+
 from ketnap.dates import WorkingCalendar, add_months, completed_months
 from ketnap.deadlines import Deadline, DeadlineKind, DeadlineStatus, deadlines_for
 from ketnap.errors import (
+    DossierNotFound,
+    InvalidDocument,
     InvalidInput,
     InvalidRuleSet,
     InvalidWorkflow,
     KetnapError,
     NoRegulationInForce,
+    StaleDossier,
+    StoreError,
+    TamperedHistory,
     TransitionRefused,
 )
 from ketnap.messages import Lang, Message
@@ -64,7 +71,11 @@ from ketnap.rules.regulations import (
     QD_294_2025,
     REGULATIONS,
 )
+from ketnap.storage import DocumentFormat, DossierStore, Query, SQLiteStore, StoreProblem
 from ketnap.workflow import TRANSITIONS, Transition, Workflow
+
+# A library leaves logging to the application (Python's logging HOWTO).
+logging.getLogger("ketnap").addHandler(logging.NullHandler())
 
 __all__ = [
     "CHARTER_RULES",
@@ -87,13 +98,17 @@ __all__ = [
     "DeadlineKind",
     "DeadlineStatus",
     "Document",
+    "DocumentFormat",
     "Dossier",
+    "DossierNotFound",
+    "DossierStore",
     "DueItem",
     "DueList",
     "EducationLevel",
     "Failure",
     "Family",
     "HistoryEntry",
+    "InvalidDocument",
     "InvalidInput",
     "InvalidRuleSet",
     "InvalidWorkflow",
@@ -112,14 +127,20 @@ __all__ = [
     "Policy",
     "PoliticalTopic",
     "PriorMembership",
+    "Query",
     "Relation",
     "Relative",
     "Requirement",
     "Rule",
     "RuleSet",
+    "SQLiteStore",
     "Sponsor",
     "Stage",
+    "StaleDossier",
     "Step",
+    "StoreError",
+    "StoreProblem",
+    "TamperedHistory",
     "Transition",
     "TransitionRefused",
     "UnionIntroduction",

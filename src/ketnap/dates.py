@@ -58,12 +58,13 @@ def as_date(value: object, *, field: str = "date") -> pendulum.Date:
         InvalidInput: *value* is not a date (or is a datetime).
     """
     if isinstance(value, dt.datetime):
-        raise InvalidInput(field, f"expected a date without a time of day, got {value!r}")
+        raise InvalidInput(field, "expected a date without a time of day, got a datetime")
     if isinstance(value, pendulum.Date):
         return value
     if isinstance(value, dt.date):
         return pendulum.Date(value.year, value.month, value.day)
-    raise InvalidInput(field, f"expected a date, got {type(value).__name__} {value!r}")
+    # The value itself is not quoted: it may be a birth date (personal data).
+    raise InvalidInput(field, f"expected a date, got {type(value).__name__}")
 
 
 def _days_in_month(year: int, month: int) -> int:

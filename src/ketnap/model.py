@@ -17,6 +17,7 @@ import pendulum
 
 from ketnap.dates import add_months, as_date
 from ketnap.errors import InvalidInput
+from ketnap.integrity import entry_digest
 from ketnap.messages import Lang, Message
 
 __all__ = [
@@ -471,6 +472,22 @@ def _member_of(kind: type[enum.Enum]) -> Callable[[object, attrs.Attribute[Any],
     return check
 
 
+def _redacted(_value: object) -> str:
+    # Personal identifiers never reach a repr, a log line or a traceback.
+    return "<redacted>"
+
+
+def _citizen_id(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is None:
+        return
+    if not isinstance(value, str) or not value.isascii() or not value.isdigit():
+        raise InvalidInput(attribute.name, "must be a string of digits")
+    if len(value) not in {9, 12}:
+        raise InvalidInput(
+            attribute.name, f"must have 12 digits (or 9, old ID card), has {len(value)}"
+        )
+
+
 def _relatives(values: Iterable[Relative]) -> tuple[Relative, ...]:
     return tuple(values)
 
@@ -513,7 +530,7 @@ def _not_after(later: str) -> Callable[[object, attrs.Attribute[Any], object], N
 class Relative:
     """A relative whose background is verified (E-03) or who exempts a side (E-05)."""
 
-    name: str = attrs.field(validator=_non_empty)
+    name: str = attrs.field(validator=_non_empty, repr=_redacted)
     kinship: Kinship = attrs.field(validator=_member_of(Kinship))
     party_member: bool = False
 
@@ -565,21 +582,27 @@ class Candidate:
             where they live or work, or a special need); only matters over 60.
         relatives: relatives for background verification (E-03).
         prior_membership: set for a re-admission.
+        citizen_id: personal identification number (số định danh cá nhân, 12 digits; 9 for
+            an old identity card).
+
+    The citizen ID, birth date, relatives and prior membership are personal data: `repr`
+    shows them as ``<redacted>`` and no error message quotes them.
 
     Raises:
         InvalidInput: a field cannot describe a real person (empty name, unknown education).
     """
 
     name: str = attrs.field(validator=_non_empty)
-    birth_date: pendulum.Date = attrs.field(converter=_date, validator=_is_date)
+    birth_date: pendulum.Date = attrs.field(converter=_date, validator=_is_date, repr=_redacted)
     education: EducationLevel = attrs.field(converter=_education)
     area: AreaKind = attrs.field(default=AreaKind.ORDINARY, converter=_area)
     local_role: LocalRole = attrs.field(default=LocalRole.NONE, converter=_role)
     youth_union_member: bool = False
     trade_union_member: bool = False
     over_sixty_grounds: bool = False
-    relatives: tuple[Relative, ...] = attrs.field(default=(), converter=_relatives)
-    prior_membership: PriorMembership | None = None
+    relatives: tuple[Relative, ...] = attrs.field(default=(), converter=_relatives, repr=_redacted)
+    prior_membership: PriorMembership | None = attrs.field(default=None, repr=_redacted)
+    citizen_id: str | None = attrs.field(default=None, validator=_citizen_id, repr=_redacted)
 
     def __attrs_post_init__(self) -> None:
         prior = self.prior_membership
@@ -683,7 +706,7 @@ class Verification:
 
     concluded_on: pendulum.Date = attrs.field(converter=_date, validator=_is_date)
     topics: frozenset[PoliticalTopic] = attrs.field(converter=_topics)
-    verified: frozenset[str] = attrs.field(default=frozenset(), converter=_names)
+    verified: frozenset[str] = attrs.field(default=frozenset(), converter=_names, repr=_redacted)
 
 
 @attrs.frozen(kw_only=True)
@@ -731,6 +754,10 @@ class HistoryEntry:
     """
     One successful step: when, who, what, from where to where, under which rule set.
 
+    Entries are chained (`ketnap.integrity`): ``previous`` is the digest of the entry
+    before (the dossier's chain start for the first), ``digest`` covers ``previous`` and
+    this entry's content. `ketnap.Workflow.advance` fills both.
+
     Attributes:
         reference: the number of the act's document, when given (a branch resolution
             "05-NQ/CB", an admission decision "123-QĐ/ĐU").
@@ -743,6 +770,25 @@ class HistoryEntry:
     target: Stage
     regulation: str
     reference: str | None = None
+    previous: str = attrs.field(repr=False)
+    digest: str = attrs.field(
+        repr=False,
+        default=attrs.Factory(lambda self: self.expected_digest(), takes_self=True),
+    )
+
+    def expected_digest(self) -> str:
+        """The digest this entry's content and ``previous`` hash to."""
+        # The members are str: formatting one gives its value, without the enum property.
+        return entry_digest(
+            previous=self.previous,
+            on=self.on,
+            step=self.step,
+            actor=self.actor,
+            source=self.source,
+            target=self.target,
+            regulation=self.regulation,
+            reference=self.reference,
+        )
 
 
 _DECISION_STEPS = frozenset(
@@ -753,9 +799,8 @@ _DECISION_STEPS = frozenset(
 def _after_birth(instance: Dossier, _attribute: attrs.Attribute[Any], value: object) -> None:
     birth = instance.candidate.birth_date
     if isinstance(value, pendulum.Date) and value <= birth:
-        raise InvalidInput(
-            "candidate.birth_date", f"birth date {birth} is not before entered_pool_on {value}"
-        )
+        # The birth date itself is personal data and stays out of the message.
+        raise InvalidInput("candidate.birth_date", "the birth date is not before entered_pool_on")
 
 
 @attrs.define(kw_only=True, eq=False)
@@ -766,6 +811,9 @@ class Dossier:
     A dossier is an entity: two dossiers are equal only if they are the same object.
     Records are appended by the application as they happen (a vote, a certificate);
     the stage and history change only through `ketnap.Workflow.advance`.
+
+    ``revision`` is the store's version of this copy (0: never saved); a store refuses to
+    save a copy whose revision is behind the stored one (`ketnap.StaleDossier`).
 
     Raises:
         InvalidInput: a structural error, such as a birth date not before ``entered_pool_on``.
@@ -791,6 +839,12 @@ class Dossier:
     )
     card_number: str | None = None
     history: list[HistoryEntry] = attrs.Factory(list)
+    revision: int = attrs.field(default=0, validator=_non_negative)
+
+    def __attrs_post_init__(self) -> None:
+        for form, document in self.documents.items():
+            if form != document.form:
+                raise InvalidInput("documents", f"key {form!r} holds form {document.form!r}")
 
     def add_documents(self, documents: Iterable[Document]) -> None:
         """Add or replace documents, keyed by form code."""

@@ -21,6 +21,7 @@ import pendulum
 from ketnap._machine import Carrier, Engine
 from ketnap.dates import WorkingCalendar, as_date
 from ketnap.errors import InvalidInput, InvalidWorkflow, NoRegulationInForce, TransitionRefused
+from ketnap.integrity import anchor
 from ketnap.model import Actor, Dossier, HistoryEntry, Stage, Step
 from ketnap.rules._base import Context, Failure, Period
 from ketnap.rules.authority import step_available
@@ -261,6 +262,7 @@ class Workflow:
             target=target,
             regulation=attempt.ruleset.code,
             reference=reference,
+            previous=anchor(dossier),
         )
         dossier.stage = target
         dossier.history.append(entry)
@@ -299,9 +301,7 @@ class Workflow:
     def _attempt(self, dossier: Dossier, step: Step, on: object, actor: object) -> _Attempt:
         day = as_date(on, field="on")
         if day < dossier.candidate.birth_date:
-            raise InvalidInput(
-                "on", f"{day} is before the candidate's birth date {dossier.candidate.birth_date}"
-            )
+            raise InvalidInput("on", f"{day} is before the candidate's birth date")
         who: Actor = Actor.parse(actor, field="actor")
         what: Step = Step.parse(step, field="step")
         ruleset = self.ruleset_for(day)

@@ -1,0 +1,31 @@
+"""Persistence: dossiers as versioned JSON documents and in an embedded SQLite store."""
+
+from ketnap.storage.base import DossierStore, Query, StoreProblem
+from ketnap.storage.documents import (
+    SCHEMA,
+    SCHEMA_VERSION,
+    DocumentFormat,
+    Migration,
+    dumps,
+    from_document,
+    loads,
+    redact,
+    to_document,
+)
+from ketnap.storage.sqlite import SQLiteStore
+
+__all__ = [
+    "SCHEMA",
+    "SCHEMA_VERSION",
+    "DocumentFormat",
+    "DossierStore",
+    "Migration",
+    "Query",
+    "SQLiteStore",
+    "StoreProblem",
+    "dumps",
+    "from_document",
+    "loads",
+    "redact",
+    "to_document",
+]

@@ -1,0 +1,412 @@
+"""
+Dossiers as JSON documents: versioned, strict, verified on load.
+
+A document is plain JSON-compatible data::
+
+    {"schema": "ketnap/dossier", "version": 1, "dossier": {...every field...}}
+
+Loading checks every field's type (no ``"5"`` taken for ``5``, no ``"false"`` for
+``True``), refuses unknown fields, rebuilds the domain objects with their own
+validation and verifies the history chain (`ketnap.integrity`). Any problem raises one
+`ketnap.InvalidDocument` naming the path of the offending field; nothing half-built
+is returned. Older schema versions are brought forward by the format's migrations.
+
+>>> import pendulum
+>>> from ketnap import Stage, Workflow
+>>> from ketnap.testing import make_dossier, walk
+>>> workflow = Workflow()
+>>> dossier = make_dossier(meeting=pendulum.date(2024, 3, 12))
+>>> _ = walk(workflow, dossier, meeting=pendulum.date(2024, 3, 12), until=Stage.PROPOSED)
+>>> text = dumps(dossier)
+>>> loads(text).stage
+<Stage.PROPOSED: 'proposed'>
+>>> loads(text.replace('"held_on": "2024-03-12"', '"held_on": "12/03/2024"'))
+Traceback (most recent call last):
+...
+ketnap.errors.InvalidDocument: $.dossier.votes[0].held_on: expected a date as YYYY-MM-DD
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+import re
+from collections.abc import Callable, Mapping
+from typing import Any, Final, cast, get_args, get_origin
+
+import attrs
+import cattrs
+import pendulum
+from cattrs.cols import (
+    homogenous_tuple_structure_factory,
+    is_frozenset,
+    is_mapping,
+    is_sequence,
+    list_structure_factory,
+    mapping_structure_factory,
+)
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+
+from ketnap import integrity
+from ketnap.errors import InvalidDocument, InvalidInput
+from ketnap.model import Dossier, _Labelled
+
+__all__ = [
+    "SCHEMA",
+    "SCHEMA_VERSION",
+    "DocumentFormat",
+    "Migration",
+    "dumps",
+    "from_document",
+    "loads",
+    "redact",
+    "to_document",
+]
+
+SCHEMA: Final = "ketnap/dossier"
+"""The ``schema`` value of every dossier document."""
+
+SCHEMA_VERSION: Final = 1
+"""The schema version this release writes."""
+
+Migration = Callable[[dict[str, Any]], dict[str, Any]]
+"""Turns the ``dossier`` object of version *n* into that of version *n + 1*."""
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_Hook = Callable[[Any, Any], object]
+
+
+# --- strict structuring hooks ------------------------------------------------------------------
+
+
+class _Expected(TypeError):
+    """A value of the wrong JSON type; the message names what was expected, never the value."""
+
+
+# Dates repeat across dossiers (meeting days, decision days); pendulum dates are immutable,
+# so one parsed object per distinct text is shared. The cache is bounded by the calendar.
+_DATES: dict[str, pendulum.Date] = {}
+_DATES_CAP: Final = 200_000
+
+
+def _structure_date(value: object, _type: object) -> pendulum.Date:
+    cached = _DATES.get(value) if isinstance(value, str) else None
+    if cached is not None:
+        return cached
+    if not isinstance(value, str) or len(value) != 10 or not _ISO_DATE.fullmatch(value):
+        raise _Expected("a date as YYYY-MM-DD")
+    try:
+        parsed = dt.date.fromisoformat(value)
+    except ValueError:
+        raise _Expected("a date as YYYY-MM-DD") from None
+    date = pendulum.Date(parsed.year, parsed.month, parsed.day)
+    if len(_DATES) < _DATES_CAP:
+        _DATES[value] = date
+    return date
+
+
+def _structure_enum(value: object, type_: type[_Labelled]) -> _Labelled:
+    member = type_._value2member_map_.get(value) if type(value) is str else None
+    if member is None:
+        raise _Expected(f"one of {', '.join(m.value for m in type_)}")
+    return cast("_Labelled", member)
+
+
+def _exact(kind: type, name: str) -> Callable[[object, object], Any]:
+    # cattrs' defaults call str(), int(), bool() on anything, which turns "false" into
+    # True and 5 into "5": silent data loss in an official record.
+    def structure(value: object, _type: object) -> object:
+        if type(value) is not kind:
+            raise _Expected(name)
+        return value
+
+    return structure
+
+
+def _require(kind: type, name: str, hook: _Hook) -> _Hook:
+    # cattrs iterates any iterable, so a string would become a list of characters.
+    def structure(value: object, type_: object) -> object:
+        if not isinstance(value, kind):
+            raise _Expected(name)
+        return hook(value, type_)
+
+    return structure
+
+
+def _sequence_hook(type_: type, converter: cattrs.Converter) -> _Hook:
+    if get_origin(type_) is tuple:
+        return _require(list, "a list", homogenous_tuple_structure_factory(type_, converter))
+    return _require(list, "a list", list_structure_factory(type_, converter))
+
+
+def _frozenset_hook(type_: type, converter: cattrs.Converter) -> _Hook:
+    (element,) = get_args(type_)
+    item = converter.get_structure_hook(element)
+
+    def structure(value: object, _type: object) -> frozenset[Any]:
+        if not isinstance(value, list):
+            raise _Expected("a list")
+        return frozenset(item(member, element) for member in value)
+
+    return structure
+
+
+def _mapping_hook(type_: type, converter: cattrs.Converter) -> _Hook:
+    return _require(dict, "an object", mapping_structure_factory(type_, converter))
+
+
+def _make_converter(*, detailed: bool) -> cattrs.Converter:
+    converter = cattrs.Converter(forbid_extra_keys=True, detailed_validation=detailed)
+    converter.register_unstructure_hook(pendulum.Date, dt.date.isoformat)
+    # Plain strings in the document, not enum members that merely behave like them.
+    # Hooks by class: _Labelled precedes str in every ketnap enum's MRO.
+    converter.register_unstructure_hook(_Labelled, lambda member: member.value)
+    converter.register_structure_hook(_Labelled, _structure_enum)
+    converter.register_structure_hook(pendulum.Date, _structure_date)
+    for kind, name in ((str, "a string"), (int, "an integer"), (bool, "true or false")):
+        converter.register_structure_hook(kind, _exact(kind, name))
+    converter.register_structure_hook_factory(is_frozenset, _frozenset_hook)
+    converter.register_structure_hook_factory(is_mapping, _mapping_hook)
+    converter.register_structure_hook_factory(is_sequence, _sequence_hook)
+    # Sorted, so that the same dossier always gives the same document.
+    converter.register_unstructure_hook_factory(
+        is_frozenset, lambda _t: lambda value: sorted(str(member) for member in value)
+    )
+    # The revision belongs to the store that holds the copy, not to the record.
+    converter.register_unstructure_hook(
+        Dossier, make_dict_unstructure_fn(Dossier, converter, revision=override(omit=True))
+    )
+    converter.register_structure_hook(
+        Dossier,
+        make_dict_structure_fn(
+            Dossier, converter, revision=override(omit=True), _cattrs_forbid_extra_keys=True
+        ),
+    )
+    return converter
+
+
+# Loading tries the lean converter first; only a failing document pays for the detailed
+# one, which collects the path of the offending field.
+_CONVERTER = _make_converter(detailed=False)
+_DETAILED = _make_converter(detailed=True)
+
+
+# --- errors ----------------------------------------------------------------------------------
+
+
+def _reason(exc: BaseException, type_: type | None) -> str:
+    # Messages name the expected shape, never the offending value (it may be personal data).
+    if isinstance(exc, InvalidInput):
+        return exc.reason
+    if isinstance(exc, _Expected):
+        return f"expected {exc}"
+    if isinstance(exc, cattrs.ForbiddenExtraKeysError):
+        return f"unknown fields: {', '.join(sorted(map(repr, exc.extra_fields)))}"
+    if isinstance(exc, KeyError):
+        return "required field missing"
+    if isinstance(exc, (ValueError, TypeError)) and type_ is not None:
+        return f"expected {getattr(type_, '__name__', None) or _short(type_)}"
+    return f"invalid value ({type(exc).__name__})"
+
+
+def _short(type_: object) -> str:
+    return re.sub(r"\b[\w.]+\.", "", repr(type_))
+
+
+def _explain(body: dict[str, Any]) -> InvalidDocument:
+    try:
+        _DETAILED.structure(body, Dossier)
+    except InvalidInput as exc:
+        return InvalidDocument(f"$.dossier.{exc.field}", exc.reason)
+    except Exception as exc:  # noqa: BLE001 - every failure becomes one InvalidDocument
+        return _first_error(exc, "$.dossier")
+    return InvalidDocument("$.dossier", "invalid document")
+
+
+def _first_error(exc: BaseException, path: str) -> InvalidDocument:
+    if isinstance(exc, InvalidInput):
+        return InvalidDocument(f"{path}.{exc.field}", exc.reason)
+    found: list[tuple[str, str]] = []
+
+    def keep(error: BaseException, type_: type | None) -> str:
+        reason = _reason(error, type_)
+        found.append((reason, error.field if isinstance(error, InvalidInput) else ""))
+        return reason
+
+    lines = cattrs.transform_error(exc, path=path, format_exception=keep)
+    if not lines:
+        return InvalidDocument(path, _reason(exc, None))
+    reason, field = found[0] if found else ("invalid value", "")
+    where = lines[0].rpartition(" @ ")[2] or path
+    # A class-level check (Vote's counts, Dossier's birth date) names its own field.
+    if field and not where.endswith(f".{field}"):
+        where = f"{where}.{field}"
+    return InvalidDocument(where, reason)
+
+
+# --- the format ------------------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class DocumentFormat:
+    """
+    The document schema: the version written and the migrations that read older ones.
+
+    Args:
+        version: the schema version written; documents of a newer version are refused.
+        migrations: ``{n: migration}`` turning a version-*n* ``dossier`` object into
+            version *n + 1*; a document of version *k* < ``version`` needs every step
+            from *k* up.
+
+    >>> def rename(dossier):
+    ...     dossier["entered_pool_on"] = dossier.pop("pool_entry")
+    ...     return dossier
+    >>> next_format = DocumentFormat(version=2, migrations={1: rename})
+    """
+
+    version: int = SCHEMA_VERSION
+    migrations: Mapping[int, Migration] = attrs.field(factory=dict)
+
+    def to_document(self, dossier: Dossier) -> dict[str, Any]:
+        """Return *dossier* as JSON-compatible data (every field, history included)."""
+        body: dict[str, Any] = _CONVERTER.unstructure(dossier, Dossier)
+        return {"schema": SCHEMA, "version": self.version, "dossier": body}
+
+    def from_document(self, document: object, *, verify: bool = True) -> Dossier:
+        """
+        Rebuild a dossier from *document*, migrating it from an older version if needed.
+
+        Args:
+            document: data as produced by `to_document` (or `json.loads` of `dumps`).
+            verify: check the history chain and the stage (`ketnap.integrity.verify`).
+
+        Raises:
+            InvalidDocument: anything wrong, with the path of the offending field.
+        """
+        body = self._current_body(document)
+        try:
+            dossier = _CONVERTER.structure(body, Dossier)
+        except Exception:  # noqa: BLE001 - every failure becomes one InvalidDocument
+            raise _explain(body) from None
+        if verify:
+            try:
+                integrity.verify(dossier)
+            except InvalidDocument as exc:
+                raise type(exc)(exc.path.replace("$", "$.dossier", 1), exc.reason) from None
+        return dossier
+
+    def dumps(self, dossier: Dossier, *, indent: int | None = None) -> str:
+        """Return *dossier* as a JSON text (UTF-8 safe, Vietnamese kept readable)."""
+        return json.dumps(self.to_document(dossier), ensure_ascii=False, indent=indent)
+
+    def loads(self, text: str | bytes, *, verify: bool = True) -> Dossier:
+        """
+        Parse a JSON text and rebuild the dossier; see `from_document`.
+
+        Raises:
+            InvalidDocument: the text is not JSON (truncated, not UTF-8), or the document
+                is invalid.
+        """
+        try:
+            document = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InvalidDocument(
+                "$", f"not valid JSON ({exc.msg}; line {exc.lineno}, column {exc.colno})"
+            ) from None
+        except (UnicodeDecodeError, TypeError):
+            raise InvalidDocument("$", "not a UTF-8 JSON text") from None
+        return self.from_document(document, verify=verify)
+
+    def _current_body(self, document: object) -> dict[str, Any]:
+        if not isinstance(document, dict):
+            raise InvalidDocument("$", "expected an object")
+        if document.get("schema") != SCHEMA:
+            raise InvalidDocument("$.schema", f"expected {SCHEMA!r}")
+        version = document.get("version")
+        if type(version) is not int:
+            raise InvalidDocument("$.version", "expected an integer")
+        if version > self.version:
+            raise InvalidDocument(
+                "$.version", f"version {version} is newer than this ketnap reads ({self.version})"
+            )
+        extra = set(document) - {"schema", "version", "dossier"}
+        if extra:
+            raise InvalidDocument("$", f"unknown fields: {', '.join(sorted(map(repr, extra)))}")
+        body = document.get("dossier")
+        if not isinstance(body, dict):
+            raise InvalidDocument("$.dossier", "expected an object")
+        for step in range(version, self.version):
+            migration = self.migrations.get(step)
+            if migration is None:
+                raise InvalidDocument(
+                    "$.version", f"no migration from version {step} to {step + 1}"
+                )
+            try:
+                body = migration(dict(body))
+            except Exception as exc:  # noqa: BLE001 - a migration's failure is the document's
+                raise InvalidDocument(
+                    "$.dossier", f"migration from version {step} failed: {type(exc).__name__}"
+                ) from None
+        return body
+
+
+DEFAULT_FORMAT: Final = DocumentFormat()
+
+to_document = DEFAULT_FORMAT.to_document
+from_document = DEFAULT_FORMAT.from_document
+dumps = DEFAULT_FORMAT.dumps
+loads = DEFAULT_FORMAT.loads
+
+
+# --- redacted export -------------------------------------------------------------------------
+
+
+def redact(dossier: Dossier, *, salt: bytes) -> dict[str, Any]:
+    """
+    Return *dossier* without personal identifiers, for sharing statistics.
+
+    Removed: names (candidate, helper, sponsors, relatives, verified persons), the citizen
+    ID, document numbers and the card number. The birth date becomes the birth year,
+    relatives a count per kinship, the id a keyed pseudonym (HMAC-SHA-256 with *salt*:
+    stable across exports with the same salt, not reversible without it). Dates of
+    acts, stages, votes and the organisation stay, since they are what statistics count.
+
+    >>> import pendulum
+    >>> from ketnap.testing import make_dossier
+    >>> shared = redact(make_dossier(meeting=pendulum.date(2024, 3, 12)), salt=b"district")
+    >>> candidate = shared["dossier"]["candidate"]
+    >>> candidate["birth_year"], "name" in candidate, "relatives" in candidate
+    (1999, False, True)
+    """
+    body = to_document(dossier)["dossier"]
+    candidate = body["candidate"]
+    relatives: dict[str, int] = {}
+    for relative in candidate["relatives"]:
+        relatives[relative["kinship"]] = relatives.get(relative["kinship"], 0) + 1
+    prior = candidate["prior_membership"]
+    body["candidate"] = {
+        "birth_year": dossier.candidate.birth_date.year,
+        "education": candidate["education"],
+        "area": candidate["area"],
+        "local_role": candidate["local_role"],
+        "youth_union_member": candidate["youth_union_member"],
+        "trade_union_member": candidate["trade_union_member"],
+        "relatives": relatives,
+        "readmission": prior is not None,
+    }
+    body["id"] = hmac.new(salt, dossier.id.encode(), hashlib.sha256).hexdigest()[:24]
+    if body["helper"] is not None:
+        body["helper"].pop("name")
+    for sponsor in body["sponsors"]:
+        sponsor.pop("name")
+        sponsor.pop("replaces")
+    if body["verification"] is not None:
+        body["verification"]["verified"] = len(body["verification"]["verified"])
+    body["card_number"] = None if dossier.card_number is None else "<redacted>"
+    for entry in body["history"]:
+        entry.pop("reference")
+        entry.pop("previous")
+        entry.pop("digest")
+    return {"schema": f"{SCHEMA}-redacted", "version": SCHEMA_VERSION, "dossier": body}

@@ -1,0 +1,92 @@
+"""A process killed mid-way through a bulk save leaves the store whole: all or none of it."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pendulum
+import pytest
+
+from ketnap import SQLiteStore, Stage
+from ketnap.testing import make_dossier
+
+BATCH = 10_000
+
+CHILD = f"""
+import sys, time
+from pathlib import Path
+import pendulum
+from ketnap import SQLiteStore, Stage, Workflow
+from ketnap.testing import clone, make_dossier, walk
+
+path, marker, stop_after = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
+meeting = pendulum.Date(2021, 3, 12)
+workflow = Workflow()
+template = make_dossier(meeting=meeting)
+walk(workflow, template, meeting=meeting, until=Stage.PROBATION)
+
+def batch():
+    for i in range({BATCH}):
+        if i == stop_after:
+            marker.touch()  # the transaction is open and half the batch is written
+            time.sleep(120)
+        yield clone(template, f"HS-{{i:05d}}")
+
+with SQLiteStore(path, workflow=workflow) as store:
+    store.save_all(batch())
+marker.touch()
+"""
+
+
+def run_child(path: Path, marker: Path, stop_after: int) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(  # noqa: S603 - our own interpreter and script
+        [sys.executable, "-c", CHILD, str(path), str(marker), str(stop_after)],
+        stderr=subprocess.PIPE,
+    )
+
+
+def wait_for(marker: Path, child: subprocess.Popen[bytes], seconds: float = 120) -> None:
+    deadline = time.monotonic() + seconds
+    while not marker.exists():
+        if child.poll() is not None:
+            pytest.fail(
+                f"child ended early: {child.stderr.read().decode() if child.stderr else ''}"
+            )
+        if time.monotonic() > deadline:
+            child.kill()
+            pytest.fail("child did not reach the marker")
+        time.sleep(0.05)
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
+def test_a_kill_mid_batch_leaves_none_and_a_finished_batch_leaves_all(tmp_path: Path) -> None:
+    path = tmp_path / "district.db"
+    with SQLiteStore(path) as store:  # committed before the crash: must survive it
+        store.save(make_dossier(meeting=pendulum.Date(2021, 3, 1), id="EARLIER"))
+
+    killed = run_child(path, tmp_path / "half", BATCH // 2)
+    wait_for(tmp_path / "half", killed)
+    os.kill(killed.pid, signal.SIGKILL)
+    killed.wait(30)
+    assert killed.returncode == -signal.SIGKILL
+    if killed.stderr:
+        killed.stderr.close()
+
+    with SQLiteStore(path) as store:
+        assert store.verify() == []
+        assert [d.id for d in store.find()] == ["EARLIER"]
+
+    finished = run_child(path, tmp_path / "done", BATCH + 1)
+    wait_for(tmp_path / "done", finished)
+    assert finished.wait(60) == 0
+    if finished.stderr:
+        finished.stderr.close()
+    with SQLiteStore(path) as store:
+        assert store.count() == BATCH + 1
+        assert store.verify() == []
+        assert store.load("HS-09999").stage is Stage.PROBATION
