@@ -1,5 +1,5 @@
 # Two entry points that work on a fresh machine with only python3:
-#   make demo   walks one candidate from the source pool to the party card
+#   make demo   the district of the source article: its 2021 report as of 25 Aug 2021
 #   make test   ruff, mypy --strict and pytest
 PYTHON ?= python3
 VENV := .venv
@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/python examples/demo.py
+	$(BIN)/python examples/district_2021.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests examples benchmarks

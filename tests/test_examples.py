@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import pathlib
 import subprocess
 import sys
@@ -11,9 +12,9 @@ import pytest
 EXAMPLES = pathlib.Path(__file__).parent.parent / "examples"
 
 
-def run(name: str) -> str:
+def run(name: str, *args: str) -> str:
     result = subprocess.run(  # noqa: S603 - our own scripts, run by this interpreter
-        [sys.executable, str(EXAMPLES / name)],
+        [sys.executable, str(EXAMPLES / name), *args],
         capture_output=True,
         text=True,
         check=True,
@@ -79,3 +80,22 @@ def test_archive_catches_the_direct_edit_and_the_second_writer() -> None:
     assert "load refused: $.dossier.history[3].digest" in out
     assert "store.verify(): HS-003 at $.dossier.history[3].digest" in out
     assert "Nguyễn Văn Bình" not in out.split("5.")[-1]
+
+
+def test_district_reproduces_the_article_figures() -> None:
+    data = json.loads(run("district_2021.py", "--json"))
+    assert (data["courses"], data["trainees"]) == (2, 175)
+    assert (data["admitted"], data["plan"], data["percent_of_plan"]) == (130, 200, 65.0)
+    assert (data["members"], data["base_organizations"]) == (7051, 59)
+    assert data["branches"] == 263 + 39
+    # Every pipeline dossier the planner sees ready by December, none that time cannot fix.
+    assert data["admitted"] < data["forecast"] <= data["admitted"] + sum(
+        data["stages"][s] for s in ("prepared", "proposed", "endorsed", "trained")
+    )
+
+
+def test_district_table_names_the_refusals() -> None:
+    out = run("district_2021.py")
+    assert "65.0%" in out
+    for rule_id in ("age.minimum", "sponsor.duration", "certificate.awareness_valid"):
+        assert rule_id in out

@@ -50,6 +50,7 @@ from ketnap.model import (
     PriorMembership,
     Relation,
     Relative,
+    Sex,
     Sponsor,
     Stage,
     Step,
@@ -59,9 +60,19 @@ from ketnap.model import (
     Vote,
     VotePurpose,
 )
+from ketnap.organizations import (
+    LEVELS_2021,
+    LEVELS_2025,
+    Course,
+    Level,
+    OrganizationTree,
+    Quotas,
+    Unit,
+)
 from ketnap.planner import Plan, Requirement, plan
 from ketnap.policy import AgeCounting, Policy
 from ketnap.reminders import DueItem, DueList, due_list
+from ketnap.reports import Report, report
 from ketnap.rules import Context, Failure, Family, Period, Rule, RuleSet, rule
 from ketnap.rules.regulations import (
     CHARTER_RULES,
@@ -79,6 +90,8 @@ logging.getLogger("ketnap").addHandler(logging.NullHandler())
 
 __all__ = [
     "CHARTER_RULES",
+    "LEVELS_2021",
+    "LEVELS_2025",
     "QD_24_2021",
     "QD_29_2016",
     "QD_232_2025",
@@ -94,6 +107,7 @@ __all__ = [
     "Certificate",
     "CertificateKind",
     "Context",
+    "Course",
     "Deadline",
     "DeadlineKind",
     "DeadlineStatus",
@@ -116,24 +130,29 @@ __all__ = [
     "Kinship",
     "Lang",
     "LeavingReason",
+    "Level",
     "LocalRole",
     "Member",
     "MemberStatus",
     "Message",
     "NoRegulationInForce",
     "Organization",
+    "OrganizationTree",
     "Period",
     "Plan",
     "Policy",
     "PoliticalTopic",
     "PriorMembership",
     "Query",
+    "Quotas",
     "Relation",
     "Relative",
+    "Report",
     "Requirement",
     "Rule",
     "RuleSet",
     "SQLiteStore",
+    "Sex",
     "Sponsor",
     "Stage",
     "StaleDossier",
@@ -145,6 +164,7 @@ __all__ = [
     "TransitionRefused",
     "UnionIntroduction",
     "UnionKind",
+    "Unit",
     "Verification",
     "Vote",
     "VotePurpose",
@@ -155,5 +175,6 @@ __all__ = [
     "deadlines_for",
     "due_list",
     "plan",
+    "report",
     "rule",
 ]

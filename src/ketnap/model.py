@@ -42,6 +42,7 @@ __all__ = [
     "PriorMembership",
     "Relation",
     "Relative",
+    "Sex",
     "Sponsor",
     "Stage",
     "Step",
@@ -241,6 +242,13 @@ class ApprovalKind(_Labelled):
     RECOGNITION_EXTENSION = "recognition_extension"
 
 
+class Sex(_Labelled):
+    """Sex as the statistics forms record it (giới tính), for the composition of new members."""
+
+    FEMALE = "female"
+    MALE = "male"
+
+
 class Kinship(_Labelled):
     """A relative's tie to the candidate, for background verification (E-03, E-05)."""
 
@@ -399,6 +407,8 @@ _LABELS: dict[_Labelled, Message] = {
     Kinship.CHILD: _m("Con đẻ", "Child"),
     Kinship.SPOUSE: _m("Vợ hoặc chồng", "Spouse"),
     Kinship.PARENT_IN_LAW: _m("Cha, mẹ vợ (chồng)", "Parent-in-law"),
+    Sex.FEMALE: _m("Nữ", "Female"),
+    Sex.MALE: _m("Nam", "Male"),
     PoliticalTopic.POLITICAL_HISTORY: _m("lịch sử chính trị", "political history"),
     PoliticalTopic.CURRENT_POLITICS: _m("chính trị hiện nay", "current politics"),
     PoliticalTopic.POLITICAL_STANDARDS: _m("tiêu chuẩn chính trị", "political standards"),
@@ -584,6 +594,9 @@ class Candidate:
         prior_membership: set for a re-admission.
         citizen_id: personal identification number (số định danh cá nhân, 12 digits; 9 for
             an old identity card).
+        sex: as recorded, for the composition of new members (None: not recorded).
+        ethnic_minority: belongs to an ethnic minority (người dân tộc thiểu số).
+        religious: a religious follower (người theo tôn giáo).
 
     The citizen ID, birth date, relatives and prior membership are personal data: `repr`
     shows them as ``<redacted>`` and no error message quotes them.
@@ -603,6 +616,11 @@ class Candidate:
     relatives: tuple[Relative, ...] = attrs.field(default=(), converter=_relatives, repr=_redacted)
     prior_membership: PriorMembership | None = attrs.field(default=None, repr=_redacted)
     citizen_id: str | None = attrs.field(default=None, validator=_citizen_id, repr=_redacted)
+    sex: Sex | None = attrs.field(
+        default=None, validator=attrs.validators.optional(_member_of(Sex))
+    )
+    ethnic_minority: bool = False
+    religious: bool = False
 
     def __attrs_post_init__(self) -> None:
         prior = self.prior_membership
@@ -617,6 +635,8 @@ class Organization:
 
     Args:
         name: the branch's name.
+        code: the branch's code in an `ketnap.OrganizationTree` (mã tổ chức), which reports
+            and authority use; None when the dossier is used without a tree.
         under_base_committee: the branch sits under a base party committee (chi bộ trực thuộc
             đảng ủy cơ sở), so the base committee endorses before the decision (F-05).
         base_committee_may_admit: that base committee is authorised to admit (F-07a).
@@ -626,6 +646,7 @@ class Organization:
     """
 
     name: str = attrs.field(validator=_non_empty)
+    code: str | None = None
     under_base_committee: bool = False
     base_committee_may_admit: bool = False
     has_youth_union: bool = True

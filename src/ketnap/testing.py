@@ -149,6 +149,8 @@ def lifecycle(
     meeting: pendulum.Date,
     calendar: WorkingCalendar,
     card_number: str = "01.000001",
+    trained: pendulum.Date | None = None,
+    prepared: pendulum.Date | None = None,
 ) -> Iterator[tuple[Step, pendulum.Date, Actor]]:
     """
     Yield the steps that take a `make_dossier` dossier to the party card, with their dates.
@@ -156,14 +158,16 @@ def lifecycle(
     Before yielding each step it records on the dossier what that step needs (the vote,
     the new-member certificate, the card number), as an application would. It drives
     any engine: ``for step, on, actor in lifecycle(...): engine(dossier, step, on, actor)``.
-    The branch meets on *meeting*; the decision follows 20 working days later, the
-    ceremony 10 after receipt, recognition 5 working days after probation ends.
+    The course ends on *trained* (default: 6 months before the meeting) and sponsors
+    are assigned on *prepared* (default: 2 months before); the branch meets on
+    *meeting*; the decision follows 20 working days later, the ceremony 10 after
+    receipt, recognition 5 working days after probation ends.
     """
     stage = dossier.stage
     if stage is Stage.SOURCE_POOL:
-        yield Step.COMPLETE_TRAINING, add_months(meeting, -6), Actor.BRANCH
+        yield Step.COMPLETE_TRAINING, trained or add_months(meeting, -6), Actor.BRANCH
     if stage in {Stage.SOURCE_POOL, Stage.TRAINED}:
-        yield Step.ASSIGN_SPONSORS, add_months(meeting, -2), Actor.BRANCH
+        yield Step.ASSIGN_SPONSORS, prepared or add_months(meeting, -2), Actor.BRANCH
     add_vote(dossier, meeting)
     yield Step.PROPOSE_ADMISSION, meeting, Actor.BRANCH
     if dossier.organization.under_base_committee:

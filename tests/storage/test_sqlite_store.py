@@ -204,7 +204,7 @@ def test_a_keyed_seal_catches_an_edit_that_recomputes_everything(
         store.save(dossier)
     forged = attrs.evolve(dossier, card_number="forged")
     with SQLiteStore(path, workflow=workflow) as keyless:  # the forger has no key
-        forged_row = keyless._row(forged)
+        forged_row, _ = keyless._row(forged)
     document, seal = forged_row[-1], forged_row[-2]
     db = sqlite3.connect(path)
     db.execute("UPDATE dossiers SET document = ?, seal = ? WHERE id = 'HS-1'", (document, seal))

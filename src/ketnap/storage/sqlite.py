@@ -20,8 +20,10 @@ returns always comes from the verified document.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
+import json
 import logging
 import os
 import sqlite3
@@ -40,7 +42,9 @@ from ketnap.errors import (
     StaleDossier,
     StoreError,
 )
-from ketnap.model import Dossier
+from ketnap.model import Dossier, Stage
+from ketnap.organizations import Course, OrganizationTree, Quotas
+from ketnap.reports import CERTIFICATE_EVENT, PIPELINE, Figures, facts
 from ketnap.storage.base import Query, StoreProblem
 from ketnap.storage.documents import DEFAULT_FORMAT, DocumentFormat
 from ketnap.workflow import Workflow
@@ -63,8 +67,33 @@ CREATE TABLE IF NOT EXISTS dossiers (
     entered_on   TEXT NOT NULL,
     admitted_on  TEXT,
     next_due     TEXT,
+    female       INTEGER NOT NULL,
+    ethnic_minority INTEGER NOT NULL,
+    religious    INTEGER NOT NULL,
+    youth        INTEGER NOT NULL,
+    readmission  INTEGER NOT NULL,
+    expected_decision_on TEXT,
+    window_closes_on TEXT,
     seal         TEXT NOT NULL,
     document     TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS events (
+    dossier_id   TEXT NOT NULL,
+    seq          INTEGER NOT NULL,
+    day          TEXT NOT NULL,
+    kind         TEXT NOT NULL,
+    target       TEXT,
+    organization TEXT NOT NULL,
+    PRIMARY KEY (dossier_id, seq)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS events_kind ON events (kind, day, organization);
+CREATE TABLE IF NOT EXISTS courses (
+    code TEXT PRIMARY KEY, unit TEXT NOT NULL, opened_on TEXT NOT NULL,
+    closed_on TEXT NOT NULL, trainees INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS quotas (
+    unit TEXT NOT NULL, year INTEGER NOT NULL, admissions INTEGER NOT NULL,
+    PRIMARY KEY (unit, year)
 );
 CREATE INDEX IF NOT EXISTS dossiers_stage ON dossiers (stage);
 CREATE INDEX IF NOT EXISTS dossiers_organization ON dossiers (organization, stage);
@@ -73,13 +102,32 @@ CREATE INDEX IF NOT EXISTS dossiers_entered ON dossiers (entered_on);
 CREATE INDEX IF NOT EXISTS dossiers_due ON dossiers (next_due) WHERE next_due IS NOT NULL;
 """
 
+_COLUMNS = (
+    "revision",
+    "stage",
+    "organization",
+    "entered_on",
+    "admitted_on",
+    "next_due",
+    "female",
+    "ethnic_minority",
+    "religious",
+    "youth",
+    "readmission",
+    "expected_decision_on",
+    "window_closes_on",
+    "seal",
+    "document",
+)
 _INSERT = (
-    "INSERT INTO dossiers (id, revision, stage, organization, entered_on, admitted_on,"
-    " next_due, seal, document) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    f"INSERT INTO dossiers (id, {', '.join(_COLUMNS)}) VALUES (?, {', '.join('?' * len(_COLUMNS))})"
 )
 _UPDATE = (
-    "UPDATE dossiers SET revision = ?, stage = ?, organization = ?, entered_on = ?,"
-    " admitted_on = ?, next_due = ?, seal = ?, document = ? WHERE id = ? AND revision = ?"
+    f"UPDATE dossiers SET {', '.join(f'{c} = ?' for c in _COLUMNS)} WHERE id = ? AND revision = ?"
+)
+_EVENT = (
+    "INSERT INTO events (dossier_id, seq, day, kind, target, organization)"
+    " VALUES (?, ?, ?, ?, ?, ?)"
 )
 
 
@@ -166,14 +214,8 @@ class SQLiteStore:
         Raises:
             StaleDossier: one of them was saved by another writer since it was loaded.
         """
-        try:
-            self._db.execute("BEGIN IMMEDIATE")
+        with self._transaction():
             saved = self._write_all(iter(dossiers))
-            self._db.execute("COMMIT")
-        except BaseException:
-            if self._db.in_transaction:
-                self._db.execute("ROLLBACK")
-            raise
         for dossier in saved:
             dossier.revision += 1
         _log.debug("saved %d dossiers", len(saved))
@@ -195,14 +237,29 @@ class SQLiteStore:
 
     def _write(self, chunk: list[Dossier]) -> bool:
         """Write *chunk*; False if some revision check failed (the caller rolls back)."""
-        inserts = [self._row(d) for d in chunk if d.revision == 0]
-        updates = [(*self._row(d)[1:], d.id, d.revision) for d in chunk if d.revision > 0]
+        inserts: list[tuple[Any, ...]] = []
+        updates: list[tuple[Any, ...]] = []
+        events: list[tuple[Any, ...]] = []
+        for dossier in chunk:
+            row, dossier_events = self._row(dossier)
+            events.extend(dossier_events)
+            if dossier.revision == 0:
+                inserts.append((dossier.id, *row))
+            else:
+                updates.append((*row, dossier.id, dossier.revision))
         if inserts:
             try:
                 self._db.executemany(_INSERT, inserts)
             except sqlite3.IntegrityError:
                 return False
-        return not updates or self._db.executemany(_UPDATE, updates).rowcount == len(updates)
+        if updates:
+            if self._db.executemany(_UPDATE, updates).rowcount != len(updates):
+                return False
+            self._db.executemany(
+                "DELETE FROM events WHERE dossier_id = ?", [(u[-2],) for u in updates]
+            )
+        self._db.executemany(_EVENT, events)
+        return True
 
     def _stale(self, chunk: list[Dossier]) -> StaleDossier:
         # Called after the rollback, so the store shows what other writers committed.
@@ -214,21 +271,39 @@ class SQLiteStore:
         first = chunk[0]
         return StaleDossier(first.id, expected=first.revision, found=self._revision(first.id))
 
-    def _row(self, dossier: Dossier) -> tuple[Any, ...]:
+    def _row(self, dossier: Dossier) -> tuple[tuple[Any, ...], list[tuple[Any, ...]]]:
+        """The dossier's row (without its id) and its event rows."""
         document = self._format.dumps(dossier)
-        admitted = dossier.admission_decision_date
-        next_due = self._next_due(dossier)
-        return (
-            dossier.id,
+        found = facts(dossier, self._workflow)
+        row = (
             dossier.revision + 1,
             dossier.stage.value,
-            dossier.organization.name,
+            found.unit,
             dossier.entered_pool_on.isoformat(),
-            None if admitted is None else admitted.isoformat(),
-            None if next_due is None else next_due.isoformat(),
+            _iso(dossier.admission_decision_date),
+            _iso(self._next_due(dossier)),
+            found.female,
+            found.ethnic_minority,
+            found.religious,
+            found.youth_at_admission,
+            found.readmission,
+            _iso(found.expected_decision_on),
+            _iso(found.proposal_window_closes_on),
             self._seal(document),
             document,
         )
+        events = [
+            (
+                dossier.id,
+                event.seq,
+                event.on.isoformat(),
+                event.kind,
+                None if event.target is None else event.target.value,
+                found.unit,
+            )
+            for event in found.events
+        ]
+        return row, events
 
     def _next_due(self, dossier: Dossier) -> pendulum.Date | None:
         if dossier.stage.is_final:
@@ -289,7 +364,7 @@ class SQLiteStore:
         """Yield the dossiers matching *query* (all when None), in id order."""
         where, params = _where(query)
         cursor = self._db.execute(
-            f"SELECT id, revision, stage, seal, document FROM dossiers{where} ORDER BY id",  # noqa: S608 - only placeholders are interpolated
+            f"SELECT id, revision, stage, seal, document FROM dossiers{where} ORDER BY id",
             params,
         )
         while rows := cursor.fetchmany(_CHUNK):
@@ -299,7 +374,7 @@ class SQLiteStore:
     def count(self, query: Query | None = None) -> int:
         """Return how many dossiers match *query*."""
         where, params = _where(query)
-        row = self._db.execute(f"SELECT count(*) FROM dossiers{where}", params).fetchone()  # noqa: S608 - only placeholders are interpolated
+        row = self._db.execute(f"SELECT count(*) FROM dossiers{where}", params).fetchone()
         return int(row[0])
 
     def verify(self) -> list[StoreProblem]:
@@ -325,7 +400,167 @@ class SQLiteStore:
                     problems.append(StoreProblem(row[0], exc))
         return problems
 
+    # --- organisations, quotas, courses ------------------------------------------------------
+
+    def save_tree(self, tree: OrganizationTree) -> None:
+        """Keep *tree* with the dossiers, replacing any tree saved before."""
+        with self._transaction():
+            self._db.execute(
+                "INSERT OR REPLACE INTO ketnap_meta (key, value) VALUES ('tree', ?)",
+                (json.dumps(tree.to_data(), ensure_ascii=False),),
+            )
+
+    def tree(self) -> OrganizationTree:
+        """
+        The organisation tree saved with `save_tree`.
+
+        Raises:
+            StoreError: no tree was saved, or the saved one is invalid.
+        """
+        row = self._db.execute("SELECT value FROM ketnap_meta WHERE key = 'tree'").fetchone()
+        if row is None:
+            raise StoreError("this store holds no organisation tree; save one with save_tree")
+        try:
+            return OrganizationTree.from_data(json.loads(row[0]))
+        except (ValueError, KetnapError) as exc:
+            raise StoreError(f"the stored organisation tree is invalid: {exc}") from None
+
+    def save_quotas(self, quotas: Quotas) -> None:
+        """Add or replace the quotas in *quotas*."""
+        with self._transaction():
+            self._db.executemany(
+                "INSERT OR REPLACE INTO quotas (unit, year, admissions) VALUES (?, ?, ?)",
+                quotas.items(),
+            )
+
+    def quotas(self) -> Quotas:
+        """Every stored quota."""
+        rows = self._db.execute("SELECT unit, year, admissions FROM quotas").fetchall()
+        return Quotas({(unit, year): n for unit, year, n in rows})
+
+    def save_courses(self, courses: Iterable[Course]) -> None:
+        """Add or replace awareness courses (by code)."""
+        with self._transaction():
+            self._db.executemany(
+                "INSERT OR REPLACE INTO courses (code, unit, opened_on, closed_on, trainees)"
+                " VALUES (?, ?, ?, ?, ?)",
+                [
+                    (c.code, c.unit, c.opened_on.isoformat(), c.closed_on.isoformat(), c.trainees)
+                    for c in courses
+                ],
+            )
+
+    def courses(self) -> list[Course]:
+        """Every stored course, by code."""
+        rows = self._db.execute(
+            "SELECT code, unit, opened_on, closed_on, trainees FROM courses ORDER BY code"
+        ).fetchall()
+        return [
+            Course(
+                code=code,
+                unit=unit,
+                opened_on=pendulum.Date.fromisoformat(opened),
+                closed_on=pendulum.Date.fromisoformat(closed),
+                trainees=trainees,
+            )
+            for code, unit, opened, closed, trainees in rows
+        ]
+
+    # --- report figures ------------------------------------------------------------------------
+
+    def figures(
+        self,
+        *,
+        branches: list[str] | None,
+        units: list[str] | None,
+        start: pendulum.Date,
+        on: pendulum.Date,
+        year_end: pendulum.Date,
+    ) -> Figures:
+        """
+        The counts a `ketnap.reports.Report` is made of, in a few indexed queries.
+
+        Args:
+            branches: the branch codes counted (None: every dossier).
+            units: the units whose courses count (None: every course).
+            start: first day of the period.
+            on: the report date, last day of the period.
+            year_end: the horizon of the forecast.
+        """
+        scope, params = _among("organization", branches)
+        period = (start.isoformat(), on.isoformat())
+        day = on.isoformat()
+        # The stage on the report date: the target of each dossier's last act by then
+        # (SQLite returns the bare column of the row holding max(seq)).
+        last_acts = self._db.execute(
+            "SELECT target, count(*) FROM (SELECT target, max(seq) FROM events"
+            f" WHERE kind != ? AND day <= ?{scope} GROUP BY dossier_id) GROUP BY target",
+            (CERTIFICATE_EVENT, day, *params),
+        ).fetchall()
+        stages = {Stage(target): n for target, n in last_acts}
+        (entered,) = self._db.execute(
+            f"SELECT count(*) FROM dossiers WHERE entered_on <= ?{scope}",
+            (day, *params),
+        ).fetchone()
+        stages[Stage.SOURCE_POOL] = (
+            stages.get(Stage.SOURCE_POOL, 0) + entered - sum(stages.values())
+        )
+        acts = dict(
+            self._db.execute(
+                f"SELECT kind, count(*) FROM events WHERE day BETWEEN ? AND ?{scope} GROUP BY kind",
+                (*period, *params),
+            ).fetchall()
+        )
+        by_branch = dict(
+            self._db.execute(
+                "SELECT organization, count(*) FROM events WHERE kind = ?"
+                f" AND day BETWEEN ? AND ?{scope} GROUP BY organization",
+                ("decide_admission", *period, *params),
+            ).fetchall()
+        )
+        joined = scope.replace("organization", "e.organization")
+        mix = self._db.execute(
+            "SELECT sum(d.youth), sum(d.female), sum(d.ethnic_minority), sum(d.religious),"
+            " sum(d.readmission) FROM events e JOIN dossiers d ON d.id = e.dossier_id"
+            f" WHERE e.kind = ? AND e.day BETWEEN ? AND ?{joined}",
+            ("decide_admission", *period, *params),
+        ).fetchone()
+        keys = ("youth", "women", "ethnic_minority", "religious", "readmission")
+        pipeline = sorted(s.value for s in PIPELINE)
+        (expected,) = self._db.execute(
+            f"SELECT count(*) FROM dossiers WHERE stage IN ({', '.join('?' * len(pipeline))})"
+            " AND expected_decision_on <= ?"
+            f" AND (window_closes_on IS NULL OR window_closes_on >= ?){scope}",
+            (*pipeline, year_end.isoformat(), day, *params),
+        ).fetchone()
+        unit_scope, unit_params = _among("unit", units)
+        courses, trainees = self._db.execute(
+            "SELECT count(*), coalesce(sum(trainees), 0) FROM courses"
+            f" WHERE closed_on BETWEEN ? AND ?{unit_scope}",
+            (*period, *unit_params),
+        ).fetchone()
+        return Figures(
+            stages=stages,
+            acts=acts,
+            admitted_by_branch=by_branch,
+            composition={key: int(value or 0) for key, value in zip(keys, mix, strict=True)},
+            expected=expected,
+            courses=courses,
+            trainees=trainees,
+        )
+
     # --- internals -------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[None]:
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            if self._db.in_transaction:  # _write_all may have rolled back already
+                self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
 
     def _revision(self, dossier_id: str) -> int | None:
         row = self._db.execute(
@@ -342,6 +577,16 @@ class SQLiteStore:
             )
         elif int(row[0]) > _LAYOUT:
             raise StoreError(f"the store has layout {row[0]}, newer than this ketnap's {_LAYOUT}")
+
+
+def _among(column: str, values: list[str] | None) -> tuple[str, list[object]]:
+    if values is None:
+        return "", []
+    return f" AND {column} IN ({', '.join('?' * len(values))})", list(values)
+
+
+def _iso(day: pendulum.Date | None) -> str | None:
+    return None if day is None else day.isoformat()
 
 
 def _year(column: str, year: int, clauses: list[str], params: list[object]) -> None:

@@ -1,0 +1,398 @@
+"""
+Party organisations (tổ chức đảng) as a tree, yearly admission quotas and courses.
+
+The levels are configurable because the 2025 reform removed the district level
+(DOMAIN.md §1.2): `LEVELS_2021` is district → base party committee or base branch →
+branch; `LEVELS_2025` is province → commune-level committee → base organisations →
+branches. Each dossier belongs to a branch (`Organization.code`); authority and reports
+come from the tree.
+
+>>> tree = OrganizationTree(
+...     [
+...         Unit(code="H", name="Đảng bộ huyện Yên Lạc", level="district"),
+...         Unit(code="X1", name="Đảng bộ xã Tam Hồng", level="base_committee", parent="H"),
+...         Unit(code="X1.1", name="Chi bộ thôn 1", level="branch", parent="X1", members=35),
+...     ]
+... )
+>>> tree.organization("X1.1").under_base_committee
+True
+>>> tree.competent_committee("X1.1").name
+'Đảng bộ huyện Yên Lạc'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+import attrs
+import pendulum
+
+from ketnap.dates import as_date
+from ketnap.errors import InvalidInput
+from ketnap.messages import Lang, Message
+from ketnap.model import Organization
+
+__all__ = [
+    "LEVELS_2021",
+    "LEVELS_2025",
+    "Course",
+    "Level",
+    "OrganizationTree",
+    "Quotas",
+    "Unit",
+]
+
+
+@attrs.frozen(kw_only=True)
+class Level:
+    """
+    A level of the party's organisation, with its labels.
+
+    Args:
+        code: identifier, e.g. ``"base_committee"``.
+        label: Vietnamese and English names.
+        base: a base party organisation (tổ chức cơ sở đảng), the unit quotas go to.
+        branch: a branch (chi bộ): dossiers belong to units of this level.
+    """
+
+    code: str
+    label: Message
+    base: bool = False
+    branch: bool = False
+
+
+LEVELS_2021: tuple[Level, ...] = (
+    Level(code="district", label=Message(vi="Đảng bộ huyện", en="District party committee")),
+    Level(
+        code="base_committee",
+        label=Message(vi="Đảng bộ cơ sở", en="Base party committee"),
+        base=True,
+    ),
+    Level(
+        code="base_branch",
+        label=Message(vi="Chi bộ cơ sở", en="Base branch"),
+        base=True,
+        branch=True,
+    ),
+    Level(
+        code="branch",
+        label=Message(vi="Chi bộ trực thuộc", en="Branch under a base committee"),
+        branch=True,
+    ),
+)
+"""District → base party committee / base branch → branch: before the 2025 reform."""
+
+LEVELS_2025: tuple[Level, ...] = (
+    Level(code="province", label=Message(vi="Đảng bộ tỉnh, thành phố", en="Provincial committee")),
+    Level(
+        code="commune",
+        label=Message(vi="Đảng bộ xã, phường, đặc khu", en="Commune-level party committee"),
+    ),
+    *LEVELS_2021[1:],
+)
+"""Province → commune-level committee → base organisations → branches: from 1 Jul 2025."""
+
+
+def _code(_instance: object, attribute: attrs.Attribute[str], value: object) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidInput(attribute.name, "must be a non-empty string")
+
+
+def _count(_instance: object, attribute: attrs.Attribute[int], value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise InvalidInput(attribute.name, "must be a non-negative integer")
+
+
+@attrs.frozen(kw_only=True)
+class Unit:
+    """
+    One party organisation.
+
+    Args:
+        code: its code, unique in the tree.
+        name: its name.
+        level: the code of its `Level`.
+        parent: the code of the unit above it (None for the root).
+        members: party members it has directly (branches); a unit's total is the sum
+            over the units under it.
+        may_admit: a base party committee authorised to admit (F-07a).
+    """
+
+    code: str = attrs.field(validator=_code)
+    name: str = attrs.field(validator=_code)
+    level: str = attrs.field(validator=_code)
+    parent: str | None = None
+    members: int = attrs.field(default=0, validator=_count)
+    may_admit: bool = False
+
+
+class OrganizationTree:
+    """
+    The units of a party organisation, checked when built.
+
+    Raises:
+        InvalidInput: a duplicate code, an unknown parent or level, a cycle, a unit whose
+            level is not below its parent's, or a number of roots other than one.
+    """
+
+    def __init__(self, units: Iterable[Unit], *, levels: Iterable[Level] = LEVELS_2021) -> None:
+        self.levels: tuple[Level, ...] = tuple(levels)
+        self._level = {level.code: level for level in self.levels}
+        self._depth = {level.code: index for index, level in enumerate(self.levels)}
+        self._units: dict[str, Unit] = {}
+        for unit in units:
+            if unit.code in self._units:
+                raise InvalidInput("units", f"code {unit.code!r} is used twice")
+            if unit.level not in self._level:
+                known = ", ".join(self._level)
+                raise InvalidInput(
+                    "units", f"{unit.code!r} has unknown level {unit.level!r}; known: {known}"
+                )
+            self._units[unit.code] = unit
+        self._children: dict[str, list[str]] = {code: [] for code in self._units}
+        roots = []
+        for unit in self._units.values():
+            if unit.parent is None:
+                roots.append(unit.code)
+                continue
+            parent = self._units.get(unit.parent)
+            if parent is None:
+                raise InvalidInput("units", f"{unit.code!r} has unknown parent {unit.parent!r}")
+            if self._depth[unit.level] <= self._depth[parent.level]:
+                raise InvalidInput(
+                    "units",
+                    f"{unit.code!r} ({unit.level}) is not below {parent.code!r} ({parent.level})",
+                )
+            self._children[parent.code].append(unit.code)
+        if len(roots) != 1:
+            raise InvalidInput("units", f"expected one root unit, found {len(roots)}")
+        self.root: Unit = self._units[roots[0]]
+
+    # --- navigation -------------------------------------------------------------------------
+
+    def __contains__(self, code: object) -> bool:
+        return code in self._units
+
+    def __iter__(self) -> Iterator[Unit]:
+        return iter(self._units.values())
+
+    def __len__(self) -> int:
+        return len(self._units)
+
+    def unit(self, code: str) -> Unit:
+        """
+        Return the unit with *code*.
+
+        Raises:
+            InvalidInput: no unit has that code.
+        """
+        try:
+            return self._units[code]
+        except KeyError:
+            raise InvalidInput("unit", f"no unit has code {code!r}") from None
+
+    def level(self, unit: Unit) -> Level:
+        """The `Level` of *unit*."""
+        return self._level[unit.level]
+
+    def children(self, code: str) -> list[Unit]:
+        """The units directly under *code*, in the order given."""
+        return [self._units[child] for child in self._children[self.unit(code).code]]
+
+    def subtree(self, code: str) -> Iterator[Unit]:
+        """*code* and every unit under it, depth first."""
+        stack = [self.unit(code).code]
+        while stack:
+            current = stack.pop()
+            yield self._units[current]
+            stack.extend(reversed(self._children[current]))
+
+    def branches(self, code: str) -> list[Unit]:
+        """The branches at or under *code*: the units dossiers belong to."""
+        return [unit for unit in self.subtree(code) if self.level(unit).branch]
+
+    def base_units(self, code: str) -> list[Unit]:
+        """The base party organisations at or under *code*."""
+        return [unit for unit in self.subtree(code) if self.level(unit).base]
+
+    def ancestors(self, code: str) -> list[Unit]:
+        """The units above *code*, nearest first."""
+        found = []
+        unit = self.unit(code)
+        while unit.parent is not None:
+            unit = self._units[unit.parent]
+            found.append(unit)
+        return found
+
+    def base_of(self, code: str) -> Unit:
+        """The base party organisation *code* belongs to (itself if it is one)."""
+        for unit in (self.unit(code), *self.ancestors(code)):
+            if self.level(unit).base:
+                return unit
+        raise InvalidInput("unit", f"{code!r} is not under a base party organisation")
+
+    def members(self, code: str) -> int:
+        """Party members at or under *code*."""
+        return sum(unit.members for unit in self.subtree(code))
+
+    # --- authority -----------------------------------------------------------------------------
+
+    def organization(self, code: str) -> Organization:
+        """
+        The `Organization` a dossier of branch *code* carries.
+
+        Raises:
+            InvalidInput: *code* is not a branch.
+        """
+        unit = self.unit(code)
+        if not self.level(unit).branch:
+            raise InvalidInput("unit", f"{code!r} is a {unit.level}, not a branch")
+        base = self.base_of(code)
+        return Organization(
+            name=unit.name,
+            code=unit.code,
+            under_base_committee=base.code != unit.code,
+            base_committee_may_admit=base.may_admit,
+        )
+
+    def competent_committee(self, code: str) -> Unit:
+        """
+        The unit that decides admissions for branch *code* (F-07, F-07a).
+
+        The base committee if it is authorised to admit, otherwise the unit directly
+        above the base organisation (the district, or after 2025 the level the
+        deployment configured above it).
+        """
+        base = self.base_of(code)
+        if base.may_admit or base.parent is None:
+            return base
+        return self._units[base.parent]
+
+    # --- data ----------------------------------------------------------------------------------
+
+    def to_data(self) -> dict[str, Any]:
+        """The tree as JSON-compatible data (levels and units)."""
+        return {
+            "levels": [
+                {
+                    "code": lv.code,
+                    "vi": lv.label.vi,
+                    "en": lv.label.en,
+                    "base": lv.base,
+                    "branch": lv.branch,
+                }
+                for lv in self.levels
+            ],
+            "units": [attrs.asdict(unit) for unit in self._units.values()],
+        }
+
+    @classmethod
+    def from_data(cls, data: object) -> OrganizationTree:
+        """
+        Build a tree from `to_data` output.
+
+        Raises:
+            InvalidInput: the data has the wrong shape or describes an invalid tree.
+        """
+        if not isinstance(data, Mapping):
+            raise InvalidInput("tree", "expected an object with levels and units")
+        try:
+            levels = [
+                Level(
+                    code=lv["code"],
+                    label=Message(vi=lv["vi"], en=lv["en"]),
+                    base=bool(lv["base"]),
+                    branch=bool(lv["branch"]),
+                )
+                for lv in data["levels"]
+            ]
+            units = [Unit(**unit) for unit in data["units"]]
+        except (KeyError, TypeError) as exc:
+            raise InvalidInput(
+                "tree", f"malformed tree data ({type(exc).__name__}: {exc})"
+            ) from None
+        return cls(units, levels=levels)
+
+    def describe(self, lang: Lang = "vi") -> str:
+        """One line per level: how many units, and the members in all."""
+        counts = {level.code: 0 for level in self.levels}
+        for unit in self:
+            counts[unit.level] += 1
+        parts = [f"{level.label.render(lang)}: {counts[level.code]}" for level in self.levels]
+        members = "đảng viên" if lang == "vi" else "members"
+        return "; ".join([*parts, f"{members}: {self.members(self.root.code)}"])
+
+
+def _opened(value: object) -> pendulum.Date:
+    return as_date(value, field="opened_on")
+
+
+def _closed(value: object) -> pendulum.Date:
+    return as_date(value, field="closed_on")
+
+
+@attrs.frozen(kw_only=True)
+class Course:
+    """
+    A Party-awareness course (lớp bồi dưỡng nhận thức về Đảng).
+
+    Args:
+        code: its code.
+        unit: the organisation that held it.
+        opened_on: first day.
+        closed_on: last day; the course counts in the period it ends in.
+        trainees: people who attended (học viên).
+    """
+
+    code: str = attrs.field(validator=_code)
+    unit: str = attrs.field(validator=_code)
+    opened_on: pendulum.Date = attrs.field(converter=_opened)
+    closed_on: pendulum.Date = attrs.field(converter=_closed)
+    trainees: int = attrs.field(validator=_count)
+
+    def __attrs_post_init__(self) -> None:
+        if self.closed_on < self.opened_on:
+            raise InvalidInput("closed_on", "is before opened_on")
+
+
+class Quotas:
+    """
+    Yearly admission quotas (chỉ tiêu kết nạp), assigned top-down.
+
+    A unit's plan for a year is its own quota if one was assigned, otherwise the sum of
+    the plans of the units under it.
+
+    >>> tree = OrganizationTree([
+    ...     Unit(code="H", name="Huyện", level="district"),
+    ...     Unit(code="A", name="A", level="base_branch", parent="H"),
+    ...     Unit(code="B", name="B", level="base_branch", parent="H"),
+    ... ])
+    >>> quotas = Quotas({("A", 2021): 120, ("B", 2021): 80})
+    >>> quotas.plan(tree, "H", 2021)
+    200
+    """
+
+    def __init__(self, assigned: Mapping[tuple[str, int], int] | None = None) -> None:
+        self._assigned: dict[tuple[str, int], int] = {}
+        for (unit, year), admissions in (assigned or {}).items():
+            self.assign(unit, year, admissions)
+
+    def assign(self, unit: str, year: int, admissions: int) -> None:
+        """Assign *unit* a quota of *admissions* for *year*."""
+        if isinstance(admissions, bool) or not isinstance(admissions, int) or admissions < 0:
+            raise InvalidInput("admissions", "must be a non-negative integer")
+        self._assigned[unit, year] = admissions
+
+    def items(self) -> list[tuple[str, int, int]]:
+        """Every assignment as ``(unit, year, admissions)``, sorted."""
+        return sorted((unit, year, n) for (unit, year), n in self._assigned.items())
+
+    def plan(self, tree: OrganizationTree, unit: str, year: int) -> int | None:
+        """*unit*'s plan for *year*; None if neither it nor any unit under it has a quota."""
+        own = self._assigned.get((tree.unit(unit).code, year))
+        if own is not None:
+            return own
+        below = [self.plan(tree, child.code, year) for child in tree.children(unit)]
+        known = [n for n in below if n is not None]
+        return sum(known) if known else None

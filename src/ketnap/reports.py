@@ -1,0 +1,377 @@
+"""
+Yearly admission reports (báo cáo kết quả kết nạp đảng viên) against the quota.
+
+A report for any unit of an `OrganizationTree` and any date of a year: courses held
+and trainees, certificates issued, people in each stage, admitted and % of plan,
+recognitions, removals, re-admissions, the composition of the newly admitted, the
+branches that admitted nobody, and a forecast of the year-end result.
+
+The figures come from a store (`SQLiteStore.figures`) that keeps, for each dossier, the
+facts a report counts (`DossierFacts`), so a report over a million dossiers is a few
+indexed queries, not a million document loads.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Protocol
+
+import attrs
+import pendulum
+
+from ketnap.dates import completed_months
+from ketnap.errors import KetnapError
+from ketnap.messages import Lang, Message, format_date
+from ketnap.model import CertificateKind, Dossier, Sex, Stage, Step
+from ketnap.planner import plan
+
+if TYPE_CHECKING:
+    from ketnap.organizations import OrganizationTree, Quotas
+    from ketnap.workflow import Workflow
+
+__all__ = ["DossierFacts", "Event", "Figures", "Report", "facts", "report"]
+
+CERTIFICATE_EVENT = "awareness_certificate"
+"""The event kind of an awareness-course certificate, beside the steps' own values."""
+
+
+PIPELINE = frozenset(
+    {Stage.SOURCE_POOL, Stage.TRAINED, Stage.PREPARED, Stage.PROPOSED, Stage.ENDORSED}
+)
+"""Stages before the admission decision: the pipeline a forecast counts."""
+
+
+@attrs.frozen
+class Event:
+    """A dated act of a dossier a report counts: a step, or a certificate issued."""
+
+    seq: int
+    on: pendulum.Date
+    kind: str
+    target: Stage | None
+
+
+@attrs.frozen(kw_only=True)
+class DossierFacts:
+    """
+    What reports count about one dossier, derived from it when it is saved.
+
+    Attributes:
+        youth_at_admission: aged at most `Policy.youth_age_max_years` on the admission
+            decision (độ tuổi đoàn viên, C-10).
+        readmission: a re-admission (kết nạp lại).
+        expected_decision_on: for a dossier still before the decision, the earliest
+            date its admission could be decided: the planner's earliest branch meeting
+            (time-bound requirements only; records it still lacks are assumed to come),
+            plus `decision_lag` working days. None when time will not fix it.
+        proposal_window_closes_on: the last day the branch could still propose, as the
+            planner sees it from the last act (a certificate or documents going stale);
+            a forecast made after it does not count the dossier.
+    """
+
+    unit: str
+    female: bool
+    ethnic_minority: bool
+    religious: bool
+    youth_at_admission: bool
+    readmission: bool
+    expected_decision_on: pendulum.Date | None
+    proposal_window_closes_on: pendulum.Date | None
+    events: tuple[Event, ...]
+
+
+def facts(dossier: Dossier, workflow: Workflow, *, decision_lag: int = 20) -> DossierFacts:
+    """Derive the `DossierFacts` of *dossier*."""
+    candidate = dossier.candidate
+    decided = dossier.admission_decision_date
+    youth = False
+    if decided is not None:
+        try:
+            limit = workflow.ruleset_for(decided).policy.youth_age_max_years
+        except KetnapError:
+            limit = 30
+        youth = completed_months(candidate.birth_date, decided) // 12 <= limit
+    events = [
+        Event(seq, entry.on, entry.step.value, entry.target)
+        for seq, entry in enumerate(dossier.history)
+    ]
+    events.extend(
+        Event(len(events) + offset, certificate.issued_on, CERTIFICATE_EVENT, None)
+        for offset, certificate in enumerate(
+            c for c in dossier.certificates if c.kind is CertificateKind.AWARENESS_COURSE
+        )
+    )
+    expected, closes = _expected_decision(dossier, workflow, decision_lag)
+    return DossierFacts(
+        unit=dossier.organization.code or dossier.organization.name,
+        female=candidate.sex is Sex.FEMALE,
+        ethnic_minority=candidate.ethnic_minority,
+        religious=candidate.religious,
+        youth_at_admission=youth,
+        readmission=candidate.prior_membership is not None,
+        expected_decision_on=expected,
+        proposal_window_closes_on=closes,
+        events=tuple(events),
+    )
+
+
+def _expected_decision(
+    dossier: Dossier, workflow: Workflow, lag: int
+) -> tuple[pendulum.Date | None, pendulum.Date | None]:
+    if dossier.stage not in PIPELINE:
+        return None, None
+    last = dossier.history[-1].on if dossier.history else dossier.entered_pool_on
+    if dossier.stage in {Stage.PROPOSED, Stage.ENDORSED}:
+        return workflow.calendar.add_working_days(last, lag), None
+    try:
+        found = plan(workflow, dossier, Step.PROPOSE_ADMISSION, on=last)
+    except KetnapError:
+        return None, None
+    if found.earliest is None:
+        return None, None
+    return workflow.calendar.add_working_days(found.earliest, lag), found.latest
+
+
+@attrs.frozen(kw_only=True)
+class Figures:
+    """
+    Raw counts for a set of branches and a period, as a store computes them.
+
+    Attributes:
+        stages: dossiers in each stage on the report date.
+        acts: acts in the period by kind (a step's value, or ``"awareness_certificate"``).
+        admitted_by_branch: admission decisions in the period per branch code.
+        composition: among the admitted in the period: ``youth``, ``women``,
+            ``ethnic_minority``, ``religious``, ``readmission``.
+        expected: dossiers before the decision whose expected decision date is on or
+            before the year's end and whose proposal window is still open on the report date.
+        courses: courses closed in the period; trainees: their trainees.
+    """
+
+    stages: Mapping[Stage, int]
+    acts: Mapping[str, int]
+    admitted_by_branch: Mapping[str, int]
+    composition: Mapping[str, int]
+    expected: int
+    courses: int
+    trainees: int
+
+
+class FigureSource(Protocol):
+    """What `report` needs from a store."""
+
+    def figures(
+        self,
+        *,
+        branches: list[str] | None,
+        units: list[str] | None,
+        start: pendulum.Date,
+        on: pendulum.Date,
+        year_end: pendulum.Date,
+    ) -> Figures:
+        """Counts for *branches* (None: all) and courses of *units* (None: all)."""
+        ...
+
+
+_LABELS: dict[str, Message] = {
+    "unit": Message(vi="Đơn vị", en="Organisation"),
+    "period": Message(vi="Kỳ báo cáo", en="Period"),
+    "members": Message(vi="Số đảng viên", en="Party members"),
+    "base_organizations": Message(vi="Tổ chức cơ sở đảng", en="Base party organisations"),
+    "branches": Message(vi="Chi bộ", en="Branches"),
+    "courses": Message(vi="Lớp bồi dưỡng nhận thức về Đảng", en="Awareness courses"),
+    "trainees": Message(vi="Học viên", en="Trainees"),
+    "certificates": Message(vi="Giấy chứng nhận đã cấp", en="Certificates issued"),
+    "admitted": Message(vi="Đã kết nạp", en="Admitted"),
+    "plan": Message(vi="Chỉ tiêu kế hoạch", en="Plan (quota)"),
+    "percent": Message(vi="Tỷ lệ so với kế hoạch", en="% of plan"),
+    "recognitions": Message(vi="Công nhận đảng viên chính thức", en="Recognised as full members"),
+    "removals": Message(vi="Xóa tên đảng viên dự bị", en="Removed during probation"),
+    "refusals": Message(vi="Không kết nạp", en="Refused"),
+    "readmissions": Message(vi="Kết nạp lại", en="Re-admissions"),
+    "youth": Message(vi="Trong độ tuổi đoàn viên", en="Of Youth Union age"),
+    "women": Message(vi="Nữ", en="Women"),
+    "ethnic_minority": Message(vi="Dân tộc thiểu số", en="Ethnic minorities"),
+    "religious": Message(vi="Người theo tôn giáo", en="Religious followers"),
+    "forecast": Message(vi="Dự báo cả năm", en="Year-end forecast"),
+    "forecast_percent": Message(vi="Dự báo tỷ lệ kế hoạch", en="Forecast % of plan"),
+    "idle": Message(
+        vi="Chi bộ chưa kết nạp được đảng viên trong năm", en="Branches with no admission this year"
+    ),
+    "stages": Message(vi="Số người ở từng bước", en="People in each stage"),
+}
+
+
+def _percent(part: int, whole: int | None) -> float | None:
+    return None if not whole else round(part * 100 / whole, 1)
+
+
+@attrs.frozen(kw_only=True)
+class Report:
+    """
+    One organisation's admission report for a year, as of a date.
+
+    ``percent_of_plan`` is admitted ÷ plan × 100, rounded to one decimal (130 of 200 is
+    65.0); None without a plan.
+    """
+
+    unit: str
+    unit_name: str
+    year: int
+    on: pendulum.Date
+    members: int
+    base_organizations: int
+    branches: int
+    courses: int
+    trainees: int
+    certificates: int
+    stages: Mapping[Stage, int]
+    admitted: int
+    plan: int | None
+    percent_of_plan: float | None
+    recognitions: int
+    removals: int
+    refusals: int
+    readmissions: int
+    composition: Mapping[str, int]
+    idle_branches: tuple[tuple[str, str], ...]
+    forecast: int
+    forecast_percent: float | None
+
+    def to_data(self) -> dict[str, Any]:
+        """The report as JSON-compatible data."""
+        data = attrs.asdict(self, recurse=False)
+        data["on"] = self.on.isoformat()
+        data["stages"] = {stage.value: n for stage, n in self.stages.items()}
+        data["composition"] = dict(self.composition)
+        data["idle_branches"] = [{"code": c, "name": n} for c, n in self.idle_branches]
+        return data
+
+    def to_json(self) -> str:
+        """The report as a JSON text."""
+        return json.dumps(self.to_data(), ensure_ascii=False, indent=2)
+
+    def rows(self, lang: Lang = "vi") -> list[tuple[str, str]]:
+        """The report as labelled rows, the order of the statistics forms."""
+
+        def label(key: str) -> str:
+            return _LABELS[key].render(lang)
+
+        def percent(value: float | None) -> str:
+            return "—" if value is None else f"{value:.1f}%"
+
+        return [
+            (label("unit"), self.unit_name),
+            (label("period"), f"{self.year} → {format_date(self.on, lang)}"),
+            (label("members"), f"{self.members:,}"),
+            (label("base_organizations"), str(self.base_organizations)),
+            (label("branches"), str(self.branches)),
+            (label("courses"), str(self.courses)),
+            (label("trainees"), str(self.trainees)),
+            (label("certificates"), str(self.certificates)),
+            (label("admitted"), str(self.admitted)),
+            (label("plan"), "—" if self.plan is None else str(self.plan)),
+            (label("percent"), percent(self.percent_of_plan)),
+            *((f"  {label(key)}", str(n)) for key, n in self.composition.items()),
+            (label("readmissions"), str(self.readmissions)),
+            (label("recognitions"), str(self.recognitions)),
+            (label("removals"), str(self.removals)),
+            (label("refusals"), str(self.refusals)),
+            (label("forecast"), str(self.forecast)),
+            (label("forecast_percent"), percent(self.forecast_percent)),
+            (label("stages"), ""),
+            *((f"  {stage.text(lang)}", str(n)) for stage, n in self.stages.items() if n),
+            (label("idle"), str(len(self.idle_branches))),
+        ]
+
+    def to_table(self, lang: Lang = "vi") -> str:
+        """The report as an aligned table for a terminal."""
+        rows = self.rows(lang)
+        width = max(len(name) for name, _ in rows)
+        return "\n".join(f"{name:<{width}}  {value}".rstrip() for name, value in rows)
+
+    def to_csv(self) -> str:
+        """The report as CSV: ``metric,value`` with stable English metric names."""
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(["metric", "value"])
+        for key, value in self.to_data().items():
+            if isinstance(value, dict):
+                for sub, n in value.items():
+                    writer.writerow([f"{key}.{sub}", n])
+            elif isinstance(value, list):
+                writer.writerow([key, ";".join(item["code"] for item in value)])
+            else:
+                writer.writerow([key, "" if value is None else value])
+        return out.getvalue()
+
+
+def report(
+    source: FigureSource,
+    tree: OrganizationTree,
+    quotas: Quotas,
+    *,
+    unit: str,
+    year: int,
+    on: pendulum.Date,
+) -> Report:
+    """
+    Report for *unit* and every unit under it, from 1 January of *year* to *on*.
+
+    Args:
+        source: a store holding the dossiers (`SQLiteStore`).
+        tree: the organisations.
+        quotas: the yearly quotas.
+        unit: the code of the organisation reported on.
+        year: the year.
+        on: the report date, within *year*.
+    """
+    start = pendulum.Date(year, 1, 1)
+    year_end = pendulum.Date(year, 12, 31)
+    whole = unit == tree.root.code
+    branches = tree.branches(unit)
+    units = [u.code for u in tree.subtree(unit)]
+    figures = source.figures(
+        branches=None if whole else [b.code for b in branches],
+        units=None if whole else units,
+        start=start,
+        on=on,
+        year_end=year_end,
+    )
+    acts = figures.acts
+    admitted = acts.get(Step.DECIDE_ADMISSION.value, 0)
+    target = quotas.plan(tree, unit, year)
+    forecast = admitted + figures.expected
+    composition = {
+        key: figures.composition.get(key, 0)
+        for key in ("youth", "women", "ethnic_minority", "religious")
+    }
+    return Report(
+        unit=unit,
+        unit_name=tree.unit(unit).name,
+        year=year,
+        on=on,
+        members=tree.members(unit),
+        base_organizations=len(tree.base_units(unit)),
+        branches=len(branches),
+        courses=figures.courses,
+        trainees=figures.trainees,
+        certificates=acts.get(CERTIFICATE_EVENT, 0),
+        stages={stage: figures.stages.get(stage, 0) for stage in Stage},
+        admitted=admitted,
+        plan=target,
+        percent_of_plan=_percent(admitted, target),
+        recognitions=acts.get(Step.RECOGNIZE.value, 0),
+        removals=acts.get(Step.REMOVE.value, 0),
+        refusals=acts.get(Step.REFUSE.value, 0),
+        readmissions=figures.composition.get("readmission", 0),
+        composition=composition,
+        idle_branches=tuple(
+            (b.code, b.name) for b in branches if not figures.admitted_by_branch.get(b.code)
+        ),
+        forecast=forecast,
+        forecast_percent=_percent(forecast, target),
+    )
