@@ -89,8 +89,11 @@ def test_district_reproduces_the_article_figures() -> None:
     assert (data["members"], data["base_organizations"]) == (7051, 59)
     assert data["branches"] == 263 + 39
     # Every pipeline dossier the planner sees ready by December, none that time cannot fix.
-    assert data["admitted"] < data["forecast"] <= data["admitted"] + sum(
-        data["stages"][s] for s in ("prepared", "proposed", "endorsed", "trained")
+    assert (
+        data["admitted"]
+        < data["forecast"]
+        <= data["admitted"]
+        + sum(data["stages"][s] for s in ("prepared", "proposed", "endorsed", "trained"))
     )
 
 

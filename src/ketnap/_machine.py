@@ -20,7 +20,7 @@ from transitions import EventData, Machine
 
 from ketnap.model import Stage, Step
 
-__all__ = ["Carrier", "Engine"]
+__all__ = ["Carrier", "Engine", "mermaid"]
 
 
 class _Edge(Protocol):
@@ -78,3 +78,40 @@ class Engine:
         if self._machine.events[step.value].trigger(carrier):
             return Stage(carrier.state)
         return None
+
+
+class _Drawing:
+    """A model for the diagram machine, which attaches ``get_graph`` to it."""
+
+
+def mermaid(edges: Iterable[_Edge], *, labels: Callable[[str], str], title: str) -> str:
+    """
+    Draw *edges* as a Mermaid state diagram with transitions' own Mermaid engine.
+
+    transitions names a state by its string value; *labels* gives the text shown for it
+    (the Vietnamese stage name), and steps are labelled the same way.
+    """
+    # Imported here: the diagram extension is only needed when a diagram is drawn.
+    from transitions.extensions.diagrams import GraphMachine  # noqa: PLC0415
+
+    rows = list(edges)
+    states = list(dict.fromkeys(s for row in rows for s in (row.source.value, row.target.value)))
+    holder = _Drawing()
+    GraphMachine(
+        model=holder,
+        states=states,
+        transitions=[
+            {"trigger": row.step.value, "source": row.source.value, "dest": row.target.value}
+            for row in rows
+        ],
+        initial=Stage.SOURCE_POOL.value,
+        auto_transitions=False,
+        graph_engine="mermaid",
+        title=title,
+    )
+    text: str = holder.get_graph().draw(None)  # type: ignore[attr-defined]
+    for state in states:
+        text = text.replace(f'state "{state}" as {state}', f'state "{labels(state)}" as {state}')
+    for step in {row.step.value for row in rows}:
+        text = text.replace(f": {step}\n", f": {labels(step)}\n")
+    return text

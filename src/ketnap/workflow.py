@@ -18,10 +18,11 @@ from types import MappingProxyType
 import attrs
 import pendulum
 
-from ketnap._machine import Carrier, Engine
+from ketnap._machine import Carrier, Engine, mermaid
 from ketnap.dates import WorkingCalendar, as_date
 from ketnap.errors import InvalidInput, InvalidWorkflow, NoRegulationInForce, TransitionRefused
 from ketnap.integrity import anchor
+from ketnap.messages import Lang
 from ketnap.model import Actor, Dossier, HistoryEntry, Stage, Step
 from ketnap.rules._base import Context, Failure, Period
 from ketnap.rules.authority import step_available
@@ -169,6 +170,20 @@ class Workflow:
     def transitions(self) -> tuple[Transition, ...]:
         """The stage table."""
         return self._transitions
+
+    def mermaid(self, lang: Lang = "vi") -> str:
+        """
+        The stage table as a Mermaid state diagram, stages and steps labelled in *lang*.
+
+        >>> print(Workflow().mermaid("en").splitlines()[1])
+        Admission workflow
+        """
+        labels: dict[str, str] = {
+            **{stage.value: stage.text(lang) for stage in Stage},
+            **{step.value: step.text(lang) for step in Step},
+        }
+        title = "Quy trình kết nạp đảng viên" if lang == "vi" else "Admission workflow"
+        return mermaid(self._transitions, labels=labels.__getitem__, title=title)
 
     def using(self, ruleset: RuleSet) -> Workflow:
         """

@@ -31,6 +31,7 @@ from ketnap import (
     PriorMembership,
     Relation,
     Relative,
+    Sex,
     Sponsor,
     Stage,
     UnionIntroduction,
@@ -89,6 +90,9 @@ def candidates(draw: st.DrawFn) -> Candidate:
         ),
         prior_membership=draw(st.none() | prior_memberships(born)),
         citizen_id=draw(st.none() | st.from_regex(r"\A[0-9]{12}\Z")),
+        sex=draw(st.none() | st.sampled_from(Sex)),
+        ethnic_minority=draw(st.booleans()),
+        religious=draw(st.booleans()),
     )
 
 
@@ -150,6 +154,7 @@ def dossiers(draw: st.DrawFn) -> Dossier:
             st.builds(
                 Organization,
                 name=text,
+                code=st.none() | text,
                 under_base_committee=st.booleans(),
                 base_committee_may_admit=st.booleans(),
                 has_youth_union=st.booleans(),

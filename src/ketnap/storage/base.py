@@ -94,6 +94,10 @@ class DossierStore(Protocol):
         """Yield the dossiers matching *query* (all when None), in id order."""
         ...
 
+    def ids(self, query: Query | None = None) -> list[str]:
+        """Return the ids of the dossiers matching *query*, in id order."""
+        ...
+
     def count(self, query: Query | None = None) -> int:
         """Return how many dossiers match *query*."""
         ...

@@ -371,6 +371,14 @@ class SQLiteStore:
             for row in rows:
                 yield self._rebuild(row)
 
+    def ids(self, query: Query | None = None) -> list[str]:
+        """The ids of the dossiers matching *query*, in order; nothing is loaded."""
+        where, params = _where(query)
+        return [
+            row[0]
+            for row in self._db.execute(f"SELECT id FROM dossiers{where} ORDER BY id", params)
+        ]
+
     def count(self, query: Query | None = None) -> int:
         """Return how many dossiers match *query*."""
         where, params = _where(query)

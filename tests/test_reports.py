@@ -1,0 +1,148 @@
+"""Reports: what counts in a period, the stage on a date, % of plan, composition, forecast."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+import pendulum
+import pytest
+
+from ketnap import (
+    Dossier,
+    OrganizationTree,
+    Quotas,
+    Report,
+    Sex,
+    SQLiteStore,
+    Stage,
+    Step,
+    Unit,
+    Workflow,
+    report,
+)
+from ketnap.reports import facts
+from ketnap.testing import clone, make_dossier, walk
+from tests.conftest import MEETING
+
+TREE = OrganizationTree(
+    [
+        Unit(code="H", name="Huyện", level="district"),
+        Unit(code="X", name="Xã", level="base_committee", parent="H"),
+        Unit(code="X.1", name="Thôn 1", level="branch", parent="X"),
+        Unit(code="X.2", name="Thôn 2", level="branch", parent="X"),
+        Unit(code="C", name="Trường", level="base_branch", parent="H"),
+    ]
+)
+
+
+def dossier_in(
+    branch: str, number: int, stage: Stage, workflow: Workflow, **candidate: Any
+) -> Dossier:
+    dossier = make_dossier(
+        meeting=MEETING, id=f"HS-{number}", organization=TREE.organization(branch)
+    )
+    if candidate:
+        dossier.candidate = attrs.evolve(dossier.candidate, **candidate)
+    walk(workflow, dossier, meeting=MEETING, until=stage)
+    return dossier
+
+
+def make_report(workflow: Workflow, dossiers: list[Dossier], *, on: pendulum.Date, unit: str = "H",
+                quotas: Quotas | None = None) -> Report:  # fmt: skip
+    with SQLiteStore(":memory:", workflow=workflow) as store:
+        store.save_all(clone(d, d.id) for d in dossiers)  # each report gets a fresh store
+        return report(store, TREE, quotas or Quotas({("X", 2024): 2, ("C", 2024): 1}),
+                      unit=unit, year=on.year, on=on)  # fmt: skip
+
+
+@pytest.fixture
+def admitted(workflow: Workflow) -> Dossier:
+    return dossier_in("C", 1, Stage.PROBATION, workflow)
+
+
+def test_an_admission_counts_from_its_decision_day(workflow: Workflow, admitted: Dossier) -> None:
+    decided = admitted.admission_decision_date
+    assert decided is not None
+    before = make_report(workflow, [admitted], on=decided.subtract(days=1))
+    on_the_day = make_report(workflow, [admitted], on=decided)
+    after = make_report(workflow, [admitted], on=decided.add(days=1))
+    assert (before.admitted, on_the_day.admitted, after.admitted) == (0, 1, 1)
+    assert before.stages[Stage.ENDORSED] + before.stages[Stage.PROPOSED] == 1
+    assert on_the_day.stages[Stage.ADMITTED] == 1
+
+
+def test_acts_of_the_previous_year_do_not_count(workflow: Workflow, admitted: Dossier) -> None:
+    next_year = make_report(workflow, [admitted], on=pendulum.Date(2025, 3, 1))
+    assert next_year.admitted == 0
+    assert next_year.stages[Stage.PROBATION] == 1  # the stage still shows
+
+
+def test_the_stage_on_a_past_date_is_read_from_the_history(workflow: Workflow) -> None:
+    carded = dossier_in("X.1", 2, Stage.CARD_ISSUED, workflow)
+    ceremony = carded.ceremony_date
+    assert ceremony is not None
+    past = make_report(workflow, [carded], on=ceremony.subtract(days=1))
+    assert past.stages[Stage.ADMITTED] == 1
+    assert past.stages[Stage.CARD_ISSUED] == 0
+    entered = make_report(workflow, [carded], on=carded.entered_pool_on)
+    assert entered.stages[Stage.SOURCE_POOL] == 1
+
+
+def test_percent_of_plan_and_composition(workflow: Workflow) -> None:
+    dossiers = [
+        dossier_in("X.1", 1, Stage.PROBATION, workflow, sex=Sex.FEMALE, ethnic_minority=True),
+        dossier_in("C", 2, Stage.PROBATION, workflow, religious=True),
+        dossier_in("X.1", 3, Stage.PREPARED, workflow),
+    ]
+    result = make_report(workflow, dossiers, on=pendulum.Date(2024, 12, 31))
+    assert (result.admitted, result.plan, result.percent_of_plan) == (2, 3, 66.7)
+    assert result.composition == {"youth": 2, "women": 1, "ethnic_minority": 1, "religious": 1}
+    assert [code for code, _ in result.idle_branches] == ["X.2"]
+    assert result.certificates == 0  # issued in 2023
+
+
+def test_a_unit_report_counts_only_its_branches(workflow: Workflow) -> None:
+    dossiers = [
+        dossier_in("X.1", 1, Stage.PROBATION, workflow),
+        dossier_in("C", 2, Stage.PROBATION, workflow),
+    ]
+    result = make_report(workflow, dossiers, on=pendulum.Date(2024, 12, 31), unit="X")
+    assert (result.admitted, result.plan, result.percent_of_plan) == (1, 2, 50.0)
+    assert sum(result.stages.values()) == 1
+
+
+def test_the_forecast_counts_what_time_will_allow_by_year_end(workflow: Workflow) -> None:
+    ready = dossier_in("X.1", 1, Stage.PREPARED, workflow)
+    young = dossier_in("X.2", 2, Stage.PREPARED, workflow, birth_date=pendulum.Date(2006, 9, 20))
+    too_young = dossier_in("C", 3, Stage.PREPARED, workflow, birth_date=pendulum.Date(2007, 2, 20))
+    result = make_report(workflow, [ready, young, too_young], on=pendulum.Date(2024, 3, 12))
+    # 18 in September 2024: the decision can follow by December; in February 2025: not.
+    assert (result.admitted, result.forecast) == (0, 2)
+
+
+def test_a_closed_proposal_window_leaves_the_forecast(workflow: Workflow) -> None:
+    stale = dossier_in("X.1", 1, Stage.PREPARED, workflow)
+    found = facts(stale, workflow)
+    assert found.proposal_window_closes_on is not None
+    on = found.proposal_window_closes_on
+    assert make_report(workflow, [stale], on=on).forecast == 1
+    assert make_report(workflow, [stale], on=on.add(days=1)).forecast == 0
+
+
+def test_facts_list_steps_and_certificates_as_events(workflow: Workflow, admitted: Dossier) -> None:
+    found = facts(admitted, workflow)
+    kinds = [event.kind for event in found.events]
+    assert kinds[: len(admitted.history)] == [entry.step.value for entry in admitted.history]
+    assert kinds[-1] == "awareness_certificate"
+    assert Step.DECIDE_ADMISSION.value in kinds
+    assert found.unit == "C"
+
+
+def test_renderings_agree(workflow: Workflow, admitted: Dossier) -> None:
+    result = make_report(workflow, [admitted], on=pendulum.Date(2024, 12, 31))
+    assert result.to_data()["admitted"] == 1
+    assert "admitted,1" in result.to_csv()
+    assert '"percent_of_plan": 33.3' in result.to_json()
+    assert "Đã kết nạp" in result.to_table("vi")
+    assert "Admitted" in result.to_table("en")
