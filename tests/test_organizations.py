@@ -5,7 +5,7 @@ from __future__ import annotations
 import pendulum
 import pytest
 
-from ketnap import LEVELS_2025, Course, InvalidInput, OrganizationTree, Quotas, Unit
+from ketnap import LEVELS_2025, Actor, Course, InvalidInput, OrganizationTree, Quotas, Unit
 
 
 def district(*, may_admit: bool = False) -> OrganizationTree:
@@ -109,3 +109,16 @@ def test_a_course_ends_after_it_opens() -> None:
     with pytest.raises(InvalidInput, match="before opened_on"):
         Course(code="K", unit="H", opened_on=pendulum.Date(2021, 3, 19),
                closed_on=pendulum.Date(2021, 3, 15), trainees=9)  # fmt: skip
+
+
+def test_roles_come_from_the_tree() -> None:
+    tree = district()
+    assert tree.role("X.1", "X.1") is Actor.BRANCH
+    assert tree.role("X", "X.1") is Actor.BASE_COMMITTEE
+    assert tree.role("H", "X.1") is Actor.COMPETENT_COMMITTEE
+    assert tree.role("X.2", "X.1") is None
+    assert tree.role("C", "X.1") is None
+    assert tree.role("H", "C") is Actor.COMPETENT_COMMITTEE
+    authorised = district(may_admit=True)
+    assert authorised.role("X", "X.1") is Actor.COMPETENT_COMMITTEE
+    assert authorised.role("H", "X.1") is None

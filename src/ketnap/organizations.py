@@ -31,7 +31,7 @@ import pendulum
 from ketnap.dates import as_date
 from ketnap.errors import InvalidInput
 from ketnap.messages import Lang, Message
-from ketnap.model import Organization
+from ketnap.model import Actor, Organization
 
 __all__ = [
     "LEVELS_2021",
@@ -268,6 +268,33 @@ class OrganizationTree:
         if base.may_admit or base.parent is None:
             return base
         return self._units[base.parent]
+
+    def role(self, unit: str, branch: str) -> Actor | None:
+        """
+        The `Actor` role *unit* plays for the dossiers of *branch*, or None if it has none.
+
+        The branch itself acts as `Actor.BRANCH`; the base committee above a branch under
+        it as `Actor.BASE_COMMITTEE`; the `competent_committee` as
+        `Actor.COMPETENT_COMMITTEE` (a base committee authorised to admit plays that role).
+        Pass the result as the ``actor`` of `ketnap.Workflow.advance`.
+
+        >>> tree = OrganizationTree([
+        ...     Unit(code="H", name="Huyện", level="district"),
+        ...     Unit(code="X", name="Xã", level="base_committee", parent="H"),
+        ...     Unit(code="X.1", name="Thôn 1", level="branch", parent="X"),
+        ... ])
+        >>> [tree.role(code, "X.1").value for code in ("X.1", "X", "H")]
+        ['branch', 'base_committee', 'competent_committee']
+        """
+        acting = self.unit(unit)
+        self.organization(branch)  # refuses a unit that is not a branch
+        if acting.code == branch:
+            return Actor.BRANCH
+        if acting.code == self.competent_committee(branch).code:
+            return Actor.COMPETENT_COMMITTEE
+        if acting.code == self.base_of(branch).code:
+            return Actor.BASE_COMMITTEE
+        return None
 
     # --- data ----------------------------------------------------------------------------------
 

@@ -1,0 +1,185 @@
+"""
+A district report over N dossiers in a SQLite store, against hand-written SQL.
+
+- ketnap: `ketnap.report` on a `SQLiteStore`: the figures query plus the report's own
+  work (the tree, quotas, % of plan, idle branches, forecast).
+- floor: hand-written SQL over the same tables computing the same figures (stages on
+  the report date, acts in the period, admissions per branch, composition, forecast,
+  courses), with no library code in between.
+
+The store is filled through `SQLiteStore.save_all` with copies of 600 walked dossiers
+(10% before the branch proposal, 5% proposed, 25% on probation, 60% with their card),
+their meetings spread over 2019-2021, spread over the 302 branches of the example
+district. Each report is timed three times; the best of each is compared, in one run.
+
+    python benchmarks/report.py              # 1,000,000 dossiers (about 10 minutes to fill)
+    python benchmarks/report.py --n 100000   # quicker
+
+The last line is ``ratio_floor=R``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sqlite3
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pendulum
+
+from ketnap import Course, Dossier, OrganizationTree, Quotas, SQLiteStore, Stage, Unit, Workflow
+from ketnap import report as make_report
+from ketnap.testing import clone, make_dossier, walk
+
+ON = pendulum.Date(2021, 8, 25)
+START = pendulum.Date(2021, 1, 1)
+YEAR_END = pendulum.Date(2021, 12, 31)
+MIX = [(Stage.PREPARED, 10), (Stage.PROPOSED, 5), (Stage.PROBATION, 25), (Stage.CARD_ISSUED, 60)]
+
+
+def district() -> OrganizationTree:
+    units = [Unit(code="YL", name="Đảng bộ huyện", level="district")]
+    for n in range(1, 21):
+        units.append(Unit(code=f"DB{n:02d}", name=f"Xã {n}", level="base_committee", parent="YL"))
+        units += [
+            Unit(code=f"DB{n:02d}.{b:02d}", name=f"Thôn {b}", level="branch", parent=f"DB{n:02d}",
+                 members=23)
+            for b in range(1, 14 + (n <= 3))
+        ]  # fmt: skip
+    units += [
+        Unit(code=f"CB{n:02d}", name=f"Chi bộ {n}", level="base_branch", parent="YL", members=23)
+        for n in range(1, 40)
+    ]
+    return OrganizationTree(units)
+
+
+def templates(workflow: Workflow, tree: OrganizationTree, count: int) -> list[Dossier]:
+    rng = random.Random(7051)
+    branches = tree.branches("YL")
+    stages = [stage for stage, share in MIX for _ in range(share)]
+    result = []
+    for index in range(count):
+        meeting = pendulum.Date(2019, 1, 8).add(days=rng.randrange(0, 960))
+        branch = rng.choice(branches)
+        dossier = make_dossier(meeting=meeting, id="T", organization=tree.organization(branch.code))
+        walk(workflow, dossier, meeting=meeting, until=stages[index % len(stages)])
+        result.append(dossier)
+    return result
+
+
+def copies(shapes: list[Dossier], n: int) -> Iterator[Dossier]:
+    for index in range(n):
+        yield clone(shapes[index % len(shapes)], f"HS-{index:07d}")
+
+
+# --- the floor: hand-written SQL ------------------------------------------------------------
+
+
+def floor(path: Path) -> dict[str, Any]:
+    db = sqlite3.connect(path)
+    day, start, end = ON.isoformat(), START.isoformat(), YEAR_END.isoformat()
+    stages = dict(
+        db.execute(
+            "SELECT target, count(*) FROM (SELECT target, max(seq) FROM events"
+            " WHERE kind != 'awareness_certificate' AND day <= ? GROUP BY dossier_id)"
+            " GROUP BY target",
+            (day,),
+        ).fetchall()
+    )
+    (entered,) = db.execute(
+        "SELECT count(*) FROM dossiers WHERE entered_on <= ?", (day,)
+    ).fetchone()
+    stages["source_pool"] = stages.get("source_pool", 0) + entered - sum(stages.values())
+    acts = dict(
+        db.execute(
+            "SELECT kind, count(*) FROM events WHERE day BETWEEN ? AND ? GROUP BY kind",
+            (start, day),
+        ).fetchall()
+    )
+    by_branch = dict(
+        db.execute(
+            "SELECT organization, count(*) FROM events WHERE kind = 'decide_admission'"
+            " AND day BETWEEN ? AND ? GROUP BY organization",
+            (start, day),
+        ).fetchall()
+    )
+    mix = db.execute(
+        "SELECT sum(d.youth), sum(d.female), sum(d.ethnic_minority), sum(d.religious),"
+        " sum(d.readmission) FROM events e JOIN dossiers d ON d.id = e.dossier_id"
+        " WHERE e.kind = 'decide_admission' AND e.day BETWEEN ? AND ?",
+        (start, day),
+    ).fetchone()
+    (expected,) = db.execute(
+        "SELECT count(*) FROM dossiers WHERE stage IN"
+        " ('source_pool', 'trained', 'prepared', 'proposed', 'endorsed')"
+        " AND expected_decision_on <= ? AND (window_closes_on IS NULL OR window_closes_on >= ?)",
+        (end, day),
+    ).fetchone()
+    courses = db.execute(
+        "SELECT count(*), coalesce(sum(trainees), 0) FROM courses WHERE closed_on BETWEEN ? AND ?",
+        (start, day),
+    ).fetchone()
+    db.close()
+    admitted = acts.get("decide_admission", 0)
+    return {
+        "stages": stages,
+        "admitted": admitted,
+        "branches_admitting": len(by_branch),
+        "composition": mix,
+        "forecast": admitted + expected,
+        "courses": courses,
+    }
+
+
+def best_of(runs: int, action: Callable[[], object]) -> tuple[float, object]:
+    best, result = float("inf"), None
+    for _ in range(runs):
+        start = time.perf_counter()
+        result = action()
+        best = min(best, time.perf_counter() - start)
+    return best, result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="A district report over many dossiers.")
+    parser.add_argument("--n", type=int, default=1_000_000, help="dossiers (default 1,000,000)")
+    args = parser.parse_args()
+    workflow = Workflow()
+    tree = district()
+    quotas = Quotas({(base.code, 2021): 4 for base in tree.base_units("YL")})
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder, "district.db")
+        started = time.perf_counter()
+        with SQLiteStore(path, workflow=workflow, durable=False) as store:
+            store.save_tree(tree)
+            store.save_quotas(quotas)
+            store.save_courses([
+                Course(code="K1", unit="YL", opened_on=pendulum.Date(2021, 3, 15),
+                       closed_on=pendulum.Date(2021, 3, 19), trainees=92),
+                Course(code="K2", unit="YL", opened_on=pendulum.Date(2021, 6, 14),
+                       closed_on=pendulum.Date(2021, 6, 18), trainees=83),
+            ])  # fmt: skip
+            store.save_all(copies(templates(workflow, tree, 600), args.n))
+        filled = time.perf_counter() - started
+        size = sum(p.stat().st_size for p in Path(folder).glob("district.db*"))
+
+        with SQLiteStore(path, workflow=workflow) as store:
+            ours, result = best_of(
+                3, lambda: make_report(store, tree, quotas, unit="YL", year=2021, on=ON)
+            )
+        theirs, figures = best_of(3, lambda: floor(path))
+    assert isinstance(figures, dict)
+    assert result.admitted == figures["admitted"]  # type: ignore[attr-defined]
+    assert result.forecast == figures["forecast"]  # type: ignore[attr-defined]
+    print(f"{args.n:,} dossiers filled in {filled:.0f} s ({size / args.n:.0f} B each on disk)")
+    print(f"  admitted {figures['admitted']:,}, forecast {figures['forecast']:,}")
+    print(f"  report: ketnap {ours:.3f} s   floor (hand-written SQL) {theirs:.3f} s")
+    print(f"ratio_floor={ours / theirs:.2f}")
+
+
+if __name__ == "__main__":
+    main()
