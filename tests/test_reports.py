@@ -9,7 +9,9 @@ import pendulum
 import pytest
 
 from ketnap import (
+    Actor,
     Dossier,
+    HistoryEntry,
     OrganizationTree,
     Quotas,
     Report,
@@ -21,6 +23,7 @@ from ketnap import (
     Workflow,
     report,
 )
+from ketnap.integrity import anchor
 from ketnap.reports import facts
 from ketnap.testing import clone, make_dossier, walk
 from tests.conftest import MEETING
@@ -146,3 +149,22 @@ def test_renderings_agree(workflow: Workflow, admitted: Dossier) -> None:
     assert '"percent_of_plan": 33.3' in result.to_json()
     assert "Đã kết nạp" in result.to_table("vi")
     assert "Admitted" in result.to_table("en")
+
+
+def test_a_dossier_outside_the_calendar_has_no_forecast_but_is_stored(workflow: Workflow) -> None:
+    dossier = make_dossier(meeting=pendulum.Date(1990, 6, 1))  # entered the pool in 1989
+    for step, target, day in [
+        (Step.COMPLETE_TRAINING, Stage.TRAINED, pendulum.Date(1989, 7, 3)),
+        (Step.ASSIGN_SPONSORS, Stage.PREPARED, pendulum.Date(1989, 8, 1)),
+        (Step.PROPOSE_ADMISSION, Stage.PROPOSED, pendulum.Date(1989, 9, 5)),
+    ]:
+        dossier.history.append(
+            HistoryEntry(on=day, step=step, actor=Actor.BRANCH, source=dossier.stage,
+                         target=target, regulation="—", previous=anchor(dossier))
+        )  # fmt: skip
+        dossier.stage = target
+    found = facts(dossier, workflow)
+    assert (found.expected_decision_on, found.proposal_window_closes_on) == (None, None)
+    with SQLiteStore(":memory:", workflow=workflow) as store:
+        store.save(dossier)
+        assert store.load(dossier.id).stage is Stage.PROPOSED

@@ -124,15 +124,17 @@ def _expected_decision(
     if dossier.stage not in PIPELINE:
         return None, None
     last = dossier.history[-1].on if dossier.history else dossier.entered_pool_on
-    if dossier.stage in {Stage.PROPOSED, Stage.ENDORSED}:
-        return workflow.calendar.add_working_days(last, lag), None
+    # A dossier outside what the workflow covers (no regulation in force, a date beyond
+    # the calendar) has no forecast; it must still be storable.
     try:
+        if dossier.stage in {Stage.PROPOSED, Stage.ENDORSED}:
+            return workflow.calendar.add_working_days(last, lag), None
         found = plan(workflow, dossier, Step.PROPOSE_ADMISSION, on=last)
+        if found.earliest is None:
+            return None, None
+        return workflow.calendar.add_working_days(found.earliest, lag), found.latest
     except KetnapError:
         return None, None
-    if found.earliest is None:
-        return None, None
-    return workflow.calendar.add_working_days(found.earliest, lag), found.latest
 
 
 @attrs.frozen(kw_only=True)
