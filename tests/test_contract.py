@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import itertools
 import pathlib
 import re
 import types
@@ -12,7 +13,9 @@ import pendulum
 import pytest
 
 import ketnap
-from ketnap import REGULATIONS, Rule, Stage, Step, Workflow
+from ketnap import REGULATIONS, TRANSITIONS, Rule, Stage, Step, Workflow
+from ketnap.catalogue import regulation_changes, rule_catalogue, workflow_page
+from ketnap.messages import Lang
 from ketnap.rules import Context, Family
 from ketnap.rules.authority import step_available
 from ketnap.testing import make_dossier, walk
@@ -77,13 +80,41 @@ class TestRuleContract:
         assert dossier.stage is before.stage
 
 
-def test_docs_list_every_rule_and_policy_value() -> None:
-    """docs/rules.md names every rule and docs/policy.md every policy value."""
-    docs = TESTS.parent / "docs"
-    rules_page = (docs / "rules.md").read_text(encoding="utf-8")
-    policy_page = (docs / "policy.md").read_text(encoding="utf-8")
-    for rule_id in ALL_RULES:
-        assert f"`{rule_id}`" in rules_page, rule_id
+def test_the_catalogue_lists_every_shipped_rule_in_every_regulation() -> None:
+    """The generated rule catalogue names every rule, with each regulation it is in force in."""
+    page = rule_catalogue()
+    for ruleset in REGULATIONS.values():
+        for rule in (*ruleset, ALL_RULES["workflow.step_available"]):
+            section = page.split(f"### `{rule.id}`", 1)
+            assert len(section) == 2, rule.id
+            in_force = section[1].split("### ", 1)[0]
+            assert ruleset.code in in_force, (rule.id, ruleset.code)
+            assert rule.clause.replace("|", "\\|") in in_force, rule.id
+    assert rule_catalogue([]).count("### ") == 0
+
+
+def test_the_diagram_shows_every_stage_and_step_in_both_languages() -> None:
+    langs: tuple[Lang, ...] = ("vi", "en")
+    for lang in langs:
+        page = workflow_page(lang)
+        for stage in Stage:
+            assert f'state "{stage.text(lang)}" as {stage.value}' in page, stage
+        for row in TRANSITIONS:
+            assert f"{row.source.value} --> {row.target.value}: {row.step.text(lang)}" in page
+
+
+def test_the_changes_page_names_every_regulation_and_policy_change() -> None:
+    page = regulation_changes()
+    codes = list(REGULATIONS)
+    for before, after in itertools.pairwise(codes):
+        assert f"## {before} → {after}" in page
+    assert "`accept_equivalent_education` `True` → `False`" in page
+    assert "`readmission.excluded`" in page
+
+
+def test_docs_list_every_policy_value() -> None:
+    """docs/policy.md names every policy value."""
+    policy_page = (TESTS.parent / "docs" / "policy.md").read_text(encoding="utf-8")
     for field in attrs.fields(ketnap.Policy):
         assert f"`{field.name}`" in policy_page, field.name
 

@@ -17,7 +17,7 @@ import csv
 import io
 import json
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 import attrs
 import pendulum
@@ -44,14 +44,15 @@ PIPELINE = frozenset(
 """Stages before the admission decision: the pipeline a forecast counts."""
 
 
-@attrs.frozen
-class Event:
+class Event(NamedTuple):
     """A dated act of a dossier a report counts: a step, or a certificate issued."""
 
     seq: int
     on: pendulum.Date
     kind: str
-    target: Stage | None
+    """A step's value, or ``"awareness_certificate"``."""
+    target: str | None
+    """The value of the stage the step led to; None for a certificate."""
 
 
 @attrs.frozen(kw_only=True)
@@ -94,8 +95,9 @@ def facts(dossier: Dossier, workflow: Workflow, *, decision_lag: int = 20) -> Do
         except KetnapError:
             limit = 30
         youth = completed_months(candidate.birth_date, decided) // 12 <= limit
+    # _value_ rather than the enum's value property: this runs for every entry saved.
     events = [
-        Event(seq, entry.on, entry.step.value, entry.target)
+        Event(seq, entry.on, entry.step._value_, entry.target._value_)
         for seq, entry in enumerate(dossier.history)
     ]
     events.extend(

@@ -162,7 +162,8 @@ def _make_converter(*, detailed: bool) -> cattrs.Converter:
     converter.register_unstructure_hook(pendulum.Date, dt.date.isoformat)
     # Plain strings in the document, not enum members that merely behave like them.
     # Hooks by class: _Labelled precedes str in every ketnap enum's MRO.
-    converter.register_unstructure_hook(_Labelled, lambda member: member.value)
+    # (_value_, not the enum's value property, which costs a call per field saved.)
+    converter.register_unstructure_hook(_Labelled, lambda member: member._value_)
     converter.register_structure_hook(_Labelled, _structure_enum)
     converter.register_structure_hook(pendulum.Date, _structure_date)
     for kind, name in ((str, "a string"), (int, "an integer"), (bool, "true or false")):

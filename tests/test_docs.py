@@ -1,0 +1,67 @@
+"""Every code block of the docs runs: Python blocks as doctests (pytest's --doctest-glob),
+the command lines of ``console`` blocks here. Other blocks may only show output."""
+
+from __future__ import annotations
+
+import pathlib
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+ROOT = pathlib.Path(__file__).parent.parent
+DOCS = sorted((ROOT / "docs").glob("*.md"))
+FENCE = re.compile(r"^```(\w*)\n(.*?)^```", re.MULTILINE | re.DOTALL)
+# Benchmarks run at their full size by hand; here with a few dossiers, to prove they run.
+SMALL = "200"
+
+
+def blocks(lang: str) -> list[tuple[str, str]]:
+    return [
+        (path.name, body)
+        for path in DOCS
+        for kind, body in FENCE.findall(path.read_text(encoding="utf-8"))
+        if kind == lang
+    ]
+
+
+def test_docs_use_only_runnable_or_output_blocks() -> None:
+    kinds = {
+        (path.name, kind)
+        for path in DOCS
+        for kind, _ in FENCE.findall(path.read_text(encoding="utf-8"))
+    }
+    assert {kind for _, kind in kinds} <= {"python", "console", "text"}, kinds
+
+
+def command(line: str) -> list[str]:
+    words = shlex.split(line.removeprefix("$ ").split("  #", 1)[0])
+    program = words[0]
+    if program == ".venv/bin/python":
+        words[0] = sys.executable
+    elif program == ".venv/bin/ketnap":
+        found = shutil.which("ketnap", path=str(pathlib.Path(sys.executable).parent))
+        assert found is not None
+        words[0] = found
+    words[1:] = [str(ROOT / w) if (ROOT / w).is_file() else w for w in words[1:]]
+    if any("benchmarks" in w for w in words):
+        if "--n" in words:
+            words[words.index("--n") + 1] = SMALL
+        else:
+            words += ["--n", SMALL]
+    return words
+
+
+@pytest.mark.parametrize(("page", "body"), blocks("console"), ids=lambda v: str(v)[:40])
+def test_console_blocks_run(page: str, body: str, tmp_path: pathlib.Path) -> None:
+    for line in body.splitlines():
+        if not line.startswith("$ "):
+            continue
+        result = subprocess.run(  # noqa: S603 - commands written in our own docs
+            command(line), cwd=tmp_path, capture_output=True, text=True, encoding="utf-8",
+            check=False, timeout=600,
+        )  # fmt: skip
+        assert result.returncode == 0, f"{page}: {line}\n{result.stderr}"
