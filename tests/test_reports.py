@@ -12,6 +12,7 @@ from ketnap import (
     Actor,
     Dossier,
     HistoryEntry,
+    InvalidInput,
     OrganizationTree,
     Quotas,
     Report,
@@ -168,3 +169,23 @@ def test_a_dossier_outside_the_calendar_has_no_forecast_but_is_stored(workflow: 
     with SQLiteStore(":memory:", workflow=workflow) as store:
         store.save(dossier)
         assert store.load(dossier.id).stage is Stage.PROPOSED
+
+
+def test_a_period_inside_the_year_counts_only_its_acts(
+    workflow: Workflow, admitted: Dossier
+) -> None:
+    decided = admitted.admission_decision_date
+    assert decided is not None
+    with SQLiteStore(":memory:", workflow=workflow) as store:
+        store.save(clone(admitted, admitted.id))
+        quotas = Quotas({("C", 2024): 1})
+        from_the_day = report(store, TREE, quotas, unit="H", year=2024, on=decided.add(days=5),
+                              since=decided)  # fmt: skip
+        from_the_day_after = report(store, TREE, quotas, unit="H", year=2024,
+                                    on=decided.add(days=5), since=decided.add(days=1))  # fmt: skip
+        assert (from_the_day.admitted, from_the_day_after.admitted) == (1, 0)
+        assert from_the_day.to_data()["since"] == decided.isoformat()
+        with pytest.raises(InvalidInput, match="not within 2024"):
+            report(store, TREE, quotas, unit="H", year=2024, on=pendulum.Date(2025, 1, 1))
+        with pytest.raises(InvalidInput, match="not within 2024"):
+            report(store, TREE, quotas, unit="H", year=2024, on=decided, since=decided.add(days=1))

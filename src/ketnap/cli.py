@@ -140,17 +140,24 @@ def due(store_path: Path, on: pendulum.Date, within: int, lang: Lang) -> None:
 @click.option("--unit", required=True, help="code of the organisation reported on")
 @click.option("--year", type=int, required=True, help="the year")
 @click.option("--on", "on", type=DATE, help="report date (default: 31 December of the year)")
+@click.option("--from", "since", type=DATE, help="first day of the period (default: 1 January)")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
               show_default=True)  # fmt: skip
 @_LANG
 def report_command(  # noqa: PLR0917 - click passes one argument per option
-    store_path: Path, unit: str, year: int, on: pendulum.Date | None, fmt: str, lang: Lang
+    store_path: Path,
+    unit: str,
+    year: int,
+    on: pendulum.Date | None,
+    since: pendulum.Date | None,
+    fmt: str,
+    lang: Lang,
 ) -> None:
     """Print an organisation's admission report for a year against its quota."""
     with _open(store_path) as store:
         result = report(
             store, store.tree(), store.quotas(), unit=unit, year=year,
-            on=on or pendulum.Date(year, 12, 31),
+            on=on or pendulum.Date(year, 12, 31), since=since,
         )  # fmt: skip
     if fmt == "json":
         click.echo(result.to_json())

@@ -23,7 +23,7 @@ import attrs
 import pendulum
 
 from ketnap.dates import completed_months
-from ketnap.errors import KetnapError
+from ketnap.errors import InvalidInput, KetnapError
 from ketnap.messages import Lang, Message, format_date
 from ketnap.model import CertificateKind, Dossier, Sex, Stage, Step
 from ketnap.planner import plan
@@ -225,6 +225,7 @@ class Report:
     unit: str
     unit_name: str
     year: int
+    since: pendulum.Date
     on: pendulum.Date
     members: int
     base_organizations: int
@@ -248,6 +249,7 @@ class Report:
     def to_data(self) -> dict[str, Any]:
         """The report as JSON-compatible data."""
         data = attrs.asdict(self, recurse=False)
+        data["since"] = self.since.isoformat()
         data["on"] = self.on.isoformat()
         data["stages"] = {stage.value: n for stage, n in self.stages.items()}
         data["composition"] = dict(self.composition)
@@ -269,7 +271,7 @@ class Report:
 
         return [
             (label("unit"), self.unit_name),
-            (label("period"), f"{self.year} → {format_date(self.on, lang)}"),
+            (label("period"), f"{format_date(self.since, lang)} → {format_date(self.on, lang)}"),
             (label("members"), f"{self.members:,}"),
             (label("base_organizations"), str(self.base_organizations)),
             (label("branches"), str(self.branches)),
@@ -321,19 +323,27 @@ def report(
     unit: str,
     year: int,
     on: pendulum.Date,
+    since: pendulum.Date | None = None,
 ) -> Report:
     """
-    Report for *unit* and every unit under it, from 1 January of *year* to *on*.
+    Report for *unit* and every unit under it, from *since* (1 January) to *on*.
 
     Args:
         source: a store holding the dossiers (`SQLiteStore`).
         tree: the organisations.
         quotas: the yearly quotas.
         unit: the code of the organisation reported on.
-        year: the year.
+        year: the year whose quota the admissions are measured against.
         on: the report date, within *year*.
+        since: the first day of the period, within *year* (a quarter, say); the forecast
+            adds the dossiers expected by 31 December to the admissions of the period.
+
+    Raises:
+        InvalidInput: the period is not within *year*, or *unit* is unknown.
     """
-    start = pendulum.Date(year, 1, 1)
+    start = since or pendulum.Date(year, 1, 1)
+    if on.year != year or start.year != year or start > on:
+        raise InvalidInput("on", f"the period {start} to {on} is not within {year}")
     year_end = pendulum.Date(year, 12, 31)
     whole = unit == tree.root.code
     branches = tree.branches(unit)
@@ -357,6 +367,7 @@ def report(
         unit=unit,
         unit_name=tree.unit(unit).name,
         year=year,
+        since=start,
         on=on,
         members=tree.members(unit),
         base_organizations=len(tree.base_units(unit)),
