@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import shutil
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -180,3 +181,23 @@ def test_the_installed_entry_point_runs_and_fails_cleanly(tmp_path: Path) -> Non
 def test_main_returns_the_exit_status() -> None:
     assert main(["rules", "--regulation", "24"]) == 0
     assert main(["rules", "--regulation", "99"]) == 2
+
+
+def test_verify_names_a_tampered_dossier_and_fails(tmp_path: Path, workflow: Workflow) -> None:
+    store = tmp_path / "s.db"
+    with SQLiteStore(store, workflow=workflow) as writer:
+        for number in range(3):
+            dossier = make_dossier(meeting=MEETING, id=f"HS-{number}")
+            walk(workflow, dossier, meeting=MEETING, until=Stage.PROPOSED)
+            writer.save(dossier)
+    db = sqlite3.connect(store)
+    db.execute(
+        "UPDATE dossiers SET document = json_set(document, '$.dossier.history[1].on',"
+        " '2024-01-02') WHERE id = 'HS-1'"
+    )
+    db.commit()
+    db.close()
+    code, out, _ = invoke("verify", "--store", str(store))
+    assert code == 1
+    assert "HS-1: $.dossier.history[1].digest" in out
+    assert out.strip().endswith("2 of 3 dossiers verify")

@@ -221,15 +221,10 @@ def verify(store_path: Path) -> None:
     """Verify every stored dossier (history chains, seals); exit 1 if any fails."""
     with _open(store_path) as store:
         total = store.count()
-        problems = []
-        with click.progressbar(store.ids(), label="Verifying", file=sys.stderr) as bar:
-            for dossier_id in bar:
-                try:
-                    store.load(dossier_id)
-                except KetnapError as exc:
-                    problems.append(f"{dossier_id}: {exc}")
-    for line in problems:
-        click.echo(line)
+        with click.progressbar(length=total, label="Verifying", file=sys.stderr) as bar:
+            problems = store.verify(progress=bar.update)
+    for problem in problems:
+        click.echo(f"{problem.dossier_id}: {problem.error}")
     click.echo(f"{total - len(problems)} of {total} dossiers verify")
     if problems:
         sys.exit(1)

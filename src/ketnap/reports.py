@@ -23,10 +23,12 @@ import attrs
 import pendulum
 
 from ketnap.dates import completed_months
+from ketnap.deadlines import deadlines_for
 from ketnap.errors import InvalidInput, KetnapError
 from ketnap.messages import Lang, Message, format_date
 from ketnap.model import CertificateKind, Dossier, Sex, Stage, Step
 from ketnap.planner import plan
+from ketnap.policy import Policy
 
 if TYPE_CHECKING:
     from ketnap.organizations import OrganizationTree, Quotas
@@ -71,6 +73,9 @@ class DossierFacts:
         proposal_window_closes_on: the last day the branch could still propose, as the
             planner sees it from the last act (a certificate or documents going stale);
             a forecast made after it does not count the dossier.
+        next_due: the earliest deadline on which someone must still act, as of the last
+            act (deadlines change only with a new act, which means a new save); None for a
+            final stage.
     """
 
     unit: str
@@ -81,6 +86,7 @@ class DossierFacts:
     readmission: bool
     expected_decision_on: pendulum.Date | None
     proposal_window_closes_on: pendulum.Date | None
+    next_due: pendulum.Date | None
     events: tuple[Event, ...]
 
 
@@ -93,7 +99,7 @@ def facts(dossier: Dossier, workflow: Workflow, *, decision_lag: int = 20) -> Do
         try:
             limit = workflow.ruleset_for(decided).policy.youth_age_max_years
         except KetnapError:
-            limit = 30
+            limit = Policy().youth_age_max_years
         youth = completed_months(candidate.birth_date, decided) // 12 <= limit
     # _value_ rather than the enum's value property: this runs for every entry saved.
     events = [
@@ -106,7 +112,8 @@ def facts(dossier: Dossier, workflow: Workflow, *, decision_lag: int = 20) -> Do
             c for c in dossier.certificates if c.kind is CertificateKind.AWARENESS_COURSE
         )
     )
-    expected, closes = _expected_decision(dossier, workflow, decision_lag)
+    last = dossier.history[-1].on if dossier.history else dossier.entered_pool_on
+    expected, closes = _expected_decision(dossier, workflow, decision_lag, last)
     return DossierFacts(
         unit=dossier.organization.code or dossier.organization.name,
         female=candidate.sex is Sex.FEMALE,
@@ -116,16 +123,26 @@ def facts(dossier: Dossier, workflow: Workflow, *, decision_lag: int = 20) -> Do
         readmission=candidate.prior_membership is not None,
         expected_decision_on=expected,
         proposal_window_closes_on=closes,
+        next_due=_next_due(dossier, workflow, last),
         events=tuple(events),
     )
 
 
+def _next_due(dossier: Dossier, workflow: Workflow, last: pendulum.Date) -> pendulum.Date | None:
+    if dossier.stage.is_final:
+        return None
+    try:
+        deadlines = deadlines_for(dossier, on=last, workflow=workflow)
+    except KetnapError:
+        return None
+    return min((d.due for d in deadlines if d.is_open), default=None)
+
+
 def _expected_decision(
-    dossier: Dossier, workflow: Workflow, lag: int
+    dossier: Dossier, workflow: Workflow, lag: int, last: pendulum.Date
 ) -> tuple[pendulum.Date | None, pendulum.Date | None]:
     if dossier.stage not in PIPELINE:
         return None, None
-    last = dossier.history[-1].on if dossier.history else dossier.entered_pool_on
     # A dossier outside what the workflow covers (no regulation in force, a date beyond
     # the calendar) has no forecast; it must still be storable.
     try:

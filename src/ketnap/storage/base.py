@@ -10,7 +10,7 @@ increments it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Protocol, Self
 
 import attrs
@@ -102,7 +102,7 @@ class DossierStore(Protocol):
         """Return how many dossiers match *query*."""
         ...
 
-    def verify(self) -> list[StoreProblem]:
+    def verify(self, *, progress: Callable[[int], None] | None = None) -> list[StoreProblem]:
         """Load and verify every stored dossier; return the problems found (none: [])."""
         ...
 

@@ -27,13 +27,12 @@ import json
 import logging
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from typing import Any, Final, Self
 
 import pendulum
 
-from ketnap.deadlines import deadlines_for
 from ketnap.errors import (
     DossierNotFound,
     InvalidDocument,
@@ -121,6 +120,7 @@ _COLUMNS = (
     "seal",
     "document",
 )
+_READ = "SELECT id, revision, stage, seal, document FROM dossiers"
 _INSERT = (
     f"INSERT INTO dossiers (id, {', '.join(_COLUMNS)}) VALUES (?, {', '.join('?' * len(_COLUMNS))})"
 )
@@ -285,7 +285,7 @@ class SQLiteStore:
             found.unit,
             dossier.entered_pool_on.isoformat(),
             _iso(dossier.admission_decision_date),
-            _iso(self._next_due(dossier)),
+            _iso(found.next_due),
             found.female,
             found.ethnic_minority,
             found.religious,
@@ -303,19 +303,6 @@ class SQLiteStore:
         ]
         return row, events
 
-    def _next_due(self, dossier: Dossier) -> pendulum.Date | None:
-        if dossier.stage.is_final:
-            return None
-        # Deadlines only change with a new act, and a new act means a new save: their
-        # state as of the last act is their state until the next one.
-        last = dossier.history[-1].on if dossier.history else dossier.entered_pool_on
-        try:
-            deadlines = deadlines_for(dossier, on=last, workflow=self._workflow)
-        except KetnapError:
-            return None
-        open_dues = [deadline.due for deadline in deadlines if deadline.is_open]
-        return min(open_dues, default=None)
-
     def _seal(self, document: str) -> str:
         if self._key is None:
             return hashlib.sha256(document.encode()).hexdigest()
@@ -331,10 +318,7 @@ class SQLiteStore:
             DossierNotFound: no such id.
             InvalidDocument: the stored document is invalid or was edited outside ketnap.
         """
-        row = self._db.execute(
-            "SELECT id, revision, stage, seal, document FROM dossiers WHERE id = ?",
-            (dossier_id,),
-        ).fetchone()
+        row = self._db.execute(f"{_READ} WHERE id = ?", (dossier_id,)).fetchone()
         if row is None:
             raise DossierNotFound(dossier_id)
         return self._rebuild(row)
@@ -361,10 +345,7 @@ class SQLiteStore:
     def find(self, query: Query | None = None) -> Iterator[Dossier]:
         """Yield the dossiers matching *query* (all when None), in id order."""
         where, params = _where(query)
-        cursor = self._db.execute(
-            f"SELECT id, revision, stage, seal, document FROM dossiers{where} ORDER BY id",
-            params,
-        )
+        cursor = self._db.execute(f"{_READ}{where} ORDER BY id", params)
         while rows := cursor.fetchmany(_CHUNK):
             for row in rows:
                 yield self._rebuild(row)
@@ -383,9 +364,13 @@ class SQLiteStore:
         row = self._db.execute(f"SELECT count(*) FROM dossiers{where}", params).fetchone()
         return int(row[0])
 
-    def verify(self) -> list[StoreProblem]:
+    def verify(self, *, progress: Callable[[int], None] | None = None) -> list[StoreProblem]:
         """
         Check the file (``PRAGMA quick_check``) and load and verify every dossier.
+
+        Args:
+            progress: called with the number of dossiers just checked, chunk by chunk
+                (a progress bar's ``update``).
 
         Returns:
             The dossiers that fail, each with its error; an empty list when all is well.
@@ -397,13 +382,15 @@ class SQLiteStore:
         if status != "ok":
             raise StoreError(f"the database file is damaged: {status}")
         problems: list[StoreProblem] = []
-        cursor = self._db.execute("SELECT id, revision, stage, seal, document FROM dossiers")
+        cursor = self._db.execute(_READ)
         while rows := cursor.fetchmany(_CHUNK):
             for row in rows:
                 try:
                     self._rebuild(row)
                 except InvalidDocument as exc:
                     problems.append(StoreProblem(row[0], exc))
+            if progress is not None:
+                progress(len(rows))
         return problems
 
     # --- organisations, quotas, courses ------------------------------------------------------
