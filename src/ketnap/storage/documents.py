@@ -227,8 +227,6 @@ def _explain(body: dict[str, Any]) -> InvalidDocument:
 
 
 def _first_error(exc: BaseException, path: str) -> InvalidDocument:
-    if isinstance(exc, InvalidInput):
-        return InvalidDocument(f"{path}.{exc.field}", exc.reason)
     found: list[tuple[str, str]] = []
 
     def keep(error: BaseException, type_: type | None) -> str:
