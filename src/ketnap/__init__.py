@@ -6,14 +6,14 @@ decided by the rules of the regulation in force on the date of the act, and ever
 refusal explained in Vietnamese and English.
 
 >>> import ketnap
->>> ketnap.Stage.PROBATION.label
+>>> ketnap.ADMISSION.text(ketnap.Stage.PROBATION)
 'Đảng viên dự bị'
 """
 
 import logging
 
 from ketnap.dates import WorkingCalendar, add_months, completed_months
-from ketnap.deadlines import Deadline, DeadlineKind, DeadlineStatus, deadlines_for
+from ketnap.deadlines import Deadline, DeadlineStatus, deadlines_for
 from ketnap.errors import (
     DossierNotFound,
     InvalidDocument,
@@ -70,10 +70,11 @@ from ketnap.organizations import (
     Unit,
 )
 from ketnap.planner import Plan, Requirement, plan
+from ketnap.process import ADMISSION, Process, ProcessStage, ProcessStep, Transition
 from ketnap.policy import AgeCounting, Policy
 from ketnap.reminders import DueItem, DueList, due_list
 from ketnap.reports import Report, report
-from ketnap.rules import Context, Failure, Family, Period, Rule, RuleSet, rule
+from ketnap.rules import Context, Failure, Family, Period, Rule, RuleSet, Window, rule
 from ketnap.rules.regulations import (
     CHARTER_RULES,
     QD_24_2021,
@@ -83,12 +84,13 @@ from ketnap.rules.regulations import (
     REGULATIONS,
 )
 from ketnap.storage import DocumentFormat, DossierStore, Query, SQLiteStore, StoreProblem
-from ketnap.workflow import TRANSITIONS, Transition, Workflow
+from ketnap.workflow import Hook, StepEvent, Workflow
 
 # A library leaves logging to the application (Python's logging HOWTO).
 logging.getLogger("ketnap").addHandler(logging.NullHandler())
 
 __all__ = [
+    "ADMISSION",
     "CHARTER_RULES",
     "LEVELS_2021",
     "LEVELS_2025",
@@ -97,7 +99,6 @@ __all__ = [
     "QD_232_2025",
     "QD_294_2025",
     "REGULATIONS",
-    "TRANSITIONS",
     "Actor",
     "AgeCounting",
     "Approval",
@@ -109,7 +110,6 @@ __all__ = [
     "Context",
     "Course",
     "Deadline",
-    "DeadlineKind",
     "DeadlineStatus",
     "Document",
     "DocumentFormat",
@@ -122,6 +122,7 @@ __all__ = [
     "Failure",
     "Family",
     "HistoryEntry",
+    "Hook",
     "InvalidDocument",
     "InvalidInput",
     "InvalidRuleSet",
@@ -143,6 +144,9 @@ __all__ = [
     "Policy",
     "PoliticalTopic",
     "PriorMembership",
+    "Process",
+    "ProcessStage",
+    "ProcessStep",
     "Query",
     "Quotas",
     "Relation",
@@ -157,6 +161,7 @@ __all__ = [
     "Stage",
     "StaleDossier",
     "Step",
+    "StepEvent",
     "StoreError",
     "StoreProblem",
     "TamperedHistory",
@@ -168,6 +173,7 @@ __all__ = [
     "Verification",
     "Vote",
     "VotePurpose",
+    "Window",
     "Workflow",
     "WorkingCalendar",
     "add_months",

@@ -1,71 +1,94 @@
 """
 The only module that imports ``transitions``.
 
-One `Machine` per workflow definition serves every dossier. Nothing is ever
-registered with ``add_model`` (quadratic, and it skips models that compare equal);
-events are fired on a small private carrier as an unregistered model, which costs
-nothing per dossier to set up and leaves the public, slotted `Dossier` untouched
-until the step has passed. States are the stages' string values: transitions'
-handling of Enum states costs about a third of each event. ``auto_transitions`` is
-off, since its ``to_<stage>`` methods skip every guard, and the guard is a callable,
-not a method name.
+One `Machine` per workflow serves every dossier, built from the workflow's `Process`.
+Nothing is ever registered with ``add_model`` (quadratic, and it skips models that
+compare equal); events are fired on a small private carrier as an unregistered model,
+which costs nothing per dossier to set up and leaves the public, slotted `Dossier`
+untouched until the step has passed. States are the stages' codes (strings):
+transitions' handling of Enum states costs about a third of each event.
+``auto_transitions`` is off, since its ``to_<stage>`` methods skip every guard, and the
+guard and callbacks are callables, not method names.
+
+The machine's callbacks are where a step is recorded and where an application's hooks
+run: ``before_state_change`` runs the *before* hooks once the rules have passed (one
+that raises stops the step, the dossier unchanged), ``after_state_change`` records the
+step on the dossier and then runs the *after* hooks.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Protocol
 
 from transitions import EventData, Machine
-
-from ketnap.model import Stage, Step
 
 __all__ = ["Carrier", "Engine", "mermaid"]
 
 
 class _Edge(Protocol):
     @property
-    def step(self) -> Step: ...
+    def step(self) -> str: ...
     @property
-    def source(self) -> Stage: ...
+    def source(self) -> str: ...
     @property
-    def target(self) -> Stage: ...
+    def target(self) -> str: ...
 
 
 class Carrier:
     """
-    **Protocol-like base:** what the engine drives: a ``state`` holding a stage's value.
+    **Protocol-like base:** what the engine drives: a ``state`` holding a stage's code.
 
     The workflow's attempt object subclasses it, so the guard finds everything on the model.
     """
 
     __slots__ = ("state",)
 
-    def __init__(self, stage: Stage) -> None:
-        self.state: str = stage.value
+    def __init__(self, stage: str) -> None:
+        self.state: str = stage
+
+
+Callback = Callable[[Carrier], None]
 
 
 class Engine:
     """
-    A shared state machine over the stages' values.
+    A shared state machine over the stage codes.
 
     Args:
-        edges: the workflow table.
+        states: the stage codes.
+        initial: the initial stage's code.
+        edges: the process table.
         guard: called with the carrier being fired; the step happens only if it returns True.
+        before: called with the carrier after the guard passed, before the state changes.
+        after: called with the carrier after the state changed, in order.
     """
 
-    def __init__(self, edges: Iterable[_Edge], guard: Callable[[Carrier], bool]) -> None:
+    def __init__(
+        self,
+        *,
+        states: Sequence[str],
+        initial: str,
+        edges: Iterable[_Edge],
+        guard: Callable[[Carrier], bool],
+        before: Sequence[Callback] = (),
+        after: Sequence[Callback] = (),
+    ) -> None:
         self._guard = guard
+        self._before = tuple(before)
+        self._after = tuple(after)
         self._machine = Machine(
             model=None,
-            states=[stage.value for stage in Stage],
-            initial=Stage.SOURCE_POOL.value,
+            states=list(states),
+            initial=initial,
             auto_transitions=False,
             send_event=True,
+            before_state_change=[self._run_before] if self._before else None,
+            after_state_change=[self._run_after] if self._after else None,
         )
         for edge in edges:
             self._machine.add_transition(
-                edge.step.value, edge.source.value, edge.target.value, conditions=[self._condition]
+                edge.step, edge.source, edge.target, conditions=[self._condition]
             )
 
     def _condition(self, event: EventData) -> bool:
@@ -73,10 +96,22 @@ class Engine:
         assert isinstance(carrier, Carrier)  # noqa: S101 - only fire() reaches here
         return self._guard(carrier)
 
-    def fire(self, carrier: Carrier, step: Step) -> Stage | None:
+    def _run_before(self, event: EventData) -> None:
+        carrier = event.model
+        assert isinstance(carrier, Carrier)  # noqa: S101 - only fire() reaches here
+        for callback in self._before:
+            callback(carrier)
+
+    def _run_after(self, event: EventData) -> None:
+        carrier = event.model
+        assert isinstance(carrier, Carrier)  # noqa: S101 - only fire() reaches here
+        for callback in self._after:
+            callback(carrier)
+
+    def fire(self, carrier: Carrier, step: str) -> str | None:
         """Fire *step* on *carrier*; return the stage reached, or None if the guard refused."""
-        if self._machine.events[step.value].trigger(carrier):
-            return Stage(carrier.state)
+        if self._machine.events[step].trigger(carrier):
+            return carrier.state
         return None
 
 
@@ -84,27 +119,28 @@ class _Drawing:
     """A model for the diagram machine, which attaches ``get_graph`` to it."""
 
 
-def mermaid(edges: Iterable[_Edge], *, labels: Callable[[str], str], title: str) -> str:
+def mermaid(
+    edges: Iterable[_Edge], *, initial: str, labels: Callable[[str], str], title: str
+) -> str:
     """
     Draw *edges* as a Mermaid state diagram with transitions' own Mermaid engine.
 
-    transitions names a state by its string value; *labels* gives the text shown for it
-    (the Vietnamese stage name), and steps are labelled the same way.
+    transitions names a state by its code; *labels* gives the text shown for it (the
+    Vietnamese stage name), and steps are labelled the same way.
     """
     # Imported here: the diagram extension is only needed when a diagram is drawn.
     from transitions.extensions.diagrams import GraphMachine  # noqa: PLC0415
 
     rows = list(edges)
-    states = list(dict.fromkeys(s for row in rows for s in (row.source.value, row.target.value)))
+    states = list(dict.fromkeys(s for row in rows for s in (row.source, row.target)))
     holder = _Drawing()
     GraphMachine(
         model=holder,
         states=states,
         transitions=[
-            {"trigger": row.step.value, "source": row.source.value, "dest": row.target.value}
-            for row in rows
+            {"trigger": row.step, "source": row.source, "dest": row.target} for row in rows
         ],
-        initial=Stage.SOURCE_POOL.value,
+        initial=initial,
         auto_transitions=False,
         graph_engine="mermaid",
         title=title,
@@ -112,6 +148,6 @@ def mermaid(edges: Iterable[_Edge], *, labels: Callable[[str], str], title: str)
     text: str = holder.get_graph().draw(None)  # type: ignore[attr-defined]
     for state in states:
         text = text.replace(f'state "{state}" as {state}', f'state "{labels(state)}" as {state}')
-    for step in {row.step.value for row in rows}:
+    for step in {row.step for row in rows}:
         text = text.replace(f": {step}\n", f": {labels(step)}\n")
     return text

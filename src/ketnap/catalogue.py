@@ -16,7 +16,6 @@ from collections.abc import Iterable, Sequence
 import attrs
 
 from ketnap.messages import Lang, Message
-from ketnap.model import Stage
 from ketnap.policy import Policy
 from ketnap.rules._base import Rule
 from ketnap.rules.authority import step_available
@@ -73,7 +72,7 @@ def rule_catalogue(regulations: Iterable[RuleSet] | None = None) -> str:
         for rule_id in rule_ids:
             uses = order[rule_id]
             first = uses[0][1]
-            steps = ", ".join(sorted(s.value for s in first.steps)) or "all"
+            steps = "every step" if first.steps is None else ", ".join(sorted(first.steps))
             in_force = ", ".join(ruleset.code for ruleset, _ in uses)
             lines += [
                 f"### `{rule_id}`",
@@ -154,8 +153,7 @@ def regulation_changes(regulations: Sequence[RuleSet] | None = None) -> str:
 def workflow_page(lang: Lang = "vi", workflow: Workflow | None = None) -> str:
     """Markdown: the workflow's Mermaid diagram and its table of stages."""
     flow = workflow or Workflow()
-    used = {row.source for row in flow.transitions} | {row.target for row in flow.transitions}
-    stages = [stage for stage in Stage if stage in used]
+    process = flow.process
     lines = [
         "# The workflow",
         "",
@@ -165,9 +163,12 @@ def workflow_page(lang: Lang = "vi", workflow: Workflow | None = None) -> str:
         flow.mermaid(lang).rstrip(),
         "```",
         "",
-        "| Stage | Tiếng Việt | English |",
-        "|---|---|---|",
-        *(f"| `{s.value}` | {s.text('vi')} | {s.text('en')} |" for s in stages),
+        "| Stage | Tiếng Việt | English | Tags |",
+        "|---|---|---|---|",
+        *(
+            f"| `{s.code}` | {s.label.vi} | {s.label.en} | {', '.join(sorted(s.tags))} |"
+            for s in process.stages
+        ),
         "",
     ]
     return "\n".join(lines)

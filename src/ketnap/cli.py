@@ -28,9 +28,9 @@ import click
 import pendulum
 
 from ketnap.errors import KetnapError
-from ketnap.messages import Lang
+from ketnap.messages import Lang, Message
 from ketnap.reminders import due_list
-from ketnap.reports import report
+from ketnap.reports import facts_for, report
 from ketnap.rules.regulations import REGULATIONS
 from ketnap.rules.ruleset import RuleSet
 from ketnap.storage import Query, SQLiteStore, loads
@@ -88,10 +88,15 @@ def cli() -> None:
     """Admission to the Communist Party of Vietnam as a workflow (kết nạp đảng viên)."""
 
 
+_NO_STEP = Message(vi="  (không còn bước nào)", en="  (no step leads on)")
+_NOTHING_DUE = Message(vi="Không có việc đến hạn.", en="Nothing due.")
+
+
 def _open(path: Path, *, must_exist: bool = True) -> SQLiteStore:
     if must_exist and not path.exists():
         raise click.ClickException(f"no store at {path}")
-    return SQLiteStore(path)
+    # The command line sits above reports, so it gives the store its facts function.
+    return SQLiteStore(path, facts=facts_for(Workflow()))
 
 
 @cli.command()
@@ -102,15 +107,16 @@ def check(dossier_file: Path, on: pendulum.Date, lang: Lang) -> None:
     """Print every step open to DOSSIER_FILE on a date, allowed or refused, with reasons."""
     dossier = loads(dossier_file.read_bytes())
     workflow = Workflow()
-    click.echo(f"{dossier.id} · {dossier.stage.text(lang)} · {on.isoformat()}")
+    process = workflow.process
+    click.echo(f"{dossier.id} · {process.text(dossier.stage, lang)} · {on.isoformat()}")
     rows = workflow.steps_from(dossier.stage)
     if not rows:
-        click.echo("  (không còn bước nào)" if lang == "vi" else "  (no step leads on)")
+        click.echo(_NO_STEP.render(lang))
     for row in rows:
         actor = min(row.actors)
         failures = workflow.check(dossier, row.step, on=on, actor=actor)
         mark = "✓" if not failures else "✗"
-        click.echo(f"{mark} {row.step.text(lang)} [{row.step.value}; {actor.text(lang)}]")
+        click.echo(f"{mark} {process.text(row.step, lang)} [{row.step}; {actor.text(lang)}]")
         for failure in failures:
             click.echo(f"    - {failure.text(lang)}")
 
@@ -128,7 +134,7 @@ def due(store_path: Path, on: pendulum.Date, within: int, lang: Lang) -> None:
     with _open(store_path) as store:
         feed = due_list(store.find(Query(due_by=horizon)), on=on, within=within, workflow=workflow)
     if not len(feed):
-        click.echo("Không có việc đến hạn." if lang == "vi" else "Nothing due.")
+        click.echo(_NOTHING_DUE.render(lang))
     for branch, part in feed.by_organization().items():
         click.echo(f"{branch}:")
         for item in (*part.overdue, *part.due):

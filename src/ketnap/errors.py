@@ -26,13 +26,16 @@ Catch `KetnapError` for anything ketnap raises on purpose, or the builtin base
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    import pendulum
+from ketnap.messages import Lang, Message
 
-    from ketnap.messages import Lang
-    from ketnap.model import Actor, Stage, Step
+if TYPE_CHECKING:
+    # For annotations only: the rules sit above this module (checked by import-linter,
+    # which leaves typing-only imports out).
+    import datetime as dt
+
     from ketnap.rules import Failure
 
 __all__ = [
@@ -80,7 +83,7 @@ class InvalidWorkflow(KetnapError):
 class NoRegulationInForce(KetnapError, LookupError):
     """No rule set of the workflow is in force on the date of the act."""
 
-    def __init__(self, on: pendulum.Date) -> None:
+    def __init__(self, on: dt.date) -> None:
         self.on = on
         super().__init__(f"no rule set is in force on {on.isoformat()}")
 
@@ -101,29 +104,35 @@ class TransitionRefused(KetnapError):
     def __init__(
         self,
         *,
-        failures: tuple[Failure, ...],
-        step: Step,
-        stage: Stage,
-        on: pendulum.Date,
-        actor: Actor,
+        failures: Sequence[Failure],
+        step: str,
+        stage: str,
+        on: dt.date,
+        actor: str,
         regulation: str,
+        label: Callable[[str], Message] | None = None,
     ) -> None:
-        self.failures = failures
+        self.failures = tuple(failures)
         self.step = step
         self.stage = stage
         self.on = on
         self.actor = actor
         self.regulation = regulation
+        self._label = label or (lambda code: Message(vi=code, en=code))
         super().__init__(self.text("en"))
 
     def text(self, lang: Lang = "vi") -> str:
         """Return every failure as one line each, in ``"vi"`` or ``"en"``."""
-        head = (
-            f"Không chấp nhận bước «{self.step.label}» ngày {self.on:%d/%m/%Y} ({self.regulation}):"
-            if lang == "vi"
-            else f"Step '{self.step.value}' refused on {self.on.isoformat()} ({self.regulation}):"
+        head = _REFUSED.render(
+            lang, {"step": self._label(self.step), "on": self.on, "regulation": self.regulation}
         )
         return "\n".join([head, *(f"  - {failure.text(lang)}" for failure in self.failures)])
+
+
+_REFUSED = Message(
+    vi="Không chấp nhận bước «{step}» ngày {on} ({regulation}):",
+    en="Step '{step}' refused on {on} ({regulation}):",
+)
 
 
 class InvalidDocument(KetnapError, ValueError):

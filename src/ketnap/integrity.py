@@ -28,51 +28,12 @@ ketnap.errors.TamperedHistory: $.stage: stage 'probation' is not where the histo
 
 from __future__ import annotations
 
-import hashlib
-from typing import TYPE_CHECKING
-
 from ketnap.errors import TamperedHistory
-
-if TYPE_CHECKING:
-    import datetime as dt
-
-    from ketnap.model import Dossier
+from ketnap.model import Dossier
+from ketnap.model.chain import chain_start, entry_digest
+from ketnap.process import ADMISSION, Process
 
 __all__ = ["anchor", "chain_start", "entry_digest", "verify"]
-
-# Bumped only if the canonical form below changes; old chains then need a migration.
-_FORMAT = "ketnap-history-1"
-
-
-def _field(value: str) -> str:
-    # Length-prefixed, so that no choice of free text (a regulation code, a document
-    # number) can make two different entries hash the same content.
-    return f"{len(value)}:{value}"
-
-
-def chain_start(dossier_id: str) -> str:
-    """Return the ``previous`` of a dossier's first entry: binds the chain to the dossier."""
-    return hashlib.sha256(f"{_FORMAT}|{_field(dossier_id)}".encode()).hexdigest()
-
-
-def entry_digest(
-    *,
-    previous: str,
-    on: dt.date,
-    step: str,
-    actor: str,
-    source: str,
-    target: str,
-    regulation: str,
-    reference: str | None,
-) -> str:
-    """Return the SHA-256 digest of one history entry's canonical content."""
-    ref = "-" if reference is None else _field(reference)
-    content = (
-        f"{_FORMAT}|{previous}|{on.isoformat()}|{step}|{actor}|{source}|{target}"
-        f"|{_field(regulation)}|{ref}"
-    )
-    return hashlib.sha256(content.encode()).hexdigest()
 
 
 def anchor(dossier: Dossier) -> str:
@@ -87,40 +48,46 @@ def anchor(dossier: Dossier) -> str:
     return chain_start(dossier.id)
 
 
-def verify(dossier: Dossier, *, anchor: str | None = None) -> None:
+def verify(
+    dossier: Dossier, *, anchor: str | None = None, process: Process = ADMISSION
+) -> None:
     """
-    Check *dossier*'s history chain and that its stage is where the history leads.
+    Check *dossier*'s history chain, that each step is one of *process*, and its stage.
 
     Args:
         dossier: the dossier to check.
         anchor: a digest recorded earlier with `ketnap.integrity.anchor`; if given, the
             chain must end in it.
+        process: the process the dossier follows; the history starts at its initial stage
+            and every entry is a row of its table.
 
     Raises:
         TamperedHistory: the first inconsistency, with the path of the offending field.
     """
-    from ketnap.model import Stage  # noqa: PLC0415 - model imports this module
-
     previous = chain_start(dossier.id)
-    stage = Stage.SOURCE_POOL
+    stage = process.initial
     for index, entry in enumerate(dossier.history):
         path = f"$.history[{index}]"
         if entry.previous != previous:
             raise TamperedHistory(
                 f"{path}.previous", "does not chain to the entry before it (removed or reordered)"
             )
-        if entry.source is not stage:
-            raise TamperedHistory(
-                f"{path}.source", f"starts from {entry.source.value!r}, not {stage.value!r}"
-            )
+        if entry.source != stage:
+            raise TamperedHistory(f"{path}.source", f"starts from {entry.source!r}, not {stage!r}")
         if entry.digest != entry.expected_digest():
             raise TamperedHistory(f"{path}.digest", "does not match the entry's content (edited)")
+        row = process.row(entry.source, entry.step)
+        if row is None or row.target != entry.target:
+            raise TamperedHistory(
+                f"{path}.step",
+                f"the process has no step {entry.step!r} from {entry.source!r} "
+                f"to {entry.target!r}",
+            )
         previous = entry.digest
         stage = entry.target
-    if dossier.stage is not stage:
+    if dossier.stage != stage:
         raise TamperedHistory(
-            "$.stage",
-            f"stage {dossier.stage.value!r} is not where the history leads ({stage.value!r})",
+            "$.stage", f"stage {str(dossier.stage)!r} is not where the history leads ({stage!r})"
         )
     if anchor is not None and previous != anchor:
         raise TamperedHistory(

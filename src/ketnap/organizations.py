@@ -346,9 +346,16 @@ class OrganizationTree:
         counts = {level.code: 0 for level in self.levels}
         for unit in self:
             counts[unit.level] += 1
-        parts = [f"{level.label.render(lang)}: {counts[level.code]}" for level in self.levels]
-        members = "đảng viên" if lang == "vi" else "members"
-        return "; ".join([*parts, f"{members}: {self.members(self.root.code)}"])
+        parts = [
+            _COUNTED.render(lang, {"what": level.label, "n": counts[level.code]})
+            for level in self.levels
+        ]
+        members = _COUNTED.render(lang, {"what": _MEMBERS, "n": self.members(self.root.code)})
+        return "; ".join([*parts, members])
+
+
+_COUNTED = Message(vi="{what}: {n:,}", en="{what}: {n:,}")
+_MEMBERS = Message(vi="đảng viên", en="members")
 
 
 def _opened(value: object) -> pendulum.Date:

@@ -1,11 +1,12 @@
 """
 The earliest-date planner (lập kế hoạch): when can a dossier's next step pass?
 
-For each time-bound requirement of a step (age by month count, a sponsor's 12 months
-alongside, the certificate's validity, the end of probation, the re-admission wait,
-a deadline), the planner finds the first day it holds and the last day it still
-holds; the earliest date the step could pass is the latest of the first days, and the
-window closes at the earliest of the last days.
+The planner asks the rules of the rule set in force: each time-bound rule guarding the
+step declares the windows in which it holds (`ketnap.rules.Window`), for the dossier as
+it stands. The earliest date the step could pass is the latest of the first days, and
+the window closes at the earliest of the last days. A rule that fails on that date and
+declares no window is reported as *not planned*: time alone will not tell when it holds.
+A rule added or replaced in the rule set is planned by its own window, never by a copy.
 
 >>> import attrs, pendulum
 >>> from ketnap import Workflow, Stage
@@ -20,36 +21,15 @@ Date(2024, 9, 1)
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING
-
 import attrs
 import pendulum
 
-from ketnap.dates import (
-    add_months,
-    first_day_with_calendar_months,
-    next_day,
-    previous_day,
-)
-from ketnap.deadlines import (
-    admission_decision_due,
-    ceremony_due,
-    certificate_expiry,
-    document_expiry,
-    readmission_ready_on,
-    recognition_decision_due,
-)
-from ketnap.messages import Lang, Message, format_date
-from ketnap.model import Actor, ApprovalKind, CertificateKind, Dossier, MemberStatus, Step
-from ketnap.policy import AgeCounting
-from ketnap.rules import Context, Failure, Family
-from ketnap.rules.sponsorship import active_sponsors
+from ketnap.messages import Lang, Message
+from ketnap.model import Actor, Dossier, Step
+from ketnap.rules import Context, Failure, RuleSet
+from ketnap.workflow import Workflow
 
-if TYPE_CHECKING:
-    from ketnap.workflow import Workflow
-
-__all__ = ["Plan", "Requirement", "plan"]
+__all__ = ["Plan", "Requirement", "plan", "requirements"]
 
 _NEVER = pendulum.Date(9999, 12, 31)
 
@@ -57,13 +37,14 @@ _NEVER = pendulum.Date(9999, 12, 31)
 @attrs.frozen(kw_only=True)
 class Requirement:
     """
-    A time-bound requirement of a step: the rule, and the days on which it holds.
+    A time-bound requirement of a step: a rule's window for this dossier.
 
     Attributes:
-        rule_id: the rule that checks it.
+        rule_id: the rule that declares it.
+        message: what holds, in words.
         holds_from: the first day it holds; None if it holds from the start.
         holds_until: the last day it holds; None if it never stops holding.
-        never: it cannot hold at any date (e.g. a record that is not cleared).
+        never: it cannot hold on any date (e.g. a record that is not cleared).
     """
 
     rule_id: str
@@ -74,13 +55,19 @@ class Requirement:
 
     def text(self, lang: Lang = "vi") -> str:
         """One line: what, from when, until when."""
-        start = format_date(self.holds_from, lang) if self.holds_from else "—"
-        end = format_date(self.holds_until, lang) if self.holds_until else "—"
         if self.never:
-            return f"{self.message.render(lang)}: " + (
-                "không thể đáp ứng" if lang == "vi" else "cannot hold"
-            )
-        return f"{self.message.render(lang)}: {start} → {end} [{self.rule_id}]"
+            return _NEVER_TEXT.render(lang, {"what": self.message})
+        values = {
+            "what": self.message,
+            "start": self.holds_from or "—",
+            "end": self.holds_until or "—",
+            "rule": self.rule_id,
+        }
+        return _WINDOW_TEXT.render(lang, values)
+
+
+_NEVER_TEXT = Message(vi="{what}: không thể đáp ứng", en="{what}: cannot hold")
+_WINDOW_TEXT = Message(vi="{what}: {start} → {end} [{rule}]", en="{what}: {start} → {end} [{rule}]")
 
 
 @attrs.frozen(kw_only=True)
@@ -89,25 +76,25 @@ class Plan:
     When a step could pass, as far as time is concerned.
 
     Attributes:
-        step: the step planned.
+        step: the code of the step planned.
         on: the date the plan was made.
         regulation: the rule set the plan used (the one in force on `earliest`).
         requirements: each time-bound requirement with its window.
         earliest: the soonest date, on or after *on*, on which every requirement holds;
             None if there is no such date.
         latest: the last date on which they all still hold; None if open-ended.
-        blocking: rules that fail on `earliest` for reasons time will not fix
-            (education, a missing document); votes are left out, as they are taken at the
-            meeting itself.
+        not_planned: the rules that fail on `earliest` and declare no window (education,
+            a missing document, the vote taken at the meeting itself): time alone will not
+            make them hold, so the plan cannot say when they will.
     """
 
-    step: Step
+    step: str
     on: pendulum.Date
     regulation: str
     requirements: tuple[Requirement, ...]
     earliest: pendulum.Date | None
     latest: pendulum.Date | None
-    blocking: tuple[Failure, ...] = ()
+    not_planned: tuple[Failure, ...] = ()
 
     @property
     def limiting(self) -> Requirement | None:
@@ -121,205 +108,71 @@ class Plan:
         ends = [r for r in self.requirements if r.holds_until is not None]
         return min(ends, key=lambda r: r.holds_until or _NEVER) if ends else None
 
+    @property
+    def blocking(self) -> tuple[Requirement, ...]:
+        """The requirements that rule out every date: one that never holds, or the pair
+        whose windows do not meet."""
+        if self.earliest is not None:
+            return ()
+        never = tuple(r for r in self.requirements if r.never)
+        if never:
+            return never
+        return tuple(r for r in (self.limiting, self.closing) if r is not None)
+
     def text(self, lang: Lang = "vi") -> str:
         """A short report."""
         if self.earliest is None:
-            head = (
-                "Không có ngày nào đáp ứng mọi điều kiện thời gian"
-                if lang == "vi"
-                else ("No date meets every time-bound requirement")
+            head = _NO_DATE.render(lang, {"regulation": self.regulation})
+        elif self.latest is None:
+            head = _EARLIEST.render(
+                lang, {"earliest": self.earliest, "regulation": self.regulation}
             )
         else:
-            day = format_date(self.earliest, lang)
-            head = f"Sớm nhất: {day}" if lang == "vi" else f"Earliest: {day}"
-            if self.latest is not None:
-                end = format_date(self.latest, lang)
-                head += f", muộn nhất: {end}" if lang == "vi" else f", latest: {end}"
-        lines = [f"{head} ({self.regulation})"]
+            head = _WINDOW.render(
+                lang,
+                {"earliest": self.earliest, "latest": self.latest, "regulation": self.regulation},
+            )
+        lines = [head]
         lines += [f"  - {r.text(lang)}" for r in self.requirements]
-        lines += [f"  ! {f.text(lang)}" for f in self.blocking]
+        lines += [f"  ! {_NOT_PLANNED.render(lang, {'what': f.text(lang)})}" for f in self.not_planned]
         return "\n".join(lines)
 
 
-Window = Callable[[Context], Iterator[Requirement]]
+_NO_DATE = Message(
+    vi="Không có ngày nào đáp ứng mọi điều kiện thời gian ({regulation})",
+    en="No date meets every time-bound requirement ({regulation})",
+)
+_EARLIEST = Message(vi="Sớm nhất: {earliest} ({regulation})", en="Earliest: {earliest} ({regulation})")
+_WINDOW = Message(
+    vi="Sớm nhất: {earliest}, muộn nhất: {latest} ({regulation})",
+    en="Earliest: {earliest}, latest: {latest} ({regulation})",
+)
+_NOT_PLANNED = Message(vi="chưa lập kế hoạch được: {what}", en="not planned: {what}")
 
 
-def _age(context: Context) -> Iterator[Requirement]:
-    policy, candidate = context.policy, context.dossier.candidate
-    birth = candidate.birth_date
-    if policy.age_counting is AgeCounting.CALENDAR_MONTHS:
-        start = first_day_with_calendar_months(birth, policy.min_age_months)
-        after = first_day_with_calendar_months(birth, policy.max_age_months + 1)
-    else:
-        start = add_months(birth, policy.min_age_months)
-        after = add_months(birth, policy.max_age_months + 1)
-    yield Requirement(
-        rule_id="age.minimum",
-        message=Message(vi="Đủ 18 tuổi (tính theo tháng)", en="18 full years (by month)"),
-        holds_from=start,
-    )
-    if not candidate.over_sixty_grounds:
-        yield Requirement(
-            rule_id="age.maximum",
-            message=Message(vi="Không quá 60 tuổi", en="At most 60 years"),
-            holds_until=previous_day(after),
-        )
-
-
-def _sponsors(context: Context) -> Iterator[Requirement]:
-    policy = context.policy
-    for sponsor in active_sponsors(context.dossier):
-        if sponsor.replaces is None:
-            yield Requirement(
-                rule_id="sponsor.duration",
-                message=Message(
-                    vi=f"{sponsor.name} cùng công tác, sinh hoạt đủ {policy.sponsor_months} tháng",
-                    en=f"{sponsor.name} alongside for {policy.sponsor_months} months",
-                ),
-                holds_from=add_months(sponsor.alongside_since, policy.sponsor_months),
-            )
-        if sponsor.status is MemberStatus.OFFICIAL and sponsor.official_since is not None:
-            yield Requirement(
-                rule_id="sponsor.official",
-                message=Message(
-                    vi=f"{sponsor.name} là đảng viên chính thức",
-                    en=f"{sponsor.name} an official member",
-                ),
-                holds_from=sponsor.official_since,
-            )
-
-
-def _certificate(context: Context) -> Iterator[Requirement]:
-    certificate = context.dossier.latest_certificate(CertificateKind.AWARENESS_COURSE, _NEVER)
-    if certificate is not None:
-        yield Requirement(
-            rule_id="certificate.awareness_valid",
-            message=Message(
-                vi="Giấy chứng nhận bồi dưỡng nhận thức về Đảng còn giá trị",
-                en="Awareness-course certificate valid",
-            ),
-            holds_from=certificate.issued_on,
-            holds_until=certificate_expiry(certificate.issued_on, context.policy),
-        )
-
-
-def _documents(context: Context) -> Iterator[Requirement]:
-    documents = context.dossier.documents
-    dated = [documents[f].dated for f in context.policy.refresh_forms if f in documents]
-    if dated:
-        yield Requirement(
-            rule_id="dossier.fresh",
-            message=Message(vi="Hồ sơ chưa quá 12 tháng", en="Dossier not older than 12 months"),
-            holds_until=document_expiry(min(dated), context.policy),
-        )
-
-
-def _pool(context: Context) -> Iterator[Requirement]:
-    months = context.policy.min_pool_months
-    if months:
-        yield Requirement(
-            rule_id="dossier.pool_time",
-            message=Message(
-                vi=f"Ở danh sách cảm tình Đảng đủ {months} tháng",
-                en=f"{months} months on the sympathiser list",
-            ),
-            holds_from=add_months(context.dossier.entered_pool_on, months),
-        )
-
-
-def _readmission(context: Context) -> Iterator[Requirement]:
-    if context.dossier.candidate.prior_membership is None:
-        return
-    ready = readmission_ready_on(context.dossier, context.policy)
-    yield Requirement(
-        rule_id="readmission.waiting_time",
-        message=Message(vi="Đủ thời gian để kết nạp lại", en="Re-admission waiting time over"),
-        holds_from=ready,
-        never=ready is None,
-    )
-
-
-def _chronology(context: Context) -> Iterator[Requirement]:
-    dossier = context.dossier
-    last = dossier.history[-1].on if dossier.history else dossier.entered_pool_on
-    yield Requirement(
-        rule_id="timing.chronology",
-        message=Message(vi="Sau bước trước", en="After the previous act"),
-        holds_from=last,
-    )
-
-
-def _probation(context: Context) -> Iterator[Requirement]:
-    end = context.dossier.probation_end
-    if end is not None:
-        yield Requirement(
-            rule_id="timing.probation_complete",
-            message=Message(vi="Đã hết 12 tháng dự bị", en="Probation over"),
-            holds_from=next_day(end),
-        )
-
-
-def _due(rule_id: str, vi: str, en: str, due: pendulum.Date | None) -> Iterator[Requirement]:
-    if due is not None:
-        yield Requirement(rule_id=rule_id, message=Message(vi=vi, en=en), holds_until=due)
-
-
-def _decision(context: Context) -> Iterator[Requirement]:
-    yield from _due(
-        "timing.decision_deadline",
-        "Trong thời hạn ra quyết định kết nạp",
-        "Within the admission-decision term",
-        admission_decision_due(context.dossier, context.policy, context.calendar, context.on),
-    )
-
-
-def _ceremony(context: Context) -> Iterator[Requirement]:
-    if context.dossier.approval(ApprovalKind.CEREMONY_DELAY, _NEVER) is None:
-        yield from _due(
-            "timing.ceremony_deadline",
-            "Trong thời hạn tổ chức lễ kết nạp",
-            "Within the ceremony term",
-            ceremony_due(context.dossier, context.policy, context.calendar),
-        )
-
-
-def _recognition(context: Context) -> Iterator[Requirement]:
-    yield from _due(
-        "timing.recognition_decision_deadline",
-        "Trong thời hạn quyết định công nhận",
-        "Within the recognition-decision term",
-        recognition_decision_due(context.dossier, context.policy, context.calendar, context.on),
-    )
-
-
-WINDOWS: dict[str, Window] = {
-    "timing.chronology": _chronology,
-    "age.minimum": _age,
-    "sponsor.duration": _sponsors,
-    "certificate.awareness_valid": _certificate,
-    "dossier.fresh": _documents,
-    "dossier.pool_time": _pool,
-    "readmission.waiting_time": _readmission,
-    "timing.probation_complete": _probation,
-    "timing.decision_deadline": _decision,
-    "timing.ceremony_deadline": _ceremony,
-    "timing.recognition_decision_deadline": _recognition,
-}
-"""The time windows of the shipped rules, by the rule id that triggers them."""
-
-
-def _requirements(context: Context, rule_ids: set[str]) -> tuple[Requirement, ...]:
+def requirements(ruleset: RuleSet, context: Context) -> tuple[Requirement, ...]:
+    """The windows of the time-bound rules of *ruleset* that guard the step in *context*."""
     found: list[Requirement] = []
-    for rule_id, window in WINDOWS.items():
-        if rule_id in rule_ids:
-            found.extend(r for r in window(context) if r.rule_id in rule_ids)
+    for rule in ruleset.for_step(context.step):
+        if rule.window is None or not rule.effective.contains(context.on):
+            continue
+        found.extend(
+            Requirement(
+                rule_id=rule.id,
+                message=window.label,
+                holds_from=window.holds_from,
+                holds_until=window.holds_until,
+                never=window.never,
+            )
+            for window in rule.window(context)
+        )
     return tuple(found)
 
 
 def plan(
     workflow: Workflow,
     dossier: Dossier,
-    step: Step = Step.PROPOSE_ADMISSION,
+    step: str = Step.PROPOSE_ADMISSION,
     *,
     on: pendulum.Date,
     actor: Actor | None = None,
@@ -327,49 +180,52 @@ def plan(
     """
     Plan the earliest date on or after *on* on which *step* could pass, as far as time goes.
 
-    The rule set is the one in force on the date found; when that differs from the one
-    in force on *on* (a new regulation in between), the plan is made again under it.
+    The windows are read again on the date found, under the rule set in force then (a new
+    regulation in between, a record dated after *on*), until the date no longer moves.
 
     Args:
-        workflow: the workflow whose rules and calendar apply.
+        workflow: the workflow whose rules, process and calendar apply.
         dossier: the dossier; not changed.
-        step: the step to plan, the branch's admission proposal by default.
+        step: the code of the step to plan, the branch's admission proposal by default.
         on: the date the plan is made; no earlier date is proposed.
-        actor: who will act; defaults to the first actor the stage table names.
+        actor: who will act; defaults to the first actor the process names.
     """
-    rows = [t for t in workflow.steps_from(dossier.stage) if t.step is step]
-    who = actor or (min(rows[0].actors) if rows else Actor.BRANCH)
+    row = workflow.process.row(dossier.stage, step)
+    who = actor or (min(row.actors) if row else Actor.BRANCH)
     day = on
-    for _ in range(len(workflow.regulations) + 1):
+    earliest: pendulum.Date | None = None
+    latest: pendulum.Date | None = None
+    found: tuple[Requirement, ...] = ()
+    ruleset = workflow.ruleset_for(day)
+    # Each pass can only move the date later; the number of regulations and records
+    # bounds how often that can happen, and a few passes always settle it.
+    for _ in range(len(workflow.regulations) + 8):
         ruleset = workflow.ruleset_for(day)
-        ids = {r.id for r in ruleset.for_step(step)}
-        context = workflow.context(dossier, step, on=on, actor=who, ruleset=ruleset)
-        requirements = _requirements(context, ids)
-        starts = [r.holds_from for r in requirements if r.holds_from is not None]
-        ends = [r.holds_until for r in requirements if r.holds_until is not None]
-        earliest: pendulum.Date | None = max([on, *starts])
+        context = workflow.context(dossier, step, on=day, actor=who, ruleset=ruleset)
+        found = requirements(ruleset, context)
+        starts = [r.holds_from for r in found if r.holds_from is not None]
+        ends = [r.holds_until for r in found if r.holds_until is not None]
+        earliest = max([on, *starts])
         latest = min(ends) if ends else None
-        if any(r.never for r in requirements) or (
-            earliest is not None and latest is not None and earliest > latest
-        ):
+        if any(r.never for r in found) or (latest is not None and earliest > latest):
             earliest = None
-        if earliest is None or workflow.ruleset_for(earliest).code == ruleset.code:
+            break
+        if earliest == day:
             break
         day = earliest
-    blocking: tuple[Failure, ...] = ()
+    not_planned: tuple[Failure, ...] = ()
     if earliest is not None:
-        timed = {r.rule_id for r in requirements}
-        blocking = tuple(
-            f
-            for f in workflow.check(dossier, step, on=earliest, actor=who)
-            if f.rule_id not in timed and f.rule.family is not Family.VOTE
+        not_planned = tuple(
+            failure
+            for failure in workflow.check(dossier, step, on=earliest, actor=who)
+            if failure.rule.window is None
         )
     return Plan(
         step=step,
         on=on,
         regulation=ruleset.code,
-        requirements=requirements,
+        requirements=found,
         earliest=earliest,
         latest=latest,
-        blocking=blocking,
+        not_planned=not_planned,
     )

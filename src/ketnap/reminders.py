@@ -11,24 +11,22 @@ item in Vietnamese or English.
 >>> dossier = make_dossier(meeting=pendulum.date(2024, 3, 12))
 >>> _ = walk(workflow, dossier, meeting=pendulum.date(2024, 3, 12), until=Stage.PROPOSED)
 >>> feed = due_list([dossier], on=pendulum.date(2024, 5, 27), within=15, workflow=workflow)
->>> [(item.deadline.kind.value, item.working_days_left) for item in feed.due]
-[('admission_decision', 9)]
+>>> [(item.deadline.rule_id, item.working_days_left) for item in feed.due]
+[('timing.decision_deadline', 9)]
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 import attrs
 import pendulum
 
 from ketnap.deadlines import Deadline, DeadlineStatus, deadlines_for
-from ketnap.messages import Lang
+from ketnap.messages import Lang, Message
 from ketnap.model import Actor, Dossier
-
-if TYPE_CHECKING:
-    from ketnap.workflow import Workflow
+from ketnap.workflow import Workflow
 
 __all__ = ["DueItem", "DueList", "due_list"]
 
@@ -45,11 +43,12 @@ class DueItem:
     def text(self, lang: Lang = "vi") -> str:
         """One line for a reminder feed."""
         days = self.working_days_left
-        if lang == "vi":
-            left = f"còn {days} ngày làm việc" if days >= 0 else f"quá {-days} ngày làm việc"
-        else:
-            left = f"{days} working days left" if days >= 0 else f"{-days} working days late"
+        left = (_LEFT if days >= 0 else _LATE).render(lang, {"days": abs(days)})
         return f"{self.deadline.text(lang)} · {left}"
+
+
+_LEFT = Message(vi="còn {days} ngày làm việc", en="{days} working days left")
+_LATE = Message(vi="quá {days} ngày làm việc", en="{days} working days late")
 
 
 @attrs.frozen
@@ -98,8 +97,8 @@ def due_list(
     """
     Return what is due within *within* working days of *on*, and what is overdue.
 
-    Only deadlines on which someone must still act are listed (not the end of probation
-    or a waiting time, which simply arrive).
+    Only deadlines on which someone must still act are listed (not a waiting time, such
+    as the end of probation, which simply arrives).
     """
     calendar = workflow.calendar
     horizon = calendar.add_working_days(on, within)

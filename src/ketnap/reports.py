@@ -17,33 +17,37 @@ import csv
 import io
 import json
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
+from collections.abc import Callable
+from typing import Any, NamedTuple, Protocol
 
 import attrs
 import pendulum
 
-from ketnap.dates import completed_months
 from ketnap.deadlines import deadlines_for
 from ketnap.errors import InvalidInput, KetnapError
-from ketnap.messages import Lang, Message, format_date
-from ketnap.model import CertificateKind, Dossier, Sex, Stage, Step
+from ketnap.messages import Lang, Message
+from ketnap.model import CertificateKind, Dossier, Sex
+from ketnap.organizations import OrganizationTree, Quotas
 from ketnap.planner import plan
-from ketnap.policy import Policy
+from ketnap.process import ADMISSION, Process
+from ketnap.terms import is_youth
+from ketnap.workflow import Workflow
 
-if TYPE_CHECKING:
-    from ketnap.organizations import OrganizationTree, Quotas
-    from ketnap.workflow import Workflow
-
-__all__ = ["DossierFacts", "Event", "Figures", "Report", "facts", "report"]
+__all__ = [
+    "CERTIFICATE_EVENT",
+    "DossierFacts",
+    "Event",
+    "FactsFunction",
+    "Figures",
+    "Report",
+    "facts",
+    "facts_for",
+    "plain_facts",
+    "report",
+]
 
 CERTIFICATE_EVENT = "awareness_certificate"
 """The event kind of an awareness-course certificate, beside the steps' own values."""
-
-
-PIPELINE = frozenset(
-    {Stage.SOURCE_POOL, Stage.TRAINED, Stage.PREPARED, Stage.PROPOSED, Stage.ENDORSED}
-)
-"""Stages before the admission decision: the pipeline a forecast counts."""
 
 
 class Event(NamedTuple):
@@ -63,8 +67,8 @@ class DossierFacts:
     What reports count about one dossier, derived from it when it is saved.
 
     Attributes:
-        youth_at_admission: aged at most `Policy.youth_age_max_years` on the admission
-            decision (độ tuổi đoàn viên, C-10).
+        youth_at_admission: in youth age on the admission decision, as the sponsorship
+            rule counts it (`ketnap.terms.is_youth`, C-10).
         readmission: a re-admission (kết nạp lại).
         expected_decision_on: for a dossier still before the decision, the earliest
             date its admission could be decided: the planner's earliest branch meeting
@@ -90,20 +94,49 @@ class DossierFacts:
     events: tuple[Event, ...]
 
 
-def facts(dossier: Dossier, workflow: Workflow, *, decision_lag: int = 20) -> DossierFacts:
-    """Derive the `DossierFacts` of *dossier*."""
+FactsFunction = Callable[[Dossier], DossierFacts]
+"""**Protocol:** what a store calls on every save to derive the facts reports count."""
+
+
+def facts_for(workflow: Workflow, *, decision_lag: int = 20) -> FactsFunction:
+    """
+    Return the function a store calls to derive each saved dossier's `DossierFacts`.
+
+    >>> from ketnap import SQLiteStore, Workflow
+    >>> store = SQLiteStore(":memory:", facts=facts_for(Workflow()))
+    """
+
+    def derive(dossier: Dossier) -> DossierFacts:
+        return facts(dossier, workflow, decision_lag=decision_lag)
+
+    return derive
+
+
+def plain_facts(dossier: Dossier) -> DossierFacts:
+    """
+    The facts a dossier states by itself, with no workflow: no due date, no forecast.
+
+    What a store keeps when it is given no facts function; it never runs the planner.
+    """
     candidate = dossier.candidate
-    decided = dossier.admission_decision_date
-    youth = False
-    if decided is not None:
-        try:
-            limit = workflow.ruleset_for(decided).policy.youth_age_max_years
-        except KetnapError:
-            limit = Policy().youth_age_max_years
-        youth = completed_months(candidate.birth_date, decided) // 12 <= limit
-    # _value_ rather than the enum's value property: this runs for every entry saved.
+    return DossierFacts(
+        unit=dossier.organization.code or dossier.organization.name,
+        female=candidate.sex is Sex.FEMALE,
+        ethnic_minority=candidate.ethnic_minority,
+        religious=candidate.religious,
+        youth_at_admission=False,
+        readmission=candidate.prior_membership is not None,
+        expected_decision_on=None,
+        proposal_window_closes_on=None,
+        next_due=None,
+        events=_events(dossier),
+    )
+
+
+def _events(dossier: Dossier) -> tuple[Event, ...]:
+    # str() gives the plain code of a shipped member too: this runs for every entry saved.
     events = [
-        Event(seq, entry.on, entry.step._value_, entry.target._value_)
+        Event(seq, entry.on, str(entry.step), str(entry.target))
         for seq, entry in enumerate(dossier.history)
     ]
     events.extend(
@@ -112,25 +145,32 @@ def facts(dossier: Dossier, workflow: Workflow, *, decision_lag: int = 20) -> Do
             c for c in dossier.certificates if c.kind is CertificateKind.AWARENESS_COURSE
         )
     )
+    return tuple(events)
+
+
+def _youth(dossier: Dossier, workflow: Workflow, decided: pendulum.Date) -> bool:
+    try:
+        policy = workflow.policy_for(decided)
+    except KetnapError:
+        return False
+    return is_youth(dossier.candidate.birth_date, decided, policy)
+
+
+def facts(dossier: Dossier, workflow: Workflow, *, decision_lag: int = 20) -> DossierFacts:
+    """Derive the `DossierFacts` of *dossier*: `plain_facts` and what the workflow tells."""
+    decided = dossier.admission_decision_date
     last = dossier.history[-1].on if dossier.history else dossier.entered_pool_on
     expected, closes = _expected_decision(dossier, workflow, decision_lag, last)
-    return DossierFacts(
-        unit=dossier.organization.code or dossier.organization.name,
-        female=candidate.sex is Sex.FEMALE,
-        ethnic_minority=candidate.ethnic_minority,
-        religious=candidate.religious,
-        youth_at_admission=youth,
-        readmission=candidate.prior_membership is not None,
+    return attrs.evolve(
+        plain_facts(dossier),
+        youth_at_admission=decided is not None and _youth(dossier, workflow, decided),
         expected_decision_on=expected,
         proposal_window_closes_on=closes,
         next_due=_next_due(dossier, workflow, last),
-        events=tuple(events),
     )
 
 
 def _next_due(dossier: Dossier, workflow: Workflow, last: pendulum.Date) -> pendulum.Date | None:
-    if dossier.stage.is_final:
-        return None
     try:
         deadlines = deadlines_for(dossier, on=last, workflow=workflow)
     except KetnapError:
@@ -141,14 +181,18 @@ def _next_due(dossier: Dossier, workflow: Workflow, last: pendulum.Date) -> pend
 def _expected_decision(
     dossier: Dossier, workflow: Workflow, lag: int, last: pendulum.Date
 ) -> tuple[pendulum.Date | None, pendulum.Date | None]:
-    if dossier.stage not in PIPELINE:
+    process = workflow.process
+    if dossier.stage not in process.stages_tagged("pipeline"):
         return None, None
     # A dossier outside what the workflow covers (no regulation in force, a date beyond
     # the calendar) has no forecast; it must still be storable.
     try:
-        if dossier.stage in {Stage.PROPOSED, Stage.ENDORSED}:
+        if dossier.stage in process.stages_tagged("awaiting_decision"):
             return workflow.calendar.add_working_days(last, lag), None
-        found = plan(workflow, dossier, Step.PROPOSE_ADMISSION, on=last)
+        proposals = sorted(process.steps_tagged("proposal"))
+        if not proposals:
+            return None, None
+        found = plan(workflow, dossier, proposals[0], on=last)
         if found.earliest is None:
             return None, None
         return workflow.calendar.add_working_days(found.earliest, lag), found.latest
@@ -162,7 +206,7 @@ class Figures:
     Raw counts for a set of branches and a period, as a store computes them.
 
     Attributes:
-        stages: dossiers in each stage on the report date.
+        stages: dossiers in each stage (by code) on the report date.
         acts: acts in the period by kind (a step's value, or ``"awareness_certificate"``).
         admitted_by_branch: admission decisions in the period per branch code.
         composition: among the admitted in the period: ``youth``, ``women``,
@@ -172,7 +216,7 @@ class Figures:
         courses: courses closed in the period; trainees: their trainees.
     """
 
-    stages: Mapping[Stage, int]
+    stages: Mapping[str, int]
     acts: Mapping[str, int]
     admitted_by_branch: Mapping[str, int]
     composition: Mapping[str, int]
@@ -226,6 +270,11 @@ _LABELS: dict[str, Message] = {
 }
 
 
+_PERCENT = Message(vi="{value:.1f}%", en="{value:.1f}%")
+_PERIOD = Message(vi="{since} → {on}", en="{since} → {on}")
+_COUNT = Message(vi="{n:,}", en="{n:,}")
+
+
 def _percent(part: int, whole: int | None) -> float | None:
     return None if not whole else round(part * 100 / whole, 1)
 
@@ -250,7 +299,7 @@ class Report:
     courses: int
     trainees: int
     certificates: int
-    stages: Mapping[Stage, int]
+    stages: Mapping[str, int]
     admitted: int
     plan: int | None
     percent_of_plan: float | None
@@ -262,13 +311,14 @@ class Report:
     idle_branches: tuple[tuple[str, str], ...]
     forecast: int
     forecast_percent: float | None
+    process: Process = attrs.field(default=ADMISSION, repr=False, eq=False)
 
     def to_data(self) -> dict[str, Any]:
         """The report as JSON-compatible data."""
-        data = attrs.asdict(self, recurse=False)
+        data = attrs.asdict(self, recurse=False, filter=lambda a, _v: a.name != "process")
         data["since"] = self.since.isoformat()
         data["on"] = self.on.isoformat()
-        data["stages"] = {stage.value: n for stage, n in self.stages.items()}
+        data["stages"] = dict(self.stages)
         data["composition"] = dict(self.composition)
         data["idle_branches"] = [{"code": c, "name": n} for c, n in self.idle_branches]
         return data
@@ -283,30 +333,37 @@ class Report:
         def label(key: str) -> str:
             return _LABELS[key].render(lang)
 
+        def number(value: int) -> str:
+            return _COUNT.render(lang, {"n": value})
+
         def percent(value: float | None) -> str:
-            return "—" if value is None else f"{value:.1f}%"
+            return "—" if value is None else _PERCENT.render(lang, {"value": value})
 
         return [
             (label("unit"), self.unit_name),
-            (label("period"), f"{format_date(self.since, lang)} → {format_date(self.on, lang)}"),
-            (label("members"), f"{self.members:,}"),
-            (label("base_organizations"), str(self.base_organizations)),
-            (label("branches"), str(self.branches)),
-            (label("courses"), str(self.courses)),
-            (label("trainees"), str(self.trainees)),
-            (label("certificates"), str(self.certificates)),
-            (label("admitted"), str(self.admitted)),
-            (label("plan"), "—" if self.plan is None else str(self.plan)),
+            (label("period"), _PERIOD.render(lang, {"since": self.since, "on": self.on})),
+            (label("members"), number(self.members)),
+            (label("base_organizations"), number(self.base_organizations)),
+            (label("branches"), number(self.branches)),
+            (label("courses"), number(self.courses)),
+            (label("trainees"), number(self.trainees)),
+            (label("certificates"), number(self.certificates)),
+            (label("admitted"), number(self.admitted)),
+            (label("plan"), "—" if self.plan is None else number(self.plan)),
             (label("percent"), percent(self.percent_of_plan)),
-            *((f"  {label(key)}", str(n)) for key, n in self.composition.items()),
-            (label("readmissions"), str(self.readmissions)),
-            (label("recognitions"), str(self.recognitions)),
-            (label("removals"), str(self.removals)),
-            (label("refusals"), str(self.refusals)),
-            (label("forecast"), str(self.forecast)),
+            *((f"  {label(key)}", number(n)) for key, n in self.composition.items()),
+            (label("readmissions"), number(self.readmissions)),
+            (label("recognitions"), number(self.recognitions)),
+            (label("removals"), number(self.removals)),
+            (label("refusals"), number(self.refusals)),
+            (label("forecast"), number(self.forecast)),
             (label("forecast_percent"), percent(self.forecast_percent)),
             (label("stages"), ""),
-            *((f"  {stage.text(lang)}", str(n)) for stage, n in self.stages.items() if n),
+            *(
+                (f"  {self.process.text(stage, lang)}", number(n))
+                for stage, n in self.stages.items()
+                if n
+            ),
             (label("idle"), str(len(self.idle_branches))),
         ]
 
@@ -341,6 +398,7 @@ def report(
     year: int,
     on: pendulum.Date,
     since: pendulum.Date | None = None,
+    process: Process = ADMISSION,
 ) -> Report:
     """
     Report for *unit* and every unit under it, from *since* (1 January) to *on*.
@@ -354,6 +412,8 @@ def report(
         on: the report date, within *year*.
         since: the first day of the period, within *year* (a quarter, say); the forecast
             adds the dossiers expected by 31 December to the admissions of the period.
+        process: the process whose stages are counted and whose tagged steps are the
+            admissions, recognitions, removals and refusals.
 
     Raises:
         InvalidInput: the period is not within *year*, or *unit* is unknown.
@@ -373,7 +433,11 @@ def report(
         year_end=year_end,
     )
     acts = figures.acts
-    admitted = acts.get(Step.DECIDE_ADMISSION.value, 0)
+
+    def count(tag: str) -> int:
+        return sum(acts.get(step, 0) for step in process.steps_tagged(tag))
+
+    admitted = count("admission")
     target = quotas.plan(tree, unit, year)
     forecast = admitted + figures.expected
     composition = {
@@ -392,13 +456,13 @@ def report(
         courses=figures.courses,
         trainees=figures.trainees,
         certificates=acts.get(CERTIFICATE_EVENT, 0),
-        stages={stage: figures.stages.get(stage, 0) for stage in Stage},
+        stages={stage: figures.stages.get(stage, 0) for stage in process.stage_codes},
         admitted=admitted,
         plan=target,
         percent_of_plan=_percent(admitted, target),
-        recognitions=acts.get(Step.RECOGNIZE.value, 0),
-        removals=acts.get(Step.REMOVE.value, 0),
-        refusals=acts.get(Step.REFUSE.value, 0),
+        recognitions=count("recognition"),
+        removals=count("removal"),
+        refusals=count("refusal"),
         readmissions=figures.composition.get("readmission", 0),
         composition=composition,
         idle_branches=tuple(
@@ -406,4 +470,5 @@ def report(
         ),
         forecast=forecast,
         forecast_percent=_percent(forecast, target),
+        process=process,
     )

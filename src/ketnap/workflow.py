@@ -1,5 +1,5 @@
 """
-The admission workflow: the stage table and the `Workflow` that checks and advances dossiers.
+The admission workflow: a `Process` run by the rules in force, checking and advancing dossiers.
 
 >>> import pendulum
 >>> from ketnap import Workflow, Step, Actor
@@ -11,9 +11,7 @@ The admission workflow: the stage table and the `Workflow` that checks and advan
 from __future__ import annotations
 
 import functools
-from collections import deque
-from collections.abc import Iterable, Mapping
-from types import MappingProxyType
+from collections.abc import Callable, Iterable, Sequence
 
 import attrs
 import pendulum
@@ -23,121 +21,92 @@ from ketnap.dates import WorkingCalendar, as_date
 from ketnap.errors import InvalidInput, InvalidWorkflow, NoRegulationInForce, TransitionRefused
 from ketnap.integrity import anchor
 from ketnap.messages import Lang
-from ketnap.model import Actor, Dossier, HistoryEntry, Stage, Step
+from ketnap.model import Actor, Dossier, HistoryEntry
+from ketnap.policy import Policy
+from ketnap.process import ADMISSION, Process, Transition
 from ketnap.rules._base import Context, Failure, Period
 from ketnap.rules.authority import step_available
 from ketnap.rules.regulations import REGULATIONS
 from ketnap.rules.ruleset import RuleSet
+from ketnap.terms import probation_end
 
-__all__ = ["TRANSITIONS", "Transition", "Workflow"]
-
-
-def _actor_set(actors: Iterable[Actor]) -> frozenset[Actor]:
-    return frozenset(actors)
+__all__ = ["Hook", "StepEvent", "Workflow"]
 
 
 @attrs.frozen
-class Transition:
-    """One row of the stage table: *step* leads from *source* to *target*, fired by *actors*."""
+class StepEvent:
+    """
+    What a hook is told about a step: the dossier, the act, and (after it) its entry.
 
-    step: Step
-    source: Stage
-    target: Stage
-    actors: frozenset[Actor] = attrs.field(converter=_actor_set)
+    Attributes:
+        dossier: the dossier; a *before* hook sees it unchanged, an *after* hook sees the
+            new stage and the entry appended.
+        step: the step's code.
+        source: the stage the dossier left.
+        target: the stage it reaches.
+        on: the date of the act.
+        actor: who acted.
+        regulation: the code of the rule set that allowed it.
+        entry: the history entry recorded; None for a *before* hook.
+    """
+
+    dossier: Dossier
+    step: str
+    source: str
+    target: str
+    on: pendulum.Date
+    actor: Actor
+    regulation: str
+    entry: HistoryEntry | None = None
 
 
-_B, _BC, _CC = Actor.BRANCH, Actor.BASE_COMMITTEE, Actor.COMPETENT_COMMITTEE
-_PRE_DECISION = (Stage.SOURCE_POOL, Stage.TRAINED, Stage.PREPARED, Stage.PROPOSED, Stage.ENDORSED)
-
-TRANSITIONS: tuple[Transition, ...] = (
-    Transition(Step.COMPLETE_TRAINING, Stage.SOURCE_POOL, Stage.TRAINED, {_B, _BC}),
-    Transition(Step.ASSIGN_SPONSORS, Stage.TRAINED, Stage.PREPARED, {_B}),
-    Transition(Step.PROPOSE_ADMISSION, Stage.PREPARED, Stage.PROPOSED, {_B}),
-    Transition(Step.ENDORSE, Stage.PROPOSED, Stage.ENDORSED, {_BC}),
-    Transition(Step.DECIDE_ADMISSION, Stage.PROPOSED, Stage.ADMITTED, {_CC}),
-    Transition(Step.DECIDE_ADMISSION, Stage.ENDORSED, Stage.ADMITTED, {_CC}),
-    Transition(Step.HOLD_CEREMONY, Stage.ADMITTED, Stage.PROBATION, {_B}),
-    Transition(Step.PROPOSE_RECOGNITION, Stage.PROBATION, Stage.RECOGNITION_PROPOSED, {_B}),
-    Transition(Step.ESCALATE, Stage.PROBATION, Stage.ESCALATED, {_B}),
-    Transition(Step.RECOGNIZE, Stage.RECOGNITION_PROPOSED, Stage.FULL_MEMBER, {_CC}),
-    Transition(Step.RECOGNIZE, Stage.ESCALATED, Stage.FULL_MEMBER, {_CC}),
-    Transition(Step.ISSUE_CARD, Stage.FULL_MEMBER, Stage.CARD_ISSUED, {_CC}),
-    Transition(Step.REFUSE, Stage.PREPARED, Stage.REFUSED, {_B}),
-    Transition(Step.REFUSE, Stage.PROPOSED, Stage.REFUSED, {_BC, _CC}),
-    Transition(Step.REFUSE, Stage.ENDORSED, Stage.REFUSED, {_CC}),
-    *(Transition(Step.WITHDRAW, stage, Stage.WITHDRAWN, {_B}) for stage in _PRE_DECISION),
-    Transition(Step.REMOVE, Stage.PROBATION, Stage.REMOVED, {_CC}),
-    Transition(Step.REMOVE, Stage.RECOGNITION_PROPOSED, Stage.REMOVED, {_CC}),
-    Transition(Step.REMOVE, Stage.ESCALATED, Stage.REMOVED, {_CC}),
-)
+Hook = Callable[[StepEvent], None]
 """
-The admission path (Charter Art. 4-5). There is no probation extension (I-08):
-probation ends in recognition, referral upward (F-09) or removal.
+**Protocol:** a function called around every step that passed its rules: a notification,
+an audit sink. A *before* hook that raises stops the step and leaves the dossier
+unchanged; an *after* hook runs once the step is recorded, and what it raises reaches
+the caller of `Workflow.advance` with the step already recorded.
 """
-
-
-def _index(table: Iterable[Transition]) -> Mapping[tuple[Stage, Step], Transition]:
-    index: dict[tuple[Stage, Step], Transition] = {}
-    for row in table:
-        key = (row.source, row.step)
-        if key in index:
-            raise InvalidWorkflow(f"two rows for step {row.step.value} from {row.source.value}")
-        if row.source.is_final:
-            raise InvalidWorkflow(f"final stage {row.source.value} has an outgoing step")
-        if not row.actors:
-            raise InvalidWorkflow(f"step {row.step.value} from {row.source.value} has no actor")
-        index[key] = row
-    reachable = {Stage.SOURCE_POOL}
-    queue = deque(reachable)
-    while queue:
-        stage = queue.popleft()
-        for (source, _step), row in index.items():
-            if source is stage and row.target not in reachable:
-                reachable.add(row.target)
-                queue.append(row.target)
-    unreachable = set(Stage) - reachable
-    if unreachable:
-        names = ", ".join(sorted(s.value for s in unreachable))
-        raise InvalidWorkflow(f"stages unreachable from source_pool: {names}")
-    dead_ends = {s for s in reachable if not s.is_final} - {source for source, _ in index}
-    if dead_ends:
-        names = ", ".join(sorted(s.value for s in dead_ends))
-        raise InvalidWorkflow(f"stages with no way out: {names}")
-    return MappingProxyType(index)
 
 
 class _Attempt(Carrier):
-    """What the engine's guard needs to decide one step, and what it found."""
+    """What the engine's guard and callbacks need for one step, and what they found."""
 
-    __slots__ = ("context", "failures", "ruleset")
+    __slots__ = ("context", "entry", "failures", "reference", "ruleset")
 
-    def __init__(self, context: Context, ruleset: RuleSet) -> None:
+    def __init__(self, context: Context, ruleset: RuleSet, reference: str | None) -> None:
         super().__init__(context.source)
         self.context = context
         self.ruleset = ruleset
+        self.reference = reference
         self.failures: tuple[Failure, ...] = ()
+        self.entry: HistoryEntry | None = None
 
 
 class Workflow:
     """
-    Checks and advances dossiers through the admission path, by the rules in force.
+    Checks and advances dossiers through a process, by the rules in force on each act.
 
     Args:
         regulations: the rule sets to choose from by the date of each act; a single
             `RuleSet` applies to every date. Defaults to the four shipped regulations.
+        process: the admission process (`ketnap.ADMISSION` by default).
         calendar: the working-day calendar for deadlines.
-        transitions: the stage table, for an organisation with another admission process.
+        before: hooks called before each step that passed its rules (see `Hook`).
+        after: hooks called after each step was recorded.
 
     Raises:
-        InvalidWorkflow: the table or the rule sets' periods cannot work.
+        InvalidWorkflow: the rule sets' periods overlap, or none is given.
     """
 
     def __init__(
         self,
         regulations: Iterable[RuleSet] | RuleSet | None = None,
         *,
+        process: Process = ADMISSION,
         calendar: WorkingCalendar | None = None,
-        transitions: Iterable[Transition] = TRANSITIONS,
+        before: Sequence[Hook] = (),
+        after: Sequence[Hook] = (),
     ) -> None:
         if regulations is None:
             regulations = REGULATIONS.values()
@@ -152,9 +121,17 @@ class Workflow:
             ):
                 raise InvalidWorkflow(f"{earlier.code} and {later.code} overlap")
         self._calendar = calendar or _default_calendar()
-        self._transitions = tuple(transitions)
-        self._index = _index(self._transitions)
-        self._engine = Engine(self._transitions, self._guard)
+        self._process = process
+        self._before = tuple(before)
+        self._after = tuple(after)
+        self._engine = Engine(
+            states=process.stage_codes,
+            initial=process.initial,
+            edges=process.transitions,
+            guard=self._guard,
+            before=[self._run_before] if self._before else (),
+            after=[self._record, *([self._run_after] if self._after else [])],
+        )
 
     @property
     def regulations(self) -> tuple[RuleSet, ...]:
@@ -167,23 +144,24 @@ class Workflow:
         return self._calendar
 
     @property
-    def transitions(self) -> tuple[Transition, ...]:
-        """The stage table."""
-        return self._transitions
+    def process(self) -> Process:
+        """The admission process the workflow runs."""
+        return self._process
 
     def mermaid(self, lang: Lang = "vi") -> str:
         """
-        The stage table as a Mermaid state diagram, stages and steps labelled in *lang*.
+        The process as a Mermaid state diagram, stages and steps labelled in *lang*.
 
         >>> print(Workflow().mermaid("en").splitlines()[1])
         Admission workflow
         """
-        labels: dict[str, str] = {
-            **{stage.value: stage.text(lang) for stage in Stage},
-            **{step.value: step.text(lang) for step in Step},
-        }
-        title = "Quy trình kết nạp đảng viên" if lang == "vi" else "Admission workflow"
-        return mermaid(self._transitions, labels=labels.__getitem__, title=title)
+        process = self._process
+        return mermaid(
+            process.transitions,
+            initial=process.initial,
+            labels=lambda code: process.text(code, lang),
+            title=process.name.render(lang),
+        )
 
     def using(self, ruleset: RuleSet) -> Workflow:
         """
@@ -198,7 +176,13 @@ class Workflow:
             for rs in self._regulations
             if rs.code != ruleset.code and rs.effective != ruleset.effective
         ]
-        return Workflow([*others, ruleset], calendar=self._calendar, transitions=self._transitions)
+        return Workflow(
+            [*others, ruleset],
+            process=self._process,
+            calendar=self._calendar,
+            before=self._before,
+            after=self._after,
+        )
 
     def ruleset_for(self, on: pendulum.Date) -> RuleSet:
         """
@@ -212,12 +196,27 @@ class Workflow:
                 return ruleset
         raise NoRegulationInForce(on)
 
-    def steps_from(self, stage: Stage) -> tuple[Transition, ...]:
-        """Return the table rows that lead out of *stage*."""
-        return tuple(row for (source, _), row in self._index.items() if source is stage)
+    def policy_for(self, on: pendulum.Date) -> Policy:
+        """Return the policy of the rule set in force on *on*."""
+        return self.ruleset_for(on).policy
+
+    def steps_from(self, stage: str) -> tuple[Transition, ...]:
+        """Return the process's rows that lead out of *stage*."""
+        return self._process.steps_from(stage)
+
+    def probation_end(self, dossier: Dossier) -> pendulum.Date | None:
+        """
+        Return the last day of *dossier*'s probation, by the policy in force at the ceremony.
+
+        None before the ceremony.
+        """
+        ceremony = dossier.ceremony_date
+        if ceremony is None:
+            return None
+        return probation_end(ceremony, self.policy_for(ceremony))
 
     def check(
-        self, dossier: Dossier, step: Step, *, on: pendulum.Date, actor: Actor
+        self, dossier: Dossier, step: str, *, on: pendulum.Date, actor: Actor
     ) -> tuple[Failure, ...]:
         """
         Return every rule that *step* would fail on *on*; empty when it would pass.
@@ -225,16 +224,17 @@ class Workflow:
         Never raises for a refusal and never changes the dossier.
 
         Raises:
-            InvalidInput: *on* is not a date, or is before the candidate's birth.
+            InvalidInput: *on* is not a date or is before the candidate's birth, or the
+                step or the dossier's stage is not in the process.
             NoRegulationInForce: no rule set covers *on*.
         """
-        attempt = self._attempt(dossier, step, on, actor)
+        attempt = self._attempt(dossier, step, on, actor, None)
         return self._evaluate(attempt)
 
     def advance(
         self,
         dossier: Dossier,
-        step: Step,
+        step: str,
         *,
         on: pendulum.Date,
         actor: Actor,
@@ -244,7 +244,7 @@ class Workflow:
         Take *step* on *on* by *actor*, appending to the dossier's history.
 
         *reference* is the number of the act's document (resolution or decision), kept on
-        the history entry.
+        the history entry. The *before* and *after* hooks run around the change.
 
         Returns:
             The new history entry.
@@ -252,43 +252,31 @@ class Workflow:
         Raises:
             TransitionRefused: one or more rules failed; ``.failures`` lists all of them and
                 the dossier is unchanged.
-            InvalidInput: *on* is not a date, or is before the candidate's birth.
+            InvalidInput: *on* is not a date or is before the candidate's birth, or the
+                step or the dossier's stage is not in the process.
             NoRegulationInForce: no rule set covers *on*.
         """
-        attempt = self._attempt(dossier, step, on, actor)
+        attempt = self._attempt(dossier, step, on, actor, reference)
         context = attempt.context
-        target = None if context.target is None else self._engine.fire(attempt, step)
-        if target is None:
+        if context.target is None or self._engine.fire(attempt, context.step) is None:
             if context.target is None:
                 attempt.failures = self._evaluate(attempt)
             raise TransitionRefused(
                 failures=attempt.failures,
-                step=step,
+                step=context.step,
                 stage=context.source,
                 on=context.on,
                 actor=context.actor,
                 regulation=attempt.ruleset.code,
+                label=self._process.label,
             )
-        entry = HistoryEntry(
-            on=context.on,
-            step=step,
-            actor=context.actor,
-            source=context.source,
-            target=target,
-            regulation=attempt.ruleset.code,
-            reference=reference,
-            previous=anchor(dossier),
-        )
-        dossier.stage = target
-        dossier.history.append(entry)
-        return entry
-
-    # --- internals -------------------------------------------------------------------------
+        assert attempt.entry is not None  # noqa: S101 - _record ran in the machine's callbacks
+        return attempt.entry
 
     def context(
         self,
         dossier: Dossier,
-        step: Step,
+        step: str,
         *,
         on: pendulum.Date,
         actor: Actor,
@@ -297,9 +285,10 @@ class Workflow:
         """
         Return what the rules of *step* would read on *on*, under *ruleset* or the one in force.
 
-        For tools that evaluate rules themselves (a planner, a benchmark floor).
+        For tools that evaluate rules themselves (the planner, the deadlines, a benchmark).
         """
-        row = self._index.get((dossier.stage, step))
+        process = self._process
+        row = process.row(dossier.stage, step)
         return Context(
             dossier=dossier,
             on=on,
@@ -310,18 +299,27 @@ class Workflow:
             actors=frozenset() if row is None else row.actors,
             policy=(ruleset or self.ruleset_for(on)).policy,
             calendar=self._calendar,
-            available=() if row else tuple(t.step for t in self.steps_from(dossier.stage)),
+            available=() if row else tuple(t.step for t in process.steps_from(dossier.stage)),
+            label=process.label,
         )
 
-    def _attempt(self, dossier: Dossier, step: Step, on: object, actor: object) -> _Attempt:
+    # --- internals -------------------------------------------------------------------------
+
+    def _attempt(
+        self, dossier: Dossier, step: object, on: object, actor: object, reference: str | None
+    ) -> _Attempt:
         day = as_date(on, field="on")
         if day < dossier.candidate.birth_date:
             raise InvalidInput("on", f"{day} is before the candidate's birth date")
         who: Actor = Actor.parse(actor, field="actor")
-        what: Step = Step.parse(step, field="step")
+        if not isinstance(step, str):
+            raise InvalidInput("step", f"expected a step code, got {type(step).__name__}")
+        process = self._process
+        what = process.step(step).code
+        process.stage(dossier.stage)
         ruleset = self.ruleset_for(day)
         context = self.context(dossier, what, on=day, actor=who, ruleset=ruleset)
-        return _Attempt(context, ruleset)
+        return _Attempt(context, ruleset, reference)
 
     @staticmethod
     def _evaluate(attempt: _Attempt) -> tuple[Failure, ...]:
@@ -340,6 +338,48 @@ class Workflow:
         assert isinstance(carrier, _Attempt)  # noqa: S101 - only advance() fires the engine
         carrier.failures = self._evaluate(carrier)
         return not carrier.failures
+
+    def _record(self, carrier: Carrier) -> None:
+        assert isinstance(carrier, _Attempt)  # noqa: S101 - only advance() fires the engine
+        context = carrier.context
+        dossier = context.dossier
+        entry = HistoryEntry(
+            on=context.on,
+            step=context.step,
+            actor=context.actor,
+            source=context.source,
+            target=carrier.state,
+            regulation=carrier.ruleset.code,
+            reference=carrier.reference,
+            previous=anchor(dossier),
+        )
+        dossier.stage = carrier.state
+        dossier.history.append(entry)
+        carrier.entry = entry
+
+    def _event(self, carrier: Carrier) -> StepEvent:
+        assert isinstance(carrier, _Attempt)  # noqa: S101 - only advance() fires the engine
+        context = carrier.context
+        return StepEvent(
+            dossier=context.dossier,
+            step=context.step,
+            source=context.source,
+            target=context.target or carrier.state,
+            on=context.on,
+            actor=context.actor,
+            regulation=carrier.ruleset.code,
+            entry=carrier.entry,
+        )
+
+    def _run_before(self, carrier: Carrier) -> None:
+        event = self._event(carrier)
+        for hook in self._before:
+            hook(event)
+
+    def _run_after(self, carrier: Carrier) -> None:
+        event = self._event(carrier)
+        for hook in self._after:
+            hook(event)
 
 
 def _start(ruleset: RuleSet) -> pendulum.Date:

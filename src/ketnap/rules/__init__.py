@@ -15,6 +15,8 @@ from ketnap.rules._base import (
     Period,
     Rule,
     Values,
+    Window,
+    Windows,
     missing_approval,
     rule,
 )
@@ -29,6 +31,8 @@ __all__ = [
     "Rule",
     "RuleSet",
     "Values",
+    "Window",
+    "Windows",
     "missing_approval",
     "rule",
 ]

@@ -5,17 +5,13 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Collection, Iterable, Mapping
 from types import MappingProxyType
-from typing import TYPE_CHECKING
-
 import attrs
 import pendulum
 
+from ketnap.dates import WorkingCalendar
 from ketnap.messages import Lang, Message
-from ketnap.model import Actor, ApprovalKind, Dossier, Stage, Step
-
-if TYPE_CHECKING:
-    from ketnap.dates import WorkingCalendar
-    from ketnap.policy import Policy
+from ketnap.model import Actor, ApprovalKind, Dossier
+from ketnap.policy import Policy
 
 __all__ = [
     "Check",
@@ -25,6 +21,8 @@ __all__ = [
     "Period",
     "Rule",
     "Values",
+    "Window",
+    "Windows",
     "missing_approval",
     "rule",
 ]
@@ -76,25 +74,28 @@ class Context:
         dossier: the dossier, never to be modified by a check.
         on: date of the act.
         actor: who acts.
-        step: the step asked for.
-        source: the dossier's current stage.
-        target: where the step leads, or None when the stage has no such step.
-        actors: who the workflow table lets fire the step from *source*.
+        step: the code of the step asked for.
+        source: the code of the dossier's current stage.
+        target: the code of the stage the step leads to, or None when the stage has no
+            such step.
+        actors: who the process lets fire the step from *source*.
         policy: the policy values of the rule set in force.
         calendar: the working-day calendar.
-        available: when the stage has no such step, the steps it does have.
+        available: when the stage has no such step, the codes of the steps it does have.
+        label: the label of a stage or step code, as the process names it.
     """
 
     dossier: Dossier
     on: pendulum.Date
     actor: Actor
-    step: Step
-    source: Stage
-    target: Stage | None
+    step: str
+    source: str
+    target: str | None
     actors: frozenset[Actor]
     policy: Policy
     calendar: WorkingCalendar
-    available: tuple[Step, ...] = ()
+    available: tuple[str, ...] = ()
+    label: Callable[[str], Message] = attrs.field(default=lambda code: Message(vi=code, en=code))
 
 
 Check = Callable[[Context], Values | None]
@@ -104,8 +105,34 @@ explain the failure (an empty mapping is a failure too).
 """
 
 
-def _step_set(steps: Iterable[Step]) -> frozenset[Step]:
-    return frozenset(steps)
+def _step_set(steps: Iterable[str] | None) -> frozenset[str] | None:
+    return None if steps is None else frozenset(steps)
+
+
+@attrs.frozen(kw_only=True)
+class Window:
+    """
+    When a time-bound rule holds for one dossier: from a day, until a day, or never.
+
+    Attributes:
+        label: what holds, in words formatted from the policy in force.
+        holds_from: the first day it holds; None if it holds from the start.
+        holds_until: the last day it holds; None if it never stops holding.
+        never: it cannot hold on any day (a record that is not cleared).
+    """
+
+    label: Message
+    holds_from: pendulum.Date | None = None
+    holds_until: pendulum.Date | None = None
+    never: bool = False
+
+
+Windows = Callable[[Context], Iterable[Window]]
+"""
+**Protocol:** a time-bound rule's windows for the dossier in a context: the days on
+which the rule holds. The rule's check must pass on exactly those days (for the records
+as they stand), so that the planner and the deadlines can trust them.
+"""
 
 
 @attrs.frozen
@@ -119,9 +146,12 @@ class Rule:
         ref: the DOMAIN.md ids it encodes, e.g. ``"A-01, A-04"``.
         clause: the clause it cites, e.g. ``"Điều lệ Đảng Điều 1.2; QĐ 24 §1.1.1"``.
         message: the failure message; placeholders come from the check's values.
-        steps: the steps the rule guards.
+        steps: the codes of the steps the rule guards; None guards every step of any
+            process.
         check: the check.
         effective: when the rule is in force (within its rule set's own period).
+        window: for a time-bound rule, the days on which it holds (`Window`); the
+            planner and the deadlines read it. None for a rule time does not change.
     """
 
     id: str
@@ -129,9 +159,14 @@ class Rule:
     ref: str
     clause: str
     message: Message = attrs.field(repr=False)
-    steps: frozenset[Step] = attrs.field(converter=_step_set)
+    steps: frozenset[str] | None = attrs.field(converter=_step_set)
     check: Check = attrs.field(repr=False)
     effective: Period = Period()
+    window: Windows | None = attrs.field(default=None, repr=False)
+
+    def guards(self, step: str) -> bool:
+        """Whether the rule guards the step with code *step*."""
+        return self.steps is None or step in self.steps
 
     def evaluate(self, context: Context) -> Failure | None:
         """Return the failure of this rule in *context*, or None if it holds or is not in force."""
@@ -150,8 +185,9 @@ def rule(
     ref: str,
     clause: str,
     message: Message,
-    steps: Collection[Step],
+    steps: Collection[str] | None,
     effective: Period | None = None,
+    window: Windows | None = None,
 ) -> Callable[[Check], Rule]:
     """
     Make a `Rule` of the decorated check function.
@@ -163,7 +199,7 @@ def rule(
     ...     ref="A-10",
     ...     clause="Hướng dẫn của tỉnh ủy",
     ...     message=Message(vi="Chưa đạt kết quả khá", en="Results below 'good'"),
-    ...     steps={Step.PROPOSE_ADMISSION},
+    ...     steps={"propose_admission"},
     ... )
     ... def good_results(context):
     ...     return None
@@ -178,9 +214,10 @@ def rule(
             ref=ref,
             clause=clause,
             message=message,
-            steps=frozenset(steps),
+            steps=steps,
             check=check,
             effective=effective or Period(),
+            window=window,
         )
 
     return make
@@ -227,4 +264,4 @@ def missing_approval(context: Context, kind: ApprovalKind, by: Actor) -> Values 
     approval = context.dossier.approval(kind, context.on)
     if approval is not None and approval.by is by:
         return None
-    return {"approval": kind.label, "approval_en": kind.text("en"), "by": by.label}
+    return {"approval": kind, "by": by}

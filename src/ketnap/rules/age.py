@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 
-from ketnap.dates import calendar_months, completed_months
+from ketnap.dates import previous_day
 from ketnap.messages import Message
 from ketnap.model import Actor, ApprovalKind, Dossier, Step
-from ketnap.policy import AgeCounting, Policy
-from ketnap.rules._base import Context, Family, Values, missing_approval, rule
+from ketnap.policy import Policy
+from ketnap.rules._base import Context, Family, Values, Window, missing_approval, rule
+from ketnap.terms import age_months, age_reached_on, age_text
 
 __all__ = [
-    "age_months",
     "branch_resolution_date",
     "is_over_age",
     "maximum_age",
@@ -20,18 +21,6 @@ __all__ = [
 ]
 
 _CLAUSE = "Điều lệ Đảng Điều 1.2; QĐ 294/232/24 §1.1.1 (QĐ 29 §1.1a)"
-
-
-def age_months(birth: dt.date, on: dt.date, counting: AgeCounting) -> int:
-    """Return the candidate's age in months on *on*, counted as the policy says (A-04)."""
-    if counting is AgeCounting.CALENDAR_MONTHS:
-        return calendar_months(birth, on)
-    return completed_months(birth, on)
-
-
-def _age(months: int) -> dict[str, object]:
-    years, rest = divmod(months, 12)
-    return {"age": f"{years} tuổi {rest} tháng", "age_en": f"{years} years {rest} months"}
 
 
 def branch_resolution_date(dossier: Dossier, on: dt.date) -> dt.date:
@@ -43,8 +32,33 @@ def branch_resolution_date(dossier: Dossier, on: dt.date) -> dt.date:
 def is_over_age(dossier: Dossier, on: dt.date, policy: Policy) -> bool:
     """Whether the candidate was over the maximum age when the branch considered admission."""
     considered = branch_resolution_date(dossier, on)
-    months = age_months(dossier.candidate.birth_date, considered, policy.age_counting)
+    months = age_months(dossier.candidate.birth_date, considered, policy)
     return months > policy.max_age_months
+
+
+def _minimum_window(context: Context) -> Iterator[Window]:
+    policy = context.policy
+    required = policy.min_age_months
+    yield Window(
+        label=Message(
+            vi="Đủ {years} tuổi (tính theo tháng)", en="{years} full years (by month)"
+        ).bind(years=required // 12),
+        holds_from=age_reached_on(context.dossier.candidate.birth_date, required, policy),
+    )
+
+
+def _maximum_window(context: Context) -> Iterator[Window]:
+    policy = context.policy
+    candidate = context.dossier.candidate
+    if candidate.over_sixty_grounds:
+        return
+    over = age_reached_on(candidate.birth_date, policy.max_age_months + 1, policy)
+    yield Window(
+        label=Message(vi="Không quá {years} tuổi", en="At most {years} years old").bind(
+            years=policy.max_age_months // 12
+        ),
+        holds_until=previous_day(over),
+    )
 
 
 @rule(
@@ -53,20 +67,26 @@ def is_over_age(dossier: Dossier, on: dt.date, policy: Policy) -> bool:
     ref="A-01, A-04",
     clause=_CLAUSE,
     message=Message(
-        vi="Chưa đủ 18 tuổi (tính theo tháng) khi chi bộ xét: {age} "
+        vi="Chưa đủ {years} tuổi (tính theo tháng) khi chi bộ xét: {age} "
         "({months} tháng, cần {required})",
-        en="Under 18 (counted in months) when the branch considers: {age_en} "
+        en="Under {years} (counted in months) when the branch considers: {age} "
         "({months} months, {required} needed)",
     ),
     steps={Step.PROPOSE_ADMISSION},
+    window=_minimum_window,
 )
 def minimum_age(context: Context) -> Values | None:
     """The candidate is at least 18 full years old, counted in months, at the branch meeting."""
     policy = context.policy
-    months = age_months(context.dossier.candidate.birth_date, context.on, policy.age_counting)
+    months = age_months(context.dossier.candidate.birth_date, context.on, policy)
     if months >= policy.min_age_months:
         return None
-    return {**_age(months), "months": months, "required": policy.min_age_months}
+    return {
+        "age": age_text(months),
+        "months": months,
+        "required": policy.min_age_months,
+        "years": policy.min_age_months // 12,
+    }
 
 
 @rule(
@@ -75,12 +95,13 @@ def minimum_age(context: Context) -> Values | None:
     ref="A-02, A-03",
     clause=_CLAUSE + "; QĐ §1.1.2",
     message=Message(
-        vi="Quá 60 tuổi khi chi bộ xét ({age}, {months} tháng) và không thuộc trường hợp "
+        vi="Quá {years} tuổi khi chi bộ xét ({age}, {months} tháng) và không thuộc trường hợp "
         "đặc biệt do tỉnh ủy quyết định",
-        en="Over 60 when the branch considers ({age_en}, {months} months) and not an exception "
-        "the provincial committee may decide",
+        en="Over {years} when the branch considers ({age}, {months} months) and not an "
+        "exception the provincial committee may decide",
     ),
     steps={Step.PROPOSE_ADMISSION},
+    window=_maximum_window,
 )
 def maximum_age(context: Context) -> Values | None:
     """
@@ -91,10 +112,10 @@ def maximum_age(context: Context) -> Values | None:
     """
     policy = context.policy
     candidate = context.dossier.candidate
-    months = age_months(candidate.birth_date, context.on, policy.age_counting)
+    months = age_months(candidate.birth_date, context.on, policy)
     if months <= policy.max_age_months or candidate.over_sixty_grounds:
         return None
-    return {**_age(months), "months": months}
+    return {"age": age_text(months), "months": months, "years": policy.max_age_months // 12}
 
 
 @rule(
@@ -103,8 +124,8 @@ def maximum_age(context: Context) -> Values | None:
     ref="A-03",
     clause="QĐ §1.1.2; HD 01-HD/TW 2021 §1.1",
     message=Message(
-        vi="Người trên 60 tuổi: chưa có văn bản đồng ý của {by} trước khi quyết định kết nạp",
-        en="Over 60: no written consent of the provincial standing board before the decision",
+        vi="Người trên {years} tuổi: chưa có văn bản đồng ý của {by} trước khi quyết định kết nạp",
+        en="Over {years}: no written consent of the {by} before the decision",
     ),
     steps={Step.DECIDE_ADMISSION},
 )
@@ -112,4 +133,7 @@ def over_sixty_consent(context: Context) -> Values | None:
     """Admitting a candidate over 60 needs the provincial standing board's prior written consent."""
     if not is_over_age(context.dossier, context.on, context.policy):
         return None
-    return missing_approval(context, ApprovalKind.OVER_SIXTY, Actor.PROVINCIAL_STANDING_BOARD)
+    missing = missing_approval(context, ApprovalKind.OVER_SIXTY, Actor.PROVINCIAL_STANDING_BOARD)
+    if missing is None:
+        return None
+    return {**missing, "years": context.policy.max_age_months // 12}

@@ -25,7 +25,7 @@ def allowed_actors(context: Context) -> frozenset[Actor]:
     The workflow table names the actors; a base committee authorised to admit also
     decides (F-07a); a candidate over 60 is admitted only by the provincial level (A-03).
     """
-    if context.step is Step.DECIDE_ADMISSION and is_over_age(
+    if context.step == Step.DECIDE_ADMISSION and is_over_age(
         context.dossier, context.on, context.policy
     ):
         return frozenset({Actor.PROVINCIAL_STANDING_BOARD})
@@ -43,24 +43,20 @@ def allowed_actors(context: Context) -> frozenset[Actor]:
     message=Message(
         vi="{actor} không có thẩm quyền thực hiện bước này; thẩm quyền thuộc: {allowed} "
         "(cấp có thẩm quyền theo quy định này: {competent})",
-        en="{actor_en} may not take this step; it belongs to: {allowed_en} "
-        "(the competent body under this regulation: {competent_en})",
+        en="{actor} may not take this step; it belongs to: {allowed} "
+        "(the competent body under this regulation: {competent})",
     ),
-    steps=set(Step),
+    steps=None,
 )
 def authorised_actor(context: Context) -> Values | None:
     """The actor holds the authority the step needs."""
     allowed = allowed_actors(context)
     if context.target is None or context.actor in allowed:
         return None
-    ordered = sorted(allowed)
     return {
-        "actor": context.actor.label,
-        "actor_en": context.actor.text("en"),
-        "allowed": ", ".join(a.label for a in ordered),
-        "allowed_en": ", ".join(a.text("en") for a in ordered),
-        "competent": context.policy.competent_body.vi,
-        "competent_en": context.policy.competent_body.en,
+        "actor": context.actor,
+        "allowed": sorted(allowed),
+        "competent": context.policy.competent_body,
     }
 
 
@@ -69,10 +65,7 @@ def authorised_actor(context: Context) -> Values | None:
     family=Family.AUTHORITY,
     ref="F-05",
     clause="Điều lệ Đảng Điều 4.3; HD 01-HD/TW §3.6c",
-    message=Message(
-        vi="{problem}",
-        en="{problem_en}",
-    ),
+    message=Message(vi="{problem}", en="{problem}"),
     steps={Step.ENDORSE, Step.DECIDE_ADMISSION},
 )
 def base_committee_route(context: Context) -> Values | None:
@@ -82,20 +75,24 @@ def base_committee_route(context: Context) -> Values | None:
     Skipped when the base committee itself is authorised to admit (F-07a).
     """
     organization = context.dossier.organization
-    if context.step is Step.ENDORSE and not organization.under_base_committee:
+    if context.step == Step.ENDORSE and not organization.under_base_committee:
         return {
-            "problem": "Chi bộ cơ sở không có đảng ủy cơ sở cấp trên để đề nghị",
-            "problem_en": "A base branch has no base committee above it to endorse",
+            "problem": Message(
+                vi="Chi bộ cơ sở không có đảng ủy cơ sở cấp trên để đề nghị",
+                en="A base branch has no base committee above it to endorse",
+            )
         }
     if (
-        context.step is Step.DECIDE_ADMISSION
-        and context.source is Stage.PROPOSED
+        context.step == Step.DECIDE_ADMISSION
+        and context.source == Stage.PROPOSED
         and organization.under_base_committee
         and not organization.base_committee_may_admit
     ):
         return {
-            "problem": "Chưa có nghị quyết đề nghị của đảng ủy cơ sở",
-            "problem_en": "The base committee has not endorsed the proposal",
+            "problem": Message(
+                vi="Chưa có nghị quyết đề nghị của đảng ủy cơ sở",
+                en="The base committee has not endorsed the proposal",
+            )
         }
     return None
 
@@ -107,20 +104,18 @@ def base_committee_route(context: Context) -> Values | None:
     clause="Quy trình kết nạp (Điều lệ Đảng Điều 4, 5)",
     message=Message(
         vi="Không thể «{step}» khi hồ sơ đang ở giai đoạn «{stage}»; có thể: {available}",
-        en="Cannot '{step_en}' at stage '{stage_en}'; possible: {available_en}",
+        en="Cannot '{step}' at stage '{stage}'; possible: {available}",
     ),
-    steps=set(Step),
+    steps=None,
 )
 def step_available(context: Context) -> Values | None:
-    """The step leads somewhere from the dossier's stage. The workflow always applies this rule."""
+    """The step leads somewhere from the dossier's stage. The workflow always applies it."""
     if context.target is not None:
         return None
-    available = context.available
+    label = context.label
+    available = [label(code) for code in context.available]
     return {
-        "step": context.step.label,
-        "step_en": context.step.value,
-        "stage": context.source.label,
-        "stage_en": context.source.text("en"),
-        "available": ", ".join(s.label for s in available) or "không",
-        "available_en": ", ".join(s.value for s in available) or "none",
+        "step": label(context.step),
+        "stage": label(context.source),
+        "available": available or Message(vi="không", en="none"),
     }

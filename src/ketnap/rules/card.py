@@ -7,6 +7,7 @@ import re
 from ketnap.messages import Message
 from ketnap.model import Step
 from ketnap.rules._base import Context, Family, Values, rule
+from ketnap.terms import full_membership_date
 
 __all__ = ["card_number_format", "card_official_only"]
 
@@ -24,7 +25,7 @@ __all__ = ["card_number_format", "card_official_only"]
 )
 def card_official_only(context: Context) -> Values | None:
     """A card goes only to a member recognised as official on or before the act."""
-    start = context.dossier.full_membership_date
+    start = full_membership_date(context.dossier, context.policy)
     return None if start is not None and start <= context.on else {}
 
 

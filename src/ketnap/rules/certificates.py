@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from ketnap.deadlines import certificate_expiry
-from ketnap.messages import Message, format_date
+from collections.abc import Iterator
+
+import pendulum
+
+from ketnap.messages import Message
 from ketnap.model import CertificateKind, Step
-from ketnap.rules._base import Context, Family, Values, rule
+from ketnap.rules._base import Context, Family, Values, Window, rule
+from ketnap.terms import certificate_expiry, months_text
 
 __all__ = ["awareness_certificate", "awareness_certificate_valid", "new_member_certificate"]
 
@@ -19,7 +23,7 @@ _AWARENESS_CLAUSE = "HD 01-HD/TW 2021 §3; HD 06-HD/TW 2025 §5.4"
     clause=_AWARENESS_CLAUSE,
     message=Message(
         vi="Chưa có giấy chứng nhận học lớp bồi dưỡng nhận thức về Đảng{issuer}",
-        en="No Party-awareness course certificate{issuer_en}",
+        en="No Party-awareness course certificate{issuer}",
     ),
     steps={Step.COMPLETE_TRAINING},
 )
@@ -27,14 +31,34 @@ def awareness_certificate(context: Context) -> Values | None:
     """The candidate holds the awareness-course certificate, from an accepted issuer."""
     certificate = context.dossier.latest_certificate(CertificateKind.AWARENESS_COURSE, context.on)
     if certificate is None:
-        return {"issuer": "", "issuer_en": ""}
+        return {"issuer": ""}
     accepted = context.policy.certificate_issuers
     if accepted and certificate.issuer not in accepted:
         return {
-            "issuer": f" do cơ quan có thẩm quyền cấp («{certificate.issuer}» không thuộc số đó)",
-            "issuer_en": f" from an accepted issuer ('{certificate.issuer}' is not one)",
+            "issuer": Message(
+                vi=" do cơ quan có thẩm quyền cấp («{name}» không thuộc số đó)",
+                en=" from an accepted issuer ('{name}' is not one)",
+            ).bind(name=certificate.issuer)
         }
     return None
+
+
+# Every certificate the dossier will ever hold: the window is the latest one's validity.
+_ANY_DAY = pendulum.Date(9999, 12, 31)
+
+
+def _valid_window(context: Context) -> Iterator[Window]:
+    certificate = context.dossier.latest_certificate(CertificateKind.AWARENESS_COURSE, _ANY_DAY)
+    if certificate is not None:
+        policy = context.policy
+        yield Window(
+            label=Message(
+                vi="Giấy chứng nhận bồi dưỡng nhận thức về Đảng còn giá trị ({term})",
+                en="Awareness-course certificate valid ({term})",
+            ).bind(term=months_text(policy.certificate_validity_months)),
+            holds_from=certificate.issued_on,
+            holds_until=certificate_expiry(certificate.issued_on, policy),
+        )
 
 
 @rule(
@@ -44,24 +68,24 @@ def awareness_certificate(context: Context) -> Values | None:
     clause=_AWARENESS_CLAUSE,
     message=Message(
         vi="Khi chi bộ xét, giấy chứng nhận bồi dưỡng nhận thức về Đảng {state}",
-        en="When the branch considers, the awareness-course certificate {state_en}",
+        en="When the branch considers, the awareness-course certificate {state}",
     ),
     steps={Step.PROPOSE_ADMISSION},
+    window=_valid_window,
 )
 def awareness_certificate_valid(context: Context) -> Values | None:
-    """The certificate is still valid (60 months, the last day included) at the branch meeting."""
+    """The certificate is still valid (60 months by default, the last day included) at the meeting."""
     certificate = context.dossier.latest_certificate(CertificateKind.AWARENESS_COURSE, context.on)
     if certificate is None:
-        return {"state": "không có", "state_en": "is missing"}
+        return {"state": Message(vi="không có", en="is missing")}
     expires = certificate_expiry(certificate.issued_on, context.policy)
     if context.on <= expires:
         return None
-    issued = certificate.issued_on
     return {
-        "state": f"cấp ngày {format_date(issued, 'vi')} đã hết hạn ngày "
-        f"{format_date(expires, 'vi')}; phải học lại",
-        "state_en": f"issued {issued.isoformat()} expired on {expires.isoformat()}; "
-        "retake the course",
+        "state": Message(
+            vi="cấp ngày {issued} đã hết hạn ngày {expired_on}; phải học lại",
+            en="issued {issued} expired on {expired_on}; retake the course",
+        ).bind(issued=certificate.issued_on, expired_on=expires),
         "expired_on": expires,
     }
 

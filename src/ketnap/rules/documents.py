@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from ketnap.dates import completed_months
-from ketnap.deadlines import document_expiry
 from ketnap.messages import Message
 from ketnap.model import Dossier, Step
 from ketnap.policy import Policy
-from ketnap.rules._base import Context, Family, Values, rule
+from ketnap.rules._base import Context, Family, Values, Window, rule
+from ketnap.terms import document_expiry, months_text, pool_time_reached_on
 
 __all__ = [
     "admission_documents",
@@ -48,6 +50,18 @@ def admission_documents(context: Context) -> Values | None:
     return _missing(dossier, required_admission_forms(dossier, context.policy), context)
 
 
+def _fresh_window(context: Context) -> Iterator[Window]:
+    policy, documents = context.policy, context.dossier.documents
+    dated = [documents[form].dated for form in policy.refresh_forms if form in documents]
+    if dated:
+        yield Window(
+            label=Message(
+                vi="Hồ sơ chưa quá {term}", en="Dossier not older than {term}"
+            ).bind(term=months_text(policy.dossier_validity_months)),
+            holds_until=document_expiry(min(dated), policy),
+        )
+
+
 @rule(
     id="dossier.fresh",
     family=Family.DOSSIER,
@@ -58,9 +72,10 @@ def admission_documents(context: Context) -> Values | None:
         en="Older than {months} months, to be redone: {forms}",
     ),
     steps={Step.PROPOSE_ADMISSION},
+    window=_fresh_window,
 )
 def documents_fresh(context: Context) -> Values | None:
-    """No document that goes stale is older than 12 months at the branch meeting."""
+    """No document that goes stale is older than the policy's term (12 months) at the meeting."""
     months = context.policy.dossier_validity_months
     documents = context.dossier.documents
     stale = sorted(
@@ -69,6 +84,16 @@ def documents_fresh(context: Context) -> Values | None:
         if form in documents and document_expiry(documents[form].dated, context.policy) < context.on
     )
     return {"months": months, "forms": ", ".join(stale)} if stale else None
+
+
+def _pool_window(context: Context) -> Iterator[Window]:
+    months = context.policy.min_pool_months
+    yield Window(
+        label=Message(
+            vi="Ở danh sách cảm tình Đảng đủ {term}", en="{term} on the sympathiser list"
+        ).bind(term=months_text(months)),
+        holds_from=pool_time_reached_on(context.dossier.entered_pool_on, context.policy),
+    )
 
 
 @rule(
@@ -81,6 +106,7 @@ def documents_fresh(context: Context) -> Values | None:
         en="On the sympathiser list for {found} months, {required} required",
     ),
     steps={Step.PROPOSE_ADMISSION},
+    window=_pool_window,
 )
 def pool_time(context: Context) -> Values | None:
     """The candidate was on the sympathiser list long enough (a local minimum, 0 by default)."""

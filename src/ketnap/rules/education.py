@@ -40,7 +40,7 @@ def required_education(candidate: Candidate, policy: Policy) -> EducationLevel:
     clause="QĐ 294/232/24 §1.2.1 (QĐ 29 §1.2a); HD 01-HD/TW 2021 §1.2",
     message=Message(
         vi="Trình độ học vấn «{found}» thấp hơn mức tối thiểu «{required}»",
-        en="Education '{found_en}' is below the minimum '{required_en}'",
+        en="Education '{found}' is below the minimum '{required}'",
     ),
     steps={Step.PROPOSE_ADMISSION},
 )
@@ -51,12 +51,7 @@ def minimum_education(context: Context) -> Values | None:
     found = candidate.education
     if found.rank >= required.rank:
         return None
-    return {
-        "found": found.label,
-        "found_en": found.text("en"),
-        "required": required.label,
-        "required_en": required.text("en"),
-    }
+    return {"found": found, "required": required}
 
 
 @rule(
@@ -66,7 +61,7 @@ def minimum_education(context: Context) -> Values | None:
     clause="HD 01-HD/TW 2021 §1.2b",
     message=Message(
         vi="Chỉ biết đọc, biết viết chữ quốc ngữ: chưa có văn bản đồng ý của {by}",
-        en="Literacy only: no written consent of the provincial standing board",
+        en="Literacy only: no written consent of the {by}",
     ),
     steps={Step.DECIDE_ADMISSION},
 )

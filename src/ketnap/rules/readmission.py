@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from ketnap.deadlines import readmission_ready_on
+from collections.abc import Iterator
+
 from ketnap.messages import Message
 from ketnap.model import Actor, ApprovalKind, LeavingReason, Step
-from ketnap.rules._base import Context, Family, Rule, Values, missing_approval, rule
+from ketnap.rules._base import Context, Family, Rule, Values, Window, missing_approval, rule
+from ketnap.terms import readmission_ready_on
 
 __all__ = [
     "EXCLUDED_REASONS",
@@ -27,16 +29,29 @@ EXCLUDED_REASONS = frozenset(
 """L-06: reasons for leaving after which a person is not re-admitted."""
 
 
+def _waiting_window(context: Context) -> Iterator[Window]:
+    prior = context.dossier.candidate.prior_membership
+    if prior is None:
+        return
+    ready = readmission_ready_on(prior, context.policy)
+    yield Window(
+        label=Message(vi="Đủ thời gian để kết nạp lại", en="Re-admission waiting time over"),
+        holds_from=ready,
+        never=ready is None,
+    )
+
+
 @rule(
     id="readmission.waiting_time",
     family=Family.READMISSION,
     ref="L-02",
     clause="QĐ 294/232/24 §3.5.1b",
     message=Message(
-        vi="Chưa đủ {months} tháng kể từ {since_vi} ngày {since}: đủ từ ngày {ready}",
-        en="Less than {months} months since {since_en} on {since}: eligible from {ready}",
+        vi="Chưa đủ {months} tháng kể từ {event} ngày {since}: đủ từ ngày {ready}",
+        en="Less than {months} months since {event} on {since}: eligible from {ready}",
     ),
     steps={Step.PROPOSE_ADMISSION},
+    window=_waiting_window,
 )
 def readmission_waiting_time(context: Context) -> Values | None:
     """
@@ -49,21 +64,19 @@ def readmission_waiting_time(context: Context) -> Values | None:
     if prior is None:
         return None
     policy = context.policy
-    ready = readmission_ready_on(context.dossier, policy)
+    ready = readmission_ready_on(prior, policy)
     if ready is not None and context.on >= ready:
         return None
     if prior.reason is LeavingReason.CONVICTED_LESS_SERIOUS_CRIME:
         return {
             "months": policy.readmission_wait_after_record_months,
-            "since_vi": "khi được xóa án tích",
-            "since_en": "the record was cleared",
+            "event": Message(vi="khi được xóa án tích", en="the record was cleared"),
             "since": prior.record_cleared_on or "—",
             "ready": ready or "—",
         }
     return {
         "months": policy.readmission_wait_months,
-        "since_vi": "khi ra khỏi Đảng",
-        "since_en": "leaving the Party",
+        "event": Message(vi="khi ra khỏi Đảng", en="leaving the Party"),
         "since": prior.left_on,
         "ready": ready,
     }
@@ -84,7 +97,7 @@ def excluded_reasons(*, clause: str, wording_vi: str, wording_en: str) -> Rule:
         clause=clause,
         message=Message(
             vi="Không xem xét kết nạp lại người ra khỏi Đảng vì: {reason} ({wording})",
-            en="Not re-admitted after leaving because: {reason_en} ({wording_en})",
+            en="Not re-admitted after leaving because: {reason} ({wording})",
         ),
         steps={Step.PROPOSE_ADMISSION},
     )
@@ -93,12 +106,7 @@ def excluded_reasons(*, clause: str, wording_vi: str, wording_en: str) -> Rule:
         prior = context.dossier.candidate.prior_membership
         if prior is None or prior.reason not in EXCLUDED_REASONS:
             return None
-        return {
-            "reason": prior.reason.label,
-            "reason_en": prior.reason.text("en"),
-            "wording": wording_vi,
-            "wording_en": wording_en,
-        }
+        return {"reason": prior.reason, "wording": Message(vi=wording_vi, en=wording_en)}
 
     return excluded
 
@@ -127,7 +135,7 @@ def readmission_once(context: Context) -> Values | None:
     clause="QĐ §3.5.1b",
     message=Message(
         vi="Kết nạp lại: chưa có văn bản đồng ý của {by}",
-        en="Re-admission: no written consent of the provincial standing board",
+        en="Re-admission: no written consent of the {by}",
     ),
     steps={Step.DECIDE_ADMISSION},
 )

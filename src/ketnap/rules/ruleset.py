@@ -2,30 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
-from types import MappingProxyType
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import attrs
 
 from ketnap.errors import InvalidRuleSet
 from ketnap.messages import Message
-from ketnap.model import Step
 from ketnap.policy import Policy
 from ketnap.rules._base import Period, Rule
 
 __all__ = ["RuleSet"]
 
 
-def _index(rules: tuple[Rule, ...]) -> Mapping[Step, tuple[Rule, ...]]:
+def _check_ids(rules: tuple[Rule, ...]) -> None:
     seen: set[str] = set()
     for rule in rules:
         if rule.id in seen:
             raise InvalidRuleSet(f"rule id {rule.id!r} appears twice")
         seen.add(rule.id)
-    return MappingProxyType(
-        {step: tuple(rule for rule in rules if step in rule.steps) for step in Step}
-    )
 
 
 def _rule_tuple(rules: Iterable[Rule]) -> tuple[Rule, ...]:
@@ -60,16 +55,21 @@ class RuleSet:
     rules: tuple[Rule, ...] = attrs.field(converter=_rule_tuple)
     policy: Policy = Policy()
     references: tuple[str, ...] = ()
-    _by_step: Mapping[Step, tuple[Rule, ...]] = attrs.field(
-        init=False, eq=False, repr=False, hash=False
+    # Filled on first use per step code: a process may have steps no shipped set names.
+    _by_step: dict[str, tuple[Rule, ...]] = attrs.field(
+        init=False, eq=False, repr=False, hash=False, factory=dict
     )
 
     def __attrs_post_init__(self) -> None:
-        object.__setattr__(self, "_by_step", _index(self.rules))
+        _check_ids(self.rules)
 
-    def for_step(self, step: Step) -> tuple[Rule, ...]:
-        """Return the rules that guard *step*, in order."""
-        return self._by_step[step]
+    def for_step(self, step: str) -> tuple[Rule, ...]:
+        """Return the rules that guard the step with code *step*, in order."""
+        found = self._by_step.get(step)
+        if found is None:
+            found = tuple(rule for rule in self.rules if rule.guards(step))
+            self._by_step[step] = found
+        return found
 
     def __getitem__(self, rule_id: str) -> Rule:
         for rule in self.rules:

@@ -7,11 +7,13 @@ Union or trade-union introduction.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from ketnap.dates import completed_months
 from ketnap.messages import Message
-from ketnap.model import Dossier, Sponsor, Step, UnionKind
-from ketnap.rules._base import Context, Family, Values, rule
-from ketnap.rules.age import age_months
+from ketnap.model import Dossier, MemberStatus, Sponsor, Step, UnionKind
+from ketnap.rules._base import Context, Family, Values, Window, rule
+from ketnap.terms import is_youth, months_text, sponsor_ready_on
 
 __all__ = [
     "active_sponsors",
@@ -39,8 +41,7 @@ def required_union(context: Context) -> UnionKind | None:
     Youth Union where it exists (C-02), else by the trade union where that exists (C-03).
     """
     dossier = context.dossier
-    months = age_months(dossier.candidate.birth_date, context.on, context.policy.age_counting)
-    if months >= (context.policy.youth_age_max_years + 1) * 12:
+    if not is_youth(dossier.candidate.birth_date, context.on, context.policy):
         return None
     if dossier.organization.has_youth_union:
         return UnionKind.YOUTH_UNION
@@ -56,7 +57,7 @@ def required_union(context: Context) -> UnionKind | None:
     clause="HD 12-HD/BTCTW §I.1.1-1.3",
     message=Message(
         vi="Chưa phân công đảng viên chính thức giúp đỡ người vào Đảng{detail}",
-        en="No official member assigned to help the candidate{detail_en}",
+        en="No official member assigned to help the candidate{detail}",
     ),
     steps={Step.ASSIGN_SPONSORS},
 )
@@ -64,12 +65,13 @@ def helper_assigned(context: Context) -> Values | None:
     """The branch has assigned an official member to help the candidate."""
     helper = context.dossier.helper
     if helper is None:
-        return {"detail": "", "detail_en": ""}
+        return {"detail": ""}
     if helper.is_official_on(context.on):
         return None
     return {
-        "detail": f" ({helper.name} chưa là đảng viên chính thức)",
-        "detail_en": f" ({helper.name} is not an official member)",
+        "detail": Message(
+            vi=" ({name} chưa là đảng viên chính thức)", en=" ({name} is not an official member)"
+        ).bind(name=helper.name)
     }
 
 
@@ -94,6 +96,18 @@ def sponsor_count(context: Context) -> Values | None:
     return {"required": required, "found": found}
 
 
+def _official_window(context: Context) -> Iterator[Window]:
+    for sponsor in active_sponsors(context.dossier):
+        official = sponsor.status is MemberStatus.OFFICIAL and sponsor.official_since is not None
+        yield Window(
+            label=Message(
+                vi="{name} là đảng viên chính thức", en="{name} is an official member"
+            ).bind(name=sponsor.name),
+            holds_from=sponsor.official_since if official else None,
+            never=not official,
+        )
+
+
 @rule(
     id="sponsor.official",
     family=Family.SPONSOR,
@@ -104,6 +118,7 @@ def sponsor_count(context: Context) -> Values | None:
         en="Sponsor not an official member: {names}",
     ),
     steps={Step.ASSIGN_SPONSORS, Step.PROPOSE_ADMISSION},
+    window=_official_window,
 )
 def sponsors_official(context: Context) -> Values | None:
     """Every sponsor is an official (not probationary) member on the date of the act."""
@@ -119,7 +134,7 @@ def sponsors_official(context: Context) -> Values | None:
     message=Message(
         vi="Người giới thiệu không cùng công tác, học tập (hoặc sinh hoạt) với người vào Đảng "
         "theo cách quy định này công nhận: {names}",
-        en="Sponsor's time alongside is on a basis this regulation does not accept: {names_en}",
+        en="Sponsor's time alongside is on a basis this regulation does not accept: {names}",
     ),
     steps={Step.PROPOSE_ADMISSION},
 )
@@ -133,10 +148,23 @@ def sponsor_basis(context: Context) -> Values | None:
     ]
     if not wrong:
         return None
-    return {
-        "names": ", ".join(f"{s.name} ({s.basis.label})" for s in wrong),
-        "names_en": ", ".join(f"{s.name} ({s.basis.text('en')})" for s in wrong),
-    }
+    return {"names": [_NAMED.bind(name=s.name, detail=s.basis) for s in wrong]}
+
+
+_NAMED = Message(vi="{name} ({detail})", en="{name} ({detail})")
+
+
+def _duration_window(context: Context) -> Iterator[Window]:
+    policy = context.policy
+    for sponsor in active_sponsors(context.dossier):
+        if sponsor.replaces is None:
+            yield Window(
+                label=Message(
+                    vi="{name} cùng công tác, sinh hoạt đủ {term}",
+                    en="{name} alongside for {term}",
+                ).bind(name=sponsor.name, term=months_text(policy.sponsor_months)),
+                holds_from=sponsor_ready_on(sponsor.alongside_since, policy),
+            )
 
 
 @rule(
@@ -147,9 +175,10 @@ def sponsor_basis(context: Context) -> Values | None:
     message=Message(
         vi="Người giới thiệu chưa cùng công tác, học tập, sinh hoạt với người vào Đảng đủ "
         "{required} tháng: {names}",
-        en="Sponsor alongside the candidate for less than {required} months: {names_en}",
+        en="Sponsor alongside the candidate for less than {required} months: {names}",
     ),
     steps={Step.PROPOSE_ADMISSION},
+    window=_duration_window,
 )
 def sponsor_duration(context: Context) -> Values | None:
     """
@@ -167,8 +196,7 @@ def sponsor_duration(context: Context) -> Values | None:
         return None
     return {
         "required": required,
-        "names": ", ".join(f"{name} ({n} tháng)" for name, n in short),
-        "names_en": ", ".join(f"{name} ({n} months)" for name, n in short),
+        "names": [_NAMED.bind(name=name, detail=months_text(n)) for name, n in short],
     }
 
 
@@ -181,7 +209,7 @@ def sponsor_duration(context: Context) -> Values | None:
         vi="Người vào Đảng trong độ tuổi thanh niên phải là hội viên và được {union} "
         "ra nghị quyết giới thiệu: {problem}",
         en="A candidate of youth age must be a member and be introduced by a resolution "
-        "of the {union_en}: {problem_en}",
+        "of the {union}: {problem}",
     ),
     steps={Step.PROPOSE_ADMISSION},
 )
@@ -199,16 +227,11 @@ def union_introduction(context: Context) -> Values | None:
     )
     introduction = dossier.union_introduction
     if not member:
-        problem, problem_en = "chưa là đoàn viên, công đoàn viên", "not a member"
+        problem = Message(vi="chưa là đoàn viên, công đoàn viên", en="not a member")
     elif introduction is None or introduction.kind is not union:
-        problem, problem_en = "chưa có nghị quyết giới thiệu", "no introduction resolution"
+        problem = Message(vi="chưa có nghị quyết giới thiệu", en="no introduction resolution")
     elif introduction.resolution_on > context.on:
-        problem, problem_en = "nghị quyết sau ngày xét", "resolution dated after the meeting"
+        problem = Message(vi="nghị quyết sau ngày xét", en="resolution dated after the meeting")
     else:
         return None
-    return {
-        "union": union.label,
-        "union_en": union.text("en"),
-        "problem": problem,
-        "problem_en": problem_en,
-    }
+    return {"union": union, "problem": problem}

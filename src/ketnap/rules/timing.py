@@ -1,24 +1,47 @@
 """
 Timing rules (thời hạn): DOMAIN.md §8.
 
-The deadlines that condition an act, and the order of acts. The deadline dates
-come from `ketnap.deadlines`.
+The deadlines that condition an act, and the order of acts. Every term is computed
+by `ketnap.terms` from the policy in force; each rule declares the window in which it
+holds, which the planner and the deadlines read.
 """
 
 from __future__ import annotations
 
-from ketnap.deadlines import admission_decision_due, ceremony_due, recognition_decision_due
+from collections.abc import Iterator
+
+import pendulum
+
+from ketnap.dates import WorkingCalendar, next_day
 from ketnap.messages import Message
-from ketnap.model import ApprovalKind, Step
-from ketnap.rules._base import Context, Family, Values, rule
+from ketnap.model import ApprovalKind, Dossier, Step
+from ketnap.policy import Policy
+from ketnap.rules._base import Context, Family, Values, Window, rule
+from ketnap.terms import (
+    admission_decision_due,
+    ceremony_due,
+    months_text,
+    probation_end,
+    recognition_decision_due,
+    working_days_text,
+)
 
 __all__ = [
     "ceremony_deadline",
+    "ceremony_deadline_for",
     "chronology",
     "decision_deadline",
+    "decision_due_for",
     "probation_complete",
     "recognition_decision_deadline",
+    "recognition_deadline_for",
 ]
+
+
+def _chronology_window(context: Context) -> Iterator[Window]:
+    dossier = context.dossier
+    last = dossier.history[-1].on if dossier.history else dossier.entered_pool_on
+    yield Window(label=Message(vi="Sau bước trước", en="After the previous act"), holds_from=last)
 
 
 @rule(
@@ -28,9 +51,10 @@ __all__ = [
     clause="Trình tự kết nạp (Điều lệ Đảng Điều 4, 5)",
     message=Message(
         vi="Ngày {on} sớm hơn bước trước ({previous}, ngày {previous_on})",
-        en="{on} is before the previous act ({previous_en}, on {previous_on})",
+        en="{on} is before the previous act ({previous}, on {previous_on})",
     ),
-    steps=set(Step),
+    steps=None,
+    window=_chronology_window,
 )
 def chronology(context: Context) -> Values | None:
     """An act is not dated before the act that precedes it."""
@@ -40,28 +64,79 @@ def chronology(context: Context) -> Values | None:
         if context.on < last.on:
             return {
                 "on": context.on,
-                "previous": last.step.label,
-                "previous_en": last.step.text("en"),
+                "previous": context.label(last.step),
                 "previous_on": last.on,
             }
     elif context.on < dossier.entered_pool_on:
         return {
             "on": context.on,
-            "previous": "vào danh sách cảm tình Đảng",
-            "previous_en": "entry to the source pool",
+            "previous": Message(vi="vào danh sách cảm tình Đảng", en="entry to the source pool"),
             "previous_on": dossier.entered_pool_on,
         }
     return None
 
 
-def _late(context: Context, due: object, what: str, what_en: str) -> Values:
-    return {"on": context.on, "due": due, "what": what, "what_en": what_en}
+def _late(context: Context, due: object, what: Message) -> Values:
+    return {"on": context.on, "due": due, "what": what}
 
 
 _LATE = Message(
     vi="Quá hạn {what}: hạn cuối ngày {due}, thực hiện ngày {on}",
-    en="Past the deadline for {what_en}: due {due}, done {on}",
+    en="Past the deadline for {what}: due {due}, done {on}",
 )
+
+
+def decision_due_for(context: Context) -> pendulum.Date | None:
+    """
+    The last day for the admission decision: ``decision_working_days`` after the branch
+    resolution, plus the extension when one was recorded by the act (QĐ §4.3.1).
+    """
+    dossier = context.dossier
+    resolution = dossier.last_act(Step.PROPOSE_ADMISSION)
+    if resolution is None:
+        return None
+    extended = dossier.approval(ApprovalKind.DECISION_EXTENSION, context.on) is not None
+    return admission_decision_due(
+        resolution.on, context.policy, context.calendar, extended=extended
+    )
+
+
+def ceremony_deadline_for(dossier: Dossier, policy: Policy, calendar: WorkingCalendar) -> (
+    pendulum.Date | None
+):
+    """
+    The last day for the ceremony: ``ceremony_working_days`` after the branch received the
+    decision (QĐ §4.1); the decision date stands in for receipt until receipt is recorded.
+    """
+    received = dossier.decision_received_on or dossier.admission_decision_date
+    return None if received is None else ceremony_due(received, policy, calendar)
+
+
+def recognition_deadline_for(context: Context) -> pendulum.Date | None:
+    """
+    The last day for the recognition decision: ``recognition_decision_working_days`` after
+    the branch's recognition resolution, plus the extension when recorded (QĐ 29 §4.3.1).
+    """
+    dossier = context.dossier
+    resolution = dossier.last_act(Step.PROPOSE_RECOGNITION)
+    if resolution is None:
+        return None
+    extended = dossier.approval(ApprovalKind.RECOGNITION_EXTENSION, context.on) is not None
+    return recognition_decision_due(
+        resolution.on, context.policy, context.calendar, extended=extended
+    )
+
+
+def _decision_window(context: Context) -> Iterator[Window]:
+    due = decision_due_for(context)
+    if due is not None:
+        yield Window(
+            label=Message(
+                vi="Ra quyết định kết nạp trong {term} từ nghị quyết chi bộ",
+                en="Admission decision within {term} of the branch resolution",
+            ).bind(term=working_days_text(context.policy.decision_working_days)),
+            holds_until=due,
+        )
 
 
 @rule(
@@ -71,17 +146,34 @@ _LATE = Message(
     clause="QĐ 294/232/24/29 §4.3.1",
     message=_LATE,
     steps={Step.DECIDE_ADMISSION},
+    window=_decision_window,
 )
 def decision_deadline(context: Context) -> Values | None:
     """
     The admission decision comes within 60 working days of the branch resolution.
 
-    Or 90 where a special-case extension was recorded.
+    Or 90 where a special-case extension was recorded (the policy holds both numbers).
     """
-    due = admission_decision_due(context.dossier, context.policy, context.calendar, context.on)
+    due = decision_due_for(context)
     if due is None or context.on <= due:
         return None
-    return _late(context, due, "ra quyết định kết nạp", "the admission decision")
+    return _late(context, due, Message(vi="ra quyết định kết nạp", en="the admission decision"))
+
+
+def _ceremony_waived(context: Context) -> bool:
+    return context.dossier.approval(ApprovalKind.CEREMONY_DELAY, context.on) is not None
+
+
+def _ceremony_window(context: Context) -> Iterator[Window]:
+    due = ceremony_deadline_for(context.dossier, context.policy, context.calendar)
+    if due is not None and not _ceremony_waived(context):
+        yield Window(
+            label=Message(
+                vi="Tổ chức lễ kết nạp trong {term} từ khi nhận quyết định",
+                en="Admission ceremony within {term} of receiving the decision",
+            ).bind(term=working_days_text(context.policy.ceremony_working_days)),
+            holds_until=due,
+        )
 
 
 @rule(
@@ -91,6 +183,7 @@ def decision_deadline(context: Context) -> Values | None:
     clause="QĐ 294/232/24 §4.1",
     message=_LATE,
     steps={Step.HOLD_CEREMONY},
+    window=_ceremony_window,
 )
 def ceremony_deadline(context: Context) -> Values | None:
     """
@@ -98,12 +191,26 @@ def ceremony_deadline(context: Context) -> Values | None:
 
     Later only with the directly higher committee's consent.
     """
-    due = ceremony_due(context.dossier, context.policy, context.calendar)
-    if due is None or context.on <= due:
+    due = ceremony_deadline_for(context.dossier, context.policy, context.calendar)
+    if due is None or context.on <= due or _ceremony_waived(context):
         return None
-    if context.dossier.approval(ApprovalKind.CEREMONY_DELAY, context.on) is not None:
-        return None
-    return _late(context, due, "tổ chức lễ kết nạp", "the admission ceremony")
+    return _late(context, due, Message(vi="tổ chức lễ kết nạp", en="the admission ceremony"))
+
+
+def _probation_end(context: Context) -> pendulum.Date | None:
+    ceremony = context.dossier.ceremony_date
+    return None if ceremony is None else probation_end(ceremony, context.policy)
+
+
+def _probation_window(context: Context) -> Iterator[Window]:
+    end = _probation_end(context)
+    if end is not None:
+        yield Window(
+            label=Message(vi="Đã hết {term} dự bị", en="The {term} of probation are over").bind(
+                term=months_text(context.policy.probation_months)
+            ),
+            holds_from=next_day(end),
+        )
 
 
 @rule(
@@ -112,17 +219,30 @@ def ceremony_deadline(context: Context) -> Values | None:
     ref="I-01, §8",
     clause="Điều lệ Đảng Điều 5.1, 5.2; QĐ §4.2.1",
     message=Message(
-        vi="Chưa hết 12 tháng dự bị: hết ngày {end}, xét ngày {on}",
-        en="Probation has not ended: it ends on {end}, considered on {on}",
+        vi="Chưa hết {term} dự bị: hết ngày {end}, xét ngày {on}",
+        en="Probation ({term}) has not ended: it ends on {end}, considered on {on}",
     ),
     steps={Step.PROPOSE_RECOGNITION, Step.ESCALATE},
+    window=_probation_window,
 )
 def probation_complete(context: Context) -> Values | None:
-    """The branch considers recognition only after the 12 months of probation have ended."""
-    end = context.dossier.probation_end
+    """The branch considers recognition only after the months of probation have ended."""
+    end = _probation_end(context)
     if end is None or context.on > end:
         return None
-    return {"end": end, "on": context.on}
+    return {"end": end, "on": context.on, "term": months_text(context.policy.probation_months)}
+
+
+def _recognition_window(context: Context) -> Iterator[Window]:
+    due = recognition_deadline_for(context)
+    if due is not None:
+        yield Window(
+            label=Message(
+                vi="Quyết định công nhận đảng viên chính thức trong {term} từ nghị quyết chi bộ",
+                en="Recognition decision within {term} of the branch resolution",
+            ).bind(term=working_days_text(context.policy.recognition_decision_working_days)),
+            holds_until=due,
+        )
 
 
 @rule(
@@ -132,6 +252,7 @@ def probation_complete(context: Context) -> Values | None:
     clause="QĐ 29 §4.3.1 (giữ ở các quy định sau)",
     message=_LATE,
     steps={Step.RECOGNIZE},
+    window=_recognition_window,
 )
 def recognition_decision_deadline(context: Context) -> Values | None:
     """
@@ -139,7 +260,9 @@ def recognition_decision_deadline(context: Context) -> Values | None:
 
     Or 60 where a special-case extension was recorded.
     """
-    due = recognition_decision_due(context.dossier, context.policy, context.calendar, context.on)
+    due = recognition_deadline_for(context)
     if due is None or context.on <= due:
         return None
-    return _late(context, due, "quyết định công nhận", "the recognition decision")
+    return _late(
+        context, due, Message(vi="quyết định công nhận", en="the recognition decision")
+    )

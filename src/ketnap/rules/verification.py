@@ -73,11 +73,14 @@ def background_subjects(context: Context) -> Values | None:
     dossier = context.dossier
     verified = dossier.verification.verified if dossier.verification else frozenset()
     missing = [
-        f"{r.name} ({r.kinship.label})"
+        _RELATIVE.bind(name=r.name, kinship=r.kinship)
         for r in relatives_to_verify(dossier.candidate, context.policy)
         if r.name not in verified
     ]
-    return {"names": ", ".join(missing)} if missing else None
+    return {"names": missing} if missing else None
+
+
+_RELATIVE = Message(vi="{name} ({kinship})", en="{name} ({kinship})")
 
 
 @rule(
@@ -87,7 +90,7 @@ def background_subjects(context: Context) -> Values | None:
     clause="QĐ 294/232/24 §3.3; QĐ 58-QĐ/TW",
     message=Message(
         vi="Kết luận thẩm tra chưa nêu: {topics}",
-        en="The verification does not conclude on: {topics_en}",
+        en="The verification does not conclude on: {topics}",
     ),
     steps={Step.ASSIGN_SPONSORS},
 )
@@ -98,7 +101,4 @@ def background_topics(context: Context) -> Values | None:
     missing = sorted(context.policy.political_topics - found)
     if not missing:
         return None
-    return {
-        "topics": ", ".join(t.label for t in missing),
-        "topics_en": ", ".join(t.text("en") for t in missing),
-    }
+    return {"topics": missing}

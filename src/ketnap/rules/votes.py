@@ -7,6 +7,7 @@ from fractions import Fraction
 from ketnap.messages import Message
 from ketnap.model import Actor, Stage, Step, Vote, VotePurpose
 from ketnap.rules._base import Context, Family, Values, rule
+from ketnap.terms import probation_end
 
 __all__ = [
     "base_committee_vote",
@@ -21,7 +22,7 @@ __all__ = [
 
 _VOTE_MESSAGE = Message(
     vi="{body} biểu quyết {purpose} ngày {on}: {result}",
-    en="{body_en} vote on {purpose_en} on {on}: {result_en}",
+    en="{body} vote on {purpose} on {on}: {result}",
 )
 
 
@@ -43,20 +44,14 @@ def _vote_failure(
     )
     if vote is not None and passes(vote, threshold):
         return None
-    values: dict[str, object] = {
-        "body": body.label,
-        "body_en": body.text("en"),
-        "purpose": purpose.label,
-        "purpose_en": purpose.text("en"),
-        "on": context.on,
-    }
+    values: dict[str, object] = {"body": body, "purpose": purpose, "on": context.on}
     if vote is None:
-        values["result"] = "không có kết quả biểu quyết"
-        values["result_en"] = "no vote recorded"
+        values["result"] = Message(vi="không có kết quả biểu quyết", en="no vote recorded")
     else:
-        counted = f"{vote.in_favour}/{vote.members_counted}"
-        values["result"] = f"{counted} tán thành, chưa đạt {threshold}"
-        values["result_en"] = f"{counted} in favour, short of {threshold}"
+        values["result"] = Message(
+            vi="{in_favour}/{counted} tán thành, chưa đạt {threshold}",
+            en="{in_favour}/{counted} in favour, short of {threshold}",
+        ).bind(in_favour=vote.in_favour, counted=vote.members_counted, threshold=str(threshold))
         values["in_favour"] = vote.in_favour
         values["members_counted"] = vote.members_counted
     return values
@@ -149,7 +144,7 @@ def branch_recognition_vote(context: Context) -> Values | None:
 )
 def branch_removal_vote(context: Context) -> Values | None:
     """Removing a probationary member follows a two-thirds branch vote, unless referred (F-09)."""
-    if context.source is Stage.ESCALATED:
+    if context.source == Stage.ESCALATED:
         return None
     threshold = context.policy.vote_threshold
     vote = context.dossier.latest_vote(Actor.BRANCH, VotePurpose.REMOVAL, context.on)
@@ -158,7 +153,8 @@ def branch_removal_vote(context: Context) -> Values | None:
 
 def failed_votes(context: Context) -> list[Vote]:
     """The branch's recognition or removal votes after probation that fell short (F-09)."""
-    end = context.dossier.probation_end
+    ceremony = context.dossier.ceremony_date
+    end = None if ceremony is None else probation_end(ceremony, context.policy)
     threshold = context.policy.vote_threshold
     return [
         v

@@ -16,18 +16,21 @@ from typing import Protocol, Self
 import attrs
 import pendulum
 
-from ketnap.errors import InvalidDocument
-from ketnap.model import Dossier, Stage
+from ketnap.errors import InvalidDocument, InvalidInput
+from ketnap.model import Dossier
 
 __all__ = ["DossierStore", "Query", "StoreProblem"]
 
 
-def _stages(value: Stage | Iterable[Stage] | None) -> frozenset[Stage] | None:
+def _stages(value: str | Iterable[str] | None) -> frozenset[str] | None:
     if value is None:
         return None
-    if isinstance(value, Stage):
-        return frozenset({value})
-    return frozenset(Stage.parse(stage, field="stage") for stage in value)
+    if isinstance(value, str):
+        value = (value,)
+    codes = frozenset(str(stage) for stage in value if isinstance(stage, str))
+    if len(codes) != len(frozenset(value)):
+        raise InvalidInput("stage", "a stage is given by its code, a string")
+    return codes
 
 
 @attrs.frozen(kw_only=True)
@@ -36,7 +39,7 @@ class Query:
     Which dossiers to find; every criterion given must hold.
 
     Args:
-        stage: one stage or several.
+        stage: one stage code or several (`ketnap.Stage` members are codes too).
         organization: the branch's name.
         admitted_in: the year of the admission decision.
         entered_in: the year the candidate entered the source pool.
@@ -44,7 +47,7 @@ class Query:
             overdue ones included; `ketnap.due_list` over the result gives the details.
     """
 
-    stage: frozenset[Stage] | None = attrs.field(default=None, converter=_stages)
+    stage: frozenset[str] | None = attrs.field(default=None, converter=_stages)
     organization: str | None = None
     admitted_in: int | None = None
     entered_in: int | None = None

@@ -51,7 +51,9 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 
 from ketnap import integrity
 from ketnap.errors import InvalidDocument, InvalidInput
-from ketnap.model import Dossier, _Labelled
+from ketnap.model import Dossier
+from ketnap.model.labels import LabelledEnum as _Labelled
+from ketnap.process import ADMISSION, Process
 
 __all__ = [
     "SCHEMA",
@@ -273,13 +275,16 @@ class DocumentFormat:
         body: dict[str, Any] = _CONVERTER.unstructure(dossier, Dossier)
         return {"schema": SCHEMA, "version": self.version, "dossier": body}
 
-    def from_document(self, document: object, *, verify: bool = True) -> Dossier:
+    def from_document(
+        self, document: object, *, verify: bool = True, process: Process = ADMISSION
+    ) -> Dossier:
         """
         Rebuild a dossier from *document*, migrating it from an older version if needed.
 
         Args:
             document: data as produced by `to_document` (or `json.loads` of `dumps`).
             verify: check the history chain and the stage (`ketnap.integrity.verify`).
+            process: the process the dossier follows; a stage it does not know is refused.
 
         Raises:
             InvalidDocument: anything wrong, with the path of the offending field.
@@ -289,9 +294,13 @@ class DocumentFormat:
             dossier = _CONVERTER.structure(body, Dossier)
         except Exception:  # noqa: BLE001 - every failure becomes one InvalidDocument
             raise _explain(body) from None
+        if not process.knows_stage(dossier.stage):
+            raise InvalidDocument(
+                "$.dossier.stage", f"unknown stage {dossier.stage!r} for this process"
+            )
         if verify:
             try:
-                integrity.verify(dossier)
+                integrity.verify(dossier, process=process)
             except InvalidDocument as exc:
                 raise type(exc)(exc.path.replace("$", "$.dossier", 1), exc.reason) from None
         return dossier
@@ -300,7 +309,9 @@ class DocumentFormat:
         """Return *dossier* as a JSON text (UTF-8 safe, Vietnamese kept readable)."""
         return json.dumps(self.to_document(dossier), ensure_ascii=False, indent=indent)
 
-    def loads(self, text: str | bytes, *, verify: bool = True) -> Dossier:
+    def loads(
+        self, text: str | bytes, *, verify: bool = True, process: Process = ADMISSION
+    ) -> Dossier:
         """
         Parse a JSON text and rebuild the dossier; see `from_document`.
 
@@ -316,7 +327,7 @@ class DocumentFormat:
             ) from None
         except (UnicodeDecodeError, TypeError):
             raise InvalidDocument("$", "not a UTF-8 JSON text") from None
-        return self.from_document(document, verify=verify)
+        return self.from_document(document, verify=verify, process=process)
 
     def _current_body(self, document: object) -> dict[str, Any]:
         if not isinstance(document, dict):

@@ -8,11 +8,12 @@ returns always comes from the verified document.
 
 >>> import pendulum
 >>> from ketnap import Stage, Workflow
+>>> from ketnap.reports import facts_for
 >>> from ketnap.testing import make_dossier, walk
 >>> workflow = Workflow()
 >>> dossier = make_dossier(meeting=pendulum.date(2024, 3, 12))
 >>> _ = walk(workflow, dossier, meeting=pendulum.date(2024, 3, 12), until=Stage.PROPOSED)
->>> with SQLiteStore(":memory:", workflow=workflow) as store:
+>>> with SQLiteStore(":memory:", facts=facts_for(workflow)) as store:
 ...     store.save(dossier)
 ...     [found.id for found in store.find(Query(stage=Stage.PROPOSED))]
 ['HS-001']
@@ -41,12 +42,12 @@ from ketnap.errors import (
     StaleDossier,
     StoreError,
 )
-from ketnap.model import Dossier, Stage
+from ketnap.model import Dossier
 from ketnap.organizations import Course, OrganizationTree, Quotas
-from ketnap.reports import CERTIFICATE_EVENT, PIPELINE, Figures, facts
+from ketnap.process import ADMISSION, Process
+from ketnap.reports import CERTIFICATE_EVENT, FactsFunction, Figures, plain_facts
 from ketnap.storage.base import Query, StoreProblem
 from ketnap.storage.documents import DEFAULT_FORMAT, DocumentFormat
-from ketnap.workflow import Workflow
 
 __all__ = ["SQLiteStore"]
 
@@ -139,8 +140,12 @@ class SQLiteStore:
 
     Args:
         path: the database file (created if missing), or ``":memory:"``.
-        workflow: gives the calendar and policies for the due-date index; the default
-            workflow if None.
+        process: the process the dossiers follow: a loaded stage it does not know is
+            refused, and the figures count its stages.
+        facts: derives, on every save, the columns reports and the due index read
+            (`ketnap.reports.facts_for(workflow)`). Without it only what the dossier itself
+            says is kept (`ketnap.reports.plain_facts`): no due dates, forecast or youth
+            count, and no planner runs on a save.
         seal_key: a secret kept outside the database. With it, each row is sealed with
             HMAC-SHA-256, so an edit of the file by someone without the key is detected
             even if they also rewrite the history chain. Without it the seal is a plain
@@ -158,13 +163,15 @@ class SQLiteStore:
         self,
         path: str | os.PathLike[str],
         *,
-        workflow: Workflow | None = None,
+        process: Process = ADMISSION,
+        facts: FactsFunction | None = None,
         seal_key: bytes | None = None,
         document_format: DocumentFormat = DEFAULT_FORMAT,
         durable: bool = True,
         timeout: float = 5.0,
     ) -> None:
-        self._workflow = workflow if workflow is not None else Workflow()
+        self._process = process
+        self._facts: FactsFunction = facts or plain_facts
         self._key = seal_key
         self._format = document_format
         try:
@@ -278,10 +285,10 @@ class SQLiteStore:
     def _row(self, dossier: Dossier) -> tuple[tuple[Any, ...], list[tuple[Any, ...]]]:
         """The dossier's row (without its id) and its event rows."""
         document = self._format.dumps(dossier)
-        found = facts(dossier, self._workflow)
+        found = self._facts(dossier)
         row = (
             dossier.revision + 1,
-            dossier.stage.value,
+            str(dossier.stage),
             found.unit,
             dossier.entered_pool_on.isoformat(),
             _iso(dossier.admission_decision_date),
@@ -326,7 +333,7 @@ class SQLiteStore:
     def _rebuild(self, row: tuple[Any, ...]) -> Dossier:
         dossier_id, revision, stage, seal, document = row
         try:
-            dossier = self._format.loads(document)
+            dossier = self._format.loads(document, process=self._process)
             self._check_row(dossier, dossier_id, stage, seal, document)
         except InvalidDocument as exc:
             _log.warning("dossier %r failed verification at %s", dossier_id, exc.path)
@@ -339,7 +346,7 @@ class SQLiteStore:
     ) -> None:
         if not hmac.compare_digest(seal, self._seal(text)):
             raise InvalidDocument("$", "the stored document does not match its seal (edited)")
-        if dossier.id != dossier_id or dossier.stage.value != stage:
+        if dossier.id != dossier_id or dossier.stage != stage:
             raise InvalidDocument("$", "the row's index columns disagree with its document")
 
     def find(self, query: Query | None = None) -> Iterator[Dossier]:
@@ -490,14 +497,15 @@ class SQLiteStore:
             f" WHERE kind != ? AND day <= ?{scope} GROUP BY dossier_id) GROUP BY target",
             (CERTIFICATE_EVENT, day, *params),
         ).fetchall()
-        stages = {Stage(target): n for target, n in last_acts}
+        stages: dict[str, int] = dict(last_acts)
         (entered,) = self._db.execute(
             f"SELECT count(*) FROM dossiers WHERE entered_on <= ?{scope}",
             (day, *params),
         ).fetchone()
-        stages[Stage.SOURCE_POOL] = (
-            stages.get(Stage.SOURCE_POOL, 0) + entered - sum(stages.values())
-        )
+        initial = self._process.initial
+        stages[initial] = stages.get(initial, 0) + entered - sum(stages.values())
+        admissions = sorted(self._process.steps_tagged("admission"))
+        marks = ", ".join("?" * len(admissions))
         acts = dict(
             self._db.execute(
                 f"SELECT kind, count(*) FROM events WHERE day BETWEEN ? AND ?{scope} GROUP BY kind",
@@ -506,20 +514,20 @@ class SQLiteStore:
         )
         by_branch = dict(
             self._db.execute(
-                "SELECT organization, count(*) FROM events WHERE kind = ?"
+                f"SELECT organization, count(*) FROM events WHERE kind IN ({marks})"
                 f" AND day BETWEEN ? AND ?{scope} GROUP BY organization",
-                ("decide_admission", *period, *params),
+                (*admissions, *period, *params),
             ).fetchall()
         )
         joined = scope.replace("organization", "e.organization")
         mix = self._db.execute(
             "SELECT sum(d.youth), sum(d.female), sum(d.ethnic_minority), sum(d.religious),"
             " sum(d.readmission) FROM events e JOIN dossiers d ON d.id = e.dossier_id"
-            f" WHERE e.kind = ? AND e.day BETWEEN ? AND ?{joined}",
-            ("decide_admission", *period, *params),
+            f" WHERE e.kind IN ({marks}) AND e.day BETWEEN ? AND ?{joined}",
+            (*admissions, *period, *params),
         ).fetchone()
         keys = ("youth", "women", "ethnic_minority", "religious", "readmission")
-        pipeline = sorted(s.value for s in PIPELINE)
+        pipeline = sorted(self._process.stages_tagged("pipeline"))
         (expected,) = self._db.execute(
             f"SELECT count(*) FROM dossiers WHERE stage IN ({', '.join('?' * len(pipeline))})"
             " AND expected_decision_on <= ?"
@@ -593,7 +601,7 @@ def _where(query: Query | None) -> tuple[str, list[object]]:
     clauses: list[str] = []
     params: list[object] = []
     if query.stage is not None:
-        stages = sorted(stage.value for stage in query.stage)
+        stages = sorted(query.stage)
         clauses.append(f"stage IN ({', '.join('?' * len(stages))})")
         params.extend(stages)
     if query.organization is not None:

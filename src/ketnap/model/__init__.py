@@ -1,0 +1,80 @@
+"""
+The domain model: a candidate's admission dossier (hồ sơ kết nạp) and what it holds.
+
+Split, bottom up, into the labelled vocabulary (`vocabulary`, `labels`), the records
+a dossier holds (`records`) and the dossier itself (`dossier`).
+
+attrs validates *structure* here (types, dates that cannot be, negative counts);
+*eligibility* (age, education, sponsors ...) is the rules' job, so a dossier that
+would be refused can still be built, inspected and explained.
+"""
+
+from ketnap.model.dossier import Dossier
+from ketnap.model.labels import LabelledEnum
+from ketnap.model.records import (
+    Approval,
+    Candidate,
+    Certificate,
+    Document,
+    HistoryEntry,
+    Member,
+    Organization,
+    PriorMembership,
+    Relative,
+    Sponsor,
+    UnionIntroduction,
+    Verification,
+    Vote,
+)
+from ketnap.model.vocabulary import (
+    Actor,
+    ApprovalKind,
+    AreaKind,
+    CertificateKind,
+    EducationLevel,
+    Kinship,
+    LeavingReason,
+    LocalRole,
+    MemberStatus,
+    PoliticalTopic,
+    Relation,
+    Sex,
+    Stage,
+    Step,
+    UnionKind,
+    VotePurpose,
+)
+
+__all__ = [
+    "Actor",
+    "Approval",
+    "ApprovalKind",
+    "AreaKind",
+    "Candidate",
+    "Certificate",
+    "CertificateKind",
+    "Document",
+    "Dossier",
+    "EducationLevel",
+    "HistoryEntry",
+    "Kinship",
+    "LabelledEnum",
+    "LeavingReason",
+    "LocalRole",
+    "Member",
+    "MemberStatus",
+    "Organization",
+    "PoliticalTopic",
+    "PriorMembership",
+    "Relation",
+    "Relative",
+    "Sex",
+    "Sponsor",
+    "Stage",
+    "Step",
+    "UnionIntroduction",
+    "UnionKind",
+    "Verification",
+    "Vote",
+    "VotePurpose",
+]

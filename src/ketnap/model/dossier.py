@@ -1,0 +1,150 @@
+"""The dossier (hồ sơ kết nạp đảng viên): a candidate, their records and their history."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import attrs
+import pendulum
+
+from ketnap.errors import InvalidInput
+from ketnap.model.records import (
+    Approval,
+    Candidate,
+    Certificate,
+    Document,
+    HistoryEntry,
+    Member,
+    Organization,
+    Sponsor,
+    UnionIntroduction,
+    Verification,
+    Vote,
+    _date,
+    _is_date,
+    _non_empty,
+    _non_negative,
+    _optional_date,
+)
+from ketnap.model.vocabulary import Actor, ApprovalKind, CertificateKind, Stage, Step, VotePurpose
+
+__all__ = ["Dossier"]
+
+
+def _after_birth(instance: Dossier, _attribute: attrs.Attribute[Any], value: object) -> None:
+    birth = instance.candidate.birth_date
+    if isinstance(value, pendulum.Date) and value <= birth:
+        # The birth date itself is personal data and stays out of the message.
+        raise InvalidInput("candidate.birth_date", "the birth date is not before entered_pool_on")
+
+
+@attrs.define(kw_only=True, eq=False)
+class Dossier:
+    """
+    A candidate's admission dossier (hồ sơ kết nạp đảng viên), its stage and history.
+
+    A dossier is an entity: two dossiers are equal only if they are the same object.
+    Records are appended by the application as they happen (a vote, a certificate);
+    the stage and history change only through `ketnap.Workflow.advance`.
+
+    ``revision`` is the store's version of this copy (0: never saved); a store refuses to
+    save a copy whose revision is behind the stored one (`ketnap.StaleDossier`).
+
+    Raises:
+        InvalidInput: a structural error, such as a birth date not before ``entered_pool_on``.
+    """
+
+    id: str = attrs.field(validator=_non_empty)
+    candidate: Candidate
+    organization: Organization
+    entered_pool_on: pendulum.Date = attrs.field(
+        converter=_date, validator=[_is_date, _after_birth]
+    )
+    stage: str = attrs.field(default=str(Stage.SOURCE_POOL), validator=_non_empty)
+    helper: Member | None = None
+    sponsors: list[Sponsor] = attrs.Factory(list)
+    union_introduction: UnionIntroduction | None = None
+    certificates: list[Certificate] = attrs.Factory(list)
+    documents: dict[str, Document] = attrs.Factory(dict)
+    verification: Verification | None = None
+    votes: list[Vote] = attrs.Factory(list)
+    approvals: list[Approval] = attrs.Factory(list)
+    decision_received_on: pendulum.Date | None = attrs.field(
+        default=None, converter=_optional_date, validator=_is_date
+    )
+    card_number: str | None = None
+    history: list[HistoryEntry] = attrs.Factory(list)
+    revision: int = attrs.field(default=0, validator=_non_negative)
+
+    def __attrs_post_init__(self) -> None:
+        for form, document in self.documents.items():
+            if form != document.form:
+                raise InvalidInput("documents", f"key {form!r} holds form {document.form!r}")
+
+    def add_documents(self, documents: Iterable[Document]) -> None:
+        """Add or replace documents, keyed by form code."""
+        for document in documents:
+            self.documents[document.form] = document
+
+    # --- lookups used by the rules -------------------------------------------------------
+
+    def last_act(self, step: str) -> HistoryEntry | None:
+        """Return the latest history entry for the step with code *step*, if any."""
+        for entry in reversed(self.history):
+            if entry.step == step:
+                return entry
+        return None
+
+    def latest_vote(self, body: Actor, purpose: VotePurpose, on: pendulum.Date) -> Vote | None:
+        """Return the latest vote of *body* on *purpose* held on or before *on*."""
+        found: Vote | None = None
+        for vote in self.votes:
+            if (
+                vote.body is body
+                and vote.purpose is purpose
+                and vote.held_on <= on
+                and (found is None or vote.held_on >= found.held_on)
+            ):
+                found = vote
+        return found
+
+    def latest_certificate(self, kind: CertificateKind, on: pendulum.Date) -> Certificate | None:
+        """Return the latest certificate of *kind* issued on or before *on*."""
+        found: Certificate | None = None
+        for certificate in self.certificates:
+            if (
+                certificate.kind is kind
+                and certificate.issued_on <= on
+                and (found is None or certificate.issued_on >= found.issued_on)
+            ):
+                found = certificate
+        return found
+
+    def approval(self, kind: ApprovalKind, on: pendulum.Date) -> Approval | None:
+        """Return an approval of *kind* given on or before *on*, if any."""
+        for approval in self.approvals:
+            if approval.kind is kind and approval.given_on <= on:
+                return approval
+        return None
+
+    @property
+    def admission_decision_date(self) -> pendulum.Date | None:
+        """Date of the admission decision; party age counts from it (J-01)."""
+        entry = self.last_act(Step.DECIDE_ADMISSION)
+        return None if entry is None else entry.on
+
+    @property
+    def ceremony_date(self) -> pendulum.Date | None:
+        """Date of the admission ceremony (ngày vào Đảng), which starts probation (H-01)."""
+        entry = self.last_act(Step.HOLD_CEREMONY)
+        return None if entry is None else entry.on
+
+    @property
+    def party_age_start(self) -> pendulum.Date | None:
+        """Date party age counts from: the (first) admission decision (J-01, J-02)."""
+        prior = self.candidate.prior_membership
+        if prior is not None:
+            return prior.first_decision_on
+        return self.admission_decision_date
+

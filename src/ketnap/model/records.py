@@ -1,0 +1,422 @@
+"""The records a dossier holds: the candidate, sponsors, certificates, votes, history."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Iterable
+from typing import Any, cast
+
+import attrs
+import pendulum
+
+from ketnap.dates import as_date
+from ketnap.errors import InvalidInput
+from ketnap.model.chain import entry_digest
+from ketnap.model.vocabulary import (
+    Actor,
+    ApprovalKind,
+    AreaKind,
+    CertificateKind,
+    EducationLevel,
+    Kinship,
+    LeavingReason,
+    LocalRole,
+    MemberStatus,
+    PoliticalTopic,
+    Relation,
+    Sex,
+    UnionKind,
+    VotePurpose,
+)
+
+__all__ = [
+    "Approval",
+    "Candidate",
+    "Certificate",
+    "Document",
+    "HistoryEntry",
+    "Member",
+    "Organization",
+    "PriorMembership",
+    "Relative",
+    "Sponsor",
+    "UnionIntroduction",
+    "Verification",
+    "Vote",
+]
+
+
+# --- converters and validators (structure only) ------------------------------------------------
+
+
+def _date(value: object) -> pendulum.Date:
+    # Convert what can be converted; the _is_date validator reports the rest with the
+    # field's name, which a converter does not know.
+    try:
+        return as_date(value)
+    except InvalidInput:
+        return cast("pendulum.Date", value)
+
+
+def _optional_date(value: object) -> pendulum.Date | None:
+    return None if value is None else _date(value)
+
+
+def _is_date(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None:
+        as_date(value, field=attribute.name)
+
+
+def _non_empty(_instance: object, attribute: attrs.Attribute[str], value: str) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidInput(attribute.name, f"must be a non-empty string, got {value!r}")
+
+
+def _non_negative(_instance: object, attribute: attrs.Attribute[int], value: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise InvalidInput(attribute.name, f"must be a non-negative integer, got {value!r}")
+
+
+def _member_of(kind: type[enum.Enum]) -> Callable[[object, attrs.Attribute[Any], object], None]:
+    """Validate that a field holds a member of *kind*, naming the field otherwise."""
+
+    def check(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if not isinstance(value, kind):
+            accepted = ", ".join(f"{kind.__name__}.{m.name}" for m in kind)
+            raise InvalidInput(attribute.name, f"expected one of {accepted}; got {value!r}")
+
+    return check
+
+
+def _redacted(_value: object) -> str:
+    # Personal identifiers never reach a repr, a log line or a traceback.
+    return "<redacted>"
+
+
+def _citizen_id(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is None:
+        return
+    if not isinstance(value, str) or not value.isascii() or not value.isdigit():
+        raise InvalidInput(attribute.name, "must be a string of digits")
+    if len(value) not in {9, 12}:
+        raise InvalidInput(
+            attribute.name, f"must have 12 digits (or 9, old ID card), has {len(value)}"
+        )
+
+
+def _relatives(values: Iterable[Relative]) -> tuple[Relative, ...]:
+    return tuple(values)
+
+
+def _topics(values: Iterable[PoliticalTopic]) -> frozenset[PoliticalTopic]:
+    return frozenset(values)
+
+
+def _names(values: Iterable[str]) -> frozenset[str]:
+    return frozenset(values)
+
+
+def _education(value: object) -> EducationLevel:
+    return EducationLevel.parse(value, field="education")
+
+
+def _area(value: object) -> AreaKind:
+    return AreaKind.parse(value, field="area")
+
+
+def _role(value: object) -> LocalRole:
+    return LocalRole.parse(value, field="local_role")
+
+
+def _not_after(later: str) -> Callable[[object, attrs.Attribute[Any], object], None]:
+    """Validate that a date field is not after the date field named *later*."""
+
+    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        other = getattr(instance, later)
+        if isinstance(value, pendulum.Date) and isinstance(other, pendulum.Date) and value > other:
+            raise InvalidInput(attribute.name, f"{value} is after {later} {other}")
+
+    return check
+
+
+# --- records -----------------------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class Relative:
+    """A relative whose background is verified (E-03) or who exempts a side (E-05)."""
+
+    name: str = attrs.field(validator=_non_empty, repr=_redacted)
+    kinship: Kinship = attrs.field(validator=_member_of(Kinship))
+    party_member: bool = False
+
+
+@attrs.frozen(kw_only=True)
+class PriorMembership:
+    """
+    A former membership, which makes the dossier a re-admission (kết nạp lại).
+
+    Args:
+        first_decision_on: date of the first admission decision; party age counts from it (J-02).
+        left_on: date the person left the Party.
+        reason: why they left (L-06 excludes some reasons).
+        record_cleared_on: date the criminal record was cleared (xóa án tích), if convicted.
+        readmitted_before: whether they were re-admitted once already (L-07).
+    """
+
+    first_decision_on: pendulum.Date = attrs.field(converter=_date, validator=_is_date)
+    left_on: pendulum.Date = attrs.field(
+        converter=_date, validator=[_is_date, _not_after("record_cleared_on")]
+    )
+    reason: LeavingReason = attrs.field(validator=_member_of(LeavingReason))
+    record_cleared_on: pendulum.Date | None = attrs.field(
+        default=None, converter=_optional_date, validator=_is_date
+    )
+    readmitted_before: bool = False
+
+    def __attrs_post_init__(self) -> None:
+        if self.first_decision_on > self.left_on:
+            raise InvalidInput(
+                "first_decision_on", f"{self.first_decision_on} is after left_on {self.left_on}"
+            )
+
+
+@attrs.frozen(kw_only=True)
+class Candidate:
+    """
+    The person applying to join (người vào Đảng).
+
+    Args:
+        name: full name.
+        birth_date: date of birth.
+        education: general education; an `EducationLevel` or its value (``"lower_secondary"``).
+        area: the kind of area they live in (A-06).
+        local_role: their role there (A-07).
+        youth_union_member: member of the Ho Chi Minh Communist Youth Union (C-02).
+        trade_union_member: member of a trade union (C-03).
+        over_sixty_grounds: the A-03 conditions hold (healthy, respected, no party organisation
+            where they live or work, or a special need); only matters over 60.
+        relatives: relatives for background verification (E-03).
+        prior_membership: set for a re-admission.
+        citizen_id: personal identification number (số định danh cá nhân, 12 digits; 9 for
+            an old identity card).
+        sex: as recorded, for the composition of new members (None: not recorded).
+        ethnic_minority: belongs to an ethnic minority (người dân tộc thiểu số).
+        religious: a religious follower (người theo tôn giáo).
+
+    The citizen ID, birth date, relatives and prior membership are personal data: `repr`
+    shows them as ``<redacted>`` and no error message quotes them.
+
+    Raises:
+        InvalidInput: a field cannot describe a real person (empty name, unknown education).
+    """
+
+    name: str = attrs.field(validator=_non_empty)
+    birth_date: pendulum.Date = attrs.field(converter=_date, validator=_is_date, repr=_redacted)
+    education: EducationLevel = attrs.field(converter=_education)
+    area: AreaKind = attrs.field(default=AreaKind.ORDINARY, converter=_area)
+    local_role: LocalRole = attrs.field(default=LocalRole.NONE, converter=_role)
+    youth_union_member: bool = False
+    trade_union_member: bool = False
+    over_sixty_grounds: bool = False
+    relatives: tuple[Relative, ...] = attrs.field(default=(), converter=_relatives, repr=_redacted)
+    prior_membership: PriorMembership | None = attrs.field(default=None, repr=_redacted)
+    citizen_id: str | None = attrs.field(default=None, validator=_citizen_id, repr=_redacted)
+    sex: Sex | None = attrs.field(
+        default=None, validator=attrs.validators.optional(_member_of(Sex))
+    )
+    ethnic_minority: bool = False
+    religious: bool = False
+
+    def __attrs_post_init__(self) -> None:
+        prior = self.prior_membership
+        if prior is not None and prior.first_decision_on < self.birth_date:
+            raise InvalidInput("prior_membership", "first admission is before the birth date")
+
+
+@attrs.frozen(kw_only=True)
+class Organization:
+    """
+    The party branch (chi bộ) that handles the dossier, and what sits above it.
+
+    Args:
+        name: the branch's name.
+        code: the branch's code in an `ketnap.OrganizationTree` (mã tổ chức), which reports
+            and authority use; None when the dossier is used without a tree.
+        under_base_committee: the branch sits under a base party committee (chi bộ trực thuộc
+            đảng ủy cơ sở), so the base committee endorses before the decision (F-05).
+        base_committee_may_admit: that base committee is authorised to admit (F-07a).
+        has_youth_union: a Youth Union organisation exists where the candidate works or
+            lives (C-02).
+        has_trade_union: a trade union exists there (C-03).
+    """
+
+    name: str = attrs.field(validator=_non_empty)
+    code: str | None = None
+    under_base_committee: bool = False
+    base_committee_may_admit: bool = False
+    has_youth_union: bool = True
+    has_trade_union: bool = False
+
+
+@attrs.frozen(kw_only=True)
+class Member:
+    """A party member acting as helper (người giúp đỡ, B-02)."""
+
+    name: str = attrs.field(validator=_non_empty)
+    status: MemberStatus = attrs.field(validator=_member_of(MemberStatus))
+    official_since: pendulum.Date | None = attrs.field(
+        default=None, converter=_optional_date, validator=_is_date
+    )
+
+    def is_official_on(self, on: pendulum.Date) -> bool:
+        """Whether this member is an official member on *on*."""
+        return (
+            self.status is MemberStatus.OFFICIAL
+            and self.official_since is not None
+            and self.official_since <= on
+        )
+
+
+@attrs.frozen(kw_only=True)
+class Sponsor(Member):
+    """
+    A party member who introduces the candidate (người giới thiệu, C-01, C-05).
+
+    Args:
+        alongside_since: since when they have worked, studied or lived with the candidate.
+        basis: on what basis (work, study or residence; C-05a).
+        replaces: name of a sponsor who moved or was disciplined and whom this one
+            replaces (C-08); a replacement need not have 12 months alongside.
+    """
+
+    alongside_since: pendulum.Date = attrs.field(converter=_date, validator=_is_date)
+    basis: Relation = attrs.field(validator=_member_of(Relation))
+    replaces: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class UnionIntroduction:
+    """A Youth Union or trade-union resolution introducing the candidate (C-02 to C-04)."""
+
+    kind: UnionKind = attrs.field(validator=_member_of(UnionKind))
+    resolution_on: pendulum.Date = attrs.field(converter=_date, validator=_is_date)
+
+
+@attrs.frozen(kw_only=True)
+class Certificate:
+    """A course certificate (B-03, I-03)."""
+
+    kind: CertificateKind = attrs.field(validator=_member_of(CertificateKind))
+    issued_on: pendulum.Date = attrs.field(converter=_date, validator=_is_date)
+    issuer: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class Document:
+    """A dossier document by form code, e.g. ``"2-KNĐ"`` for the background declaration (§5)."""
+
+    form: str = attrs.field(validator=_non_empty)
+    dated: pendulum.Date = attrs.field(converter=_date, validator=_is_date)
+
+
+@attrs.frozen(kw_only=True)
+class Verification:
+    """
+    The base committee's background verification (thẩm tra lý lịch, E-02 to E-06).
+
+    Args:
+        concluded_on: date the base committee concluded and certified.
+        topics: what it concluded on (A-09).
+        verified: names of the relatives whose background was verified.
+    """
+
+    concluded_on: pendulum.Date = attrs.field(converter=_date, validator=_is_date)
+    topics: frozenset[PoliticalTopic] = attrs.field(converter=_topics)
+    verified: frozenset[str] = attrs.field(default=frozenset(), converter=_names, repr=_redacted)
+
+
+@attrs.frozen(kw_only=True)
+class Vote:
+    """
+    A vote of a party body.
+
+    Args:
+        body: who voted.
+        purpose: on what.
+        held_on: the meeting date.
+        members_counted: official members counted (F-02: all official members of the branch,
+            or all members of the committee, not only those present).
+        in_favour: votes in favour.
+
+    Raises:
+        InvalidInput: negative counts, or more in favour than counted.
+    """
+
+    body: Actor = attrs.field(validator=_member_of(Actor))
+    purpose: VotePurpose = attrs.field(validator=_member_of(VotePurpose))
+    held_on: pendulum.Date = attrs.field(converter=_date, validator=_is_date)
+    members_counted: int = attrs.field(validator=_non_negative)
+    in_favour: int = attrs.field(validator=_non_negative)
+
+    def __attrs_post_init__(self) -> None:
+        if self.in_favour > self.members_counted:
+            raise InvalidInput(
+                "in_favour",
+                f"{self.in_favour} in favour but only {self.members_counted} members counted",
+            )
+
+
+@attrs.frozen(kw_only=True)
+class Approval:
+    """A written consent or extension given by a body (A-03, A-07, L-04, §8)."""
+
+    kind: ApprovalKind = attrs.field(validator=_member_of(ApprovalKind))
+    by: Actor = attrs.field(validator=_member_of(Actor))
+    given_on: pendulum.Date = attrs.field(converter=_date, validator=_is_date)
+
+
+@attrs.frozen(kw_only=True)
+class HistoryEntry:
+    """
+    One successful step: when, who, what, from where to where, under which rule set.
+
+    ``step``, ``source`` and ``target`` are the codes of the process's step and stages.
+
+    Entries are chained (`ketnap.integrity`): ``previous`` is the digest of the entry
+    before (the dossier's chain start for the first), ``digest`` covers ``previous`` and
+    this entry's content. `ketnap.Workflow.advance` fills both.
+
+    Attributes:
+        reference: the number of the act's document, when given (a branch resolution
+            "05-NQ/CB", an admission decision "123-QĐ/ĐU").
+    """
+
+    on: pendulum.Date
+    step: str
+    actor: Actor
+    source: str
+    target: str
+    regulation: str
+    reference: str | None = None
+    previous: str = attrs.field(repr=False)
+    digest: str = attrs.field(
+        repr=False,
+        default=attrs.Factory(lambda self: self.expected_digest(), takes_self=True),
+    )
+
+    def expected_digest(self) -> str:
+        """The digest this entry's content and ``previous`` hash to."""
+        # Codes may be shipped members (str enums): formatting one gives its value.
+        return entry_digest(
+            previous=self.previous,
+            on=self.on,
+            step=self.step,
+            actor=self.actor,
+            source=self.source,
+            target=self.target,
+            regulation=self.regulation,
+            reference=self.reference,
+        )
+
+

@@ -1,0 +1,456 @@
+"""
+The admission process as data (quy trình kết nạp): stages, steps, the table, the tags.
+
+A `Process` is a value: its stages (code, labels, final or not, tags), its steps (code,
+labels, tags), its table of `Transition` rows (source, step, target, who may fire it) and
+its initial stage. `ketnap.Workflow` builds its transitions machine from it; deadlines,
+reports, integrity checks, the store and the command line ask it (the initial stage, the
+final stages, the stages or steps with a tag) and never name a shipped stage.
+
+`ADMISSION` is the shipped process. Derive another with `Process.extend` and
+`Process.without`:
+
+>>> from ketnap import ADMISSION, Actor, Message, ProcessStage, ProcessStep, Stage, Step
+>>> base_branch = ADMISSION.without(stages=[Stage.ENDORSED])
+>>> Stage.ENDORSED in base_branch.stage_codes
+False
+>>> [t.target for t in base_branch.steps_from(Stage.PROPOSED) if t.step == Step.DECIDE_ADMISSION]
+['admitted']
+
+The tags the shipped process uses, and what asks for them:
+
+========================  =====================================================
+stage tag                 meaning
+========================  =====================================================
+``pipeline``              before the admission decision (reports, forecasts)
+``awaiting_decision``     proposed, waiting for a committee's decision
+``probation``             a probationary member (đảng viên dự bị)
+``member``                a full member
+``exit``                  left the path (refused, withdrawn, removed)
+========================  =====================================================
+
+========================  =====================================================
+step tag                  meaning
+========================  =====================================================
+``decision``              a decision of a committee (quyết định)
+``training``              the awareness course completed
+``admission``             the admission decision
+``ceremony``              the admission ceremony
+``recognition``           recognition as a full member
+``refusal``               admission refused
+``removal``               removal from the probationary list
+========================  =====================================================
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable, Mapping
+from types import MappingProxyType
+from typing import TypeVar
+
+import attrs
+
+from ketnap.errors import InvalidInput, InvalidWorkflow
+from ketnap.messages import Lang, Message
+from ketnap.model import Actor, Dossier, HistoryEntry, Stage, Step
+
+__all__ = [
+    "ADMISSION",
+    "Process",
+    "ProcessStage",
+    "ProcessStep",
+    "Transition",
+]
+
+
+_T = TypeVar("_T")
+
+
+def _tags(values: Iterable[str]) -> frozenset[str]:
+    return frozenset(values)
+
+
+def _as_code(value: object) -> object:
+    # A shipped member (a str enum) is stored as its plain string, as documents hold it.
+    return str(value) if isinstance(value, str) else value
+
+
+def _code(_instance: object, attribute: attrs.Attribute[str], value: str) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidWorkflow(f"{attribute.name}: a code must be a non-empty string")
+
+
+@attrs.frozen
+class ProcessStage:
+    """
+    A stage (giai đoạn) of a process.
+
+    Attributes:
+        code: the stable code stored in documents and history, e.g. ``"probation"``.
+        label: its name in Vietnamese and English.
+        final: no step leads out of it.
+        tags: what it means to reports and deadlines (``"pipeline"``, ``"probation"``...).
+    """
+
+    code: str = attrs.field(converter=_as_code, validator=_code)
+    label: Message
+    final: bool = False
+    tags: frozenset[str] = attrs.field(default=frozenset(), converter=_tags)
+
+    @property
+    def message(self) -> Message:
+        """The label, so that a stage renders as its name in a `Message`."""
+        return self.label
+
+
+@attrs.frozen
+class ProcessStep:
+    """
+    A step (bước): an act of a party body that moves a dossier from a stage to another.
+
+    Attributes:
+        code: the stable code, e.g. ``"decide_admission"``; rules name the steps they guard
+            by it.
+        label: its name in Vietnamese and English.
+        tags: what it means to reports and deadlines (``"decision"``, ``"admission"``...).
+    """
+
+    code: str = attrs.field(converter=_as_code, validator=_code)
+    label: Message
+    tags: frozenset[str] = attrs.field(default=frozenset(), converter=_tags)
+
+    @property
+    def message(self) -> Message:
+        """The label, so that a step renders as its name in a `Message`."""
+        return self.label
+
+
+def _actor_set(actors: Iterable[Actor]) -> frozenset[Actor]:
+    return frozenset(actors)
+
+
+@attrs.frozen
+class Transition:
+    """One row of the table: *step* leads from *source* to *target*, fired by *actors*."""
+
+    step: str = attrs.field(converter=_as_code, validator=_code)
+    source: str = attrs.field(converter=_as_code, validator=_code)
+    target: str = attrs.field(converter=_as_code, validator=_code)
+    actors: frozenset[Actor] = attrs.field(converter=_actor_set)
+
+
+def _stage_tuple(stages: Iterable[ProcessStage]) -> tuple[ProcessStage, ...]:
+    return tuple(stages)
+
+
+def _step_tuple(steps: Iterable[ProcessStep]) -> tuple[ProcessStep, ...]:
+    return tuple(steps)
+
+
+def _row_tuple(rows: Iterable[Transition]) -> tuple[Transition, ...]:
+    return tuple(rows)
+
+
+@attrs.frozen
+class Process:
+    """
+    An admission process: stages, steps, the table between them and the initial stage.
+
+    Validated when built: codes are unique, every row names known stages and steps and at
+    least one actor, no step leaves a final stage, every stage is reachable from the
+    initial one and every stage that is not final has a way out.
+
+    Raises:
+        InvalidWorkflow: the process cannot work; the message says why.
+    """
+
+    name: Message
+    stages: tuple[ProcessStage, ...] = attrs.field(converter=_stage_tuple)
+    steps: tuple[ProcessStep, ...] = attrs.field(converter=_step_tuple)
+    transitions: tuple[Transition, ...] = attrs.field(converter=_row_tuple)
+    initial: str = attrs.field(converter=_as_code, validator=_code)
+    _stage_index: Mapping[str, ProcessStage] = attrs.field(
+        init=False, eq=False, repr=False, hash=False
+    )
+    _step_index: Mapping[str, ProcessStep] = attrs.field(
+        init=False, eq=False, repr=False, hash=False
+    )
+    _rows: Mapping[tuple[str, str], Transition] = attrs.field(
+        init=False, eq=False, repr=False, hash=False
+    )
+
+    def __attrs_post_init__(self) -> None:
+        stages = _unique({s.code: s for s in self.stages}, self.stages, "stage")
+        steps = _unique({s.code: s for s in self.steps}, self.steps, "step")
+        object.__setattr__(self, "_stage_index", MappingProxyType(stages))
+        object.__setattr__(self, "_step_index", MappingProxyType(steps))
+        object.__setattr__(self, "_rows", MappingProxyType(self._validate(stages, steps)))
+
+    def _validate(
+        self, stages: Mapping[str, ProcessStage], steps: Mapping[str, ProcessStep]
+    ) -> dict[tuple[str, str], Transition]:
+        if self.initial not in stages:
+            raise InvalidWorkflow(f"the initial stage {self.initial!r} is not a stage")
+        rows: dict[tuple[str, str], Transition] = {}
+        for row in self.transitions:
+            for code in (row.source, row.target):
+                if code not in stages:
+                    raise InvalidWorkflow(f"step {row.step!r} names unknown stage {code!r}")
+            if row.step not in steps:
+                raise InvalidWorkflow(f"the table names unknown step {row.step!r}")
+            key = (row.source, row.step)
+            if key in rows:
+                raise InvalidWorkflow(f"two rows for step {row.step} from {row.source}")
+            if stages[row.source].final:
+                raise InvalidWorkflow(f"final stage {row.source} has an outgoing step")
+            if not row.actors:
+                raise InvalidWorkflow(f"step {row.step} from {row.source} has no actor")
+            rows[key] = row
+        reachable = {self.initial}
+        queue = deque(reachable)
+        while queue:
+            stage = queue.popleft()
+            for row in rows.values():
+                if row.source == stage and row.target not in reachable:
+                    reachable.add(row.target)
+                    queue.append(row.target)
+        unreachable = set(stages) - reachable
+        if unreachable:
+            names = ", ".join(sorted(unreachable))
+            raise InvalidWorkflow(f"stages unreachable from {self.initial}: {names}")
+        sources = {source for source, _ in rows}
+        dead_ends = {code for code, s in stages.items() if not s.final} - sources
+        if dead_ends:
+            raise InvalidWorkflow(f"stages with no way out: {', '.join(sorted(dead_ends))}")
+        return rows
+
+    # --- questions the rest of ketnap asks ------------------------------------------------
+
+    @property
+    def stage_codes(self) -> tuple[str, ...]:
+        """The stage codes, in the process's order."""
+        return tuple(s.code for s in self.stages)
+
+    @property
+    def step_codes(self) -> tuple[str, ...]:
+        """The step codes, in the process's order."""
+        return tuple(s.code for s in self.steps)
+
+    @property
+    def final(self) -> frozenset[str]:
+        """The codes of the final stages."""
+        return frozenset(s.code for s in self.stages if s.final)
+
+    def stage(self, code: str) -> ProcessStage:
+        """
+        Return the stage with *code*.
+
+        Raises:
+            InvalidInput: the process has no such stage (field ``stage``).
+        """
+        found = self._stage_index.get(code)
+        if found is None:
+            known = ", ".join(self.stage_codes)
+            raise InvalidInput("stage", f"unknown stage {code!r}; this process has: {known}")
+        return found
+
+    def step(self, code: str) -> ProcessStep:
+        """
+        Return the step with *code*.
+
+        Raises:
+            InvalidInput: the process has no such step (field ``step``).
+        """
+        found = self._step_index.get(code)
+        if found is None:
+            known = ", ".join(self.step_codes)
+            raise InvalidInput("step", f"unknown step {code!r}; this process has: {known}")
+        return found
+
+    def knows_stage(self, code: str) -> bool:
+        """Whether the process has a stage with *code*."""
+        return code in self._stage_index
+
+    def label(self, code: str) -> Message:
+        """The label of the stage or step with *code* (the code itself if unknown)."""
+        found = self._stage_index.get(code) or self._step_index.get(code)
+        return found.label if found is not None else Message(vi=code, en=code)
+
+    def text(self, code: str, lang: Lang = "vi") -> str:
+        """The label of the stage or step with *code*, in *lang*."""
+        return self.label(code).render(lang)
+
+    def stages_tagged(self, tag: str) -> frozenset[str]:
+        """The codes of the stages with *tag*."""
+        return frozenset(s.code for s in self.stages if tag in s.tags)
+
+    def steps_tagged(self, tag: str) -> frozenset[str]:
+        """The codes of the steps with *tag*."""
+        return frozenset(s.code for s in self.steps if tag in s.tags)
+
+    def row(self, stage: str, step: str) -> Transition | None:
+        """The row for *step* from *stage*, or None when the stage has no such step."""
+        return self._rows.get((stage, step))
+
+    def steps_from(self, stage: str) -> tuple[Transition, ...]:
+        """The rows that lead out of *stage*, in table order."""
+        return tuple(row for row in self.transitions if row.source == stage)
+
+    def is_final(self, stage: str) -> bool:
+        """Whether the stage with code *stage* is final."""
+        return self.stage(stage).final
+
+    def acts(self, dossier: Dossier, tag: str) -> tuple[HistoryEntry, ...]:
+        """The history entries of *dossier* whose step has *tag* (``"decision"``...)."""
+        steps = self.steps_tagged(tag)
+        return tuple(entry for entry in dossier.history if entry.step in steps)
+
+    # --- deriving another process -----------------------------------------------------------
+
+    def extend(
+        self,
+        *,
+        stages: Iterable[ProcessStage] = (),
+        steps: Iterable[ProcessStep] = (),
+        transitions: Iterable[Transition] = (),
+        name: Message | None = None,
+    ) -> Process:
+        """
+        Return a process with *stages*, *steps* and table rows added.
+
+        A row for a (source, step) pair that already has one replaces it: that is how a
+        step is re-routed to another target.
+
+        Raises:
+            InvalidWorkflow: the result cannot work (an unknown code, an unreachable stage).
+        """
+        added = list(transitions)
+        replaced = {(row.source, row.step) for row in added}
+        kept = [row for row in self.transitions if (row.source, row.step) not in replaced]
+        return attrs.evolve(
+            self,
+            name=name or self.name,
+            stages=(*self.stages, *stages),
+            steps=(*self.steps, *steps),
+            transitions=(*kept, *added),
+        )
+
+    def without(
+        self,
+        *,
+        stages: Iterable[str] = (),
+        steps: Iterable[str] = (),
+        transitions: Iterable[tuple[str, str]] = (),
+        name: Message | None = None,
+    ) -> Process:
+        """
+        Return a process without the named stages, steps and (source, step) rows.
+
+        The rows into or out of a removed stage, and the rows of a removed step, go with
+        it; a step left with no row is removed too.
+
+        Raises:
+            InvalidWorkflow: a name is not in this process (so that a typo does not pass
+                silently), or the result cannot work.
+        """
+        drop_stages, drop_steps, drop_rows = set(stages), set(steps), set(transitions)
+        unknown = (drop_stages - set(self.stage_codes)) | (drop_steps - set(self.step_codes))
+        unknown |= {f"{s}/{t}" for s, t in drop_rows if (s, t) not in self._rows}
+        if unknown:
+            raise InvalidWorkflow(f"not in this process: {', '.join(sorted(unknown))}")
+        rows = [
+            row
+            for row in self.transitions
+            if row.source not in drop_stages
+            and row.target not in drop_stages
+            and row.step not in drop_steps
+            and (row.source, row.step) not in drop_rows
+        ]
+        used = {row.step for row in rows}
+        return attrs.evolve(
+            self,
+            name=name or self.name,
+            stages=[s for s in self.stages if s.code not in drop_stages],
+            steps=[s for s in self.steps if s.code in used],
+            transitions=rows,
+        )
+
+
+def _unique(index: dict[str, _T], items: tuple[_T, ...], kind: str) -> dict[str, _T]:
+    if len(index) != len(items):
+        raise InvalidWorkflow(f"a {kind} code appears twice")
+    return index
+
+
+def _stage(code: Stage, *tags: str, final: bool = False) -> ProcessStage:
+    return ProcessStage(code, code.message, final=final, tags=frozenset(tags))
+
+
+def _step(code: Step, *tags: str) -> ProcessStep:
+    return ProcessStep(code, code.message, tags=frozenset(tags))
+
+
+_B, _BC, _CC = Actor.BRANCH, Actor.BASE_COMMITTEE, Actor.COMPETENT_COMMITTEE
+_PRE_DECISION = (Stage.SOURCE_POOL, Stage.TRAINED, Stage.PREPARED, Stage.PROPOSED, Stage.ENDORSED)
+
+ADMISSION = Process(
+    name=Message(vi="Quy trình kết nạp đảng viên", en="Admission workflow"),
+    stages=(
+        _stage(Stage.SOURCE_POOL, "pipeline"),
+        _stage(Stage.TRAINED, "pipeline"),
+        _stage(Stage.PREPARED, "pipeline"),
+        _stage(Stage.PROPOSED, "pipeline", "awaiting_decision"),
+        _stage(Stage.ENDORSED, "pipeline", "awaiting_decision"),
+        _stage(Stage.ADMITTED, "admitted"),
+        _stage(Stage.PROBATION, "probation"),
+        _stage(Stage.RECOGNITION_PROPOSED, "probation"),
+        _stage(Stage.ESCALATED, "probation"),
+        _stage(Stage.FULL_MEMBER, "member"),
+        _stage(Stage.CARD_ISSUED, "member", final=True),
+        _stage(Stage.REFUSED, "exit", final=True),
+        _stage(Stage.WITHDRAWN, "exit", final=True),
+        _stage(Stage.REMOVED, "exit", final=True),
+    ),
+    steps=(
+        _step(Step.COMPLETE_TRAINING, "training"),
+        _step(Step.ASSIGN_SPONSORS),
+        _step(Step.PROPOSE_ADMISSION, "proposal"),
+        _step(Step.ENDORSE),
+        _step(Step.DECIDE_ADMISSION, "decision", "admission"),
+        _step(Step.HOLD_CEREMONY, "ceremony"),
+        _step(Step.PROPOSE_RECOGNITION, "recognition_proposal"),
+        _step(Step.ESCALATE, "referral"),
+        _step(Step.RECOGNIZE, "decision", "recognition"),
+        _step(Step.ISSUE_CARD, "decision", "card"),
+        _step(Step.REFUSE, "decision", "refusal"),
+        _step(Step.WITHDRAW, "withdrawal"),
+        _step(Step.REMOVE, "decision", "removal"),
+    ),
+    transitions=(
+        Transition(Step.COMPLETE_TRAINING, Stage.SOURCE_POOL, Stage.TRAINED, {_B, _BC}),
+        Transition(Step.ASSIGN_SPONSORS, Stage.TRAINED, Stage.PREPARED, {_B}),
+        Transition(Step.PROPOSE_ADMISSION, Stage.PREPARED, Stage.PROPOSED, {_B}),
+        Transition(Step.ENDORSE, Stage.PROPOSED, Stage.ENDORSED, {_BC}),
+        Transition(Step.DECIDE_ADMISSION, Stage.PROPOSED, Stage.ADMITTED, {_CC}),
+        Transition(Step.DECIDE_ADMISSION, Stage.ENDORSED, Stage.ADMITTED, {_CC}),
+        Transition(Step.HOLD_CEREMONY, Stage.ADMITTED, Stage.PROBATION, {_B}),
+        Transition(Step.PROPOSE_RECOGNITION, Stage.PROBATION, Stage.RECOGNITION_PROPOSED, {_B}),
+        Transition(Step.ESCALATE, Stage.PROBATION, Stage.ESCALATED, {_B}),
+        Transition(Step.RECOGNIZE, Stage.RECOGNITION_PROPOSED, Stage.FULL_MEMBER, {_CC}),
+        Transition(Step.RECOGNIZE, Stage.ESCALATED, Stage.FULL_MEMBER, {_CC}),
+        Transition(Step.ISSUE_CARD, Stage.FULL_MEMBER, Stage.CARD_ISSUED, {_CC}),
+        Transition(Step.REFUSE, Stage.PREPARED, Stage.REFUSED, {_B}),
+        Transition(Step.REFUSE, Stage.PROPOSED, Stage.REFUSED, {_BC, _CC}),
+        Transition(Step.REFUSE, Stage.ENDORSED, Stage.REFUSED, {_CC}),
+        *(Transition(Step.WITHDRAW, stage, Stage.WITHDRAWN, {_B}) for stage in _PRE_DECISION),
+        Transition(Step.REMOVE, Stage.PROBATION, Stage.REMOVED, {_CC}),
+        Transition(Step.REMOVE, Stage.RECOGNITION_PROPOSED, Stage.REMOVED, {_CC}),
+        Transition(Step.REMOVE, Stage.ESCALATED, Stage.REMOVED, {_CC}),
+    ),
+    initial=Stage.SOURCE_POOL,
+)
+"""
+The shipped admission path (Charter Art. 4-5). There is no probation extension (I-08):
+probation ends in recognition, referral upward (F-09) or removal.
+"""
