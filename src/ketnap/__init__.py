@@ -70,8 +70,8 @@ from ketnap.organizations import (
     Unit,
 )
 from ketnap.planner import Plan, Requirement, plan
-from ketnap.process import ADMISSION, Process, ProcessStage, ProcessStep, Transition
 from ketnap.policy import AgeCounting, Policy
+from ketnap.process import ADMISSION, Process, ProcessStage, ProcessStep, Transition
 from ketnap.reminders import DueItem, DueList, due_list
 from ketnap.reports import Report, report
 from ketnap.rules import Context, Failure, Family, Period, Rule, RuleSet, Window, rule

@@ -81,6 +81,7 @@ def rule_catalogue(regulations: Iterable[RuleSet] | None = None) -> str:
                 "",
                 f"- DOMAIN.md: {first.ref}",
                 f"- steps: {steps}",
+                f"- time-bound: {'declares its window' if first.window else 'no'}",
                 f"- in force under: {in_force}",
                 "",
                 "| Regulations | Clause | Tiếng Việt | English |",

@@ -176,9 +176,7 @@ def _deadlines(dossier: Dossier, on: pendulum.Date, workflow: Workflow) -> Itera
                 step=row.step,
                 due=due,
                 waiting=waiting,
-                status=(
-                    DeadlineStatus.PENDING if waiting or on <= due else DeadlineStatus.MISSED
-                ),
+                status=(DeadlineStatus.PENDING if waiting or on <= due else DeadlineStatus.MISSED),
                 actor=None if waiting else actor,
             )
     yield from _recognition_resolution(dossier, on, workflow)

@@ -48,9 +48,7 @@ def anchor(dossier: Dossier) -> str:
     return chain_start(dossier.id)
 
 
-def verify(
-    dossier: Dossier, *, anchor: str | None = None, process: Process = ADMISSION
-) -> None:
+def verify(dossier: Dossier, *, anchor: str | None = None, process: Process = ADMISSION) -> None:
     """
     Check *dossier*'s history chain, that each step is one of *process*, and its stage.
 
@@ -80,8 +78,7 @@ def verify(
         if row is None or row.target != entry.target:
             raise TamperedHistory(
                 f"{path}.step",
-                f"the process has no step {entry.step!r} from {entry.source!r} "
-                f"to {entry.target!r}",
+                f"the process has no step {entry.step!r} from {entry.source!r} to {entry.target!r}",
             )
         previous = entry.digest
         stage = entry.target

@@ -25,7 +25,7 @@ from typing import Literal, Protocol, runtime_checkable
 
 import attrs
 
-__all__ = ["Lang", "Labelled", "Message", "format_date", "format_number", "render_value"]
+__all__ = ["Labelled", "Lang", "Message", "format_date", "format_number", "render_value"]
 
 Lang = Literal["vi", "en"]
 """A language ketnap speaks: ``"vi"`` (Vietnamese, the default) or ``"en"``."""
@@ -41,9 +41,9 @@ class Labelled(Protocol):
         ...
 
 
-def _values(values: Mapping[str, object] | Iterable[tuple[str, object]]) -> tuple[
-    tuple[str, object], ...
-]:
+def _values(
+    values: Mapping[str, object] | Iterable[tuple[str, object]],
+) -> tuple[tuple[str, object], ...]:
     items = values.items() if isinstance(values, Mapping) else values
     return tuple(items)
 
@@ -113,24 +113,20 @@ def render_value(value: object, lang: Lang) -> str:
     >>> render_value([pendulum.date(2024, 3, 12), 1.5], "vi")
     '12/03/2024, 1,5'
     """
-    if isinstance(value, str):
-        # A str enum member is labelled, but as a placeholder value it reads as its label.
-        if isinstance(value, Labelled):
-            return value.message.render(lang)
-        return value
-    if isinstance(value, Message):
-        return value.render(lang)
-    if isinstance(value, Labelled):
-        return value.message.render(lang)
-    if isinstance(value, dt.date):
-        return format_date(value, lang)
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, int | float | decimal.Decimal | fractions.Fraction):
-        return format_number(value, lang)
-    if isinstance(value, list | tuple):
-        return ", ".join(render_value(item, lang) for item in value)
-    return str(value)
+    # A str enum member is labelled: as a placeholder value it reads as its label.
+    if isinstance(value, Message | Labelled):
+        text = value.message.render(lang)
+    elif isinstance(value, str | bool):
+        text = str(value)
+    elif isinstance(value, dt.date):
+        text = format_date(value, lang)
+    elif isinstance(value, int | float | decimal.Decimal | fractions.Fraction):
+        text = format_number(value, lang)
+    elif isinstance(value, list | tuple):
+        text = ", ".join(render_value(item, lang) for item in value)
+    else:
+        text = str(value)
+    return text
 
 
 def format_number(

@@ -110,8 +110,12 @@ class Plan:
 
     @property
     def blocking(self) -> tuple[Requirement, ...]:
-        """The requirements that rule out every date: one that never holds, or the pair
-        whose windows do not meet."""
+        """
+        The requirements that rule out every date.
+
+        One that never holds, or the two whose windows do not meet; empty while
+        `earliest` is a date.
+        """
         if self.earliest is not None:
             return ()
         never = tuple(r for r in self.requirements if r.never)
@@ -134,7 +138,9 @@ class Plan:
             )
         lines = [head]
         lines += [f"  - {r.text(lang)}" for r in self.requirements]
-        lines += [f"  ! {_NOT_PLANNED.render(lang, {'what': f.text(lang)})}" for f in self.not_planned]
+        lines += [
+            f"  ! {_NOT_PLANNED.render(lang, {'what': f.text(lang)})}" for f in self.not_planned
+        ]
         return "\n".join(lines)
 
 
@@ -142,7 +148,9 @@ _NO_DATE = Message(
     vi="Không có ngày nào đáp ứng mọi điều kiện thời gian ({regulation})",
     en="No date meets every time-bound requirement ({regulation})",
 )
-_EARLIEST = Message(vi="Sớm nhất: {earliest} ({regulation})", en="Earliest: {earliest} ({regulation})")
+_EARLIEST = Message(
+    vi="Sớm nhất: {earliest} ({regulation})", en="Earliest: {earliest} ({regulation})"
+)
 _WINDOW = Message(
     vi="Sớm nhất: {earliest}, muộn nhất: {latest} ({regulation})",
     en="Earliest: {earliest}, latest: {latest} ({regulation})",

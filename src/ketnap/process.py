@@ -194,18 +194,10 @@ class Process:
             raise InvalidWorkflow(f"the initial stage {self.initial!r} is not a stage")
         rows: dict[tuple[str, str], Transition] = {}
         for row in self.transitions:
-            for code in (row.source, row.target):
-                if code not in stages:
-                    raise InvalidWorkflow(f"step {row.step!r} names unknown stage {code!r}")
-            if row.step not in steps:
-                raise InvalidWorkflow(f"the table names unknown step {row.step!r}")
+            _check_row(row, stages, steps)
             key = (row.source, row.step)
             if key in rows:
                 raise InvalidWorkflow(f"two rows for step {row.step} from {row.source}")
-            if stages[row.source].final:
-                raise InvalidWorkflow(f"final stage {row.source} has an outgoing step")
-            if not row.actors:
-                raise InvalidWorkflow(f"step {row.step} from {row.source} has no actor")
             rows[key] = row
         reachable = {self.initial}
         queue = deque(reachable)
@@ -375,6 +367,20 @@ class Process:
             steps=[s for s in self.steps if s.code in used],
             transitions=rows,
         )
+
+
+def _check_row(
+    row: Transition, stages: Mapping[str, ProcessStage], steps: Mapping[str, ProcessStep]
+) -> None:
+    for code in (row.source, row.target):
+        if code not in stages:
+            raise InvalidWorkflow(f"step {row.step!r} names unknown stage {code!r}")
+    if row.step not in steps:
+        raise InvalidWorkflow(f"the table names unknown step {row.step!r}")
+    if stages[row.source].final:
+        raise InvalidWorkflow(f"final stage {row.source} has an outgoing step")
+    if not row.actors:
+        raise InvalidWorkflow(f"step {row.step} from {row.source} has no actor")
 
 
 def _unique(index: dict[str, _T], items: tuple[_T, ...], kind: str) -> dict[str, _T]:

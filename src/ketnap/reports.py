@@ -16,8 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Mapping
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple, Protocol
 
 import attrs

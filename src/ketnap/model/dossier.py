@@ -147,4 +147,3 @@ class Dossier:
         if prior is not None:
             return prior.first_decision_on
         return self.admission_decision_date
-

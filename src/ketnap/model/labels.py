@@ -60,5 +60,3 @@ class LabelledEnum(enum.StrEnum):
                     return cls.__members__[upper]
         accepted = ", ".join(member.value for member in cls)
         raise InvalidInput(field, f"unknown {cls.__name__} {value!r}; expected one of: {accepted}")
-
-

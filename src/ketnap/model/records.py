@@ -418,5 +418,3 @@ class HistoryEntry:
             regulation=self.regulation,
             reference=self.reference,
         )
-
-

@@ -1,6 +1,8 @@
 """
-The vocabulary of admission: the codes of the shipped stages and steps, the actors and
-every enumeration a record holds, each member with its Vietnamese and English label.
+The vocabulary of admission, each member with its Vietnamese and English label.
+
+The codes of the shipped stages and steps, the actors, and every enumeration a record
+holds.
 
 Stage and step codes are plain strings everywhere else (a dossier's stage, a history
 entry, a rule's steps), so that a deployment's process (`ketnap.Process`) can add its
@@ -228,153 +230,167 @@ def _m(vi: str, en: str) -> Message:
     return Message(vi=vi, en=en)
 
 
-register_labels({
-    Stage.SOURCE_POOL: _m("Nguồn kết nạp (quần chúng cảm tình Đảng)", "Source pool (sympathiser)"),
-    Stage.TRAINED: _m("Đã học lớp bồi dưỡng nhận thức về Đảng", "Awareness course completed"),
-    Stage.PREPARED: _m(
-        "Đã phân công giúp đỡ, giới thiệu và thẩm tra lý lịch",
-        "Helper and sponsors assigned, background verified",
-    ),
-    Stage.PROPOSED: _m("Chi bộ đề nghị kết nạp", "Branch proposes admission"),
-    Stage.ENDORSED: _m("Đảng ủy cơ sở đề nghị kết nạp", "Base committee endorses admission"),
-    Stage.ADMITTED: _m("Đã có quyết định kết nạp", "Admission decided"),
-    Stage.PROBATION: _m("Đảng viên dự bị", "Probationary member"),
-    Stage.RECOGNITION_PROPOSED: _m(
-        "Chi bộ đề nghị công nhận đảng viên chính thức", "Branch proposes recognition"
-    ),
-    Stage.ESCALATED: _m(
-        "Báo cáo cấp ủy cấp trên xem xét, quyết định", "Referred to the higher committee"
-    ),
-    Stage.FULL_MEMBER: _m("Đảng viên chính thức", "Full member"),
-    Stage.CARD_ISSUED: _m("Đã phát thẻ đảng viên", "Party card issued"),
-    Stage.REFUSED: _m("Không được kết nạp", "Refused"),
-    Stage.WITHDRAWN: _m("Dừng xem xét (rút hồ sơ)", "Withdrawn"),
-    Stage.REMOVED: _m(
-        "Xóa tên trong danh sách đảng viên dự bị", "Removed from the probationary list"
-    ),
-    Step.COMPLETE_TRAINING: _m(
-        "Hoàn thành lớp bồi dưỡng nhận thức về Đảng", "Complete the awareness course"
-    ),
-    Step.ASSIGN_SPONSORS: _m(
-        "Phân công giúp đỡ, giới thiệu; thẩm tra lý lịch",
-        "Assign helper and sponsors; verify background",
-    ),
-    Step.PROPOSE_ADMISSION: _m(
-        "Chi bộ xét, ra nghị quyết đề nghị kết nạp", "Branch resolution proposing admission"
-    ),
-    Step.ENDORSE: _m("Đảng ủy cơ sở xét, đề nghị", "Base committee endorsement"),
-    Step.DECIDE_ADMISSION: _m("Quyết định kết nạp đảng viên", "Admission decision"),
-    Step.HOLD_CEREMONY: _m("Tổ chức lễ kết nạp", "Admission ceremony"),
-    Step.PROPOSE_RECOGNITION: _m(
-        "Chi bộ xét, đề nghị công nhận đảng viên chính thức", "Branch proposes recognition"
-    ),
-    Step.ESCALATE: _m(
-        "Báo cáo cấp trên sau ba lần biểu quyết không đủ hai phần ba",
-        "Refer upward after three votes short of two thirds",
-    ),
-    Step.RECOGNIZE: _m("Quyết định công nhận đảng viên chính thức", "Recognition decision"),
-    Step.ISSUE_CARD: _m("Phát thẻ đảng viên", "Issue the party card"),
-    Step.REFUSE: _m("Không kết nạp", "Refuse admission"),
-    Step.WITHDRAW: _m("Dừng xem xét, rút hồ sơ", "Withdraw"),
-    Step.REMOVE: _m("Xóa tên trong danh sách đảng viên dự bị", "Remove from the probationary list"),
-    Actor.BRANCH: _m("Chi bộ", "Branch"),
-    Actor.BASE_COMMITTEE: _m("Đảng ủy cơ sở", "Base party committee"),
-    Actor.COMPETENT_COMMITTEE: _m("Cấp ủy có thẩm quyền", "Competent committee"),
-    Actor.PROVINCIAL_STANDING_BOARD: _m(
-        "Ban thường vụ tỉnh ủy, thành ủy (cấp ủy trực thuộc Trung ương)",
-        "Provincial standing board",
-    ),
-    EducationLevel.NONE: _m("Chưa biết chữ", "None"),
-    EducationLevel.LITERATE: _m("Biết đọc, biết viết chữ quốc ngữ", "Reads and writes Quốc ngữ"),
-    EducationLevel.PRIMARY: _m("Hoàn thành chương trình tiểu học", "Primary school completed"),
-    EducationLevel.LOWER_SECONDARY_EQUIVALENT: _m(
-        "Tương đương trung học cơ sở", "Equivalent of lower secondary"
-    ),
-    EducationLevel.LOWER_SECONDARY: _m(
-        "Bằng tốt nghiệp trung học cơ sở", "Lower-secondary diploma"
-    ),
-    EducationLevel.UPPER_SECONDARY: _m("Trung học phổ thông", "Upper secondary"),
-    EducationLevel.HIGHER: _m("Cao đẳng, đại học trở lên", "College or university"),
-    AreaKind.ORDINARY: _m("Địa bàn thông thường", "Ordinary area"),
-    AreaKind.MOUNTAIN: _m("Miền núi", "Mountain area"),
-    AreaKind.BORDER: _m("Biên giới", "Border area"),
-    AreaKind.ISLAND: _m("Hải đảo", "Island"),
-    AreaKind.ETHNIC_MINORITY: _m("Vùng đồng bào dân tộc thiểu số", "Ethnic-minority area"),
-    AreaKind.EXTREMELY_DISADVANTAGED: _m("Vùng đặc biệt khó khăn", "Extremely disadvantaged area"),
-    LocalRole.NONE: _m("Không", "None"),
-    LocalRole.VILLAGE_ELDER: _m("Già làng", "Village elder"),
-    LocalRole.HAMLET_HEAD: _m("Trưởng bản", "Hamlet head"),
-    LocalRole.RESPECTED_PERSON: _m("Người có uy tín", "Respected person"),
-    LocalRole.FISHERMAN: _m(
-        "Ngư dân thường xuyên làm việc trên biển, đảo", "Fisherman working at sea"
-    ),
-    MemberStatus.OFFICIAL: _m("Đảng viên chính thức", "Official member"),
-    MemberStatus.PROBATIONARY: _m("Đảng viên dự bị", "Probationary member"),
-    Relation.WORK: _m("cùng công tác, lao động", "worked together"),
-    Relation.STUDY: _m("cùng học tập", "studied together"),
-    Relation.RESIDENCE: _m("cùng sinh hoạt nơi cư trú", "lived in the same residence area"),
-    UnionKind.YOUTH_UNION: _m("Ban chấp hành đoàn cơ sở", "Youth Union executive committee"),
-    UnionKind.TRADE_UNION: _m("Ban chấp hành công đoàn cơ sở", "Trade-union executive committee"),
-    CertificateKind.AWARENESS_COURSE: _m(
-        "Giấy chứng nhận bồi dưỡng nhận thức về Đảng", "Party-awareness course certificate"
-    ),
-    CertificateKind.NEW_MEMBER_COURSE: _m(
-        "Giấy chứng nhận học lớp lý luận chính trị dành cho đảng viên mới",
-        "New-member political course certificate",
-    ),
-    VotePurpose.ADMISSION: _m("xét kết nạp", "admission"),
-    VotePurpose.RECOGNITION: _m("xét công nhận đảng viên chính thức", "recognition"),
-    VotePurpose.REMOVAL: _m("đề nghị xóa tên", "removal"),
-    ApprovalKind.OVER_SIXTY: _m("Đồng ý kết nạp người trên 60 tuổi", "Consent to admit over 60"),
-    ApprovalKind.LOW_EDUCATION: _m(
-        "Đồng ý kết nạp người chỉ biết đọc, biết viết", "Consent to admit with literacy only"
-    ),
-    ApprovalKind.READMISSION: _m("Đồng ý kết nạp lại", "Consent to re-admit"),
-    ApprovalKind.CEREMONY_DELAY: _m(
-        "Đồng ý tổ chức lễ kết nạp quá hạn", "Consent to a late ceremony"
-    ),
-    ApprovalKind.DECISION_EXTENSION: _m(
-        "Kéo dài thời hạn quyết định kết nạp (trường hợp đặc biệt)",
-        "Extension of the admission-decision term (special case)",
-    ),
-    ApprovalKind.RECOGNITION_EXTENSION: _m(
-        "Kéo dài thời hạn quyết định công nhận (trường hợp đặc biệt)",
-        "Extension of the recognition-decision term (special case)",
-    ),
-    Kinship.PARENT: _m("Cha, mẹ đẻ", "Birth parent"),
-    Kinship.GUARDIAN: _m("Người trực tiếp nuôi dưỡng", "Person who raised the candidate"),
-    Kinship.SIBLING: _m("Anh, chị, em ruột", "Sibling"),
-    Kinship.CHILD: _m("Con đẻ", "Child"),
-    Kinship.SPOUSE: _m("Vợ hoặc chồng", "Spouse"),
-    Kinship.PARENT_IN_LAW: _m("Cha, mẹ vợ (chồng)", "Parent-in-law"),
-    Sex.FEMALE: _m("Nữ", "Female"),
-    Sex.MALE: _m("Nam", "Male"),
-    PoliticalTopic.POLITICAL_HISTORY: _m("lịch sử chính trị", "political history"),
-    PoliticalTopic.CURRENT_POLITICS: _m("chính trị hiện nay", "current politics"),
-    PoliticalTopic.POLITICAL_STANDARDS: _m("tiêu chuẩn chính trị", "political standards"),
-    LeavingReason.TRANSFER_LAPSE: _m("Không chuyển sinh hoạt đảng", "Lapsed after a transfer"),
-    LeavingReason.REMOVED: _m("Bị xóa tên", "Removed from the list"),
-    LeavingReason.EXPELLED: _m("Bị khai trừ", "Expelled"),
-    LeavingReason.ABANDONED_ACTIVITIES: _m("Bỏ sinh hoạt đảng", "Abandoned Party activities"),
-    LeavingReason.APPLIED_TO_LEAVE: _m("Làm đơn xin ra khỏi Đảng", "Applied to leave"),
-    LeavingReason.APPLIED_TO_LEAVE_FAMILY_HARDSHIP: _m(
-        "Xin ra khỏi Đảng vì hoàn cảnh gia đình đặc biệt khó khăn",
-        "Applied to leave for special family hardship",
-    ),
-    LeavingReason.CAUSED_DISUNITY: _m(
-        "Gây mất đoàn kết nội bộ nghiêm trọng", "Caused serious internal disunity"
-    ),
-    LeavingReason.CONVICTED_CORRUPTION: _m(
-        "Bị kết án về tội tham nhũng", "Convicted of corruption"
-    ),
-    LeavingReason.CONVICTED_SERIOUS_CRIME: _m(
-        "Bị kết án về tội phạm nghiêm trọng trở lên", "Convicted of a serious or graver crime"
-    ),
-    LeavingReason.CONVICTED_LESS_SERIOUS_CRIME: _m(
-        "Bị kết án về tội phạm ít nghiêm trọng", "Convicted of a less serious crime"
-    ),
-    LeavingReason.POPULATION_POLICY: _m(
-        "Vi phạm chính sách dân số, kế hoạch hóa gia đình",
-        "Violated population / family-planning policy",
-    ),
-})
+register_labels(
+    {
+        Stage.SOURCE_POOL: _m(
+            "Nguồn kết nạp (quần chúng cảm tình Đảng)", "Source pool (sympathiser)"
+        ),
+        Stage.TRAINED: _m("Đã học lớp bồi dưỡng nhận thức về Đảng", "Awareness course completed"),
+        Stage.PREPARED: _m(
+            "Đã phân công giúp đỡ, giới thiệu và thẩm tra lý lịch",
+            "Helper and sponsors assigned, background verified",
+        ),
+        Stage.PROPOSED: _m("Chi bộ đề nghị kết nạp", "Branch proposes admission"),
+        Stage.ENDORSED: _m("Đảng ủy cơ sở đề nghị kết nạp", "Base committee endorses admission"),
+        Stage.ADMITTED: _m("Đã có quyết định kết nạp", "Admission decided"),
+        Stage.PROBATION: _m("Đảng viên dự bị", "Probationary member"),
+        Stage.RECOGNITION_PROPOSED: _m(
+            "Chi bộ đề nghị công nhận đảng viên chính thức", "Branch proposes recognition"
+        ),
+        Stage.ESCALATED: _m(
+            "Báo cáo cấp ủy cấp trên xem xét, quyết định", "Referred to the higher committee"
+        ),
+        Stage.FULL_MEMBER: _m("Đảng viên chính thức", "Full member"),
+        Stage.CARD_ISSUED: _m("Đã phát thẻ đảng viên", "Party card issued"),
+        Stage.REFUSED: _m("Không được kết nạp", "Refused"),
+        Stage.WITHDRAWN: _m("Dừng xem xét (rút hồ sơ)", "Withdrawn"),
+        Stage.REMOVED: _m(
+            "Xóa tên trong danh sách đảng viên dự bị", "Removed from the probationary list"
+        ),
+        Step.COMPLETE_TRAINING: _m(
+            "Hoàn thành lớp bồi dưỡng nhận thức về Đảng", "Complete the awareness course"
+        ),
+        Step.ASSIGN_SPONSORS: _m(
+            "Phân công giúp đỡ, giới thiệu; thẩm tra lý lịch",
+            "Assign helper and sponsors; verify background",
+        ),
+        Step.PROPOSE_ADMISSION: _m(
+            "Chi bộ xét, ra nghị quyết đề nghị kết nạp", "Branch resolution proposing admission"
+        ),
+        Step.ENDORSE: _m("Đảng ủy cơ sở xét, đề nghị", "Base committee endorsement"),
+        Step.DECIDE_ADMISSION: _m("Quyết định kết nạp đảng viên", "Admission decision"),
+        Step.HOLD_CEREMONY: _m("Tổ chức lễ kết nạp", "Admission ceremony"),
+        Step.PROPOSE_RECOGNITION: _m(
+            "Chi bộ xét, đề nghị công nhận đảng viên chính thức", "Branch proposes recognition"
+        ),
+        Step.ESCALATE: _m(
+            "Báo cáo cấp trên sau ba lần biểu quyết không đủ hai phần ba",
+            "Refer upward after three votes short of two thirds",
+        ),
+        Step.RECOGNIZE: _m("Quyết định công nhận đảng viên chính thức", "Recognition decision"),
+        Step.ISSUE_CARD: _m("Phát thẻ đảng viên", "Issue the party card"),
+        Step.REFUSE: _m("Không kết nạp", "Refuse admission"),
+        Step.WITHDRAW: _m("Dừng xem xét, rút hồ sơ", "Withdraw"),
+        Step.REMOVE: _m(
+            "Xóa tên trong danh sách đảng viên dự bị", "Remove from the probationary list"
+        ),
+        Actor.BRANCH: _m("Chi bộ", "Branch"),
+        Actor.BASE_COMMITTEE: _m("Đảng ủy cơ sở", "Base party committee"),
+        Actor.COMPETENT_COMMITTEE: _m("Cấp ủy có thẩm quyền", "Competent committee"),
+        Actor.PROVINCIAL_STANDING_BOARD: _m(
+            "Ban thường vụ tỉnh ủy, thành ủy (cấp ủy trực thuộc Trung ương)",
+            "Provincial standing board",
+        ),
+        EducationLevel.NONE: _m("Chưa biết chữ", "None"),
+        EducationLevel.LITERATE: _m(
+            "Biết đọc, biết viết chữ quốc ngữ", "Reads and writes Quốc ngữ"
+        ),
+        EducationLevel.PRIMARY: _m("Hoàn thành chương trình tiểu học", "Primary school completed"),
+        EducationLevel.LOWER_SECONDARY_EQUIVALENT: _m(
+            "Tương đương trung học cơ sở", "Equivalent of lower secondary"
+        ),
+        EducationLevel.LOWER_SECONDARY: _m(
+            "Bằng tốt nghiệp trung học cơ sở", "Lower-secondary diploma"
+        ),
+        EducationLevel.UPPER_SECONDARY: _m("Trung học phổ thông", "Upper secondary"),
+        EducationLevel.HIGHER: _m("Cao đẳng, đại học trở lên", "College or university"),
+        AreaKind.ORDINARY: _m("Địa bàn thông thường", "Ordinary area"),
+        AreaKind.MOUNTAIN: _m("Miền núi", "Mountain area"),
+        AreaKind.BORDER: _m("Biên giới", "Border area"),
+        AreaKind.ISLAND: _m("Hải đảo", "Island"),
+        AreaKind.ETHNIC_MINORITY: _m("Vùng đồng bào dân tộc thiểu số", "Ethnic-minority area"),
+        AreaKind.EXTREMELY_DISADVANTAGED: _m(
+            "Vùng đặc biệt khó khăn", "Extremely disadvantaged area"
+        ),
+        LocalRole.NONE: _m("Không", "None"),
+        LocalRole.VILLAGE_ELDER: _m("Già làng", "Village elder"),
+        LocalRole.HAMLET_HEAD: _m("Trưởng bản", "Hamlet head"),
+        LocalRole.RESPECTED_PERSON: _m("Người có uy tín", "Respected person"),
+        LocalRole.FISHERMAN: _m(
+            "Ngư dân thường xuyên làm việc trên biển, đảo", "Fisherman working at sea"
+        ),
+        MemberStatus.OFFICIAL: _m("Đảng viên chính thức", "Official member"),
+        MemberStatus.PROBATIONARY: _m("Đảng viên dự bị", "Probationary member"),
+        Relation.WORK: _m("cùng công tác, lao động", "worked together"),
+        Relation.STUDY: _m("cùng học tập", "studied together"),
+        Relation.RESIDENCE: _m("cùng sinh hoạt nơi cư trú", "lived in the same residence area"),
+        UnionKind.YOUTH_UNION: _m("Ban chấp hành đoàn cơ sở", "Youth Union executive committee"),
+        UnionKind.TRADE_UNION: _m(
+            "Ban chấp hành công đoàn cơ sở", "Trade-union executive committee"
+        ),
+        CertificateKind.AWARENESS_COURSE: _m(
+            "Giấy chứng nhận bồi dưỡng nhận thức về Đảng", "Party-awareness course certificate"
+        ),
+        CertificateKind.NEW_MEMBER_COURSE: _m(
+            "Giấy chứng nhận học lớp lý luận chính trị dành cho đảng viên mới",
+            "New-member political course certificate",
+        ),
+        VotePurpose.ADMISSION: _m("xét kết nạp", "admission"),
+        VotePurpose.RECOGNITION: _m("xét công nhận đảng viên chính thức", "recognition"),
+        VotePurpose.REMOVAL: _m("đề nghị xóa tên", "removal"),
+        ApprovalKind.OVER_SIXTY: _m(
+            "Đồng ý kết nạp người trên 60 tuổi", "Consent to admit over 60"
+        ),
+        ApprovalKind.LOW_EDUCATION: _m(
+            "Đồng ý kết nạp người chỉ biết đọc, biết viết", "Consent to admit with literacy only"
+        ),
+        ApprovalKind.READMISSION: _m("Đồng ý kết nạp lại", "Consent to re-admit"),
+        ApprovalKind.CEREMONY_DELAY: _m(
+            "Đồng ý tổ chức lễ kết nạp quá hạn", "Consent to a late ceremony"
+        ),
+        ApprovalKind.DECISION_EXTENSION: _m(
+            "Kéo dài thời hạn quyết định kết nạp (trường hợp đặc biệt)",
+            "Extension of the admission-decision term (special case)",
+        ),
+        ApprovalKind.RECOGNITION_EXTENSION: _m(
+            "Kéo dài thời hạn quyết định công nhận (trường hợp đặc biệt)",
+            "Extension of the recognition-decision term (special case)",
+        ),
+        Kinship.PARENT: _m("Cha, mẹ đẻ", "Birth parent"),
+        Kinship.GUARDIAN: _m("Người trực tiếp nuôi dưỡng", "Person who raised the candidate"),
+        Kinship.SIBLING: _m("Anh, chị, em ruột", "Sibling"),
+        Kinship.CHILD: _m("Con đẻ", "Child"),
+        Kinship.SPOUSE: _m("Vợ hoặc chồng", "Spouse"),
+        Kinship.PARENT_IN_LAW: _m("Cha, mẹ vợ (chồng)", "Parent-in-law"),
+        Sex.FEMALE: _m("Nữ", "Female"),
+        Sex.MALE: _m("Nam", "Male"),
+        PoliticalTopic.POLITICAL_HISTORY: _m("lịch sử chính trị", "political history"),
+        PoliticalTopic.CURRENT_POLITICS: _m("chính trị hiện nay", "current politics"),
+        PoliticalTopic.POLITICAL_STANDARDS: _m("tiêu chuẩn chính trị", "political standards"),
+        LeavingReason.TRANSFER_LAPSE: _m("Không chuyển sinh hoạt đảng", "Lapsed after a transfer"),
+        LeavingReason.REMOVED: _m("Bị xóa tên", "Removed from the list"),
+        LeavingReason.EXPELLED: _m("Bị khai trừ", "Expelled"),
+        LeavingReason.ABANDONED_ACTIVITIES: _m("Bỏ sinh hoạt đảng", "Abandoned Party activities"),
+        LeavingReason.APPLIED_TO_LEAVE: _m("Làm đơn xin ra khỏi Đảng", "Applied to leave"),
+        LeavingReason.APPLIED_TO_LEAVE_FAMILY_HARDSHIP: _m(
+            "Xin ra khỏi Đảng vì hoàn cảnh gia đình đặc biệt khó khăn",
+            "Applied to leave for special family hardship",
+        ),
+        LeavingReason.CAUSED_DISUNITY: _m(
+            "Gây mất đoàn kết nội bộ nghiêm trọng", "Caused serious internal disunity"
+        ),
+        LeavingReason.CONVICTED_CORRUPTION: _m(
+            "Bị kết án về tội tham nhũng", "Convicted of corruption"
+        ),
+        LeavingReason.CONVICTED_SERIOUS_CRIME: _m(
+            "Bị kết án về tội phạm nghiêm trọng trở lên", "Convicted of a serious or graver crime"
+        ),
+        LeavingReason.CONVICTED_LESS_SERIOUS_CRIME: _m(
+            "Bị kết án về tội phạm ít nghiêm trọng", "Convicted of a less serious crime"
+        ),
+        LeavingReason.POPULATION_POLICY: _m(
+            "Vi phạm chính sách dân số, kế hoạch hóa gia đình",
+            "Violated population / family-planning policy",
+        ),
+    }
+)

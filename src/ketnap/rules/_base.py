@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Collection, Iterable, Mapping
 from types import MappingProxyType
+
 import attrs
 import pendulum
 

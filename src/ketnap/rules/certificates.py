@@ -74,7 +74,7 @@ def _valid_window(context: Context) -> Iterator[Window]:
     window=_valid_window,
 )
 def awareness_certificate_valid(context: Context) -> Values | None:
-    """The certificate is still valid (60 months by default, the last day included) at the meeting."""
+    """The certificate is still valid (60 months by default, last day included) at the meeting."""
     certificate = context.dossier.latest_certificate(CertificateKind.AWARENESS_COURSE, context.on)
     if certificate is None:
         return {"state": Message(vi="không có", en="is missing")}

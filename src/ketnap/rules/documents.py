@@ -55,9 +55,9 @@ def _fresh_window(context: Context) -> Iterator[Window]:
     dated = [documents[form].dated for form in policy.refresh_forms if form in documents]
     if dated:
         yield Window(
-            label=Message(
-                vi="Hồ sơ chưa quá {term}", en="Dossier not older than {term}"
-            ).bind(term=months_text(policy.dossier_validity_months)),
+            label=Message(vi="Hồ sơ chưa quá {term}", en="Dossier not older than {term}").bind(
+                term=months_text(policy.dossier_validity_months)
+            ),
             holds_until=document_expiry(min(dated), policy),
         )
 

@@ -82,7 +82,7 @@ def readmission_waiting_time(context: Context) -> Values | None:
     }
 
 
-def excluded_reasons(*, clause: str, wording_vi: str, wording_en: str) -> Rule:
+def excluded_reasons(*, clause: str, wording: Message) -> Rule:
     """
     Make the L-06 exclusion rule with a regulation's own wording.
 
@@ -106,7 +106,7 @@ def excluded_reasons(*, clause: str, wording_vi: str, wording_en: str) -> Rule:
         prior = context.dossier.candidate.prior_membership
         if prior is None or prior.reason not in EXCLUDED_REASONS:
             return None
-        return {"reason": prior.reason, "wording": Message(vi=wording_vi, en=wording_en)}
+        return {"reason": prior.reason, "wording": wording}
 
     return excluded
 

@@ -99,13 +99,17 @@ CHARTER_RULES: tuple[Rule, ...] = (
 
 _EXCLUDED_OLD = readmission.excluded_reasons(
     clause="QĐ 29/24 §3.5.2",
-    wording_vi="bị kết án vì tội tham nhũng; bị kết án về tội nghiêm trọng trở lên",
-    wording_en="convicted of corruption; convicted of a serious or graver offence",
+    wording=Message(
+        vi="bị kết án vì tội tham nhũng; bị kết án về tội nghiêm trọng trở lên",
+        en="convicted of corruption; convicted of a serious or graver offence",
+    ),
 )
 _EXCLUDED_NEW = readmission.excluded_reasons(
     clause="QĐ 294/232 §3.5.2",
-    wording_vi="bị kết án hình sự về tội tham nhũng; về tội phạm nghiêm trọng trở lên",
-    wording_en="criminally convicted of corruption or of a serious or graver crime",
+    wording=Message(
+        vi="bị kết án hình sự về tội tham nhũng; về tội phạm nghiêm trọng trở lên",
+        en="criminally convicted of corruption or of a serious or graver crime",
+    ),
 )
 
 

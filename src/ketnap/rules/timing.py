@@ -33,8 +33,8 @@ __all__ = [
     "decision_deadline",
     "decision_due_for",
     "probation_complete",
-    "recognition_decision_deadline",
     "recognition_deadline_for",
+    "recognition_decision_deadline",
 ]
 
 
@@ -88,8 +88,10 @@ _LATE = Message(
 
 def decision_due_for(context: Context) -> pendulum.Date | None:
     """
-    The last day for the admission decision: ``decision_working_days`` after the branch
-    resolution, plus the extension when one was recorded by the act (QĐ §4.3.1).
+    The last day for the admission decision (QĐ §4.3.1).
+
+    ``decision_working_days`` after the branch resolution, plus the extension when one
+    was recorded by the act.
     """
     dossier = context.dossier
     resolution = dossier.last_act(Step.PROPOSE_ADMISSION)
@@ -101,12 +103,14 @@ def decision_due_for(context: Context) -> pendulum.Date | None:
     )
 
 
-def ceremony_deadline_for(dossier: Dossier, policy: Policy, calendar: WorkingCalendar) -> (
-    pendulum.Date | None
-):
+def ceremony_deadline_for(
+    dossier: Dossier, policy: Policy, calendar: WorkingCalendar
+) -> pendulum.Date | None:
     """
-    The last day for the ceremony: ``ceremony_working_days`` after the branch received the
-    decision (QĐ §4.1); the decision date stands in for receipt until receipt is recorded.
+    The last day for the ceremony (QĐ §4.1).
+
+    ``ceremony_working_days`` after the branch received the decision; the decision date
+    stands in for receipt until receipt is recorded.
     """
     received = dossier.decision_received_on or dossier.admission_decision_date
     return None if received is None else ceremony_due(received, policy, calendar)
@@ -114,8 +118,10 @@ def ceremony_deadline_for(dossier: Dossier, policy: Policy, calendar: WorkingCal
 
 def recognition_deadline_for(context: Context) -> pendulum.Date | None:
     """
-    The last day for the recognition decision: ``recognition_decision_working_days`` after
-    the branch's recognition resolution, plus the extension when recorded (QĐ 29 §4.3.1).
+    The last day for the recognition decision (QĐ 29 §4.3.1).
+
+    ``recognition_decision_working_days`` after the branch's recognition resolution, plus
+    the extension when one was recorded.
     """
     dossier = context.dossier
     resolution = dossier.last_act(Step.PROPOSE_RECOGNITION)
@@ -263,6 +269,4 @@ def recognition_decision_deadline(context: Context) -> Values | None:
     due = recognition_deadline_for(context)
     if due is None or context.on <= due:
         return None
-    return _late(
-        context, due, Message(vi="quyết định công nhận", en="the recognition decision")
-    )
+    return _late(context, due, Message(vi="quyết định công nhận", en="the recognition decision"))

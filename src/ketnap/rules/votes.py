@@ -137,8 +137,8 @@ def branch_recognition_vote(context: Context) -> Values | None:
     ref="I-05",
     clause="Điều lệ Đảng Điều 5.2",
     message=Message(
-        vi="Chưa có nghị quyết của chi bộ (đủ hai phần ba) đề nghị xóa tên",
-        en="No branch resolution (two thirds) proposing removal",
+        vi="Chưa có nghị quyết của chi bộ (đủ {threshold} số đảng viên chính thức) đề nghị xóa tên",
+        en="No branch resolution ({threshold} of the official members) proposing removal",
     ),
     steps={Step.REMOVE},
 )
@@ -148,7 +148,7 @@ def branch_removal_vote(context: Context) -> Values | None:
         return None
     threshold = context.policy.vote_threshold
     vote = context.dossier.latest_vote(Actor.BRANCH, VotePurpose.REMOVAL, context.on)
-    return None if vote is not None and passes(vote, threshold) else {}
+    return None if vote is not None and passes(vote, threshold) else {"threshold": str(threshold)}
 
 
 def failed_votes(context: Context) -> list[Vote]:
@@ -173,9 +173,9 @@ def failed_votes(context: Context) -> list[Vote]:
     ref="F-09",
     clause="QĐ 24/29 §4.2.3",
     message=Message(
-        vi="Mới {found} lần biểu quyết không đủ hai phần ba, cần {required} lần để báo cáo "
+        vi="Mới {found} lần biểu quyết không đủ {threshold}, cần {required} lần để báo cáo "
         "cấp trên",
-        en="{found} votes short of two thirds; {required} are needed to refer upward",
+        en="{found} votes short of {threshold}; {required} are needed to refer upward",
     ),
     steps={Step.ESCALATE},
 )
@@ -183,4 +183,6 @@ def referral_after_failed_votes(context: Context) -> Values | None:
     """The branch refers recognition upward after three votes short of two thirds."""
     required = context.policy.failed_votes_before_referral
     found = len(failed_votes(context))
-    return None if found >= required else {"found": found, "required": required}
+    if found >= required:
+        return None
+    return {"found": found, "required": required, "threshold": str(context.policy.vote_threshold)}
