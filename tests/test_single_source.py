@@ -21,10 +21,12 @@ from ketnap import (
     Actor,
     AgeCounting,
     Context,
+    Dossier,
     Failure,
     Family,
     MemberStatus,
     Message,
+    Rule,
     RuleSet,
     Stage,
     Step,
@@ -126,9 +128,7 @@ class TestYouthIsOneAnswer:
         decision = dossier.admission_decision_date
         assert decision is not None
         dossier.candidate = attrs.evolve(dossier.candidate, birth_date=self.BIRTH)
-        context = workflow.context(
-            dossier, Step.PROPOSE_ADMISSION, on=decision, actor=Actor.BRANCH
-        )
+        context = workflow.context(dossier, Step.PROPOSE_ADMISSION, on=decision, actor=Actor.BRANCH)
         rule_says = required_union(context) is not None
         report_says = facts(dossier, workflow).youth_at_admission
         assert rule_says == report_says == is_youth(self.BIRTH, decision, context.policy)
@@ -169,7 +169,7 @@ class TestYouthIsOneAnswer:
 # --- the planner asks the rules: a property over dossiers and rule sets -----------------------
 
 
-def _local_min_age(years: int) -> object:
+def _local_min_age(years: int) -> Rule:
     """A replacement of age.minimum with its own window: *years* by the birthday."""
 
     def window(context: Context) -> list[Window]:
@@ -197,7 +197,7 @@ def _local_min_age(years: int) -> object:
     return minimum
 
 
-def _local_pool_rule(months: int) -> object:
+def _local_pool_rule(months: int) -> Rule:
     """An added time-bound rule: *months* on the sympathiser list, with its window."""
 
     def window(context: Context) -> list[Window]:
@@ -232,14 +232,14 @@ def rulesets(draw: st.DrawFn) -> RuleSet:
         min_pool_months=draw(st.integers(0, 24)),
     )
     if draw(st.booleans()):
-        ruleset = ruleset.replace(_local_min_age(draw(st.integers(18, 22))))  # type: ignore[arg-type]
+        ruleset = ruleset.replace(_local_min_age(draw(st.integers(18, 22))))
     if draw(st.booleans()):
-        ruleset = ruleset.add(_local_pool_rule(draw(st.integers(0, 36))))  # type: ignore[arg-type]
+        ruleset = ruleset.add(_local_pool_rule(draw(st.integers(0, 36))))
     return ruleset
 
 
 @st.composite
-def prepared_dossiers(draw: st.DrawFn) -> tuple[Workflow, object, pendulum.Date]:
+def prepared_dossiers(draw: st.DrawFn) -> tuple[Workflow, Dossier, pendulum.Date]:
     workflow = Workflow(draw(rulesets()))
     dossier = make_dossier(meeting=MEETING)
     walk(Workflow(), dossier, meeting=MEETING, until=Stage.PREPARED)
@@ -249,9 +249,7 @@ def prepared_dossiers(draw: st.DrawFn) -> tuple[Workflow, object, pendulum.Date]
         sponsor,
         alongside_since=add_months(MEETING, -abs(draw(months))),
         # Mostly official: a probationary sponsor never holds, which ends the plan early.
-        status=draw(
-            st.sampled_from([MemberStatus.OFFICIAL] * 5 + [MemberStatus.PROBATIONARY])
-        ),
+        status=draw(st.sampled_from([MemberStatus.OFFICIAL] * 5 + [MemberStatus.PROBATIONARY])),
     )
     dossier.candidate = attrs.evolve(
         dossier.candidate,
@@ -275,32 +273,32 @@ def _windowed(failures: tuple[Failure, ...]) -> set[str]:
 @settings(max_examples=150, deadline=None)
 @given(prepared_dossiers())
 def test_the_earliest_day_passes_every_time_bound_rule_and_the_day_before_does_not(
-    case: tuple[Workflow, object, pendulum.Date],
+    case: tuple[Workflow, Dossier, pendulum.Date],
 ) -> None:
     """For any rule set, the planner's earliest day is exactly where the windows open."""
     workflow, dossier, on = case
     step, actor = Step.PROPOSE_ADMISSION, Actor.BRANCH
-    found = plan(workflow, dossier, step, on=on)  # type: ignore[arg-type]
+    found = plan(workflow, dossier, step, on=on)
     for requirement in found.requirements:
         assert requirement.text("vi")
         assert requirement.text("en")
     if found.earliest is None:
         assert found.blocking, "a plan with no date names what blocks it"
         return
-    at = workflow.check(dossier, step, on=found.earliest, actor=actor)  # type: ignore[arg-type]
+    at = workflow.check(dossier, step, on=found.earliest, actor=actor)
     assert not _windowed(at), [f.text("en") for f in at]
     assert {f.rule_id for f in found.not_planned} == {
         f.rule_id for f in at if f.rule.window is None
     }
     if found.earliest > on:
         before = found.earliest.subtract(days=1)
-        failed = workflow.check(dossier, step, on=before, actor=actor)  # type: ignore[arg-type]
+        failed = workflow.check(dossier, step, on=before, actor=actor)
         assert _windowed(failed), "the day before the earliest fails a time-bound rule"
 
 
 def test_a_replaced_rule_is_planned_by_its_own_window() -> None:
     """The custom_rules example's case: age.minimum replaced, candidate born 20 Nov 2007."""
-    ruleset = QD_24_2021.replace(_local_min_age(20)).renamed("24+local")  # type: ignore[arg-type]
+    ruleset = QD_24_2021.replace(_local_min_age(20)).renamed("24+local")
     workflow = Workflow(ruleset)
     meeting = pendulum.date(2027, 12, 1)
     dossier = make_dossier(meeting=meeting)

@@ -244,7 +244,7 @@ class Process:
         found = self._stage_index.get(code)
         if found is None:
             known = ", ".join(self.stage_codes)
-            raise InvalidInput("stage", f"unknown stage {code!r}; this process has: {known}")
+            raise InvalidInput("stage", f"unknown stage {str(code)!r}; this process has: {known}")
         return found
 
     def step(self, code: str) -> ProcessStep:
@@ -257,7 +257,7 @@ class Process:
         found = self._step_index.get(code)
         if found is None:
             known = ", ".join(self.step_codes)
-            raise InvalidInput("step", f"unknown step {code!r}; this process has: {known}")
+            raise InvalidInput("step", f"unknown step {str(code)!r}; this process has: {known}")
         return found
 
     def knows_stage(self, code: str) -> bool:

@@ -1,0 +1,251 @@
+"""
+The process as data: building, deriving and running another admission process.
+
+A derived process (a local stage added, endorsement removed) is validated when built,
+run by the shared transitions machine, guarded by rules that name its step codes,
+checked by the integrity chain, stored, counted by the store and told to hooks.
+"""
+
+from __future__ import annotations
+
+import pendulum
+import pytest
+
+from ketnap import (
+    ADMISSION,
+    QD_24_2021,
+    Actor,
+    Context,
+    Document,
+    Family,
+    InvalidDocument,
+    InvalidInput,
+    InvalidWorkflow,
+    Message,
+    Process,
+    ProcessStage,
+    ProcessStep,
+    SQLiteStore,
+    Stage,
+    Step,
+    StepEvent,
+    Transition,
+    TransitionRefused,
+    Workflow,
+    deadlines_for,
+    rule,
+)
+from ketnap.integrity import verify
+from ketnap.storage import dumps, loads
+from ketnap.testing import add_vote, make_dossier, walk
+
+MEETING = pendulum.date(2024, 3, 12)
+LOCAL_STAGE = "youth_committee_endorsed"
+LOCAL_STEP = "youth_committee_vote"
+
+
+def _youth_vote_process() -> Process:
+    return ADMISSION.extend(
+        stages=[
+            ProcessStage(
+                LOCAL_STAGE,
+                Message(vi="Ban chấp hành đoàn đã biểu quyết", en="Youth committee voted"),
+                tags={"pipeline"},
+            )
+        ],
+        steps=[
+            ProcessStep(
+                LOCAL_STEP,
+                Message(vi="Ban chấp hành đoàn biểu quyết", en="Youth committee vote"),
+            )
+        ],
+        transitions=[
+            Transition(LOCAL_STEP, Stage.PREPARED, LOCAL_STAGE, {Actor.BRANCH}),
+            Transition(Step.PROPOSE_ADMISSION, LOCAL_STAGE, Stage.PROPOSED, {Actor.BRANCH}),
+            Transition(Step.WITHDRAW, LOCAL_STAGE, Stage.WITHDRAWN, {Actor.BRANCH}),
+        ],
+    ).without(transitions=[(Stage.PREPARED, Step.PROPOSE_ADMISSION)])
+
+
+@rule(
+    id="local.youth_committee_minutes",
+    family=Family.DOSSIER,
+    ref="C-02 (local)",
+    clause="Hướng dẫn của tỉnh ủy",
+    message=Message(vi="Chưa có biên bản của ban chấp hành đoàn", en="No youth committee minutes"),
+    steps={LOCAL_STEP},
+)
+def youth_minutes(context: Context) -> dict[str, object] | None:
+    """The youth committee's minutes are in the dossier."""
+    return None if "BB-ĐOÀN" in context.dossier.documents else {}
+
+
+class TestBuilding:
+    def test_the_shipped_process_answers_by_tags(self) -> None:
+        assert ADMISSION.initial == "source_pool"
+        assert ADMISSION.final == {"card_issued", "refused", "withdrawn", "removed"}
+        assert ADMISSION.stages_tagged("awaiting_decision") == {"proposed", "endorsed"}
+        assert ADMISSION.steps_tagged("admission") == {"decide_admission"}
+
+    def test_a_stage_nothing_leads_to_is_refused(self) -> None:
+        lonely = ProcessStage("lonely", Message(vi="x", en="x"), final=True)
+        with pytest.raises(InvalidWorkflow, match="unreachable from source_pool: lonely"):
+            ADMISSION.extend(stages=[lonely])
+
+    def test_a_stage_with_no_way_out_is_refused(self) -> None:
+        hold = ProcessStage("on_hold", Message(vi="Tạm dừng", en="On hold"))
+        pause = ProcessStep("pause", Message(vi="Tạm dừng", en="Pause"))
+        row = Transition("pause", Stage.PREPARED, "on_hold", {Actor.BRANCH})
+        with pytest.raises(InvalidWorkflow, match="no way out: on_hold"):
+            ADMISSION.extend(stages=[hold], steps=[pause], transitions=[row])
+
+    def test_a_row_naming_an_unknown_step_is_refused(self) -> None:
+        row = Transition("no_such_step", Stage.PREPARED, Stage.PROPOSED, {Actor.BRANCH})
+        with pytest.raises(InvalidWorkflow, match="unknown step 'no_such_step'"):
+            ADMISSION.extend(transitions=[row])
+
+    def test_removing_a_name_the_process_lacks_is_refused(self) -> None:
+        with pytest.raises(InvalidWorkflow, match="not in this process: typo"):
+            ADMISSION.without(stages=["typo"])
+
+    def test_a_step_leaving_a_final_stage_is_refused(self) -> None:
+        row = Transition(Step.WITHDRAW, Stage.REFUSED, Stage.WITHDRAWN, {Actor.BRANCH})
+        with pytest.raises(InvalidWorkflow, match="final stage refused"):
+            ADMISSION.extend(transitions=[row])
+
+    def test_a_duplicate_stage_code_is_refused(self) -> None:
+        twin = ProcessStage(Stage.TRAINED, Message(vi="x", en="x"))
+        with pytest.raises(InvalidWorkflow, match="stage code appears twice"):
+            ADMISSION.extend(stages=[twin])
+
+    def test_extending_with_an_existing_row_reroutes_it(self) -> None:
+        process = _youth_vote_process()
+        assert process.row(Stage.PREPARED, Step.PROPOSE_ADMISSION) is None
+        row = process.row(LOCAL_STAGE, Step.PROPOSE_ADMISSION)
+        assert row is not None
+        assert row.target == Stage.PROPOSED
+
+
+class TestRunningADerivedProcess:
+    def _workflow(self, events: list[StepEvent] | None = None) -> Workflow:
+        rules = QD_24_2021.add(youth_minutes).renamed("24+youth")
+        after = [events.append] if events is not None else []
+        return Workflow(rules, process=_youth_vote_process(), after=after)
+
+    def test_the_local_step_is_guarded_by_its_own_rule(self) -> None:
+        workflow = self._workflow()
+        dossier = make_dossier(meeting=MEETING)
+        walk(workflow, dossier, meeting=MEETING, until=Stage.PREPARED)
+        with pytest.raises(TransitionRefused) as refused:
+            workflow.advance(dossier, LOCAL_STEP, on=MEETING, actor=Actor.BRANCH)
+        assert [f.rule_id for f in refused.value.failures] == ["local.youth_committee_minutes"]
+        assert "Ban chấp hành đoàn biểu quyết" in refused.value.text("vi")
+        assert dossier.stage == Stage.PREPARED
+
+    def test_a_dossier_walks_through_the_local_stage_and_verifies(self) -> None:
+        events: list[StepEvent] = []
+        workflow = self._workflow(events)
+        dossier = make_dossier(meeting=MEETING)
+        walk(workflow, dossier, meeting=MEETING, until=Stage.PREPARED)
+        with pytest.raises(TransitionRefused) as skipped:
+            workflow.advance(dossier, Step.PROPOSE_ADMISSION, on=MEETING, actor=Actor.BRANCH)
+        assert [f.rule_id for f in skipped.value.failures] == ["workflow.step_available"]
+        assert "Youth committee vote" in skipped.value.text("en")
+        dossier.add_documents([Document(form="BB-ĐOÀN", dated=MEETING)])
+        workflow.advance(dossier, LOCAL_STEP, on=MEETING, actor=Actor.BRANCH)
+        add_vote(dossier, MEETING)
+        workflow.advance(dossier, Step.PROPOSE_ADMISSION, on=MEETING, actor=Actor.BRANCH)
+        assert dossier.stage == Stage.PROPOSED
+        assert [e.step for e in events][-2:] == [LOCAL_STEP, Step.PROPOSE_ADMISSION]
+        assert events[-1].entry is dossier.history[-1]
+        verify(dossier, process=workflow.process)
+        with pytest.raises(InvalidDocument, match="no step 'youth_committee_vote'"):
+            verify(dossier)
+
+    def test_a_document_with_a_stage_the_process_lacks_is_refused_on_load(self) -> None:
+        workflow = self._workflow()
+        dossier = make_dossier(meeting=MEETING)
+        walk(workflow, dossier, meeting=MEETING, until=Stage.PREPARED)
+        dossier.add_documents([Document(form="BB-ĐOÀN", dated=MEETING)])
+        workflow.advance(dossier, LOCAL_STEP, on=MEETING, actor=Actor.BRANCH)
+        text = dumps(dossier)
+        assert loads(text, process=workflow.process).stage == LOCAL_STAGE
+        with pytest.raises(InvalidDocument, match=r"\$\.dossier\.stage: unknown stage"):
+            loads(text)
+
+    def test_the_store_counts_the_local_stage(self) -> None:
+        workflow = self._workflow()
+        dossier = make_dossier(meeting=MEETING)
+        walk(workflow, dossier, meeting=MEETING, until=Stage.PREPARED)
+        dossier.add_documents([Document(form="BB-ĐOÀN", dated=MEETING)])
+        workflow.advance(dossier, LOCAL_STEP, on=MEETING, actor=Actor.BRANCH)
+        with SQLiteStore(":memory:", process=workflow.process) as store:
+            store.save(dossier)
+            assert store.load(dossier.id).stage == LOCAL_STAGE
+            figures = store.figures(
+                branches=None,
+                units=None,
+                start=pendulum.date(2024, 1, 1),
+                on=pendulum.date(2024, 12, 31),
+                year_end=pendulum.date(2024, 12, 31),
+            )
+        assert figures.stages[LOCAL_STAGE] == 1
+
+    def test_deadlines_reach_past_the_local_stage(self) -> None:
+        workflow = self._workflow()
+        dossier = make_dossier(meeting=MEETING)
+        walk(workflow, dossier, meeting=MEETING, until=Stage.PREPARED)
+        found = {d.rule_id for d in deadlines_for(dossier, on=MEETING, workflow=workflow)}
+        assert {"certificate.awareness_valid", "dossier.fresh"} <= found
+
+
+class TestBaseBranchProcess:
+    """A process without endorsement, for branches directly under a district committee."""
+
+    def test_decision_follows_the_proposal(self) -> None:
+        process = ADMISSION.without(stages=[Stage.ENDORSED])
+        workflow = Workflow(process=process)
+        dossier = make_dossier(meeting=MEETING)
+        walk(workflow, dossier, meeting=MEETING)
+        assert dossier.stage == Stage.CARD_ISSUED
+        assert Stage.ENDORSED not in {e.target for e in dossier.history}
+
+    def test_an_unknown_step_code_is_invalid_input(self) -> None:
+        workflow = Workflow(process=ADMISSION.without(stages=[Stage.ENDORSED]))
+        dossier = make_dossier(meeting=MEETING)
+        with pytest.raises(InvalidInput, match="unknown step 'endorse'"):
+            workflow.check(dossier, Step.ENDORSE, on=MEETING, actor=Actor.BASE_COMMITTEE)
+
+
+class TestHooks:
+    def test_a_before_hook_that_raises_leaves_the_dossier_unchanged(self) -> None:
+        def veto(event: StepEvent) -> None:
+            if event.step == Step.PROPOSE_ADMISSION:
+                msg = "the register is closed"
+                raise RuntimeError(msg)
+
+        workflow = Workflow(before=[veto])
+        dossier = make_dossier(meeting=MEETING)
+        walk(workflow, dossier, meeting=MEETING, until=Stage.PREPARED)
+        history = list(dossier.history)
+        add_vote(dossier, MEETING)
+        with pytest.raises(RuntimeError, match="register is closed"):
+            workflow.advance(dossier, Step.PROPOSE_ADMISSION, on=MEETING, actor=Actor.BRANCH)
+        assert dossier.stage == Stage.PREPARED
+        assert dossier.history == history
+
+    def test_hooks_run_only_for_steps_that_passed(self) -> None:
+        seen: list[tuple[str, str, str]] = []
+        workflow = Workflow(
+            before=[lambda e: seen.append(("before", e.step, str(e.entry)))],
+            after=[lambda e: seen.append(("after", e.step, e.target))],
+        )
+        dossier = make_dossier(meeting=MEETING)
+        with pytest.raises(TransitionRefused):
+            workflow.advance(dossier, Step.ISSUE_CARD, on=MEETING, actor=Actor.COMPETENT_COMMITTEE)
+        assert seen == []
+        walk(workflow, dossier, meeting=MEETING, until=Stage.TRAINED)
+        assert seen == [
+            ("before", "complete_training", "None"),
+            ("after", "complete_training", "trained"),
+        ]
