@@ -148,7 +148,7 @@ def _decision_window(context: Context) -> Iterator[Window]:
 @rule(
     id="timing.decision_deadline",
     family=Family.TIMING,
-    ref="§8 (60 + 30 ngày làm việc)",
+    ref="§8",
     clause="QĐ 294/232/24/29 §4.3.1",
     message=_LATE,
     steps={Step.DECIDE_ADMISSION},
@@ -185,7 +185,7 @@ def _ceremony_window(context: Context) -> Iterator[Window]:
 @rule(
     id="timing.ceremony_deadline",
     family=Family.TIMING,
-    ref="H-01, §8 (30 ngày làm việc)",
+    ref="H-01, §8",
     clause="QĐ 294/232/24 §4.1",
     message=_LATE,
     steps={Step.HOLD_CEREMONY},
@@ -254,7 +254,7 @@ def _recognition_window(context: Context) -> Iterator[Window]:
 @rule(
     id="timing.recognition_decision_deadline",
     family=Family.TIMING,
-    ref="§8 (30 + 30 ngày làm việc)",
+    ref="§8",
     clause="QĐ 29 §4.3.1 (giữ ở các quy định sau)",
     message=_LATE,
     steps={Step.RECOGNIZE},
