@@ -48,7 +48,7 @@ def at_stage(workflow: Workflow, stage: Stage, *, meeting: pendulum.Date = MEETI
     """A reference dossier walked along the standard lifecycle until *stage*."""
     dossier = make_dossier(meeting=meeting)
     walk(workflow, dossier, meeting=meeting, until=stage)
-    assert dossier.stage is stage
+    assert dossier.stage == stage
     return dossier
 
 

@@ -10,6 +10,7 @@ import pendulum
 import pytest
 
 from ketnap import (
+    ADMISSION,
     Actor,
     Candidate,
     Dossier,
@@ -130,11 +131,18 @@ class TestPriorMembership:
 
 def test_labels_exist_for_every_member() -> None:
     """Every stage, step, actor and other labelled member speaks both languages."""
-    from ketnap.model import _LABELS, _Labelled  # noqa: PLC0415
+    from ketnap.model.labels import _LABELS, LabelledEnum  # noqa: PLC0415
 
-    for kind in _Labelled.__subclasses__():
+    for kind in LabelledEnum.__subclasses__():
         for member in kind:
             assert member in _LABELS, member
             assert _LABELS[member].vi
             assert _LABELS[member].en
+    # Stages and steps are the process's codes now: the process labels every one of them.
+    for stage in ADMISSION.stages:
+        assert stage.label.vi, stage.code
+        assert stage.label.en, stage.code
+    for step in ADMISSION.steps:
+        assert step.label.vi, step.code
+        assert step.label.en, step.code
     assert Kinship.SPOUSE.text("en") == "Spouse"

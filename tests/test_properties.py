@@ -99,11 +99,11 @@ def test_check_and_advance_agree_and_refusals_change_nothing(facts: Facts) -> No
         with pytest.raises(TransitionRefused) as info:
             WORKFLOW.advance(dossier, Step.PROPOSE_ADMISSION, on=on, actor=Actor.BRANCH)
         assert info.value.failures == failures
-        assert dossier.stage is Stage.PREPARED
+        assert dossier.stage == Stage.PREPARED
         assert dossier.history == history
     else:
         WORKFLOW.advance(dossier, Step.PROPOSE_ADMISSION, on=on, actor=Actor.BRANCH)
-        assert dossier.stage is Stage.PROPOSED
+        assert dossier.stage == Stage.PROPOSED
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -7,14 +7,16 @@ import pendulum
 import pytest
 
 from ketnap import (
+    ADMISSION,
     QD_24_2021,
     QD_29_2016,
     REGULATIONS,
-    TRANSITIONS,
     Actor,
+    Dossier,
     EducationLevel,
     InvalidWorkflow,
     NoRegulationInForce,
+    Process,
     Relation,
     Stage,
     Step,
@@ -22,12 +24,32 @@ from ketnap import (
     TransitionRefused,
     VotePurpose,
     Workflow,
+    terms,
 )
 from ketnap.testing import add_vote, assert_refused, make_dossier, walk
 from tests.conftest import at_stage, ready_for_recognition
 
 D = pendulum.Date
 MEETING = D(2024, 3, 12)
+
+
+def full_membership_date(workflow: Workflow, dossier: Dossier) -> D | None:
+    """The date a recognised member is official from, by the policy in force at the ceremony."""
+    ceremony = dossier.ceremony_date
+    if ceremony is None:
+        return None
+    return terms.full_membership_date(dossier, workflow.policy_for(ceremony))
+
+
+def with_table(rows: list[Transition]) -> Process:
+    """The shipped stages and steps with another table of *rows*."""
+    return Process(
+        name=ADMISSION.name,
+        stages=ADMISSION.stages,
+        steps=ADMISSION.steps,
+        transitions=rows,
+        initial=ADMISSION.initial,
+    )
 
 
 class TestLifecycle:
@@ -62,15 +84,15 @@ class TestLifecycle:
         assert ceremony is not None
         assert dossier.admission_decision_date == decision.on == dossier.party_age_start
         assert dossier.ceremony_date == ceremony.on
-        assert dossier.probation_end == ceremony.on.add(years=1)
-        assert dossier.full_membership_date == dossier.probation_end
+        assert workflow.probation_end(dossier) == ceremony.on.add(years=1)
+        assert full_membership_date(workflow, dossier) == workflow.probation_end(dossier)
 
     def test_full_membership_does_not_move_when_the_branch_is_late(
         self, workflow: Workflow
     ) -> None:
         """QĐ §4.2.2: recognised late, the member is still official from the end of probation."""
         dossier = at_stage(workflow, Stage.PROBATION)
-        end = dossier.probation_end
+        end = workflow.probation_end(dossier)
         assert end is not None
         late = workflow.calendar.add_working_days(end, 45)
         ready_for_recognition(dossier, late)
@@ -79,13 +101,13 @@ class TestLifecycle:
             (Step.RECOGNIZE, Actor.COMPETENT_COMMITTEE, late.add(days=7)),
         ]:
             workflow.advance(dossier, step, on=on, actor=actor)
-        assert dossier.full_membership_date == end
+        assert full_membership_date(workflow, dossier) == end
 
     def test_ceremony_on_leap_day(self, workflow: Workflow) -> None:
         dossier = at_stage(workflow, Stage.ADMITTED, meeting=D(2024, 1, 16))
         dossier.decision_received_on = D(2024, 2, 26)
         workflow.advance(dossier, Step.HOLD_CEREMONY, on=D(2024, 2, 29), actor=Actor.BRANCH)
-        assert dossier.probation_end == D(2025, 2, 28)
+        assert workflow.probation_end(dossier) == D(2025, 2, 28)
 
     def test_under_a_base_committee(self, workflow: Workflow) -> None:
         from ketnap import Organization  # noqa: PLC0415
@@ -113,7 +135,7 @@ class TestRefusals:
             actor=Actor.BRANCH,
             rules={"age.minimum", "education.minimum", "vote.branch_admission"},
         )
-        assert refused.stage is Stage.PREPARED
+        assert refused.stage == Stage.PREPARED
         assert refused.regulation == "24-QĐ/TW"
         assert refused.on == MEETING
         text = refused.text("vi")
@@ -127,7 +149,7 @@ class TestRefusals:
         with pytest.raises(TransitionRefused) as info:
             workflow.advance(dossier, Step.PROPOSE_ADMISSION, on=MEETING, actor=Actor.BRANCH)
         assert info.value.failures == failures
-        assert dossier.stage is Stage.PREPARED
+        assert dossier.stage == Stage.PREPARED
 
     def test_unavailable_step(self, workflow: Workflow) -> None:
         dossier = at_stage(workflow, Stage.SOURCE_POOL)
@@ -143,22 +165,22 @@ class TestRefusals:
     def test_exits(self, workflow: Workflow) -> None:
         dossier = at_stage(workflow, Stage.PREPARED)
         workflow.advance(dossier, Step.REFUSE, on=MEETING, actor=Actor.BRANCH)
-        assert dossier.stage is Stage.REFUSED
+        assert dossier.stage == Stage.REFUSED
         other = at_stage(workflow, Stage.TRAINED)
         workflow.advance(other, Step.WITHDRAW, on=MEETING, actor=Actor.BRANCH)
-        assert other.stage is Stage.WITHDRAWN
+        assert other.stage == Stage.WITHDRAWN
 
     def test_referral_then_removal(self, workflow: Workflow) -> None:
         """F-09: three failed votes, referral upward, then the committee removes (I-05)."""
         dossier = at_stage(workflow, Stage.PROBATION)
-        end = dossier.probation_end
+        end = workflow.probation_end(dossier)
         assert end is not None
         for i in range(3):
             add_vote(dossier, end.add(days=1 + i), purpose=VotePurpose.RECOGNITION, favour=6)
         workflow.advance(dossier, Step.ESCALATE, on=end.add(days=5), actor=Actor.BRANCH)
         workflow.advance(dossier, Step.REMOVE, on=end.add(days=20), actor=Actor.COMPETENT_COMMITTEE)
-        assert dossier.stage is Stage.REMOVED
-        assert dossier.full_membership_date is None
+        assert dossier.stage == Stage.REMOVED
+        assert full_membership_date(workflow, dossier) is None
 
 
 class TestRegulations:
@@ -221,30 +243,30 @@ class TestTable:
 
     def test_duplicate_row(self) -> None:
         with pytest.raises(InvalidWorkflow, match="two rows"):
-            Workflow(transitions=[*TRANSITIONS, TRANSITIONS[0]])
+            Workflow(process=with_table([*ADMISSION.transitions, ADMISSION.transitions[0]]))
 
     def test_unreachable_stage(self) -> None:
-        table = [t for t in TRANSITIONS if t.target is not Stage.ESCALATED]
+        table = [t for t in ADMISSION.transitions if t.target != Stage.ESCALATED]
         with pytest.raises(InvalidWorkflow, match="unreachable"):
-            Workflow(transitions=table)
+            Workflow(process=with_table(table))
 
     def test_dead_end(self) -> None:
-        table = [t for t in TRANSITIONS if t.source is not Stage.FULL_MEMBER]
+        table = [t for t in ADMISSION.transitions if t.source != Stage.FULL_MEMBER]
         with pytest.raises(InvalidWorkflow, match=r"unreachable|no way out"):
-            Workflow(transitions=table)
+            Workflow(process=with_table(table))
 
     def test_custom_table(self) -> None:
         """Another organisation's process: the base committee completes training itself."""
         table = [
             t
-            if t.step is not Step.ASSIGN_SPONSORS
+            if t.step != Step.ASSIGN_SPONSORS
             else Transition(t.step, t.source, t.target, {Actor.BASE_COMMITTEE})
-            for t in TRANSITIONS
+            for t in ADMISSION.transitions
         ]
-        custom = Workflow(transitions=table)
+        custom = Workflow(process=with_table(table))
         dossier = at_stage(custom, Stage.TRAINED)
         custom.advance(dossier, Step.ASSIGN_SPONSORS, on=D(2024, 1, 12), actor=Actor.BASE_COMMITTEE)
-        assert dossier.stage is Stage.PREPARED
+        assert dossier.stage == Stage.PREPARED
 
 
 class TestEngine:
@@ -282,15 +304,20 @@ class TestDecisions:
         )
         assert entry.reference == "123-QĐ/HU"
         assert dossier.history[-2].reference == "05-NQ/CB"
-        assert dossier.decisions == (entry,)
+        assert ADMISSION.acts(dossier, "decision") == (entry,)
 
 
 def test_unavailable_step_lists_the_workflows_own_steps() -> None:
     """With a table that has no withdrawal from the pool, the refusal does not offer one."""
     table = [
-        t for t in TRANSITIONS if not (t.step is Step.WITHDRAW and t.source is Stage.SOURCE_POOL)
+        t
+        for t in ADMISSION.transitions
+        if not (t.step == Step.WITHDRAW and t.source == Stage.SOURCE_POOL)
     ]
-    custom = Workflow(transitions=table)
+    custom = Workflow(process=with_table(table))
     dossier = make_dossier(meeting=MEETING)
     (failure,) = custom.check(dossier, Step.ISSUE_CARD, on=MEETING, actor=Actor.BRANCH)
-    assert failure.values["available_en"] == "complete_training"
+    assert failure.values["available"] == [ADMISSION.label(Step.COMPLETE_TRAINING)]
+    assert failure.message("en").endswith(
+        f"possible: {ADMISSION.text(Step.COMPLETE_TRAINING, 'en')}"
+    )

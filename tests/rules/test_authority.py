@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pendulum
 import pytest
 
-from ketnap import Actor, Organization, Stage, Step, Workflow
+from ketnap import ADMISSION, Actor, Organization, Stage, Step, Workflow
 from ketnap.testing import add_vote
 from tests.conftest import at_stage, proposed
 
@@ -90,7 +90,7 @@ class TestStepAvailable:
             dossier, Step.ISSUE_CARD, on=MEETING, actor=Actor.COMPETENT_COMMITTEE
         )
         assert failure.rule_id == "workflow.step_available"
-        assert "propose_admission" in failure.message("en")
+        assert ADMISSION.text(Step.PROPOSE_ADMISSION, "en") in failure.message("en")
 
     def test_no_probation_extension(self, workflow: Workflow) -> None:
         """I-08: from probation there is recognition, referral or removal, nothing else."""

@@ -59,7 +59,7 @@ class TestOfficialOnly:
         """Without a recognition decision in the history the rule fails, whatever the stage."""
         dossier = at_stage(workflow, Stage.FULL_MEMBER)
         rule = workflow.ruleset_for(dossier.history[-1].on)["card.official_only"]
-        dossier.history = [e for e in dossier.history if e.step is not Step.RECOGNIZE]
+        dossier.history = [e for e in dossier.history if e.step != Step.RECOGNIZE]
         context = Context(
             dossier=dossier,
             on=D(2025, 12, 1),

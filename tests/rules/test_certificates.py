@@ -85,7 +85,7 @@ class TestNewMemberCertificate:
 
     def test_missing(self, workflow: Workflow, failing: Failing) -> None:
         dossier = at_stage(workflow, Stage.PROBATION)
-        end = dossier.probation_end
+        end = workflow.probation_end(dossier)
         assert end is not None
         on = end.add(days=1)
         assert "certificate.new_member_course" in failing(dossier, Step.PROPOSE_RECOGNITION, on)

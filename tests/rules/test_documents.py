@@ -104,7 +104,7 @@ class TestRecognitionDocuments:
         self, workflow: Workflow, failing: Callable[..., set[str]]
     ) -> None:
         dossier = at_stage(workflow, Stage.PROBATION)
-        end = dossier.probation_end
+        end = workflow.probation_end(dossier)
         assert end is not None
         on = end.add(days=1)
         assert "dossier.recognition_documents" in failing(dossier, Step.PROPOSE_RECOGNITION, on)

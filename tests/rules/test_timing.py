@@ -105,7 +105,7 @@ class TestProbationComplete:
         self, workflow: Workflow, failing: Failing, offset: int, refused: bool
     ) -> None:
         dossier = at_stage(workflow, Stage.PROBATION)
-        end = dossier.probation_end
+        end = workflow.probation_end(dossier)
         assert end is not None
         on = end.add(days=offset)
         add_vote(dossier, on, purpose=VotePurpose.RECOGNITION)

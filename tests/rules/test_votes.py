@@ -111,7 +111,7 @@ class TestBaseCommitteeVote:
 
 def _probation_over(workflow: Workflow) -> tuple[Dossier, D]:
     dossier = at_stage(workflow, Stage.PROBATION)
-    end = dossier.probation_end
+    end = workflow.probation_end(dossier)
     assert end is not None
     return dossier, end.add(days=1)
 
