@@ -118,6 +118,31 @@ class TestBuilding:
         with pytest.raises(InvalidWorkflow, match="stage code appears twice"):
             ADMISSION.extend(stages=[twin])
 
+    @pytest.mark.parametrize(
+        ("build", "field"),
+        [
+            pytest.param(
+                lambda: ProcessStage("x", "label"),  # type: ignore[arg-type]
+                "label",
+                id="label-not-a-message",
+            ),
+            pytest.param(
+                lambda: ProcessStage("x", Message(vi="x", en="x"), tags="pipeline"),
+                "tags",
+                id="tags-a-lone-string",
+            ),
+            pytest.param(lambda: ProcessStep("", Message(vi="x", en="x")), "code", id="empty"),
+            pytest.param(
+                lambda: Transition("s", "a", "b", {"branch"}),  # type: ignore[arg-type]
+                "actors",
+                id="actor-not-a-member",
+            ),
+        ],
+    )
+    def test_a_malformed_part_names_its_field(self, build: object, field: str) -> None:
+        with pytest.raises(InvalidWorkflow, match=f"^{field}:"):
+            build()  # type: ignore[operator]
+
     def test_extending_with_an_existing_row_reroutes_it(self) -> None:
         process = _youth_vote_process()
         assert process.row(Stage.PREPARED, Step.PROPOSE_ADMISSION) is None

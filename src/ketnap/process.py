@@ -68,7 +68,20 @@ _T = TypeVar("_T")
 
 
 def _tags(values: Iterable[str]) -> frozenset[str]:
+    # A lone string would become a set of its letters: refuse it rather than guess.
+    if isinstance(values, str) or not all(isinstance(v, str) for v in values):
+        raise InvalidWorkflow("tags: give a collection of strings, e.g. {'pipeline'}")
     return frozenset(values)
+
+
+def _message(_instance: object, attribute: attrs.Attribute[Message], value: object) -> None:
+    if not isinstance(value, Message):
+        raise InvalidWorkflow(f"{attribute.name}: expected a Message(vi=..., en=...)")
+
+
+def _actors_valid(_instance: object, _attribute: attrs.Attribute[object], value: object) -> None:
+    if not isinstance(value, frozenset) or not all(isinstance(a, Actor) for a in value):
+        raise InvalidWorkflow("actors: expected Actor members")
 
 
 def _as_code(value: object) -> object:
@@ -94,7 +107,7 @@ class ProcessStage:
     """
 
     code: str = attrs.field(converter=_as_code, validator=_code)
-    label: Message
+    label: Message = attrs.field(validator=_message)
     final: bool = False
     tags: frozenset[str] = attrs.field(default=frozenset(), converter=_tags)
 
@@ -117,7 +130,7 @@ class ProcessStep:
     """
 
     code: str = attrs.field(converter=_as_code, validator=_code)
-    label: Message
+    label: Message = attrs.field(validator=_message)
     tags: frozenset[str] = attrs.field(default=frozenset(), converter=_tags)
 
     @property
@@ -137,7 +150,7 @@ class Transition:
     step: str = attrs.field(converter=_as_code, validator=_code)
     source: str = attrs.field(converter=_as_code, validator=_code)
     target: str = attrs.field(converter=_as_code, validator=_code)
-    actors: frozenset[Actor] = attrs.field(converter=_actor_set)
+    actors: frozenset[Actor] = attrs.field(converter=_actor_set, validator=_actors_valid)
 
 
 def _stage_tuple(stages: Iterable[ProcessStage]) -> tuple[ProcessStage, ...]:
@@ -165,7 +178,7 @@ class Process:
         InvalidWorkflow: the process cannot work; the message says why.
     """
 
-    name: Message
+    name: Message = attrs.field(validator=_message)
     stages: tuple[ProcessStage, ...] = attrs.field(converter=_stage_tuple)
     steps: tuple[ProcessStep, ...] = attrs.field(converter=_step_tuple)
     transitions: tuple[Transition, ...] = attrs.field(converter=_row_tuple)
