@@ -16,16 +16,25 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Mapping
-from typing import Any, NamedTuple, Protocol
+from collections.abc import Mapping
+from typing import Any
 
 import attrs
 import pendulum
 
 from ketnap.deadlines import deadlines_for
 from ketnap.errors import InvalidInput, KetnapError
+from ketnap.facts import (
+    CERTIFICATE_EVENT,
+    DossierFacts,
+    Event,
+    FactsFunction,
+    Figures,
+    FigureSource,
+    plain_facts,
+)
 from ketnap.messages import Lang, Message
-from ketnap.model import CertificateKind, Dossier, Sex
+from ketnap.model import Dossier
 from ketnap.organizations import OrganizationTree, Quotas
 from ketnap.planner import plan
 from ketnap.process import ADMISSION, Process
@@ -37,6 +46,7 @@ __all__ = [
     "DossierFacts",
     "Event",
     "FactsFunction",
+    "FigureSource",
     "Figures",
     "Report",
     "facts",
@@ -44,57 +54,6 @@ __all__ = [
     "plain_facts",
     "report",
 ]
-
-CERTIFICATE_EVENT = "awareness_certificate"
-"""The event kind of an awareness-course certificate, beside the steps' own values."""
-
-
-class Event(NamedTuple):
-    """A dated act of a dossier a report counts: a step, or a certificate issued."""
-
-    seq: int
-    on: pendulum.Date
-    kind: str
-    """A step's value, or ``"awareness_certificate"``."""
-    target: str | None
-    """The value of the stage the step led to; None for a certificate."""
-
-
-@attrs.frozen(kw_only=True)
-class DossierFacts:
-    """
-    What reports count about one dossier, derived from it when it is saved.
-
-    Attributes:
-        youth_at_admission: in youth age on the admission decision, as the sponsorship
-            rule counts it (`ketnap.terms.is_youth`, C-10).
-        readmission: a re-admission (kết nạp lại).
-        expected_decision_on: for a dossier still before the decision, the earliest
-            date its admission could be decided: the planner's earliest branch meeting
-            (time-bound requirements only; records it still lacks are assumed to come),
-            plus `decision_lag` working days. None when time will not fix it.
-        proposal_window_closes_on: the last day the branch could still propose, as the
-            planner sees it from the last act (a certificate or documents going stale);
-            a forecast made after it does not count the dossier.
-        next_due: the earliest deadline on which someone must still act, as of the last
-            act (deadlines change only with a new act, which means a new save); None for a
-            final stage.
-    """
-
-    unit: str
-    female: bool
-    ethnic_minority: bool
-    religious: bool
-    youth_at_admission: bool
-    readmission: bool
-    expected_decision_on: pendulum.Date | None
-    proposal_window_closes_on: pendulum.Date | None
-    next_due: pendulum.Date | None
-    events: tuple[Event, ...]
-
-
-FactsFunction = Callable[[Dossier], DossierFacts]
-"""**Protocol:** what a store calls on every save to derive the facts reports count."""
 
 
 def facts_for(workflow: Workflow, *, decision_lag: int = 20) -> FactsFunction:
@@ -109,42 +68,6 @@ def facts_for(workflow: Workflow, *, decision_lag: int = 20) -> FactsFunction:
         return facts(dossier, workflow, decision_lag=decision_lag)
 
     return derive
-
-
-def plain_facts(dossier: Dossier) -> DossierFacts:
-    """
-    The facts a dossier states by itself, with no workflow: no due date, no forecast.
-
-    What a store keeps when it is given no facts function; it never runs the planner.
-    """
-    candidate = dossier.candidate
-    return DossierFacts(
-        unit=dossier.organization.code or dossier.organization.name,
-        female=candidate.sex is Sex.FEMALE,
-        ethnic_minority=candidate.ethnic_minority,
-        religious=candidate.religious,
-        youth_at_admission=False,
-        readmission=candidate.prior_membership is not None,
-        expected_decision_on=None,
-        proposal_window_closes_on=None,
-        next_due=None,
-        events=_events(dossier),
-    )
-
-
-def _events(dossier: Dossier) -> tuple[Event, ...]:
-    # str() gives the plain code of a shipped member too: this runs for every entry saved.
-    events = [
-        Event(seq, entry.on, str(entry.step), str(entry.target))
-        for seq, entry in enumerate(dossier.history)
-    ]
-    events.extend(
-        Event(len(events) + offset, certificate.issued_on, CERTIFICATE_EVENT, None)
-        for offset, certificate in enumerate(
-            c for c in dossier.certificates if c.kind is CertificateKind.AWARENESS_COURSE
-        )
-    )
-    return tuple(events)
 
 
 def _youth(dossier: Dossier, workflow: Workflow, decided: pendulum.Date) -> bool:
@@ -197,47 +120,6 @@ def _expected_decision(
         return workflow.calendar.add_working_days(found.earliest, lag), found.latest
     except KetnapError:
         return None, None
-
-
-@attrs.frozen(kw_only=True)
-class Figures:
-    """
-    Raw counts for a set of branches and a period, as a store computes them.
-
-    Attributes:
-        stages: dossiers in each stage (by code) on the report date.
-        acts: acts in the period by kind (a step's value, or ``"awareness_certificate"``).
-        admitted_by_branch: admission decisions in the period per branch code.
-        composition: among the admitted in the period: ``youth``, ``women``,
-            ``ethnic_minority``, ``religious``, ``readmission``.
-        expected: dossiers before the decision whose expected decision date is on or
-            before the year's end and whose proposal window is still open on the report date.
-        courses: courses closed in the period; trainees: their trainees.
-    """
-
-    stages: Mapping[str, int]
-    acts: Mapping[str, int]
-    admitted_by_branch: Mapping[str, int]
-    composition: Mapping[str, int]
-    expected: int
-    courses: int
-    trainees: int
-
-
-class FigureSource(Protocol):
-    """What `report` needs from a store."""
-
-    def figures(
-        self,
-        *,
-        branches: list[str] | None,
-        units: list[str] | None,
-        start: pendulum.Date,
-        on: pendulum.Date,
-        year_end: pendulum.Date,
-    ) -> Figures:
-        """Counts for *branches* (None: all) and courses of *units* (None: all)."""
-        ...
 
 
 _LABELS: dict[str, Message] = {

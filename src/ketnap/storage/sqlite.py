@@ -42,10 +42,10 @@ from ketnap.errors import (
     StaleDossier,
     StoreError,
 )
+from ketnap.facts import CERTIFICATE_EVENT, FactsFunction, Figures, plain_facts
 from ketnap.model import Dossier
 from ketnap.organizations import Course, OrganizationTree, Quotas
 from ketnap.process import ADMISSION, Process
-from ketnap.reports import CERTIFICATE_EVENT, FactsFunction, Figures, plain_facts
 from ketnap.storage.base import Query, StoreProblem
 from ketnap.storage.documents import DEFAULT_FORMAT, DocumentFormat
 
@@ -144,7 +144,7 @@ class SQLiteStore:
             refused, and the figures count its stages.
         facts: derives, on every save, the columns reports and the due index read
             (`ketnap.reports.facts_for(workflow)`). Without it only what the dossier itself
-            says is kept (`ketnap.reports.plain_facts`): no due dates, forecast or youth
+            says is kept (`ketnap.facts.plain_facts`): no due dates, forecast or youth
             count, and no planner runs on a save.
         seal_key: a secret kept outside the database. With it, each row is sealed with
             HMAC-SHA-256, so an edit of the file by someone without the key is detected
