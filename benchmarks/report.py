@@ -33,6 +33,7 @@ import pendulum
 
 from ketnap import Course, Dossier, OrganizationTree, Quotas, SQLiteStore, Stage, Unit, Workflow
 from ketnap import report as make_report
+from ketnap.reports import facts_for
 from ketnap.testing import clone, make_dossier, walk
 
 ON = pendulum.Date(2021, 8, 25)
@@ -154,7 +155,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder, "district.db")
         started = time.perf_counter()
-        with SQLiteStore(path, workflow=workflow, durable=False) as store:
+        facts = facts_for(workflow)
+        with SQLiteStore(path, facts=facts, durable=False) as store:
             store.save_tree(tree)
             store.save_quotas(quotas)
             store.save_courses([
@@ -167,7 +169,7 @@ def main() -> None:
         filled = time.perf_counter() - started
         size = sum(p.stat().st_size for p in Path(folder).glob("district.db*"))
 
-        with SQLiteStore(path, workflow=workflow) as store:
+        with SQLiteStore(path, facts=facts) as store:
             ours, result = best_of(
                 3, lambda: make_report(store, tree, quotas, unit="YL", year=2021, on=ON)
             )

@@ -13,6 +13,8 @@ Both write one transaction per 10,000 dossiers into a fresh file in WAL mode wit
 ``synchronous=FULL``. Each dossier carries the nine acts of the path under a base
 committee (training to party card) and a replacement card, chained as ketnap chains
 them; 1,000 templates with meeting dates spread over three years give varied dates.
+The shipped process ends at the card, so the replacement is a step of a process derived
+from it (`WITH_REPLACEMENT`), which the store checks each history entry against.
 
     python benchmarks/store.py            # 100,000 dossiers
     python benchmarks/store.py --n 10000  # quicker
@@ -37,16 +39,20 @@ import attrs
 import pendulum
 
 from ketnap import (
+    ADMISSION,
     Certificate,
     Document,
     Dossier,
     HistoryEntry,
+    Message,
     Organization,
+    ProcessStage,
+    ProcessStep,
     Stage,
     Step,
+    Transition,
     Workflow,
 )
-from ketnap.integrity import anchor
 from ketnap.model import (
     Actor,
     Approval,
@@ -68,6 +74,7 @@ from ketnap.model import (
     Vote,
     VotePurpose,
 )
+from ketnap.reports import facts_for
 from ketnap.storage import SQLiteStore
 from ketnap.testing import clone, make_dossier, walk
 
@@ -77,28 +84,44 @@ _BATCH = 10_000
 # --- data --------------------------------------------------------------------------------------
 
 
+CARD_HELD = "card_held"
+REPLACE_CARD = "replace_card"
+
+WITH_REPLACEMENT = ADMISSION.extend(
+    stages=[
+        ProcessStage(
+            CARD_HELD, Message(vi="Đã phát thẻ lần đầu", en="First card issued"), tags={"member"}
+        )
+    ],
+    steps=[ProcessStep(REPLACE_CARD, Message(vi="Cấp lại thẻ đảng viên", en="Replace the card"))],
+    transitions=[
+        # The first card now leads to CARD_HELD; its replacement to the final stage.
+        Transition(Step.ISSUE_CARD, Stage.FULL_MEMBER, CARD_HELD, {Actor.COMPETENT_COMMITTEE}),
+        Transition(REPLACE_CARD, CARD_HELD, Stage.CARD_ISSUED, {Actor.COMPETENT_COMMITTEE}),
+    ],
+)
+"""The shipped process, with a replacement card after the first one."""
+
+WORKFLOW = Workflow(process=WITH_REPLACEMENT)
+
+
 def templates(count: int) -> list[Dossier]:
-    """Walk *count* dossiers to the card under a base committee, and add a replacement card."""
-    workflow = Workflow()
+    """Walk *count* dossiers to the card under a base committee, and replace the card."""
+    workflow = WORKFLOW
     result = []
     first = pendulum.date(2022, 1, 10)
     for index in range(count):
         organization = Organization(name=f"Chi bộ {index % 263 + 1}", under_base_committee=True)
         meeting = first.add(days=index)
         dossier = make_dossier(meeting=meeting, id="T", organization=organization)
-        walk(workflow, dossier, meeting=meeting)
+        walk(workflow, dossier, meeting=meeting, until=CARD_HELD)
         last = dossier.history[-1]
-        dossier.history.append(
-            HistoryEntry(
-                on=last.on.add(days=90),
-                step=Step.ISSUE_CARD,
-                actor=last.actor,
-                source=Stage.CARD_ISSUED,
-                target=Stage.CARD_ISSUED,
-                regulation=last.regulation,
-                reference="cấp lại thẻ",
-                previous=anchor(dossier),
-            )
+        workflow.advance(
+            dossier,
+            REPLACE_CARD,
+            on=last.on.add(days=90),
+            actor=last.actor,
+            reference="cấp lại thẻ",
         )
         result.append(dossier)
     return result
@@ -155,7 +178,7 @@ def plain(dossier: Dossier) -> dict[str, Any]:
         },
         "organization": attrs.asdict(dossier.organization),
         "entered_pool_on": dossier.entered_pool_on.isoformat(),
-        "stage": dossier.stage.value,
+        "stage": str(dossier.stage),
         "helper": _member(dossier.helper),
         "sponsors": [
             {
@@ -203,10 +226,10 @@ def plain(dossier: Dossier) -> dict[str, Any]:
         "history": [
             {
                 "on": e.on.isoformat(),
-                "step": e.step.value,
+                "step": str(e.step),
                 "actor": e.actor.value,
-                "source": e.source.value,
-                "target": e.target.value,
+                "source": str(e.source),
+                "target": str(e.target),
                 "regulation": e.regulation,
                 "reference": e.reference,
                 "previous": e.previous,
@@ -263,7 +286,7 @@ def build(d: dict[str, Any]) -> Dossier:
         ),
         organization=Organization(**d["organization"]),
         entered_pool_on=_day(d["entered_pool_on"]),
-        stage=Stage(d["stage"]),
+        stage=d["stage"],
         helper=None
         if helper is None
         else Member(
@@ -323,10 +346,10 @@ def build(d: dict[str, Any]) -> Dossier:
         history=[
             HistoryEntry(
                 on=_date(e["on"]),
-                step=Step(e["step"]),
+                step=e["step"],
                 actor=Actor(e["actor"]),
-                source=Stage(e["source"]),
-                target=Stage(e["target"]),
+                source=e["source"],
+                target=e["target"],
                 regulation=e["regulation"],
                 reference=e["reference"],
                 previous=e["previous"],
@@ -370,13 +393,14 @@ def floor_load(path: Path) -> list[Dossier]:
 
 
 def ketnap_save(path: Path, dossiers: Sequence[Dossier]) -> None:
-    with SQLiteStore(path) as store:
+    # The facts a report and a due list read are derived on every save, by the workflow.
+    with SQLiteStore(path, process=WITH_REPLACEMENT, facts=facts_for(WORKFLOW)) as store:
         for start in range(0, len(dossiers), _BATCH):
             store.save_all(dossiers[start : start + _BATCH])
 
 
 def ketnap_load(path: Path) -> list[Dossier]:
-    with SQLiteStore(path) as store:
+    with SQLiteStore(path, process=WITH_REPLACEMENT, facts=facts_for(WORKFLOW)) as store:
         return list(store.find())
 
 

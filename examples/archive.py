@@ -25,6 +25,7 @@ from ketnap import (
     Workflow,
 )
 from ketnap.integrity import anchor, verify
+from ketnap.reports import facts_for
 from ketnap.storage import redact
 from ketnap.testing import make_dossier, walk
 
@@ -55,11 +56,13 @@ def build(workflow: Workflow) -> list[Dossier]:
 def main() -> None:
     workflow = Workflow()
     dossiers = build(workflow)
+    # What the store derives from each dossier for due lists and reports, by this workflow.
+    facts = facts_for(workflow)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder, "chi-bo-thon-dong.db")
 
         print(f"1. Lưu {len(dossiers)} hồ sơ / saving {len(dossiers)} dossiers in one transaction")
-        with SQLiteStore(path, workflow=workflow) as store:
+        with SQLiteStore(path, facts=facts) as store:
             store.save_all(dossiers)
         # The register (sổ đăng ký) keeps each dossier's anchor, outside the database.
         register = {dossier.id: anchor(dossier) for dossier in dossiers}
@@ -67,12 +70,12 @@ def main() -> None:
             print(f"   {dossier_id}  anchor {digest[:16]}…")
 
         print("\n2. Đọc lại và kiểm tra / reload and verify")
-        with SQLiteStore(path, workflow=workflow) as store:
+        with SQLiteStore(path, facts=facts) as store:
             for dossier in store.find():
                 verify(dossier, anchor=register[dossier.id])
                 print(
                     f"   {dossier.id}  {dossier.candidate.name:<15} "
-                    f"{dossier.stage.label} (revision {dossier.revision}, "
+                    f"{workflow.process.text(dossier.stage)} (revision {dossier.revision}, "
                     f"{len(dossier.history)} acts) ✓"
                 )
             on_probation = [d.id for d in store.find(Query(stage=Stage.PROBATION))]
@@ -81,8 +84,8 @@ def main() -> None:
 
         print("\n3. Hai người cùng sửa / two writers on HS-003")
         with (
-            SQLiteStore(path, workflow=workflow) as first,
-            SQLiteStore(path, workflow=workflow) as second,
+            SQLiteStore(path, facts=facts) as first,
+            SQLiteStore(path, facts=facts) as second,
         ):
             mine, theirs = first.load("HS-003"), second.load("HS-003")
             mine.card_number, theirs.card_number = "01.000123", "01.999999"
@@ -103,7 +106,7 @@ def main() -> None:
         )
         db.commit()
         db.close()
-        with SQLiteStore(path, workflow=workflow) as store:
+        with SQLiteStore(path, facts=facts) as store:
             try:
                 store.load("HS-003")
             except InvalidDocument as caught:

@@ -10,7 +10,9 @@ whose certificate has expired, some in mountain areas) go through the workflow o
 2 courses, 175 trainees, 130 admitted, 65% of a plan of 200. Then the refusals by
 reason, and the forecast for the year.
 
-Run with ``make demo``, or ``.venv/bin/python examples/district_2021.py [--json]``.
+Run with ``make demo``, or ``.venv/bin/python examples/district_2021.py [--json] [--lang en]``.
+The printed report is in Vietnamese by default (7.051 đảng viên, 65,0%); ``--lang en``
+prints it in English (7,051 members, 65.0%). ``--json`` prints the figures as data.
 """
 
 from __future__ import annotations
@@ -33,6 +35,9 @@ from ketnap import (
     Document,
     Dossier,
     EducationLevel,
+    Failure,
+    Lang,
+    Message,
     OrganizationTree,
     Quotas,
     Report,
@@ -43,6 +48,7 @@ from ketnap import (
     Workflow,
     report,
 )
+from ketnap.reports import facts_for
 from ketnap.testing import lifecycle, make_dossier
 
 REPORT_DATE = pendulum.date(2021, 8, 25)
@@ -287,14 +293,14 @@ def run(
     meeting: pendulum.Date,
     *,
     refusals: Counter[str],
-    examples: dict[str, str],
+    examples: dict[str, Failure],
 ) -> None:
     """Take *dossier* through every step dated on or before the report date."""
     prepared = cohort.trained.add(weeks=1)
     steps = lifecycle(
         dossier,
         meeting=meeting,
-        calendar=workflow.calendar,
+        workflow=workflow,
         trained=cohort.trained,
         prepared=prepared,
         card_number=f"01.{dossier.id[3:]}00",
@@ -307,49 +313,73 @@ def run(
         except TransitionRefused as refused:
             for failure in refused.failures:
                 refusals[failure.rule_id] += 1
-                examples.setdefault(failure.rule_id, failure.message("vi"))
+                examples.setdefault(failure.rule_id, failure)
             return
 
 
-def simulate(store_path: Path) -> tuple[Report, Counter[str], dict[str, str]]:
+def simulate(store_path: Path) -> tuple[Report, Counter[str], dict[str, Failure]]:
     workflow = Workflow()
     tree = build_tree()
     quotas = build_quotas(tree)
     rng = random.Random(2021)
     refusals: Counter[str] = Counter()
-    messages: dict[str, str] = {}
+    examples: dict[str, Failure] = {}
     dossiers = []
     for dossier, cohort, meeting in candidates(tree, rng):
-        run(workflow, dossier, cohort, meeting, refusals=refusals, examples=messages)
+        run(workflow, dossier, cohort, meeting, refusals=refusals, examples=examples)
         dossiers.append(dossier)
-    with SQLiteStore(store_path, workflow=workflow) as store:
+    # The store derives from each dossier what the report needs (the forecast, youth) by
+    # the workflow's rules.
+    with SQLiteStore(store_path, process=workflow.process, facts=facts_for(workflow)) as store:
         store.save_tree(tree)
         store.save_quotas(quotas)
         store.save_courses(COURSES)
         store.save_all(dossiers)
         result = report(
-            store, store.tree(), store.quotas(), unit=DISTRICT, year=2021, on=REPORT_DATE
+            store,
+            store.tree(),
+            store.quotas(),
+            unit=DISTRICT,
+            year=2021,
+            on=REPORT_DATE,
+            process=workflow.process,
         )
-    return result, refusals, messages
+    return result, refusals, examples
+
+
+REFUSALS = Message(
+    vi="Lý do chưa được kết nạp (số hồ sơ, quy tắc, ví dụ):",
+    en="Refusals by rule (dossiers, rule, an example):",
+)
+REFUSAL = Message(vi="  {count:3d}  {rule}: {example}", en="  {count:3d}  {rule}: {example}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="The district example, reported on 25 Aug 2021.")
     parser.add_argument("--json", action="store_true", help="print the report as JSON only")
     parser.add_argument("--store", type=Path, help="keep the SQLite store at this path")
+    parser.add_argument(
+        "--lang",
+        choices=["vi", "en"],
+        default="vi",
+        help="the language of the printed report (default vi)",
+    )
     args = parser.parse_args()
+    lang: Lang = args.lang
     with tempfile.TemporaryDirectory() as folder:
         path = args.store or Path(folder, "yen-lac-2021.db")
-        result, refusals, messages = simulate(path)
+        result, refusals, examples = simulate(path)
     if args.json:
         print(result.to_json())
         return
-    print(build_tree().describe("vi"))
+    print(build_tree().describe(lang))
     print()
-    print(result.to_table("vi"))
-    print("\nLý do chưa được kết nạp / refusals by rule (số hồ sơ, quy tắc, ví dụ):")
+    print(result.to_table(lang))
+    print()
+    print(REFUSALS.render(lang))
     for rule_id, count in refusals.most_common():
-        print(f"  {count:3d}  {rule_id}: {messages[rule_id]}")
+        example = examples[rule_id].message(lang)
+        print(REFUSAL.render(lang, {"count": count, "rule": rule_id, "example": example}))
 
 
 if __name__ == "__main__":

@@ -99,6 +99,58 @@ def test_district_reproduces_the_article_figures() -> None:
 
 def test_district_table_names_the_refusals() -> None:
     out = run("district_2021.py")
-    assert "65.0%" in out
     for rule_id in ("age.minimum", "sponsor.duration", "certificate.awareness_valid"):
         assert rule_id in out
+
+
+def test_district_table_writes_numbers_as_each_language_does() -> None:
+    vi = run("district_2021.py")
+    assert "đảng viên: 7.051" in vi
+    assert "65,0%" in vi
+    assert "65.0%" not in vi
+    assert "Lý do chưa được kết nạp" in vi
+    assert "Chưa đủ 18 tuổi" in vi
+    en = run("district_2021.py", "--lang", "en")
+    assert "members: 7,051" in en
+    assert "65.0%" in en
+    assert "Refusals by rule" in en
+    assert "Under 18" in en
+    assert "Chưa đủ 18 tuổi" not in en
+
+
+def test_custom_process_adds_a_stage_and_removes_another() -> None:
+    out = run("custom_process.py")
+    lines = out.splitlines()
+    # (a) the new stage and step, in Vietnamese by default
+    assert "    + youth_committee_endorsed: Ban Chấp hành Đoàn đã biểu quyết giới thiệu" in lines
+    assert "    15 giai đoạn, 14 bước" in lines
+    # the branch can no longer propose straight from "prepared"; the local rule guards the vote
+    assert "  không chấp nhận: workflow.step_available" in lines
+    assert "  không chấp nhận: local.youth_committee_introduction" in lines
+    assert "[local.youth_committee_introduction; C-02;" in out
+    assert "  07/10/2025  Ban Chấp hành Đoàn biểu quyết giới thiệu đoàn viên" in lines
+    assert "quy trình gốc (ADMISSION) không nhận lịch sử này" in out
+    # (b) no endorsement stage
+    assert "    13 giai đoạn, 12 bước" in lines
+    assert "    - endorsed: False" in lines
+    # the shipped process is untouched
+    assert "    14 giai đoạn, 13 bước" in lines
+    # the after-hook: one audit line per recorded step, none for the refused ones
+    audit = [line for line in lines if line.startswith("  20") and " HS-" in line]
+    assert len(audit) == 9 + 8
+    assert (
+        "  2025-10-07 HS-101 youth_committee_vote: prepared -> youth_committee_endorsed"
+        " by branch [294-QĐ/TW+ĐTN]"
+    ) in out
+    assert "HS-101 propose_admission: youth_committee_endorsed -> proposed" in out
+    assert "HS-202 propose_admission: prepared -> proposed" in out
+    assert out.count("HS-202 ") == 8
+
+
+def test_custom_process_in_english() -> None:
+    out = run("custom_process.py", "--lang", "en")
+    assert "    + youth_committee_vote: Youth Union committee vote" in out
+    assert "  refused: local.youth_committee_introduction" in out
+    assert "The Youth Union committee cannot vote on 2025-09-09" in out
+    assert "  2025-10-07  Youth Union committee vote" in out
+    assert "history verified against this process" in out

@@ -2,7 +2,8 @@
 MkDocs hooks: the reference pages generated from the code at every build.
 
 The rule catalogue, the changes between regulations and the workflow diagram are made
-by `ketnap.catalogue` from the shipped rule sets and stage table; nobody writes them.
+by `ketnap.catalogue` from the shipped rule sets and process (`ketnap.ADMISSION`);
+nobody writes them.
 """
 
 from __future__ import annotations
