@@ -17,6 +17,7 @@ from click.testing import CliRunner
 
 from ketnap import Course, OrganizationTree, Quotas, SQLiteStore, Stage, Unit, Workflow
 from ketnap.cli import cli, main
+from ketnap.reports import facts_for
 from ketnap.storage import dumps
 from ketnap.testing import make_dossier, walk
 from tests.conftest import MEETING
@@ -53,7 +54,7 @@ def store_path(tmp_path_factory: pytest.TempPathFactory, tree: OrganizationTree)
         )
         walk(workflow, dossier, meeting=MEETING, until=stage)
         dossiers.append(dossier)
-    with SQLiteStore(path, workflow=workflow) as store:
+    with SQLiteStore(path, facts=facts_for(workflow)) as store:
         store.save_tree(tree)
         store.save_quotas(Quotas({("X", 2024): 3, ("C", 2024): 1}))
         store.save_courses([Course(code="K1", unit="H", opened_on=pendulum.Date(2023, 9, 4),
@@ -185,7 +186,7 @@ def test_main_returns_the_exit_status() -> None:
 
 def test_verify_names_a_tampered_dossier_and_fails(tmp_path: Path, workflow: Workflow) -> None:
     store = tmp_path / "s.db"
-    with SQLiteStore(store, workflow=workflow) as writer:
+    with SQLiteStore(store, facts=facts_for(workflow)) as writer:
         for number in range(3):
             dossier = make_dossier(meeting=MEETING, id=f"HS-{number}")
             walk(workflow, dossier, meeting=MEETING, until=Stage.PROPOSED)

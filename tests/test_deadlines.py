@@ -11,7 +11,6 @@ from ketnap import (
     Approval,
     ApprovalKind,
     Deadline,
-    DeadlineKind,
     DeadlineStatus,
     Document,
     Dossier,
@@ -22,6 +21,7 @@ from ketnap import (
     Workflow,
     deadlines_for,
 )
+from ketnap.deadlines import RECOGNITION_RESOLUTION
 from tests.conftest import (
     at_stage,
     decision_received_16_aug_2021,
@@ -32,10 +32,30 @@ from tests.conftest import (
 D = pendulum.Date
 MEETING = D(2024, 3, 12)
 
+# The rules whose windows are the deadlines of DOMAIN.md §8.
+DECISION = "timing.decision_deadline"
+CEREMONY = "timing.ceremony_deadline"
+PROBATION_END = "timing.probation_complete"
+RECOGNITION_DECISION = "timing.recognition_decision_deadline"
+CERTIFICATE_VALIDITY = "certificate.awareness_valid"
+DOSSIER_STALENESS = "dossier.fresh"
+READMISSION_WAIT = "readmission.waiting_time"
 
-def only(dossier: Dossier, kind: DeadlineKind, on: D, workflow: Workflow) -> Deadline:
-    (found,) = [d for d in deadlines_for(dossier, on=on, workflow=workflow) if d.kind is kind]
-    return found
+
+def only(dossier: Dossier, rule_id: str, on: D, workflow: Workflow) -> Deadline:
+    found = deadlines_for(dossier, on=on, workflow=workflow)
+    (deadline,) = [d for d in found if d.rule_id == rule_id]
+    return deadline
+
+
+def rule_ids(dossier: Dossier, on: D, workflow: Workflow) -> set[str]:
+    return {d.rule_id for d in deadlines_for(dossier, on=on, workflow=workflow)}
+
+
+def test_a_deadline_is_pending_or_missed() -> None:
+    # A deadline is one still ahead: once its step is taken it is no longer listed, so
+    # there is no "met" status.
+    assert set(DeadlineStatus) == {DeadlineStatus.PENDING, DeadlineStatus.MISSED}
 
 
 class TestAdmissionDecision:
@@ -51,36 +71,45 @@ class TestAdmissionDecision:
         ids=["day-before", "due-day", "day-after"],
     )
     def test_open(self, workflow: Workflow, on: D, status: DeadlineStatus) -> None:
-        deadline = only(proposed(workflow), DeadlineKind.ADMISSION_DECISION, on, workflow)
+        deadline = only(proposed(workflow), DECISION, on, workflow)
         assert deadline.due == D(2024, 6, 7)
         assert deadline.status is status
         assert deadline.actor is Actor.COMPETENT_COMMITTEE
+        assert deadline.step == Step.DECIDE_ADMISSION
+        assert not deadline.waiting
         assert deadline.is_open
+        assert deadline.clause == "QĐ 294/232/24/29 §4.3.1"
 
     def test_met(self, workflow: Workflow) -> None:
         dossier = proposed(workflow)
         workflow.advance(
             dossier, Step.DECIDE_ADMISSION, on=D(2024, 6, 7), actor=Actor.COMPETENT_COMMITTEE
         )
-        deadline = only(dossier, DeadlineKind.ADMISSION_DECISION, D(2024, 7, 1), workflow)
-        assert deadline.status is DeadlineStatus.MET
-        assert deadline.done_on == D(2024, 6, 7)
-        assert not deadline.is_open
+        # The decision is behind the dossier now: its deadline is gone, the ceremony's
+        # (30 working days from the decision) is the one ahead.
+        found = deadlines_for(dossier, on=D(2024, 7, 1), workflow=workflow)
+        assert [d.rule_id for d in found] == [CEREMONY]
+        assert found[0].status is DeadlineStatus.PENDING
 
-    def test_report_for_an_earlier_date_ignores_later_acts(self, workflow: Workflow) -> None:
+    def test_report_for_an_earlier_date_reads_the_status_then(self, workflow: Workflow) -> None:
         dossier = proposed(workflow)
         workflow.advance(
             dossier, Step.DECIDE_ADMISSION, on=D(2024, 6, 7), actor=Actor.COMPETENT_COMMITTEE
         )
-        deadline = only(dossier, DeadlineKind.ADMISSION_DECISION, D(2024, 5, 1), workflow)
-        assert deadline.status is DeadlineStatus.PENDING
-        assert deadline.done_on is None
+        # Asked on a date before the ceremony's last day, the deadline still ahead of the
+        # dossier is pending, not missed; the decision's is not listed again.
+        assert DECISION not in rule_ids(dossier, D(2024, 5, 1), workflow)
+        ceremony = only(dossier, CEREMONY, D(2024, 5, 1), workflow)
+        assert ceremony.status is DeadlineStatus.PENDING
+        assert only(dossier, CEREMONY, ceremony.due.add(days=1), workflow).status is (
+            DeadlineStatus.MISSED
+        )
 
     def test_refusal_closes_it(self, workflow: Workflow) -> None:
         dossier = proposed(workflow)
         workflow.advance(dossier, Step.REFUSE, on=D(2024, 4, 1), actor=Actor.COMPETENT_COMMITTEE)
-        deadline = only(dossier, DeadlineKind.ADMISSION_DECISION, D(2024, 9, 1), workflow)
-        assert deadline.status is DeadlineStatus.MET
+        # A final stage has nothing ahead: no deadline is left open (or missed).
+        assert deadlines_for(dossier, on=D(2024, 9, 1), workflow=workflow) == []
 
     def test_extension(self, workflow: Workflow) -> None:
         dossier = proposed(workflow)
@@ -91,7 +120,7 @@ class TestAdmissionDecision:
                 given_on=D(2024, 6, 1),
             )
         )
-        deadline = only(dossier, DeadlineKind.ADMISSION_DECISION, D(2024, 6, 10), workflow)
+        deadline = only(dossier, DECISION, D(2024, 6, 10), workflow)
         assert deadline.due == workflow.calendar.add_working_days(MEETING, 90)
         assert deadline.status is DeadlineStatus.PENDING
 
@@ -101,17 +130,22 @@ class TestCeremony:
 
     def test_national_day_2021(self, workflow: Workflow) -> None:
         dossier = decision_received_16_aug_2021(workflow)
-        deadline = only(dossier, DeadlineKind.CEREMONY, D(2021, 9, 1), workflow)
+        deadline = only(dossier, CEREMONY, D(2021, 9, 1), workflow)
         assert deadline.due == D(2021, 9, 29)
         assert deadline.actor is Actor.BRANCH
-        missed = only(dossier, DeadlineKind.CEREMONY, D(2021, 9, 30), workflow)
+        missed = only(dossier, CEREMONY, D(2021, 9, 30), workflow)
         assert missed.status is DeadlineStatus.MISSED
 
     def test_consent_waives_it(self, workflow: Workflow) -> None:
+        late = D(2021, 10, 15)
+        without = decision_received_16_aug_2021(workflow)
+        assert only(without, CEREMONY, late, workflow).status is DeadlineStatus.MISSED
+        # With the higher committee's consent the ceremony may come later: the rule holds
+        # with no last day, so no ceremony deadline is listed, and none is missed.
         dossier = decision_received_16_aug_2021(workflow, delay_consent=True)
-        deadline = only(dossier, DeadlineKind.CEREMONY, D(2021, 10, 15), workflow)
-        assert deadline.waived
-        assert deadline.status is DeadlineStatus.PENDING
+        found = deadlines_for(dossier, on=late, workflow=workflow)
+        assert CEREMONY not in {d.rule_id for d in found}
+        assert all(d.status is DeadlineStatus.PENDING for d in found)
 
 
 class TestProbation:
@@ -130,27 +164,32 @@ class TestProbation:
         dossier = at_stage(workflow, Stage.ADMITTED, meeting=add_days(ceremony, -60))
         dossier.decision_received_on = add_days(ceremony, -3)
         workflow.advance(dossier, Step.HOLD_CEREMONY, on=ceremony, actor=Actor.BRANCH)
-        probation = only(dossier, DeadlineKind.PROBATION_END, ceremony, workflow)
-        assert probation.due == end
+        assert workflow.probation_end(dossier) == end
+        # A waiting date: due is the first day it holds, the day after the last day of
+        # probation.
+        probation = only(dossier, PROBATION_END, ceremony, workflow)
+        assert probation.due == add_days(end, 1)
+        assert probation.waiting
+        assert not probation.is_open
         assert probation.actor is None
         assert probation.status is DeadlineStatus.PENDING
-        assert only(dossier, DeadlineKind.PROBATION_END, end, workflow).status is (
-            DeadlineStatus.MET
-        )
-        resolution = only(dossier, DeadlineKind.RECOGNITION_RESOLUTION, end, workflow)
+        assert only(dossier, PROBATION_END, end, workflow).status is DeadlineStatus.PENDING
+        # Reached: no longer a date ahead.
+        assert PROBATION_END not in rule_ids(dossier, add_days(end, 1), workflow)
+        resolution = only(dossier, RECOGNITION_RESOLUTION, end, workflow)
         assert resolution.due == workflow.calendar.add_working_days(end, 30)
         assert resolution.actor is Actor.BRANCH
 
     def test_recognition_decision(self, workflow: Workflow) -> None:
         dossier = at_stage(workflow, Stage.PROBATION)
-        end = dossier.probation_end
+        end = workflow.probation_end(dossier)
         assert end is not None
         on = add_days(end, 3)
         ready_for_recognition(dossier, on)
         workflow.advance(dossier, Step.PROPOSE_RECOGNITION, on=on, actor=Actor.BRANCH)
-        resolution = only(dossier, DeadlineKind.RECOGNITION_RESOLUTION, on, workflow)
-        assert resolution.status is DeadlineStatus.MET
-        decision = only(dossier, DeadlineKind.RECOGNITION_DECISION, on, workflow)
+        # The branch resolution is taken: its term is behind the dossier.
+        assert RECOGNITION_RESOLUTION not in rule_ids(dossier, on, workflow)
+        decision = only(dossier, RECOGNITION_DECISION, on, workflow)
         assert decision.due == workflow.calendar.add_working_days(on, 30)
         assert decision.actor is Actor.COMPETENT_COMMITTEE
 
@@ -161,24 +200,28 @@ class TestBeforeTheProposal:
     def test_certificate_and_documents(self, workflow: Workflow) -> None:
         dossier = at_stage(workflow, Stage.PREPARED)
         dossier.add_documents([Document(form="5-KNĐ", dated=D(2023, 6, 30))])
-        found = {d.kind: d for d in deadlines_for(dossier, on=MEETING, workflow=workflow)}
-        assert found[DeadlineKind.CERTIFICATE_VALIDITY].due == D(2028, 9, 12)
-        assert found[DeadlineKind.DOSSIER_STALENESS].due == D(2024, 6, 30)
-        assert DeadlineKind.READMISSION_WAIT not in found
+        found = {d.rule_id: d for d in deadlines_for(dossier, on=MEETING, workflow=workflow)}
+        assert found[CERTIFICATE_VALIDITY].due == D(2028, 9, 12)
+        assert found[DOSSIER_STALENESS].due == D(2024, 6, 30)
+        assert READMISSION_WAIT not in found
 
     def test_gone_after_the_proposal(self, workflow: Workflow) -> None:
-        kinds = {d.kind for d in deadlines_for(proposed(workflow), on=MEETING, workflow=workflow)}
-        assert kinds == {DeadlineKind.ADMISSION_DECISION}
+        assert rule_ids(proposed(workflow), MEETING, workflow) == {DECISION}
 
     @pytest.mark.parametrize(
-        ("reason", "cleared", "ready"),
+        ("reason", "cleared", "ready", "asked"),
         [
-            (LeavingReason.TRANSFER_LAPSE, None, D(2024, 3, 12)),
-            (LeavingReason.CONVICTED_LESS_SERIOUS_CRIME, D(2022, 5, 31), D(2027, 5, 31)),
+            (LeavingReason.TRANSFER_LAPSE, None, D(2024, 3, 12), D(2024, 3, 11)),
+            (LeavingReason.CONVICTED_LESS_SERIOUS_CRIME, D(2022, 5, 31), D(2027, 5, 31), MEETING),
         ],
     )
     def test_readmission_wait(
-        self, workflow: Workflow, reason: LeavingReason, cleared: D | None, ready: D
+        self,
+        workflow: Workflow,
+        reason: LeavingReason,
+        cleared: D | None,
+        ready: D,
+        asked: D,
     ) -> None:
         dossier = at_stage(workflow, Stage.PREPARED)
         prior = PriorMembership(
@@ -188,9 +231,12 @@ class TestBeforeTheProposal:
             record_cleared_on=cleared,
         )
         dossier.candidate = attrs.evolve(dossier.candidate, prior_membership=prior)
-        wait = only(dossier, DeadlineKind.READMISSION_WAIT, MEETING, workflow)
+        wait = only(dossier, READMISSION_WAIT, asked, workflow)
         assert wait.due == ready
+        assert wait.waiting
         assert wait.actor is None
+        # On the day it is over, the wait is no longer ahead.
+        assert READMISSION_WAIT not in rule_ids(dossier, ready, workflow)
 
 
 def add_days(day: D, days: int) -> D:

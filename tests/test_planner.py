@@ -76,6 +76,10 @@ class TestEarliestBranchMeeting:
         assert result.earliest is None
         assert result.closing is not None
         assert result.closing.rule_id == "certificate.awareness_valid"
+        assert [r.rule_id for r in result.blocking] == [
+            "sponsor.duration",
+            "certificate.awareness_valid",
+        ]
         assert "No date" in result.text("en")
 
     def test_turning_sixty(self, workflow: Workflow) -> None:
@@ -87,11 +91,19 @@ class TestEarliestBranchMeeting:
         windows = {r.rule_id: r for r in result.requirements}
         assert windows["age.maximum"].holds_until == D(2024, 5, 31)
 
-    def test_blocking_rules_are_named(self, workflow: Workflow) -> None:
+    def test_rules_not_planned_are_named(self, workflow: Workflow) -> None:
         dossier = young_candidate(workflow)
+        # The branch's vote is taken at the meeting itself: time alone will not bring it.
+        before = plan(workflow, dossier, on=D(2022, 7, 1))
+        assert [f.rule_id for f in before.not_planned] == ["vote.branch_admission"]
         dossier.candidate = attrs.evolve(dossier.candidate, education=EducationLevel.PRIMARY)
         result = plan(workflow, dossier, on=D(2022, 7, 1))
-        assert [f.rule_id for f in result.blocking] == ["education.minimum"]
+        assert result.earliest == D(2023, 3, 1)
+        assert result.blocking == ()
+        assert sorted(f.rule_id for f in result.not_planned) == [
+            "education.minimum",
+            "vote.branch_admission",
+        ]
         assert "education.minimum" in result.text("en")
 
     def test_new_regulation_in_between(self, workflow: Workflow) -> None:
@@ -106,7 +118,7 @@ class TestEarliestBranchMeeting:
 class TestOtherSteps:
     def test_recognition_after_probation(self, workflow: Workflow) -> None:
         dossier = at_stage(workflow, Stage.PROBATION)
-        end = dossier.probation_end
+        end = workflow.probation_end(dossier)
         assert end is not None
         result = plan(workflow, dossier, Step.PROPOSE_RECOGNITION, on=dossier.history[-1].on)
         assert result.earliest == end.add(days=1)
@@ -132,3 +144,4 @@ class TestOtherSteps:
         result = plan(workflow, dossier, on=D(2024, 3, 12))
         assert result.earliest is None
         assert any(r.never for r in result.requirements)
+        assert [r.rule_id for r in result.blocking] == ["readmission.waiting_time"]

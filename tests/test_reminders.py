@@ -6,7 +6,6 @@ import pendulum
 
 from ketnap import (
     Actor,
-    DeadlineKind,
     Dossier,
     Organization,
     Stage,
@@ -16,6 +15,9 @@ from ketnap import (
 )
 from ketnap.testing import add_vote
 from tests.conftest import at_stage
+
+DECISION = "timing.decision_deadline"
+CEREMONY = "timing.ceremony_deadline"
 
 D = pendulum.Date
 REPORT = D(2024, 6, 3)
@@ -44,12 +46,12 @@ def branch(workflow: Workflow) -> list[Dossier]:
 
 def test_due_and_overdue(workflow: Workflow) -> None:
     feed = due_list(branch(workflow), on=REPORT, within=15, workflow=workflow)
-    assert [(i.deadline.kind, i.working_days_left) for i in feed.due] == [
-        (DeadlineKind.ADMISSION_DECISION, 4),
-        (DeadlineKind.CEREMONY, 14),
+    assert [(i.deadline.rule_id, i.working_days_left) for i in feed.due] == [
+        (DECISION, 4),
+        (CEREMONY, 14),
     ]
     (overdue,) = feed.overdue
-    assert overdue.deadline.kind is DeadlineKind.ADMISSION_DECISION
+    assert overdue.deadline.rule_id == DECISION
     assert overdue.deadline.due == D(2024, 4, 9)
     assert overdue.working_days_left == -36
     assert len(feed) == 3
@@ -57,7 +59,7 @@ def test_due_and_overdue(workflow: Workflow) -> None:
 
 def test_horizon(workflow: Workflow) -> None:
     feed = due_list(branch(workflow), on=REPORT, within=5, workflow=workflow)
-    assert [i.deadline.kind for i in feed.due] == [DeadlineKind.ADMISSION_DECISION]
+    assert [i.deadline.rule_id for i in feed.due] == [DECISION]
 
 
 def test_grouping(workflow: Workflow) -> None:

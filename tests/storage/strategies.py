@@ -9,7 +9,7 @@ import pendulum
 from hypothesis import strategies as st
 
 from ketnap import (
-    TRANSITIONS,
+    ADMISSION,
     Actor,
     Approval,
     ApprovalKind,
@@ -33,7 +33,6 @@ from ketnap import (
     Relative,
     Sex,
     Sponsor,
-    Stage,
     UnionIntroduction,
     UnionKind,
     Verification,
@@ -117,11 +116,11 @@ def votes(draw: st.DrawFn) -> Vote:
 
 @st.composite
 def histories(draw: st.DrawFn, dossier: Dossier) -> None:
-    """Walk *dossier* along random rows of the transition table, as the workflow records."""
-    stage = Stage.SOURCE_POOL
+    """Walk *dossier* along random rows of the process, as the workflow records."""
+    stage: str = ADMISSION.initial
     day = dossier.entered_pool_on
     for _ in range(draw(st.integers(0, 10))):
-        rows = [row for row in TRANSITIONS if row.source is stage]
+        rows = [row for row in ADMISSION.transitions if row.source == stage]
         if not rows:
             break
         row = draw(st.sampled_from(rows))

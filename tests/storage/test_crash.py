@@ -22,6 +22,7 @@ import sys, time
 from pathlib import Path
 import pendulum
 from ketnap import SQLiteStore, Stage, Workflow
+from ketnap.reports import facts_for
 from ketnap.testing import clone, make_dossier, walk
 
 path, marker, stop_after = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
@@ -37,7 +38,7 @@ def batch():
             time.sleep(120)
         yield clone(template, f"HS-{{i:05d}}")
 
-with SQLiteStore(path, workflow=workflow) as store:
+with SQLiteStore(path, facts=facts_for(workflow)) as store:
     store.save_all(batch())
 marker.touch()
 """
@@ -89,4 +90,4 @@ def test_a_kill_mid_batch_leaves_none_and_a_finished_batch_leaves_all(tmp_path: 
     with SQLiteStore(path) as store:
         assert store.count() == BATCH + 1
         assert store.verify() == []
-        assert store.load("HS-09999").stage is Stage.PROBATION
+        assert store.load("HS-09999").stage == Stage.PROBATION
