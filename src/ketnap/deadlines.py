@@ -27,7 +27,6 @@ so no rule refuses it; it comes from `ketnap.terms` directly.
 from __future__ import annotations
 
 import enum
-from collections import deque
 from collections.abc import Iterator
 
 import attrs
@@ -35,8 +34,7 @@ import pendulum
 
 from ketnap.messages import Lang, Message
 from ketnap.model import Actor, Dossier
-from ketnap.planner import requirements
-from ketnap.process import Process, Transition
+from ketnap.rules import Context, Rule, Window
 from ketnap.terms import probation_end, recognition_resolution_due, working_days_text
 from ketnap.workflow import Workflow
 
@@ -121,26 +119,13 @@ _LINE = Message(
 )
 
 
-def _ahead(process: Process, stage: str) -> list[Transition]:
-    """The rows reachable from *stage*, nearest first: the steps still ahead."""
-    rows: list[Transition] = []
-    seen = {stage}
-    queue = deque([stage])
-    while queue:
-        for row in process.steps_from(queue.popleft()):
-            rows.append(row)
-            if row.target not in seen:
-                seen.add(row.target)
-                queue.append(row.target)
-    return rows
-
-
 def deadlines_for(dossier: Dossier, *, on: pendulum.Date, workflow: Workflow) -> list[Deadline]:
     """
     Return the deadlines ahead of *dossier* on *on*, from the rules in force on *on*.
 
-    Acts recorded after *on* are ignored, so a report for a past date reads as it would
-    have then (when the history holds nothing later than *on*). A final stage has none.
+    The deadlines are those of the dossier as it stands (its stage and records), judged
+    on *on* under the rules in force then: *on* is normally the day asked, on or after
+    the last act. A final stage has none.
     """
     return sorted(_deadlines(dossier, on, workflow), key=lambda d: (d.due, d.rule_id))
 
@@ -150,36 +135,49 @@ def _deadlines(dossier: Dossier, on: pendulum.Date, workflow: Workflow) -> Itera
     if process.is_final(dossier.stage):
         return
     ruleset = workflow.ruleset_for(on)
-    seen: set[tuple[str, str, pendulum.Date]] = set()
-    for row in _ahead(process, dossier.stage):
+    rows = process.steps_ahead(dossier.stage)
+    contexts: dict[int, Context] = {}
+    # Each time-bound rule is read once, for the nearest step ahead that it guards.
+    for rule, index in ruleset.timed_among(tuple(row.step for row in rows)):
+        windows = rule.window
+        if windows is None or not rule.effective.contains(on):
+            continue
+        row = rows[index]
         actor = min(row.actors)
-        context = workflow.context(dossier, row.step, on=on, actor=actor, ruleset=ruleset)
-        for requirement in requirements(ruleset, context):
-            if requirement.never:
-                continue
-            if requirement.holds_until is not None:
-                due, waiting = requirement.holds_until, False
-            elif requirement.holds_from is not None and requirement.holds_from > on:
-                due, waiting = requirement.holds_from, True
-            else:
-                continue
-            text = requirement.message.render("en")
-            if (requirement.rule_id, text, due) in seen:
-                continue
-            seen.add((requirement.rule_id, text, due))
-            yield Deadline(
-                dossier_id=dossier.id,
-                organization=dossier.organization.name,
-                rule_id=requirement.rule_id,
-                label=requirement.message,
-                clause=ruleset[requirement.rule_id].clause,
-                step=row.step,
-                due=due,
-                waiting=waiting,
-                status=(DeadlineStatus.PENDING if waiting or on <= due else DeadlineStatus.MISSED),
-                actor=None if waiting else actor,
-            )
+        context = contexts.get(index)
+        if context is None:
+            context = workflow.context(dossier, row.step, on=on, actor=actor, ruleset=ruleset)
+            contexts[index] = context
+        for window in windows(context):
+            deadline = _deadline(dossier, rule, row.step, actor, window, on=on)
+            if deadline is not None:
+                yield deadline
     yield from _recognition_resolution(dossier, on, workflow)
+
+
+def _deadline(
+    dossier: Dossier, rule: Rule, step: str, actor: Actor, window: Window, *, on: pendulum.Date
+) -> Deadline | None:
+    if window.never:
+        return None
+    if window.holds_until is not None:
+        due, waiting = window.holds_until, False
+    elif window.holds_from is not None and window.holds_from > on:
+        due, waiting = window.holds_from, True
+    else:
+        return None
+    return Deadline(
+        dossier_id=dossier.id,
+        organization=dossier.organization.name,
+        rule_id=rule.id,
+        label=window.label,
+        clause=rule.clause,
+        step=step,
+        due=due,
+        waiting=waiting,
+        status=DeadlineStatus.PENDING if waiting or on <= due else DeadlineStatus.MISSED,
+        actor=None if waiting else actor,
+    )
 
 
 def _recognition_resolution(

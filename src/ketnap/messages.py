@@ -44,6 +44,8 @@ class Labelled(Protocol):
 def _values(
     values: Mapping[str, object] | Iterable[tuple[str, object]],
 ) -> tuple[tuple[str, object], ...]:
+    if isinstance(values, tuple):
+        return values
     items = values.items() if isinstance(values, Mapping) else values
     return tuple(items)
 
@@ -71,7 +73,7 @@ class Message:
 
     def bind(self, **values: object) -> Message:
         """Return this message with *values* bound, to render later in either language."""
-        return attrs.evolve(self, values=(*self.values, *values.items()))
+        return Message(self.vi, self.en, (*self.values, *values.items()))
 
     def render(self, lang: Lang = "vi", values: Mapping[str, object] | None = None) -> str:
         """Return the template in *lang* with the bound values and *values* filled in."""

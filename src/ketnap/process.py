@@ -192,6 +192,18 @@ class Process:
     _rows: Mapping[tuple[str, str], Transition] = attrs.field(
         init=False, eq=False, repr=False, hash=False
     )
+    _out: Mapping[str, tuple[Transition, ...]] = attrs.field(
+        init=False, eq=False, repr=False, hash=False
+    )
+    _ahead: Mapping[str, tuple[Transition, ...]] = attrs.field(
+        init=False, eq=False, repr=False, hash=False
+    )
+    _available: Mapping[str, tuple[str, ...]] = attrs.field(
+        init=False, eq=False, repr=False, hash=False
+    )
+    _tagged: Mapping[tuple[str, str], frozenset[str]] = attrs.field(
+        init=False, eq=False, repr=False, hash=False
+    )
 
     def __attrs_post_init__(self) -> None:
         stages = _unique({s.code: s for s in self.stages}, self.stages, "stage")
@@ -199,6 +211,36 @@ class Process:
         object.__setattr__(self, "_stage_index", MappingProxyType(stages))
         object.__setattr__(self, "_step_index", MappingProxyType(steps))
         object.__setattr__(self, "_rows", MappingProxyType(self._validate(stages, steps)))
+        out: dict[str, list[Transition]] = {code: [] for code in stages}
+        for row in self.transitions:
+            out[row.source].append(row)
+        object.__setattr__(self, "_out", MappingProxyType({k: tuple(v) for k, v in out.items()}))
+        object.__setattr__(
+            self, "_ahead", MappingProxyType({code: self._reach(code) for code in stages})
+        )
+        available = {code: tuple(row.step for row in rows) for code, rows in self._out.items()}
+        object.__setattr__(self, "_available", MappingProxyType(available))
+        tagged: dict[tuple[str, str], set[str]] = {}
+        for kind, items in (("stage", self.stages), ("step", self.steps)):
+            for item in items:
+                for tag in item.tags:
+                    tagged.setdefault((kind, tag), set()).add(item.code)
+        object.__setattr__(
+            self, "_tagged", MappingProxyType({k: frozenset(v) for k, v in tagged.items()})
+        )
+
+    def _reach(self, stage: str) -> tuple[Transition, ...]:
+        """The first row of each step reachable from *stage*, nearest first."""
+        rows: dict[str, Transition] = {}
+        seen = {stage}
+        queue = deque([stage])
+        while queue:
+            for row in self._out[queue.popleft()]:
+                rows.setdefault(row.step, row)
+                if row.target not in seen:
+                    seen.add(row.target)
+                    queue.append(row.target)
+        return tuple(rows.values())
 
     def _validate(
         self, stages: Mapping[str, ProcessStage], steps: Mapping[str, ProcessStep]
@@ -288,11 +330,15 @@ class Process:
 
     def stages_tagged(self, tag: str) -> frozenset[str]:
         """The codes of the stages with *tag*."""
-        return frozenset(s.code for s in self.stages if tag in s.tags)
+        return self._tagged.get(("stage", tag), frozenset())
 
     def steps_tagged(self, tag: str) -> frozenset[str]:
         """The codes of the steps with *tag*."""
-        return frozenset(s.code for s in self.steps if tag in s.tags)
+        return self._tagged.get(("step", tag), frozenset())
+
+    def available(self, stage: str) -> tuple[str, ...]:
+        """The codes of the steps that lead out of *stage*, in table order."""
+        return self._available.get(stage, ())
 
     def row(self, stage: str, step: str) -> Transition | None:
         """The row for *step* from *stage*, or None when the stage has no such step."""
@@ -300,7 +346,18 @@ class Process:
 
     def steps_from(self, stage: str) -> tuple[Transition, ...]:
         """The rows that lead out of *stage*, in table order."""
-        return tuple(row for row in self.transitions if row.source == stage)
+        return self._out.get(stage, ())
+
+    def steps_ahead(self, stage: str) -> tuple[Transition, ...]:
+        """
+        The steps still ahead of a dossier at *stage*, nearest first.
+
+        For each step reachable from *stage*, the first row that reaches it.
+
+        >>> [row.step for row in ADMISSION.steps_ahead("full_member")]
+        ['issue_card']
+        """
+        return self._ahead.get(stage, ())
 
     def is_final(self, stage: str) -> bool:
         """Whether the stage with code *stage* is final."""

@@ -18,6 +18,7 @@ Date(2025, 8, 29)
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import pendulum
 
@@ -195,11 +196,13 @@ def recognition_decision_due(
 # --- terms in words --------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=256)
 def months_text(months: int) -> Message:
     """A term in months: ``12 tháng``, ``12 months``."""
     return Message(vi="{n} tháng", en="{n} months").bind(n=months)
 
 
+@functools.lru_cache(maxsize=256)
 def working_days_text(days: int) -> Message:
     """A term in working days: ``60 ngày làm việc``, ``60 working days``."""
     return Message(vi="{n} ngày làm việc", en="{n} working days").bind(n=days)

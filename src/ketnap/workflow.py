@@ -299,7 +299,7 @@ class Workflow:
             actors=frozenset() if row is None else row.actors,
             policy=(ruleset or self.ruleset_for(on)).policy,
             calendar=self._calendar,
-            available=() if row else tuple(t.step for t in process.steps_from(dossier.stage)),
+            available=() if row else process.available(dossier.stage),
             label=process.label,
         )
 

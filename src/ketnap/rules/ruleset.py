@@ -60,6 +60,10 @@ class RuleSet:
         init=False, eq=False, repr=False, hash=False, factory=dict
     )
 
+    _timed: dict[tuple[str, ...], tuple[tuple[Rule, int], ...]] = attrs.field(
+        init=False, eq=False, repr=False, hash=False, factory=dict
+    )
+
     def __attrs_post_init__(self) -> None:
         _check_ids(self.rules)
 
@@ -69,6 +73,27 @@ class RuleSet:
         if found is None:
             found = tuple(rule for rule in self.rules if rule.guards(step))
             self._by_step[step] = found
+        return found
+
+    def timed_among(self, steps: tuple[str, ...]) -> tuple[tuple[Rule, int], ...]:
+        """
+        Return each time-bound rule guarding one of *steps*, with the first one's index.
+
+        Time-bound rules are those with a window; they come in rule order.
+
+        What the deadlines of a dossier read: its steps ahead, nearest first.
+        """
+        found = self._timed.get(steps)
+        if found is None:
+            pairs = []
+            for rule in self.rules:
+                if rule.window is None:
+                    continue
+                first = next((i for i, step in enumerate(steps) if rule.guards(step)), None)
+                if first is not None:
+                    pairs.append((rule, first))
+            found = tuple(pairs)
+            self._timed[steps] = found
         return found
 
     def __getitem__(self, rule_id: str) -> Rule:

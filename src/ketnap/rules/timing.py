@@ -41,7 +41,10 @@ __all__ = [
 def _chronology_window(context: Context) -> Iterator[Window]:
     dossier = context.dossier
     last = dossier.history[-1].on if dossier.history else dossier.entered_pool_on
-    yield Window(label=Message(vi="Sau bước trước", en="After the previous act"), holds_from=last)
+    yield Window(label=_AFTER_PREVIOUS, holds_from=last)
+
+
+_AFTER_PREVIOUS = Message(vi="Sau bước trước", en="After the previous act")
 
 
 @rule(
