@@ -339,3 +339,24 @@ def test_a_rule_without_a_window_is_reported_not_planned() -> None:
     assert found.earliest == meeting
     assert "age.minimum" in {f.rule_id for f in found.not_planned}
     assert "chưa lập kế hoạch" in found.text("vi")
+
+
+def test_an_extended_decision_term_is_labelled_with_its_extension() -> None:
+    """The deadline's label states the term its due date counts: 60 + 30 with an extension."""
+    from ketnap import Approval, ApprovalKind  # noqa: PLC0415
+
+    workflow = Workflow()
+    meeting = pendulum.date(2024, 3, 12)
+    dossier = make_dossier(meeting=meeting)
+    walk(workflow, dossier, meeting=meeting, until=Stage.PROPOSED)
+    plain = {d.rule_id: d for d in deadlines_for(dossier, on=meeting, workflow=workflow)}
+    assert "60 working days" in plain["timing.decision_deadline"].label.render("en")
+    dossier.approvals.append(
+        Approval(
+            kind=ApprovalKind.DECISION_EXTENSION, by=Actor.COMPETENT_COMMITTEE, given_on=meeting
+        )
+    )
+    extended = {d.rule_id: d for d in deadlines_for(dossier, on=meeting, workflow=workflow)}
+    deadline = extended["timing.decision_deadline"]
+    assert deadline.due == workflow.calendar.add_working_days(meeting, 90)
+    assert "90 ngày làm việc" in deadline.label.render("vi")

@@ -136,6 +136,13 @@ def recognition_deadline_for(context: Context) -> pendulum.Date | None:
     )
 
 
+def _resolved(context: Context, step: str) -> pendulum.Date:
+    # The term the label states is the one the due date counts, extension included.
+    entry = context.dossier.last_act(step)
+    assert entry is not None  # noqa: S101 - only called once a due date was found
+    return entry.on
+
+
 def _decision_window(context: Context) -> Iterator[Window]:
     due = decision_due_for(context)
     if due is not None:
@@ -143,7 +150,13 @@ def _decision_window(context: Context) -> Iterator[Window]:
             label=Message(
                 vi="Ra quyết định kết nạp trong {term} từ nghị quyết chi bộ",
                 en="Admission decision within {term} of the branch resolution",
-            ).bind(term=working_days_text(context.policy.decision_working_days)),
+            ).bind(
+                term=working_days_text(
+                    context.calendar.working_days_between(
+                        _resolved(context, Step.PROPOSE_ADMISSION), due
+                    )
+                )
+            ),
             holds_until=due,
         )
 
@@ -249,7 +262,13 @@ def _recognition_window(context: Context) -> Iterator[Window]:
             label=Message(
                 vi="Quyết định công nhận đảng viên chính thức trong {term} từ nghị quyết chi bộ",
                 en="Recognition decision within {term} of the branch resolution",
-            ).bind(term=working_days_text(context.policy.recognition_decision_working_days)),
+            ).bind(
+                term=working_days_text(
+                    context.calendar.working_days_between(
+                        _resolved(context, Step.PROPOSE_RECOGNITION), due
+                    )
+                )
+            ),
             holds_until=due,
         )
 
