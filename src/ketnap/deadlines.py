@@ -35,7 +35,7 @@ import pendulum
 from ketnap.messages import Lang, Message
 from ketnap.model import Actor, Dossier
 from ketnap.rules import Context, Rule, Window
-from ketnap.terms import probation_end, recognition_resolution_due, working_days_text
+from ketnap.terms import dossier_probation_end, recognition_resolution_due, working_days_text
 from ketnap.workflow import Workflow
 
 __all__ = ["RECOGNITION_RESOLUTION", "Deadline", "DeadlineStatus", "deadlines_for"]
@@ -185,13 +185,12 @@ def _recognition_resolution(
 ) -> Iterator[Deadline]:
     process = workflow.process
     proposals = process.steps_tagged("recognition_proposal")
-    ceremony = dossier.ceremony_date
-    if ceremony is None:
+    policy = workflow.policy_for(on)
+    end = dossier_probation_end(dossier, policy)
+    if end is None:
         return
     for row in process.steps_from(dossier.stage):
         if row.step in proposals:
-            policy = workflow.policy_for(on)
-            end = probation_end(ceremony, policy)
             due = recognition_resolution_due(end, policy, workflow.calendar)
             yield Deadline(
                 dossier_id=dossier.id,

@@ -34,6 +34,7 @@ from ketnap.model import Dossier, LeavingReason, PriorMembership, Step
 from ketnap.policy import AgeCounting, Policy
 
 __all__ = [
+    "admission_decision_days",
     "admission_decision_due",
     "age_months",
     "age_reached_on",
@@ -41,12 +42,14 @@ __all__ = [
     "ceremony_due",
     "certificate_expiry",
     "document_expiry",
+    "dossier_probation_end",
     "full_membership_date",
     "is_youth",
     "months_text",
     "pool_time_reached_on",
     "probation_end",
     "readmission_ready_on",
+    "recognition_decision_days",
     "recognition_decision_due",
     "recognition_resolution_due",
     "sponsor_ready_on",
@@ -132,16 +135,21 @@ def probation_end(ceremony: dt.date, policy: Policy) -> pendulum.Date:
     return add_months(ceremony, policy.probation_months)
 
 
+def dossier_probation_end(dossier: Dossier, policy: Policy) -> pendulum.Date | None:
+    """Return the last day of *dossier*'s probation under *policy*; None before the ceremony."""
+    ceremony = dossier.ceremony_date
+    return None if ceremony is None else probation_end(ceremony, policy)
+
+
 def full_membership_date(dossier: Dossier, policy: Policy) -> pendulum.Date | None:
     """
     Return the date a recognised member is official from: the end of probation (QĐ §4.2.2).
 
     It does not move when the branch or the committee decides late; None until recognised.
     """
-    ceremony = dossier.ceremony_date
-    if ceremony is None or dossier.last_act(Step.RECOGNIZE) is None:
+    if dossier.last_act(Step.RECOGNIZE) is None:
         return None
-    return probation_end(ceremony, policy)
+    return dossier_probation_end(dossier, policy)
 
 
 def readmission_ready_on(prior: PriorMembership, policy: Policy) -> pendulum.Date | None:
@@ -161,13 +169,17 @@ def readmission_ready_on(prior: PriorMembership, policy: Policy) -> pendulum.Dat
 # --- working-day terms (§8) ----------------------------------------------------------------
 
 
+def admission_decision_days(policy: Policy, *, extended: bool) -> int:
+    """The working days the committee has for the admission decision (§4.3.1)."""
+    extra = policy.decision_extension_working_days if extended else 0
+    return policy.decision_working_days + extra
+
+
 def admission_decision_due(
     resolution_on: dt.date, policy: Policy, calendar: WorkingCalendar, *, extended: bool
 ) -> pendulum.Date:
     """Return the last day for the admission decision after the branch resolution (§4.3.1)."""
-    days = policy.decision_working_days
-    if extended:
-        days += policy.decision_extension_working_days
+    days = admission_decision_days(policy, extended=extended)
     return calendar.add_working_days(resolution_on, days)
 
 
@@ -183,13 +195,17 @@ def recognition_resolution_due(
     return calendar.add_working_days(end, policy.recognition_resolution_working_days)
 
 
+def recognition_decision_days(policy: Policy, *, extended: bool) -> int:
+    """The working days the committee has for the recognition decision (QĐ 29 §4.3.1)."""
+    extra = policy.recognition_extension_working_days if extended else 0
+    return policy.recognition_decision_working_days + extra
+
+
 def recognition_decision_due(
     resolution_on: dt.date, policy: Policy, calendar: WorkingCalendar, *, extended: bool
 ) -> pendulum.Date:
     """Return the last day for the recognition decision after the branch resolution."""
-    days = policy.recognition_decision_working_days
-    if extended:
-        days += policy.recognition_extension_working_days
+    days = recognition_decision_days(policy, extended=extended)
     return calendar.add_working_days(resolution_on, days)
 
 

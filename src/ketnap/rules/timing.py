@@ -18,10 +18,12 @@ from ketnap.model import ApprovalKind, Dossier, Step
 from ketnap.policy import Policy
 from ketnap.rules._base import Context, Family, Values, Window, rule
 from ketnap.terms import (
+    admission_decision_days,
     admission_decision_due,
     ceremony_due,
+    dossier_probation_end,
     months_text,
-    probation_end,
+    recognition_decision_days,
     recognition_decision_due,
     working_days_text,
 )
@@ -89,6 +91,10 @@ _LATE = Message(
 )
 
 
+def _extended(context: Context, kind: ApprovalKind) -> bool:
+    return context.dossier.approval(kind, context.on) is not None
+
+
 def decision_due_for(context: Context) -> pendulum.Date | None:
     """
     The last day for the admission decision (QĐ §4.3.1).
@@ -96,11 +102,10 @@ def decision_due_for(context: Context) -> pendulum.Date | None:
     ``decision_working_days`` after the branch resolution, plus the extension when one
     was recorded by the act.
     """
-    dossier = context.dossier
-    resolution = dossier.last_act(Step.PROPOSE_ADMISSION)
+    resolution = context.dossier.last_act(Step.PROPOSE_ADMISSION)
     if resolution is None:
         return None
-    extended = dossier.approval(ApprovalKind.DECISION_EXTENSION, context.on) is not None
+    extended = _extended(context, ApprovalKind.DECISION_EXTENSION)
     return admission_decision_due(
         resolution.on, context.policy, context.calendar, extended=extended
     )
@@ -126,39 +131,31 @@ def recognition_deadline_for(context: Context) -> pendulum.Date | None:
     ``recognition_decision_working_days`` after the branch's recognition resolution, plus
     the extension when one was recorded.
     """
-    dossier = context.dossier
-    resolution = dossier.last_act(Step.PROPOSE_RECOGNITION)
+    resolution = context.dossier.last_act(Step.PROPOSE_RECOGNITION)
     if resolution is None:
         return None
-    extended = dossier.approval(ApprovalKind.RECOGNITION_EXTENSION, context.on) is not None
+    extended = _extended(context, ApprovalKind.RECOGNITION_EXTENSION)
     return recognition_decision_due(
         resolution.on, context.policy, context.calendar, extended=extended
     )
 
 
-def _resolved(context: Context, step: str) -> pendulum.Date:
+def _committee_window(due: pendulum.Date | None, label: Message, days: int) -> Iterator[Window]:
     # The term the label states is the one the due date counts, extension included.
-    entry = context.dossier.last_act(step)
-    assert entry is not None  # noqa: S101 - only called once a due date was found
-    return entry.on
+    if due is not None:
+        yield Window(label=label.bind(term=working_days_text(days)), holds_until=due)
+
+
+_DECISION_TERM = Message(
+    vi="Ra quyết định kết nạp trong {term} từ nghị quyết chi bộ",
+    en="Admission decision within {term} of the branch resolution",
+)
 
 
 def _decision_window(context: Context) -> Iterator[Window]:
-    due = decision_due_for(context)
-    if due is not None:
-        yield Window(
-            label=Message(
-                vi="Ra quyết định kết nạp trong {term} từ nghị quyết chi bộ",
-                en="Admission decision within {term} of the branch resolution",
-            ).bind(
-                term=working_days_text(
-                    context.calendar.working_days_between(
-                        _resolved(context, Step.PROPOSE_ADMISSION), due
-                    )
-                )
-            ),
-            holds_until=due,
-        )
+    extended = _extended(context, ApprovalKind.DECISION_EXTENSION)
+    days = admission_decision_days(context.policy, extended=extended)
+    return _committee_window(decision_due_for(context), _DECISION_TERM, days)
 
 
 @rule(
@@ -219,13 +216,8 @@ def ceremony_deadline(context: Context) -> Values | None:
     return _late(context, due, Message(vi="tổ chức lễ kết nạp", en="the admission ceremony"))
 
 
-def _probation_end(context: Context) -> pendulum.Date | None:
-    ceremony = context.dossier.ceremony_date
-    return None if ceremony is None else probation_end(ceremony, context.policy)
-
-
 def _probation_window(context: Context) -> Iterator[Window]:
-    end = _probation_end(context)
+    end = dossier_probation_end(context.dossier, context.policy)
     if end is not None:
         yield Window(
             label=Message(vi="Đã hết {term} dự bị", en="The {term} of probation are over").bind(
@@ -249,28 +241,22 @@ def _probation_window(context: Context) -> Iterator[Window]:
 )
 def probation_complete(context: Context) -> Values | None:
     """The branch considers recognition only after the months of probation have ended."""
-    end = _probation_end(context)
+    end = dossier_probation_end(context.dossier, context.policy)
     if end is None or context.on > end:
         return None
     return {"end": end, "on": context.on, "term": months_text(context.policy.probation_months)}
 
 
+_RECOGNITION_TERM = Message(
+    vi="Quyết định công nhận đảng viên chính thức trong {term} từ nghị quyết chi bộ",
+    en="Recognition decision within {term} of the branch resolution",
+)
+
+
 def _recognition_window(context: Context) -> Iterator[Window]:
-    due = recognition_deadline_for(context)
-    if due is not None:
-        yield Window(
-            label=Message(
-                vi="Quyết định công nhận đảng viên chính thức trong {term} từ nghị quyết chi bộ",
-                en="Recognition decision within {term} of the branch resolution",
-            ).bind(
-                term=working_days_text(
-                    context.calendar.working_days_between(
-                        _resolved(context, Step.PROPOSE_RECOGNITION), due
-                    )
-                )
-            ),
-            holds_until=due,
-        )
+    extended = _extended(context, ApprovalKind.RECOGNITION_EXTENSION)
+    days = recognition_decision_days(context.policy, extended=extended)
+    return _committee_window(recognition_deadline_for(context), _RECOGNITION_TERM, days)
 
 
 @rule(

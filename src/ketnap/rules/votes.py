@@ -7,7 +7,7 @@ from fractions import Fraction
 from ketnap.messages import Message
 from ketnap.model import Actor, Stage, Step, Vote, VotePurpose
 from ketnap.rules._base import Context, Family, Values, rule
-from ketnap.terms import probation_end
+from ketnap.terms import dossier_probation_end
 
 __all__ = [
     "base_committee_vote",
@@ -153,8 +153,7 @@ def branch_removal_vote(context: Context) -> Values | None:
 
 def failed_votes(context: Context) -> list[Vote]:
     """The branch's recognition or removal votes after probation that fell short (F-09)."""
-    ceremony = context.dossier.ceremony_date
-    end = None if ceremony is None else probation_end(ceremony, context.policy)
+    end = dossier_probation_end(context.dossier, context.policy)
     threshold = context.policy.vote_threshold
     return [
         v
