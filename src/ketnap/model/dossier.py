@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Any
 
 import attrs
@@ -121,12 +121,25 @@ class Dossier:
                 found = certificate
         return found
 
-    def approval(self, kind: ApprovalKind, on: pendulum.Date) -> Approval | None:
-        """Return an approval of *kind* given on or before *on*, if any."""
+    def approval(
+        self, kind: ApprovalKind, on: pendulum.Date, *, by: Collection[Actor] | None = None
+    ) -> Approval | None:
+        """
+        Return the latest approval of *kind* given on or before *on*, if any.
+
+        With *by*, only an approval given by one of those bodies counts, so that an
+        approval from the wrong body never hides a valid one given later or earlier.
+        """
+        found: Approval | None = None
         for approval in self.approvals:
-            if approval.kind is kind and approval.given_on <= on:
-                return approval
-        return None
+            if (
+                approval.kind is kind
+                and approval.given_on <= on
+                and (by is None or approval.by in by)
+                and (found is None or approval.given_on >= found.given_on)
+            ):
+                found = approval
+        return found
 
     @property
     def admission_decision_date(self) -> pendulum.Date | None:

@@ -262,7 +262,6 @@ def missing_approval(context: Context, kind: ApprovalKind, by: Actor) -> Values 
 
     Shared by the rules that need a written consent before a decision (A-03, A-07, L-04).
     """
-    approval = context.dossier.approval(kind, context.on)
-    if approval is not None and approval.by is by:
+    if context.dossier.approval(kind, context.on, by=(by,)) is not None:
         return None
     return {"approval": kind, "by": by}
