@@ -195,7 +195,7 @@ def refused(attempt: TransitionRefused, lang: Lang) -> None:
 def finish(workflow: Workflow, dossier: Dossier, lang: Lang) -> None:
     """Verify the history against the workflow's process, and say where the dossier is."""
     process = workflow.process
-    verify(dossier, process=process)
+    verify(dossier, process=process, regulations=workflow.regulations)
     print(DONE.render(lang, {"id": dossier.id, "stage": process.text(dossier.stage, lang)}))
 
 
@@ -228,7 +228,7 @@ def youth_union_branch(lang: Lang) -> Dossier:
         show(workflow, dossier, lang)
     finish(workflow, dossier, lang)
     try:
-        verify(dossier)
+        verify(dossier, regulations=workflow.regulations)
     except TamperedHistory as problem:
         print(NOT_SHIPPED.render(lang, {"problem": problem}))
     return dossier

@@ -183,9 +183,9 @@ class TestRunningADerivedProcess:
         assert dossier.stage == Stage.PROPOSED
         assert [e.step for e in events][-2:] == [LOCAL_STEP, Step.PROPOSE_ADMISSION]
         assert events[-1].entry is dossier.history[-1]
-        verify(dossier, process=workflow.process)
+        verify(dossier, process=workflow.process, regulations=workflow.regulations)
         with pytest.raises(InvalidDocument, match="no step 'youth_committee_vote'"):
-            verify(dossier)
+            verify(dossier, regulations=workflow.regulations)
 
     def test_a_document_with_a_stage_the_process_lacks_is_refused_on_load(self) -> None:
         workflow = self._workflow()
@@ -194,7 +194,10 @@ class TestRunningADerivedProcess:
         dossier.add_documents([Document(form="BB-ĐOÀN", dated=MEETING)])
         workflow.advance(dossier, LOCAL_STEP, on=MEETING, actor=Actor.BRANCH)
         text = dumps(dossier)
-        assert loads(text, process=workflow.process).stage == LOCAL_STAGE
+        assert (
+            loads(text, process=workflow.process, regulations=workflow.regulations).stage
+            == LOCAL_STAGE
+        )
         with pytest.raises(InvalidDocument, match=r"\$\.dossier\.stage: unknown stage"):
             loads(text)
 
@@ -204,7 +207,9 @@ class TestRunningADerivedProcess:
         walk(workflow, dossier, meeting=MEETING, until=Stage.PREPARED)
         dossier.add_documents([Document(form="BB-ĐOÀN", dated=MEETING)])
         workflow.advance(dossier, LOCAL_STEP, on=MEETING, actor=Actor.BRANCH)
-        with SQLiteStore(":memory:", process=workflow.process) as store:
+        with SQLiteStore(
+            ":memory:", process=workflow.process, regulations=workflow.regulations
+        ) as store:
             store.save(dossier)
             assert store.load(dossier.id).stage == LOCAL_STAGE
             figures = store.figures(

@@ -33,6 +33,8 @@ import pendulum
 from ketnap.errors import InvalidInput
 
 __all__ = [
+    "DATE_MAX",
+    "DATE_MIN",
     "WorkingCalendar",
     "add_months",
     "as_date",
@@ -46,25 +48,33 @@ __all__ = [
 _EPOCH_YEAR: Final = 1990
 _HORIZON_YEAR: Final = 2100
 
+DATE_MIN: Final = pendulum.Date(1900, 1, 1)
+"""The earliest date ketnap accepts: birth dates and first admissions of the elderly."""
+DATE_MAX: Final = pendulum.Date(_HORIZON_YEAR, 12, 31)
+"""The latest date ketnap accepts: the end of the working-day calendar. Month terms
+from any accepted date stay far from the year 9999, where date arithmetic overflows."""
+
 
 def as_date(value: object, *, field: str = "date") -> pendulum.Date:
     """
     Return *value* as a `pendulum.Date`, refusing anything that is not a plain date.
 
     A `datetime.datetime` is refused rather than truncated, since a time of day
-    would be silently lost.
+    would be silently lost; so is a date outside `DATE_MIN` to `DATE_MAX`.
 
     Raises:
-        InvalidInput: *value* is not a date (or is a datetime).
+        InvalidInput: *value* is not a date (or is a datetime), or is out of range.
     """
     if isinstance(value, dt.datetime):
         raise InvalidInput(field, "expected a date without a time of day, got a datetime")
+    if not isinstance(value, dt.date):
+        # The value itself is not quoted: it may be a birth date (personal data).
+        raise InvalidInput(field, f"expected a date, got {type(value).__name__}")
+    if not DATE_MIN <= value <= DATE_MAX:
+        raise InvalidInput(field, f"outside the dates ketnap covers, {DATE_MIN} to {DATE_MAX}")
     if isinstance(value, pendulum.Date):
         return value
-    if isinstance(value, dt.date):
-        return pendulum.Date(value.year, value.month, value.day)
-    # The value itself is not quoted: it may be a birth date (personal data).
-    raise InvalidInput(field, f"expected a date, got {type(value).__name__}")
+    return pendulum.Date(value.year, value.month, value.day)
 
 
 def _days_in_month(year: int, month: int) -> int:

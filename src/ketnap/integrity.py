@@ -28,10 +28,16 @@ ketnap.errors.TamperedHistory: $.stage: stage 'probation' is not where the histo
 
 from __future__ import annotations
 
-from ketnap.errors import TamperedHistory
-from ketnap.model import Dossier
+from collections.abc import Iterable
+
+import pendulum
+
+from ketnap.errors import InvalidDocument, TamperedHistory
+from ketnap.model import Dossier, HistoryEntry
 from ketnap.model.chain import chain_start, entry_digest
 from ketnap.process import ADMISSION, Process
+from ketnap.rules import Period, RuleSet
+from ketnap.rules.regulations import REGULATIONS
 
 __all__ = ["anchor", "chain_start", "entry_digest", "verify"]
 
@@ -48,22 +54,39 @@ def anchor(dossier: Dossier) -> str:
     return chain_start(dossier.id)
 
 
-def verify(dossier: Dossier, *, anchor: str | None = None, process: Process = ADMISSION) -> None:
+def verify(
+    dossier: Dossier,
+    *,
+    anchor: str | None = None,
+    process: Process = ADMISSION,
+    regulations: Iterable[RuleSet] | None = None,
+) -> None:
     """
-    Check *dossier*'s history chain, that each step is one of *process*, and its stage.
+    Check that *dossier*'s history is intact and legal, and that its stage is where it leads.
+
+    Intact: the chain verifies, and ends in *anchor* if one is given. Legal: replayed
+    against *process*, each entry is a step of its table from the stage before, fired by
+    an actor the table allows, dated no earlier than the entry before it nor before the
+    candidate entered the source pool, under a regulation in force on its date; and the
+    facts later steps rely on are there (a card number once a card is issued; a decision
+    received only after the admission decision).
 
     Args:
         dossier: the dossier to check.
         anchor: a digest recorded earlier with `ketnap.integrity.anchor`; if given, the
             chain must end in it.
-        process: the process the dossier follows; the history starts at its initial stage
-            and every entry is a row of its table.
+        process: the process the dossier follows.
+        regulations: the rule sets an entry may name (None: the shipped ones).
 
     Raises:
-        TamperedHistory: the first inconsistency, with the path of the offending field.
+        TamperedHistory: the chain or the stage does not verify.
+        InvalidDocument: an intact history that could not have happened; the path names
+            the entry and field, e.g. ``$.history[0].actor``.
     """
+    periods = _periods(regulations)
     previous = chain_start(dossier.id)
     stage = process.initial
+    last_on = dossier.entered_pool_on
     for index, entry in enumerate(dossier.history):
         path = f"$.history[{index}]"
         if entry.previous != previous:
@@ -74,14 +97,10 @@ def verify(dossier: Dossier, *, anchor: str | None = None, process: Process = AD
             raise TamperedHistory(f"{path}.source", f"starts from {entry.source!r}, not {stage!r}")
         if entry.digest != entry.expected_digest():
             raise TamperedHistory(f"{path}.digest", "does not match the entry's content (edited)")
-        row = process.row(entry.source, entry.step)
-        if row is None or row.target != entry.target:
-            raise TamperedHistory(
-                f"{path}.step",
-                f"the process has no step {entry.step!r} from {entry.source!r} to {entry.target!r}",
-            )
+        _check_entry(entry, path, process, periods, last_on)
         previous = entry.digest
         stage = entry.target
+        last_on = entry.on
     if dossier.stage != stage:
         raise TamperedHistory(
             "$.stage", f"stage {str(dossier.stage)!r} is not where the history leads ({stage!r})"
@@ -90,3 +109,59 @@ def verify(dossier: Dossier, *, anchor: str | None = None, process: Process = AD
         raise TamperedHistory(
             "$.history", "does not end in the recorded anchor (rewritten or truncated)"
         )
+    _check_facts(dossier, process)
+
+
+def _periods(regulations: Iterable[RuleSet] | None) -> dict[str, Period]:
+    chosen = REGULATIONS.values() if regulations is None else regulations
+    return {ruleset.code: ruleset.effective for ruleset in chosen}
+
+
+def _check_entry(
+    entry: HistoryEntry,
+    path: str,
+    process: Process,
+    periods: dict[str, Period],
+    last_on: pendulum.Date,
+) -> None:
+    row = process.row(entry.source, entry.step)
+    if row is None or row.target != entry.target:
+        raise TamperedHistory(
+            f"{path}.step",
+            f"the process has no step {entry.step!r} from {entry.source!r} to {entry.target!r}",
+        )
+    if entry.actor not in row.actors:
+        raise InvalidDocument(
+            f"{path}.actor", f"the process does not let {str(entry.actor)!r} take {entry.step!r}"
+        )
+    if entry.on < last_on:
+        what = "the entry before it" if path != "$.history[0]" else "entering the source pool"
+        raise InvalidDocument(f"{path}.on", f"dated before {what}")
+    period = periods.get(entry.regulation)
+    if period is None:
+        raise InvalidDocument(
+            f"{path}.regulation",
+            "names none of the regulations given (pass your own rule sets as regulations=)",
+        )
+    if not period.contains(entry.on):
+        raise InvalidDocument(
+            f"{path}.regulation", "names a regulation not in force on the entry's date"
+        )
+
+
+def _check_facts(dossier: Dossier, process: Process) -> None:
+    steps = {entry.step for entry in dossier.history}
+    if steps & process.steps_tagged("card") and dossier.card_number is None:
+        raise InvalidDocument("$.card_number", "a card was issued but no card number is recorded")
+    received = dossier.decision_received_on
+    if received is None:
+        return
+    decisions = [
+        entry.on for entry in dossier.history if entry.step in process.steps_tagged("admission")
+    ]
+    if not decisions:
+        raise InvalidDocument(
+            "$.decision_received_on", "recorded, but the history holds no admission decision"
+        )
+    if received < decisions[-1]:
+        raise InvalidDocument("$.decision_received_on", "before the admission decision itself")

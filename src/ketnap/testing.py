@@ -14,6 +14,7 @@ True
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Collection, Iterator
 
 import attrs
@@ -144,7 +145,7 @@ def add_vote(
     return vote
 
 
-def lifecycle(
+def lifecycle(  # noqa: C901 - one branch per step of the path, in order
     dossier: Dossier,
     *,
     meeting: pendulum.Date,
@@ -163,38 +164,67 @@ def lifecycle(
     are assigned on *prepared* (default: 2 months before); the branch meets on
     *meeting*; the decision follows 20 working days later, the ceremony 10 after
     receipt, recognition 5 working days after probation ends (by the workflow's policy).
+    A dossier already along the way continues from its stage.
     """
     calendar = workflow.calendar
-    stage = dossier.stage
-    if stage == Stage.SOURCE_POOL:
+    # Resumable: the dates follow from *meeting*, so a dossier part-way along the path
+    # (a loaded copy, say) continues from its own stage.
+    done = _MAIN_PATH.index(dossier.stage) if dossier.stage in _MAIN_PATH else len(_MAIN_PATH)
+
+    def ahead(stage: str) -> bool:
+        return done <= _MAIN_PATH.index(stage)
+
+    if ahead(Stage.SOURCE_POOL):
         yield Step.COMPLETE_TRAINING, trained or add_months(meeting, -6), Actor.BRANCH
-    if stage in {Stage.SOURCE_POOL, Stage.TRAINED}:
+    if ahead(Stage.TRAINED):
         yield Step.ASSIGN_SPONSORS, prepared or add_months(meeting, -2), Actor.BRANCH
-    add_vote(dossier, meeting)
-    yield Step.PROPOSE_ADMISSION, meeting, Actor.BRANCH
-    if dossier.organization.under_base_committee:
-        endorsed = calendar.add_working_days(meeting, 10)
+    if ahead(Stage.PREPARED):
+        add_vote(dossier, meeting)
+        yield Step.PROPOSE_ADMISSION, meeting, Actor.BRANCH
+    endorsed = calendar.add_working_days(meeting, 10)
+    if dossier.organization.under_base_committee and ahead(Stage.PROPOSED):
         add_vote(dossier, endorsed, body=Actor.BASE_COMMITTEE, counted=9, favour=7)
         yield Step.ENDORSE, endorsed, Actor.BASE_COMMITTEE
     decided = calendar.add_working_days(meeting, 20)
-    yield Step.DECIDE_ADMISSION, decided, Actor.COMPETENT_COMMITTEE
-    dossier.decision_received_on = calendar.add_working_days(decided, 2)
-    ceremony = calendar.add_working_days(dossier.decision_received_on, 10)
-    yield Step.HOLD_CEREMONY, ceremony, Actor.BRANCH
+    if ahead(Stage.ENDORSED):
+        yield Step.DECIDE_ADMISSION, decided, Actor.COMPETENT_COMMITTEE
+    received = calendar.add_working_days(decided, 2)
+    ceremony = calendar.add_working_days(received, 10)
+    if ahead(Stage.ADMITTED):
+        dossier.decision_received_on = received
+        yield Step.HOLD_CEREMONY, ceremony, Actor.BRANCH
     end = probation_end(ceremony, workflow.policy_for(ceremony))
     recognition = calendar.add_working_days(end, 5)
-    dossier.certificates.append(
-        Certificate(kind=CertificateKind.NEW_MEMBER_COURSE, issued_on=add_months(ceremony, 4))
-    )
-    dossier.add_documents(
-        Document(form=form, dated=recognition) for form in ("10-KNĐ", "11-KNĐ", "12-KNĐ")
-    )
-    add_vote(dossier, recognition, purpose=VotePurpose.RECOGNITION, counted=13, favour=12)
-    yield Step.PROPOSE_RECOGNITION, recognition, Actor.BRANCH
+    if ahead(Stage.PROBATION):
+        dossier.certificates.append(
+            Certificate(kind=CertificateKind.NEW_MEMBER_COURSE, issued_on=add_months(ceremony, 4))
+        )
+        dossier.add_documents(
+            Document(form=form, dated=recognition) for form in ("10-KNĐ", "11-KNĐ", "12-KNĐ")
+        )
+        add_vote(dossier, recognition, purpose=VotePurpose.RECOGNITION, counted=13, favour=12)
+        yield Step.PROPOSE_RECOGNITION, recognition, Actor.BRANCH
     recognized = calendar.add_working_days(recognition, 15)
-    yield Step.RECOGNIZE, recognized, Actor.COMPETENT_COMMITTEE
-    dossier.card_number = card_number
-    yield Step.ISSUE_CARD, calendar.add_working_days(recognized, 10), Actor.COMPETENT_COMMITTEE
+    if ahead(Stage.RECOGNITION_PROPOSED):
+        yield Step.RECOGNIZE, recognized, Actor.COMPETENT_COMMITTEE
+    if ahead(Stage.FULL_MEMBER):
+        dossier.card_number = card_number
+        yield Step.ISSUE_CARD, calendar.add_working_days(recognized, 10), Actor.COMPETENT_COMMITTEE
+
+
+# The stages `lifecycle` passes through, in order (ENDORSED only under a base committee).
+_MAIN_PATH: tuple[str, ...] = (
+    Stage.SOURCE_POOL,
+    Stage.TRAINED,
+    Stage.PREPARED,
+    Stage.PROPOSED,
+    Stage.ENDORSED,
+    Stage.ADMITTED,
+    Stage.PROBATION,
+    Stage.RECOGNITION_PROPOSED,
+    Stage.FULL_MEMBER,
+    Stage.CARD_ISSUED,
+)
 
 
 def walk(
@@ -215,13 +245,25 @@ def walk(
     return entries
 
 
-def clone(dossier: Dossier, id: str) -> Dossier:  # noqa: A002 - the dossier's own field name
+def clone(
+    dossier: Dossier,
+    id: str,  # noqa: A002 - the dossier's own field name
+    *,
+    card_number: str | None = None,
+) -> Dossier:
     """
     Return a copy of *dossier* under another *id*, its history re-chained to that id.
 
     For building many realistic dossiers quickly (benchmarks, load tests): the copy
     verifies (`ketnap.integrity.verify`), has revision 0 and its own record lists.
+    A card number belongs to one member, so a carded copy under a new id gets
+    *card_number*, or by default one made from the digits of *id* (``HS-0042`` gets
+    ``00.000042``), and a store accepts the copies side by side.
     """
+    if dossier.card_number is not None and id != dossier.id:
+        card_number = card_number or _card_number_for(id)
+    else:
+        card_number = card_number or dossier.card_number
     previous = chain_start(id)
     history = []
     for entry in dossier.history:
@@ -234,6 +276,7 @@ def clone(dossier: Dossier, id: str) -> Dossier:  # noqa: A002 - the dossier's o
         id=id,
         history=history,
         revision=0,
+        card_number=card_number,
         # Records are immutable, but the lists holding them are not: the copy gets its own.
         sponsors=list(dossier.sponsors),
         certificates=list(dossier.certificates),
@@ -289,3 +332,10 @@ def assert_allowed(
         lines = "\n".join(f.text("en") for f in failures)
         msg = f"{step} on {on} would be refused:\n{lines}"
         raise AssertionError(msg)
+
+
+def _card_number_for(id: str) -> str:  # noqa: A002 - the dossier's own field name
+    """A card number in the ``NN.NNNNNN`` form, distinct for ids whose digits differ."""
+    digits = "".join(ch for ch in id if ch in "0123456789")
+    number = int(digits) if digits and len(digits) <= 8 else zlib.crc32(id.encode()) % 10**8
+    return f"{number // 10**6:02d}.{number % 10**6:06d}"

@@ -40,6 +40,9 @@ from ketnap import (
     VotePurpose,
 )
 from ketnap.integrity import anchor
+from ketnap.rules.regulations import REGULATIONS
+
+FIRST_REGULATION = min(r.effective.start for r in REGULATIONS.values() if r.effective.start)
 
 text = st.text(min_size=1, max_size=12).filter(str.strip)
 optional_text = st.none() | st.text(max_size=12)
@@ -118,7 +121,8 @@ def votes(draw: st.DrawFn) -> Vote:
 def histories(draw: st.DrawFn, dossier: Dossier) -> None:
     """Walk *dossier* along random rows of the process, as the workflow records."""
     stage: str = ADMISSION.initial
-    day = dossier.entered_pool_on
+    # Acts fall under a regulation in force on their date: the shipped ones start in 2016.
+    day = max(dossier.entered_pool_on, FIRST_REGULATION)
     for _ in range(draw(st.integers(0, 10))):
         rows = [row for row in ADMISSION.transitions if row.source == stage]
         if not rows:
@@ -132,13 +136,19 @@ def histories(draw: st.DrawFn, dossier: Dossier) -> None:
                 actor=draw(st.sampled_from(sorted(row.actors))),
                 source=stage,
                 target=row.target,
-                regulation=draw(st.sampled_from(["29-QĐ/TW", "24-QĐ/TW", "x|1:y"])),
+                regulation=next(r.code for r in REGULATIONS.values() if r.effective.contains(day)),
                 reference=draw(optional_text),
                 previous=anchor(dossier),
             )
         )
         stage = row.target
     dossier.stage = stage
+    steps = {entry.step: entry.on for entry in dossier.history}
+    decided = next((steps[s] for s in ADMISSION.steps_tagged("admission") if s in steps), None)
+    if decided is not None:
+        dossier.decision_received_on = draw(st.none() | dates(decided, dt.date(2099, 1, 1)))
+    if steps.keys() & ADMISSION.steps_tagged("card"):
+        dossier.card_number = draw(text)
 
 
 @st.composite
@@ -211,7 +221,6 @@ def dossiers(draw: st.DrawFn) -> Dossier:
                 max_size=2,
             )
         ),
-        decision_received_on=draw(st.none() | dates()),
         card_number=draw(st.none() | text),
     )
     draw(histories(dossier))

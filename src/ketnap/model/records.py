@@ -392,7 +392,7 @@ class HistoryEntry:
             "05-NQ/CB", an admission decision "123-QĐ/ĐU").
     """
 
-    on: pendulum.Date
+    on: pendulum.Date = attrs.field(validator=_is_date)
     step: str
     actor: Actor
     source: str

@@ -33,7 +33,7 @@ import hashlib
 import hmac
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Final, cast, get_args, get_origin
 
 import attrs
@@ -51,15 +51,18 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 
 from ketnap import integrity
 from ketnap.errors import InvalidDocument, InvalidInput
+from ketnap.inputs import LIMITS
 from ketnap.model import Dossier
 from ketnap.model.labels import LabelledEnum as _Labelled
 from ketnap.process import ADMISSION, Process
+from ketnap.rules import RuleSet
 
 __all__ = [
     "SCHEMA",
     "SCHEMA_VERSION",
     "DocumentFormat",
     "Migration",
+    "checked_dumps",
     "dumps",
     "from_document",
     "loads",
@@ -276,19 +279,27 @@ class DocumentFormat:
         return {"schema": SCHEMA, "version": self.version, "dossier": body}
 
     def from_document(
-        self, document: object, *, verify: bool = True, process: Process = ADMISSION
+        self,
+        document: object,
+        *,
+        verify: bool = True,
+        process: Process = ADMISSION,
+        regulations: Iterable[RuleSet] | None = None,
     ) -> Dossier:
         """
         Rebuild a dossier from *document*, migrating it from an older version if needed.
 
         Args:
             document: data as produced by `to_document` (or `json.loads` of `dumps`).
-            verify: check the history chain and the stage (`ketnap.integrity.verify`).
+            verify: check that the history is intact and legal and leads to the stage
+                (`ketnap.integrity.verify`).
             process: the process the dossier follows; a stage it does not know is refused.
+            regulations: the rule sets a history entry may name (None: the shipped ones).
 
         Raises:
             InvalidDocument: anything wrong, with the path of the offending field.
         """
+        _check_bounds(document)
         body = self._current_body(document)
         try:
             dossier = _CONVERTER.structure(body, Dossier)
@@ -300,7 +311,7 @@ class DocumentFormat:
             )
         if verify:
             try:
-                integrity.verify(dossier, process=process)
+                integrity.verify(dossier, process=process, regulations=regulations)
             except InvalidDocument as exc:
                 raise type(exc)(exc.path.replace("$", "$.dossier", 1), exc.reason) from None
         return dossier
@@ -309,25 +320,52 @@ class DocumentFormat:
         """Return *dossier* as a JSON text (UTF-8 safe, Vietnamese kept readable)."""
         return json.dumps(self.to_document(dossier), ensure_ascii=False, indent=indent)
 
+    def checked_dumps(
+        self,
+        dossier: Dossier,
+        *,
+        process: Process = ADMISSION,
+        regulations: Iterable[RuleSet] | None = None,
+    ) -> str:
+        """
+        Return *dossier* as a JSON text that is known to load back.
+
+        A store writes this text, so that a save never accepts what a load refuses (a
+        stage set by hand, a removed history entry, a record edited in place into an
+        invalid state).
+
+        Raises:
+            InvalidDocument: the text would not load, with the path of the field.
+        """
+        try:
+            text = self.dumps(dossier)
+        except (ValueError, TypeError) as exc:
+            raise InvalidDocument("$", f"cannot be written ({type(exc).__name__})") from None
+        self.loads(text, process=process, regulations=regulations)
+        return text
+
     def loads(
-        self, text: str | bytes, *, verify: bool = True, process: Process = ADMISSION
+        self,
+        text: str | bytes,
+        *,
+        verify: bool = True,
+        process: Process = ADMISSION,
+        regulations: Iterable[RuleSet] | None = None,
     ) -> Dossier:
         """
         Parse a JSON text and rebuild the dossier; see `from_document`.
 
+        The text is bounded (`ketnap.inputs.LIMITS`): its size is checked before parsing,
+        its nesting, lists, integers and strings while and after parsing. Duplicate keys
+        in an object are refused rather than resolved silently.
+
         Raises:
-            InvalidDocument: the text is not JSON (truncated, not UTF-8), or the document
-                is invalid.
+            InvalidDocument: the text is not JSON (truncated, not UTF-8), exceeds a limit,
+                or the document is invalid.
         """
-        try:
-            document = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise InvalidDocument(
-                "$", f"not valid JSON ({exc.msg}; line {exc.lineno}, column {exc.colno})"
-            ) from None
-        except (UnicodeDecodeError, TypeError):
-            raise InvalidDocument("$", "not a UTF-8 JSON text") from None
-        return self.from_document(document, verify=verify, process=process)
+        return self.from_document(
+            _parse(text), verify=verify, process=process, regulations=regulations
+        )
 
     def _current_body(self, document: object) -> dict[str, Any]:
         if not isinstance(document, dict):
@@ -367,7 +405,98 @@ DEFAULT_FORMAT: Final = DocumentFormat()
 to_document = DEFAULT_FORMAT.to_document
 from_document = DEFAULT_FORMAT.from_document
 dumps = DEFAULT_FORMAT.dumps
+checked_dumps = DEFAULT_FORMAT.checked_dumps
 loads = DEFAULT_FORMAT.loads
+
+
+# --- bounded parsing -------------------------------------------------------------------------
+
+
+class _Refused(ValueError):
+    """A limit or a JSON construct the parser hooks refuse; the message names which."""
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        # The key is not quoted: field names are ours, but a key may be anything.
+        raise _Refused("an object holds the same key twice")
+    return result
+
+
+def _integer(text: str) -> int:
+    if len(text.lstrip("-")) > LIMITS.integer_digits:
+        raise _Refused(f"an integer has more than {LIMITS.integer_digits} digits")
+    return int(text)
+
+
+def _constant(name: str) -> object:
+    raise _Refused(f"{name} is not a JSON number")
+
+
+def _parse(text: str | bytes) -> object:
+    """Parse a document's JSON text; `from_document` then checks the rest of the limits."""
+    if not isinstance(text, (str, bytes, bytearray)):
+        raise InvalidDocument("$", "expected a JSON text")
+    if len(text) > LIMITS.document_bytes:
+        raise InvalidDocument("$", f"larger than {LIMITS.document_bytes:,} bytes")
+    try:
+        document = json.loads(
+            text, object_pairs_hook=_pairs, parse_int=_integer, parse_constant=_constant
+        )
+    except json.JSONDecodeError as exc:
+        raise InvalidDocument(
+            "$", f"not valid JSON ({exc.msg}; line {exc.lineno}, column {exc.colno})"
+        ) from None
+    except _Refused as exc:
+        raise InvalidDocument("$", str(exc)) from None
+    except RecursionError:
+        raise InvalidDocument("$", f"nested deeper than {LIMITS.depth} levels") from None
+    except (UnicodeDecodeError, TypeError, ValueError):
+        raise InvalidDocument("$", "not a UTF-8 JSON text") from None
+    return document
+
+
+def _check_bounds(document: object) -> None:
+    """Walk *document*: nesting, list and object sizes, and strings that UTF-8 cannot hold."""
+    stack: list[tuple[object, str, int]] = [(document, "$", 0)]
+    while stack:
+        value, path, depth = stack.pop()
+        if isinstance(value, (dict, list)):
+            stack.extend(_children(value, path, depth))
+        elif isinstance(value, str):
+            if not value.isascii() and not _encodable(value):
+                raise InvalidDocument(path, "holds a lone surrogate, which no text file can")
+        elif (
+            isinstance(value, int) and not isinstance(value, bool) and abs(value) >= _INTEGER_BOUND
+        ):
+            raise InvalidDocument(path, f"more than {LIMITS.integer_digits} digits")
+
+
+def _children(
+    value: dict[Any, Any] | list[Any], path: str, depth: int
+) -> list[tuple[object, str, int]]:
+    if depth >= LIMITS.depth:
+        raise InvalidDocument(path, f"nested deeper than {LIMITS.depth} levels")
+    if len(value) > LIMITS.list_items:
+        raise InvalidDocument(path, f"holds more than {LIMITS.list_items:,} items")
+    if isinstance(value, list):
+        return [(item, f"{path}[{n}]", depth + 1) for n, item in enumerate(value)]
+    for key in value:
+        if not isinstance(key, str) or not _encodable(key):
+            raise InvalidDocument(path, "has a key that is not a text")
+    return [(item, f"{path}.{key}", depth + 1) for key, item in value.items()]
+
+
+_INTEGER_BOUND: Final = 10**LIMITS.integer_digits
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 # --- redacted export -------------------------------------------------------------------------
