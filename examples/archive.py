@@ -112,7 +112,7 @@ def main() -> None:
             except InvalidDocument as caught:
                 print(f"   load refused: {caught}")
             for problem in store.verify():
-                print(f"   store.verify(): {problem.dossier_id} at {problem.error.path}")
+                print(f"   store.verify(): {problem}")
 
         print("\n5. Bản xuất đã ẩn danh / redacted export for statistics")
         shared = redact(dossiers[0], salt=b"huyen-2025")

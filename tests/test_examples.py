@@ -78,7 +78,7 @@ def test_archive_catches_the_direct_edit_and_the_second_writer() -> None:
     assert "second save refused" in out
     assert "kept: card number 01.000123" in out
     assert "load refused: $.dossier.history[3].digest" in out
-    assert "store.verify(): HS-003 at $.dossier.history[3].digest" in out
+    assert "store.verify(): dossier HS-003: $.dossier.history[3].digest" in out
     assert "Nguyễn Văn Bình" not in out.split("5.")[-1]
 
 

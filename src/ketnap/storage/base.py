@@ -11,12 +11,13 @@ increments it.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from typing import Protocol, Self
+from typing import Any, Protocol, Self
 
 import attrs
 import pendulum
 
-from ketnap.errors import InvalidDocument, InvalidInput
+from ketnap.dates import DATE_MAX, DATE_MIN, as_date
+from ketnap.errors import InvalidInput, KetnapError
 from ketnap.model import Dossier
 
 __all__ = ["DossierStore", "Query", "StoreProblem"]
@@ -33,6 +34,29 @@ def _stages(value: str | Iterable[str] | None) -> frozenset[str] | None:
     return codes
 
 
+def _optional_text(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None and not isinstance(value, str):
+        raise InvalidInput(attribute.name, f"expected a string, got {type(value).__name__}")
+
+
+def _optional_year(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is None:
+        return
+    if type(value) is not int:
+        raise InvalidInput(
+            attribute.name, f"expected a year as an integer, got {type(value).__name__}"
+        )
+    if not DATE_MIN.year <= value <= DATE_MAX.year:
+        raise InvalidInput(
+            attribute.name, f"expected a year from {DATE_MIN.year} to {DATE_MAX.year}"
+        )
+
+
+def _optional_date(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None:
+        as_date(value, field=attribute.name)
+
+
 @attrs.frozen(kw_only=True)
 class Query:
     """
@@ -40,7 +64,8 @@ class Query:
 
     Args:
         stage: one stage code or several (`ketnap.Stage` members are codes too).
-        organization: the branch's name.
+        organization: the branch's code (`ketnap.Organization.code`; its name when it
+            has no code), as the store keeps it.
         admitted_in: the year of the admission decision.
         entered_in: the year the candidate entered the source pool.
         due_by: an open deadline (someone must act) falls on or before this date,
@@ -48,18 +73,36 @@ class Query:
     """
 
     stage: frozenset[str] | None = attrs.field(default=None, converter=_stages)
-    organization: str | None = None
-    admitted_in: int | None = None
-    entered_in: int | None = None
-    due_by: pendulum.Date | None = None
+    organization: str | None = attrs.field(default=None, validator=_optional_text)
+    admitted_in: int | None = attrs.field(default=None, validator=_optional_year)
+    entered_in: int | None = attrs.field(default=None, validator=_optional_year)
+    due_by: pendulum.Date | None = attrs.field(default=None, validator=_optional_date)
 
 
 @attrs.frozen
 class StoreProblem:
-    """A stored dossier that failed verification, and why."""
+    """
+    Something stored that failed verification, and why.
 
-    dossier_id: str
-    error: InvalidDocument
+    Attributes:
+        key: what failed: a dossier's id, a quota's ``unit/year``, a course's code,
+            ``"tree"``, or a journal position.
+        error: why; an `InvalidDocument` (with its ``path``) for a dossier.
+        kind: ``"dossier"``, ``"events"``, ``"quota"``, ``"course"``, ``"tree"`` or
+            ``"journal"``.
+    """
+
+    key: str
+    error: KetnapError
+    kind: str = "dossier"
+
+    @property
+    def dossier_id(self) -> str:
+        """The dossier's id, for a problem of a dossier (its key)."""
+        return self.key
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key}: {self.error}"
 
 
 class DossierStore(Protocol):
@@ -105,8 +148,10 @@ class DossierStore(Protocol):
         """Return how many dossiers match *query*."""
         ...
 
-    def verify(self, *, progress: Callable[[int], None] | None = None) -> list[StoreProblem]:
-        """Load and verify every stored dossier; return the problems found (none: [])."""
+    def verify(
+        self, *, anchor: str | None = None, progress: Callable[[int], None] | None = None
+    ) -> list[StoreProblem]:
+        """Verify everything stored against its seals and journal; return the problems ([])."""
         ...
 
     def close(self) -> None:

@@ -22,15 +22,18 @@ returns always comes from the verified document.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import hmac
 import json
 import logging
 import os
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import islice
-from typing import Any, Final, Self
+from pathlib import Path
+from typing import Any, Concatenate, Final, ParamSpec, Self, TypeVar
 
 import pendulum
 
@@ -46,6 +49,7 @@ from ketnap.facts import CERTIFICATE_EVENT, FactsFunction, Figures, plain_facts
 from ketnap.model import Dossier
 from ketnap.organizations import Course, OrganizationTree, Quotas
 from ketnap.process import ADMISSION, Process
+from ketnap.rules import RuleSet
 from ketnap.storage.base import Query, StoreProblem
 from ketnap.storage.documents import DEFAULT_FORMAT, DocumentFormat
 
@@ -53,13 +57,13 @@ __all__ = ["SQLiteStore"]
 
 _log = logging.getLogger("ketnap.storage")
 
-# The table layout; bumped (with a migration in _open) when the columns change.
-_LAYOUT: Final = 1
+# The table layout; bumped (with a migration in _migrate) when the tables change.
+_LAYOUT: Final = 2
 _CHUNK: Final = 500
 
 _SCHEMA = """
-CREATE TABLE IF NOT EXISTS ketnap_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS dossiers (
+CREATE TABLE ketnap_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE dossiers (
     id           TEXT PRIMARY KEY,
     revision     INTEGER NOT NULL CHECK (revision > 0),
     stage        TEXT NOT NULL,
@@ -74,13 +78,14 @@ CREATE TABLE IF NOT EXISTS dossiers (
     readmission  INTEGER NOT NULL,
     expected_decision_on TEXT,
     window_closes_on TEXT,
+    events_seal  TEXT NOT NULL DEFAULT '',
     seal         TEXT NOT NULL,
     document     TEXT NOT NULL
 );
 -- One row per act a report counts. No index beyond the key: a report reads them all
 -- once per query anyway, and an index in date order would cost every save more (its
 -- inserts land all over the tree) than it would spare a report.
-CREATE TABLE IF NOT EXISTS events (
+CREATE TABLE events (
     dossier_id   TEXT NOT NULL,
     seq          INTEGER NOT NULL,
     day          TEXT NOT NULL,
@@ -89,23 +94,45 @@ CREATE TABLE IF NOT EXISTS events (
     organization TEXT NOT NULL,
     PRIMARY KEY (dossier_id, seq)
 ) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS courses (
+CREATE TABLE courses (
     code TEXT PRIMARY KEY, unit TEXT NOT NULL, opened_on TEXT NOT NULL,
-    closed_on TEXT NOT NULL, trainees INTEGER NOT NULL
+    closed_on TEXT NOT NULL, trainees INTEGER NOT NULL, seal TEXT NOT NULL DEFAULT ''
 );
-CREATE TABLE IF NOT EXISTS quotas (
+CREATE TABLE quotas (
     unit TEXT NOT NULL, year INTEGER NOT NULL, admissions INTEGER NOT NULL,
+    seal TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (unit, year)
 );
-CREATE INDEX IF NOT EXISTS dossiers_stage ON dossiers (stage);
-CREATE INDEX IF NOT EXISTS dossiers_organization ON dossiers (organization, stage);
-CREATE INDEX IF NOT EXISTS dossiers_admitted ON dossiers (admitted_on);
-CREATE INDEX IF NOT EXISTS dossiers_entered ON dossiers (entered_on);
-CREATE INDEX IF NOT EXISTS dossiers_due ON dossiers (next_due) WHERE next_due IS NOT NULL;
+CREATE INDEX dossiers_stage ON dossiers (stage);
+CREATE INDEX dossiers_organization ON dossiers (organization, stage);
+CREATE INDEX dossiers_admitted ON dossiers (admitted_on);
+CREATE INDEX dossiers_entered ON dossiers (entered_on);
+CREATE INDEX dossiers_due ON dossiers (next_due) WHERE next_due IS NOT NULL;
 """
 
-_COLUMNS = (
-    "revision",
+# Layout 2: the save journal and the identities that must be unique.
+_SCHEMA_2 = """
+-- Every write, chained: a deleted, rolled-back or renumbered row no longer matches the
+-- latest link for its key (docs/storage.md).
+CREATE TABLE journal (
+    seq      INTEGER PRIMARY KEY,
+    kind     TEXT NOT NULL,
+    key      TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    seal     TEXT NOT NULL,
+    link     TEXT NOT NULL
+);
+-- Citizen IDs of open dossiers and card numbers, as digests: one holder each.
+CREATE TABLE identities (
+    kind       TEXT NOT NULL,
+    value      TEXT NOT NULL,
+    dossier_id TEXT NOT NULL,
+    PRIMARY KEY (kind, value)
+) WITHOUT ROWID;
+CREATE INDEX identities_dossier ON identities (dossier_id);
+"""
+
+_DERIVED = (
     "stage",
     "organization",
     "entered_on",
@@ -118,10 +145,9 @@ _COLUMNS = (
     "readmission",
     "expected_decision_on",
     "window_closes_on",
-    "seal",
-    "document",
 )
-_READ = "SELECT id, revision, stage, seal, document FROM dossiers"
+_COLUMNS = ("revision", *_DERIVED, "events_seal", "seal", "document")
+_READ = f"SELECT id, {', '.join(_COLUMNS)} FROM dossiers"
 _INSERT = (
     f"INSERT INTO dossiers (id, {', '.join(_COLUMNS)}) VALUES (?, {', '.join('?' * len(_COLUMNS))})"
 )
@@ -132,6 +158,43 @@ _EVENT = (
     "INSERT INTO events (dossier_id, seq, day, kind, target, organization)"
     " VALUES (?, ?, ?, ?, ?, ?)"
 )
+_JOURNAL = "INSERT INTO journal (kind, key, revision, seal, link) VALUES (?, ?, ?, ?, ?)"
+_GENESIS: Final = "ketnap-journal-1"
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _guarded(
+    method: Callable[Concatenate[SQLiteStore, _P], _R],
+) -> Callable[Concatenate[SQLiteStore, _P], _R]:
+    """Serialise a public method on the store's lock; any sqlite3 error is a StoreError."""
+
+    @functools.wraps(method)
+    def guarded(self: SQLiteStore, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with self._lock:
+            try:
+                return method(self, *args, **kwargs)
+            except sqlite3.Error as exc:
+                raise _store_error(exc) from None
+
+    return guarded
+
+
+def _store_error(exc: sqlite3.Error) -> StoreError:
+    text = str(exc)
+    if "locked" in text or "busy" in text:
+        return StoreError(
+            "the store is locked by another writer for longer than the timeout; try again"
+        )
+    if "full" in text:
+        return StoreError(f"the store cannot grow (disk or size limit full): {text}")
+    return StoreError(f"the store failed: {text}")
+
+
+def _field(value: object) -> str:
+    text = "" if value is None else str(value)
+    return f"{len(text)}:{text}"
 
 
 class SQLiteStore:
@@ -139,24 +202,35 @@ class SQLiteStore:
     Dossiers in one SQLite file (WAL mode), behind the `DossierStore` interface.
 
     Args:
-        path: the database file (created if missing), or ``":memory:"``.
+        path: the database file, or ``":memory:"`` (kept for the life of the object).
         process: the process the dossiers follow: a loaded stage it does not know is
             refused, and the figures count its stages.
         facts: derives, on every save, the columns reports and the due index read
             (`ketnap.reports.facts_for(workflow)`). Without it only what the dossier itself
             says is kept (`ketnap.facts.plain_facts`): no due dates, forecast or youth
-            count, and no planner runs on a save.
-        seal_key: a secret kept outside the database. With it, each row is sealed with
-            HMAC-SHA-256, so an edit of the file by someone without the key is detected
-            even if they also rewrite the history chain. Without it the seal is a plain
-            SHA-256 digest, which detects edits made without care to recompute it.
+            count, and no planner runs on a save. `verify` re-derives them with it, so
+            verify with the function the store is saved with.
+        regulations: the rule sets the dossiers' histories may name (None: the shipped
+            ones); an act under a regulation not in force on its date is refused.
+        seal_key: a secret kept outside the database. With it, each row and each link of
+            the save journal is sealed with HMAC-SHA-256, so an edit of the file by someone
+            without the key is detected even if they also recompute every digest. Without
+            it the seals are plain SHA-256 digests, which detect edits made without care
+            to recompute them.
         document_format: the JSON schema and its migrations.
         durable: ``synchronous=FULL`` (each commit survives a power cut); False gives
             ``NORMAL``, which survives a crash of the process but not of the machine.
         timeout: seconds to wait for another writer's lock before `StoreError`.
+        create: create the store if *path* is missing or empty. With False (read-only
+            commands), only an existing ketnap store is opened; anything else is refused
+            and left untouched.
+
+    One object may be shared by threads: its methods take turns on one connection.
+    Processes each open their own object on the same file.
 
     Raises:
-        StoreError: *path* is not a SQLite database, or holds a newer layout.
+        StoreError: *path* is not a ketnap store (or not a database), holds a newer
+            layout, or cannot be opened.
     """
 
     def __init__(
@@ -165,35 +239,135 @@ class SQLiteStore:
         *,
         process: Process = ADMISSION,
         facts: FactsFunction | None = None,
+        regulations: Iterable[RuleSet] | None = None,
         seal_key: bytes | None = None,
         document_format: DocumentFormat = DEFAULT_FORMAT,
         durable: bool = True,
         timeout: float = 5.0,
+        create: bool = True,
     ) -> None:
         self._process = process
         self._facts: FactsFunction = facts or plain_facts
+        self._regulations = None if regulations is None else tuple(regulations)
         self._key = seal_key
         self._format = document_format
+        self._exits = frozenset(process.stages_tagged("exit"))
+        self._lock = threading.RLock()
+        where = os.fspath(path)
+        if not create:
+            _must_be_a_file(where)
         try:
-            self._db = sqlite3.connect(path, isolation_level=None, timeout=timeout)
+            self._db = sqlite3.connect(
+                where, isolation_level=None, timeout=timeout, check_same_thread=False
+            )
         except sqlite3.Error as exc:
-            raise StoreError(f"cannot open the store at {os.fspath(path)!r}: {exc}") from None
+            raise StoreError(f"cannot open the store at {where!r}: {exc}") from None
         try:
-            self._db.execute("PRAGMA journal_mode=WAL")
-            # 64 MB of page cache (SQLite's default is 2 MB) for the indexes of a large store.
-            self._db.execute("PRAGMA cache_size=-65536")
-            self._db.execute(f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}")
-            self._db.executescript(_SCHEMA)
-            self._check_layout()
+            self._open(durable=durable, create=create)
         except sqlite3.Error as exc:
             self._db.close()
-            raise StoreError(f"cannot open the store at {os.fspath(path)!r}: {exc}") from None
-        except StoreError:
+            raise StoreError(f"cannot open the store at {where!r}: {exc}") from None
+        except StoreError as exc:
             self._db.close()
-            raise
+            raise StoreError(f"cannot open the store at {where!r}: {exc}") from None
+
+    def _open(self, *, durable: bool, create: bool) -> None:
+        # Everything is read before anything is written: a file this ketnap cannot use
+        # (a newer layout, another program's database) is refused untouched.
+        tables = {
+            name
+            for (name,) in self._db.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'"
+            ).fetchall()
+        }
+        layout = None
+        if "ketnap_meta" in tables:
+            row = self._db.execute("SELECT value FROM ketnap_meta WHERE key = 'layout'").fetchone()
+            layout = None if row is None else row[0]
+        if layout is None:
+            if tables:
+                raise StoreError("the file is a database of another program, not a ketnap store")
+            if not create:
+                raise StoreError("no ketnap store there (empty file)")
+        elif not layout.isdigit():
+            raise StoreError("the store's layout is unreadable")
+        elif int(layout) > _LAYOUT:
+            raise StoreError(f"the store has layout {layout}, newer than this ketnap's {_LAYOUT}")
+        self._db.execute("PRAGMA journal_mode=WAL")
+        # 64 MB of page cache (SQLite's default is 2 MB) for the indexes of a large store.
+        self._db.execute("PRAGMA cache_size=-65536")
+        self._db.execute(f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}")
+        if layout is None:
+            with self._transaction():
+                # Another process may have created it since the read above.
+                if not self._db.execute(
+                    "SELECT 1 FROM sqlite_master WHERE name = 'ketnap_meta'"
+                ).fetchone():
+                    self._script(_SCHEMA + _SCHEMA_2)
+                    self._db.execute(
+                        "INSERT INTO ketnap_meta VALUES ('layout', ?)", (str(_LAYOUT),)
+                    )
+                    self._db.execute("INSERT INTO ketnap_meta VALUES ('journal', ?)", (_GENESIS,))
+        elif int(layout) < _LAYOUT:
+            self._migrate()
+
+    def _script(self, script: str) -> None:
+        # executescript would commit first: each statement goes in the open transaction.
+        for statement in script.split(";"):
+            if statement.strip():
+                self._db.execute(statement)
+
+    def _migrate(self) -> None:
+        """Layout 1 to 2: seal every row as it stands and start the journal from them."""
+        with self._transaction():
+            row = self._db.execute("SELECT value FROM ketnap_meta WHERE key = 'layout'").fetchone()
+            if row[0] != "1":  # another process migrated first
+                return
+            self._db.execute("ALTER TABLE dossiers ADD COLUMN events_seal TEXT NOT NULL DEFAULT ''")
+            for table in ("courses", "quotas"):
+                self._db.execute(f"ALTER TABLE {table} ADD COLUMN seal TEXT NOT NULL DEFAULT ''")
+            self._script(_SCHEMA_2)
+            self._db.execute("INSERT INTO ketnap_meta VALUES ('journal', ?)", (_GENESIS,))
+            links: list[tuple[str, str, int, str]] = []
+            for dossier_id, revision, *derived, _events_seal, _seal, document in self._db.execute(
+                f"{_READ} ORDER BY id"
+            ).fetchall():
+                events = self._db.execute(
+                    "SELECT seq, day, kind, target, organization FROM events"
+                    " WHERE dossier_id = ? ORDER BY seq",
+                    (dossier_id,),
+                ).fetchall()
+                events_seal = self._events_seal(dossier_id, revision, events)
+                seal = self._row_seal(dossier_id, revision, derived, document)
+                self._db.execute(
+                    "UPDATE dossiers SET events_seal = ?, seal = ? WHERE id = ?",
+                    (events_seal, seal, dossier_id),
+                )
+                self._identify_raw(dossier_id, derived[0], document)
+                links.append(("dossier", dossier_id, revision, self._seal(seal, events_seal)))
+            for unit, year, admissions in self._db.execute(
+                "SELECT unit, year, admissions FROM quotas"
+            ).fetchall():
+                seal = self._quota_seal(unit, year, admissions)
+                self._db.execute(
+                    "UPDATE quotas SET seal = ? WHERE unit = ? AND year = ?", (seal, unit, year)
+                )
+                links.append(("quota", f"{unit}/{year}", 1, seal))
+            for course in self._db.execute(
+                "SELECT code, unit, opened_on, closed_on, trainees FROM courses"
+            ).fetchall():
+                seal = self._seal("course", *course)
+                self._db.execute("UPDATE courses SET seal = ? WHERE code = ?", (seal, course[0]))
+                links.append(("course", course[0], 1, seal))
+            tree = self._db.execute("SELECT value FROM ketnap_meta WHERE key = 'tree'").fetchone()
+            if tree is not None:
+                links.append(("tree", "tree", 1, self._seal("tree", tree[0])))
+            self._journal(links)
+            self._db.execute("UPDATE ketnap_meta SET value = ? WHERE key = 'layout'", ("2",))
 
     # --- context management ----------------------------------------------------------------
 
+    @_guarded
     def close(self) -> None:
         """Close the database connection."""
         self._db.close()
@@ -212,9 +386,14 @@ class SQLiteStore:
 
         Raises:
             StaleDossier: another writer saved first; nothing is written.
+            InvalidDocument: the dossier would not load back (an illegal history, a
+                stage the history does not lead to); nothing is written.
+            InvalidInput: another open dossier holds its citizen ID, or another
+                dossier its card number.
         """
         self.save_all((dossier,))
 
+    @_guarded
     def save_all(self, dossiers: Iterable[Dossier]) -> int:
         """
         Save many dossiers in one transaction: all of them, or none if anything fails.
@@ -224,6 +403,8 @@ class SQLiteStore:
 
         Raises:
             StaleDossier: one of them was saved by another writer since it was loaded.
+            InvalidDocument: one of them would not load back.
+            InvalidInput: a dossier given twice, or an identity held by another dossier.
         """
         with self._transaction():
             saved = self._write_all(iter(dossiers))
@@ -251,9 +432,11 @@ class SQLiteStore:
         inserts: list[tuple[Any, ...]] = []
         updates: list[tuple[Any, ...]] = []
         events: list[tuple[Any, ...]] = []
+        links: list[tuple[str, str, int, str]] = []
         for dossier in chunk:
             row, dossier_events = self._row(dossier)
             events.extend(dossier_events)
+            links.append(("dossier", dossier.id, row[0], self._seal(row[-2], row[-3])))
             if dossier.revision == 0:
                 inserts.append((dossier.id, *row))
             else:
@@ -270,7 +453,69 @@ class SQLiteStore:
                 "DELETE FROM events WHERE dossier_id = ?", [(u[-2],) for u in updates]
             )
         self._db.executemany(_EVENT, events)
+        self._identify(chunk)
+        self._journal(links)
         return True
+
+    def _identify(self, chunk: list[Dossier]) -> None:
+        """Claim each dossier's citizen ID (while open) and card number, or refuse."""
+        self._db.executemany(
+            "DELETE FROM identities WHERE dossier_id = ?", [(d.id,) for d in chunk]
+        )
+        for dossier in chunk:
+            citizen_id = dossier.candidate.citizen_id
+            if citizen_id is not None and dossier.stage not in self._exits:
+                self._claim(dossier.id, "citizen_id", citizen_id, "candidate.citizen_id")
+            if dossier.card_number is not None:
+                self._claim(dossier.id, "card_number", dossier.card_number, "card_number")
+
+    def _claim(self, dossier_id: str, kind: str, value: str, field: str) -> None:
+        digest = self._seal(kind, value)
+        try:
+            self._db.execute(
+                "INSERT INTO identities (kind, value, dossier_id) VALUES (?, ?, ?)",
+                (kind, digest, dossier_id),
+            )
+        except sqlite3.IntegrityError:
+            (holder,) = self._db.execute(
+                "SELECT dossier_id FROM identities WHERE kind = ? AND value = ?", (kind, digest)
+            ).fetchone()
+            # The value itself (a citizen ID) stays out of the message.
+            raise InvalidInput(
+                field, f"dossier {holder!r} already holds the same value; {dossier_id!r} cannot"
+            ) from None
+
+    def _identify_raw(self, dossier_id: str, stage: str, document: str) -> None:
+        # The migration reads identities from the stored JSON; a clash among old rows is
+        # kept (the first holder wins) and logged, since refusing would lock the store.
+        body = json.loads(document)["dossier"]
+        pairs = [("card_number", body.get("card_number"))]
+        if stage not in self._exits:
+            pairs.append(("citizen_id", body.get("candidate", {}).get("citizen_id")))
+        for kind, value in pairs:
+            if value is None:
+                continue
+            cursor = self._db.execute(
+                "INSERT OR IGNORE INTO identities (kind, value, dossier_id) VALUES (?, ?, ?)",
+                (kind, self._seal(kind, value), dossier_id),
+            )
+            if cursor.rowcount == 0:
+                _log.warning("dossier %r shares its %s with another dossier", dossier_id, kind)
+
+    def _journal(self, links: Sequence[tuple[str, str, int, str]]) -> None:
+        """Append *links* (kind, key, revision, seal) to the chained journal."""
+        if not links:
+            return
+        (head,) = self._db.execute("SELECT value FROM ketnap_meta WHERE key = 'journal'").fetchone()
+        rows = []
+        for kind, key, revision, seal in links:
+            head = self._link(head, kind, key, revision, seal)
+            rows.append((kind, key, revision, seal, head))
+        self._db.executemany(_JOURNAL, rows)
+        self._db.execute("UPDATE ketnap_meta SET value = ? WHERE key = 'journal'", (head,))
+
+    def _link(self, previous: str, kind: str, key: str, revision: int, seal: str) -> str:
+        return self._seal(previous, kind, key, revision, seal)
 
     def _stale(self, chunk: list[Dossier]) -> StaleDossier:
         # Called after the rollback, so the store shows what other writers committed.
@@ -284,39 +529,42 @@ class SQLiteStore:
 
     def _row(self, dossier: Dossier) -> tuple[tuple[Any, ...], list[tuple[Any, ...]]]:
         """The dossier's row (without its id) and its event rows."""
-        document = self._format.dumps(dossier)
-        found = self._facts(dossier)
-        row = (
-            dossier.revision + 1,
-            str(dossier.stage),
-            found.unit,
-            dossier.entered_pool_on.isoformat(),
-            _iso(dossier.admission_decision_date),
-            _iso(found.next_due),
-            found.female,
-            found.ethnic_minority,
-            found.religious,
-            found.youth_at_admission,
-            found.readmission,
-            _iso(found.expected_decision_on),
-            _iso(found.proposal_window_closes_on),
-            self._seal(document),
-            document,
+        # The text is checked to load back: a save never accepts what a load refuses.
+        document = self._format.checked_dumps(
+            dossier, process=self._process, regulations=self._regulations
         )
-        dossier_id, unit = dossier.id, found.unit
-        events = [
-            (dossier_id, seq, on.isoformat(), kind, target, unit)
-            for seq, on, kind, target in found.events
-        ]
-        return row, events
+        revision = dossier.revision + 1
+        derived, events = self._derive(dossier)
+        dossier_id = dossier.id
+        events_seal = self._events_seal(dossier_id, revision, [e[1:] for e in events])
+        seal = self._row_seal(dossier_id, revision, derived, document)
+        return (revision, *derived, events_seal, seal, document), events
 
-    def _seal(self, document: str) -> str:
+    def _seal(self, *parts: object) -> str:
+        # Length-prefixed fields: no choice of free text makes two contents collide.
+        content = "|".join(_field(part) for part in parts).encode()
         if self._key is None:
-            return hashlib.sha256(document.encode()).hexdigest()
-        return hmac.new(self._key, document.encode(), hashlib.sha256).hexdigest()
+            return hashlib.sha256(content).hexdigest()
+        return hmac.new(self._key, content, hashlib.sha256).hexdigest()
+
+    def _row_seal(
+        self, dossier_id: str, revision: int, derived: Sequence[object], document: str
+    ) -> str:
+        return self._seal("dossier", dossier_id, revision, *derived, document)
+
+    def _events_seal(
+        self, dossier_id: str, revision: int, events: Iterable[Sequence[object]]
+    ) -> str:
+        return self._seal(
+            "events", dossier_id, revision, *(_field(e) for event in events for e in event)
+        )
+
+    def _quota_seal(self, unit: str, year: int, admissions: int) -> str:
+        return self._seal("quota", unit, year, admissions)
 
     # --- reading ---------------------------------------------------------------------------
 
+    @_guarded
     def load(self, dossier_id: str) -> Dossier:
         """
         Load one dossier, validated and verified.
@@ -330,86 +578,317 @@ class SQLiteStore:
             raise DossierNotFound(dossier_id)
         return self._rebuild(row)
 
-    def _rebuild(self, row: tuple[Any, ...]) -> Dossier:
-        dossier_id, revision, stage, seal, document = row
+    def _rebuild(self, row: Sequence[Any]) -> Dossier:
+        dossier_id, revision = row[0], row[1]
         try:
-            dossier = self._format.loads(document, process=self._process)
-            self._check_row(dossier, dossier_id, stage, seal, document)
+            dossier = self._open_row(row)
         except InvalidDocument as exc:
             _log.warning("dossier %r failed verification at %s", dossier_id, exc.path)
             raise type(exc)(exc.path, f"{exc.reason} (stored dossier {dossier_id!r})") from None
         dossier.revision = revision
         return dossier
 
-    def _check_row(
-        self, dossier: Dossier, dossier_id: str, stage: str, seal: str, text: str
-    ) -> None:
-        if not hmac.compare_digest(seal, self._seal(text)):
-            raise InvalidDocument("$", "the stored document does not match its seal (edited)")
-        if dossier.id != dossier_id or dossier.stage != stage:
+    def _open_row(self, row: Sequence[Any]) -> Dossier:
+        dossier_id, revision, *derived, _events_seal, seal, document = row
+        # The document first: a broken history is reported with the path of its entry.
+        dossier = self._format.loads(document, process=self._process, regulations=self._regulations)
+        if not hmac.compare_digest(seal, self._row_seal(dossier_id, revision, derived, document)):
+            raise InvalidDocument("$", "the stored row does not match its seal (edited)")
+        if dossier.id != dossier_id or dossier.stage != derived[0]:
             raise InvalidDocument("$", "the row's index columns disagree with its document")
+        return dossier
+
+    def _pages(self, where: str, params: list[object]) -> Iterator[list[Any]]:
+        """Rows in id order, one page per statement, none left open across a yield."""
+        after = ""
+        clause = f"{where} AND id > ?" if where else " WHERE id > ?"
+        while True:
+            with self._lock:
+                try:
+                    rows = self._db.execute(
+                        f"{_READ}{clause} ORDER BY id LIMIT {_CHUNK}", (*params, after)
+                    ).fetchall()
+                except sqlite3.Error as exc:
+                    raise _store_error(exc) from None
+            if not rows:
+                return
+            yield rows
+            after = rows[-1][0]
 
     def find(self, query: Query | None = None) -> Iterator[Dossier]:
-        """Yield the dossiers matching *query* (all when None), in id order."""
+        """
+        Yield the dossiers matching *query* (all when None), in id order.
+
+        Rows are read a page at a time and no read stays open between pages, so the
+        caller may save while iterating, and other processes may commit meanwhile.
+        """
         where, params = _where(query)
-        cursor = self._db.execute(f"{_READ}{where} ORDER BY id", params)
-        while rows := cursor.fetchmany(_CHUNK):
+        for rows in self._pages(where, params):
             for row in rows:
                 yield self._rebuild(row)
 
+    @_guarded
     def ids(self, query: Query | None = None) -> list[str]:
         """The ids of the dossiers matching *query*, in order; nothing is loaded."""
         where, params = _where(query)
         return [
             row[0]
-            for row in self._db.execute(f"SELECT id FROM dossiers{where} ORDER BY id", params)
+            for row in self._db.execute(
+                f"SELECT id FROM dossiers{where} ORDER BY id", params
+            ).fetchall()
         ]
 
+    @_guarded
     def count(self, query: Query | None = None) -> int:
         """Return how many dossiers match *query*."""
         where, params = _where(query)
         row = self._db.execute(f"SELECT count(*) FROM dossiers{where}", params).fetchone()
         return int(row[0])
 
-    def verify(self, *, progress: Callable[[int], None] | None = None) -> list[StoreProblem]:
+    @_guarded
+    def anchor(self) -> str:
         """
-        Check the file (``PRAGMA quick_check``) and load and verify every dossier.
+        Return the head of the save journal: record it outside the file (the register).
+
+        `verify(anchor=...)` then detects a whole file put back to an older copy.
+        """
+        (head,) = self._db.execute("SELECT value FROM ketnap_meta WHERE key = 'journal'").fetchone()
+        return str(head)
+
+    def verify(
+        self, *, anchor: str | None = None, progress: Callable[[int], None] | None = None
+    ) -> list[StoreProblem]:
+        """
+        Check the file and everything in it: what a report counts must be what was saved.
+
+        Each dossier is loaded and verified (seal, history); its derived columns and
+        events are derived again from the document and compared; quota, course and tree
+        rows are checked against their seals; the save journal's chain is checked and
+        every row must be the latest journal entry for its key (so a deleted row, a row
+        put back to an older version or a lowered revision is found).
 
         Args:
-            progress: called with the number of dossiers just checked, chunk by chunk
+            anchor: a journal head recorded earlier with `anchor`: the journal must still
+                end there or have grown from it.
+            progress: called with the number of dossiers just checked, page by page
                 (a progress bar's ``update``).
 
         Returns:
-            The dossiers that fail, each with its error; an empty list when all is well.
+            Every problem found, each naming its kind and key; an empty list when all is well.
 
         Raises:
             StoreError: the database file itself is damaged.
         """
-        status = self._db.execute("PRAGMA quick_check").fetchone()[0]
-        if status != "ok":
-            raise StoreError(f"the database file is damaged: {status}")
-        problems: list[StoreProblem] = []
-        cursor = self._db.execute(_READ)
-        while rows := cursor.fetchmany(_CHUNK):
-            for row in rows:
+        with self._lock:
+            try:
+                status = self._db.execute("PRAGMA quick_check").fetchone()[0]
+                if status != "ok":
+                    raise StoreError(f"the database file is damaged: {status}")
+                latest, problems = self._check_journal(anchor)
+                problems.extend(self._check_others(latest))
+            except sqlite3.Error as exc:
+                raise _store_error(exc) from None
+        for rows in self._pages("", []):
+            with self._lock:
                 try:
-                    self._rebuild(row)
-                except InvalidDocument as exc:
-                    problems.append(StoreProblem(row[0], exc))
+                    problems.extend(self._check_dossiers(rows, latest))
+                except sqlite3.Error as exc:
+                    raise _store_error(exc) from None
             if progress is not None:
                 progress(len(rows))
+        with self._lock:
+            try:
+                orphans = self._db.execute(
+                    "SELECT DISTINCT dossier_id FROM events"
+                    " WHERE dossier_id NOT IN (SELECT id FROM dossiers)"
+                ).fetchall()
+            except sqlite3.Error as exc:
+                raise _store_error(exc) from None
+        problems.extend(
+            StoreProblem(key, StoreError("events of a dossier that is not stored"), kind="events")
+            for (key,) in orphans
+        )
+        problems.extend(
+            StoreProblem(key, StoreError("a saved row is missing (deleted)"), kind=kind)
+            for (kind, key) in sorted(latest)
+        )
         return problems
+
+    def _check_journal(
+        self, anchor: str | None
+    ) -> tuple[dict[tuple[str, str], tuple[int, str]], list[StoreProblem]]:
+        latest: dict[tuple[str, str], tuple[int, str]] = {}
+        problems: list[StoreProblem] = []
+        head = _GENESIS
+        anchored = anchor is None or anchor == _GENESIS
+        broken = False
+        for seq, kind, key, revision, seal, link in self._db.execute(
+            "SELECT seq, kind, key, revision, seal, link FROM journal ORDER BY seq"
+        ).fetchall():
+            expected = self._link(head, kind, key, revision, seal)
+            if not broken and not hmac.compare_digest(link, expected):
+                problems.append(
+                    StoreProblem(
+                        str(seq),
+                        StoreError("the save journal is broken here (a link edited or removed)"),
+                        kind="journal",
+                    )
+                )
+                broken = True
+            head = link
+            anchored = anchored or link == anchor
+            latest[kind, key] = (revision, seal)
+        (stored_head,) = self._db.execute(
+            "SELECT value FROM ketnap_meta WHERE key = 'journal'"
+        ).fetchone()
+        if stored_head != head:
+            problems.append(
+                StoreProblem(
+                    "head", StoreError("the journal's head is not its last link"), "journal"
+                )
+            )
+        if not anchored:
+            problems.append(
+                StoreProblem(
+                    "anchor",
+                    StoreError(
+                        "the journal does not pass through the recorded anchor"
+                        " (the file was put back to an older copy or rewritten)"
+                    ),
+                    kind="journal",
+                )
+            )
+        return latest, problems
+
+    def _expect(
+        self,
+        latest: dict[tuple[str, str], tuple[int, str]],
+        kind: str,
+        key: str,
+        revision: int,
+        seal: str,
+    ) -> StoreProblem | None:
+        saved = latest.pop((kind, key), None)
+        if saved is None:
+            return StoreProblem(key, StoreError("a row that was never saved (inserted)"), kind)
+        if saved != (revision, seal):
+            return StoreProblem(
+                key,
+                StoreError(
+                    "the row is not the one last saved (edited, or put back to an older version)"
+                ),
+                kind,
+            )
+        return None
+
+    def _check_others(self, latest: dict[tuple[str, str], tuple[int, str]]) -> list[StoreProblem]:
+        problems: list[StoreProblem] = []
+        for unit, year, admissions, seal in self._db.execute(
+            "SELECT unit, year, admissions, seal FROM quotas"
+        ).fetchall():
+            key = f"{unit}/{year}"
+            if seal != self._quota_seal(unit, year, admissions):
+                problems.append(
+                    StoreProblem(key, StoreError("the quota does not match its seal"), "quota")
+                )
+                latest.pop(("quota", key), None)
+            elif problem := self._expect(latest, "quota", key, 1, seal):
+                problems.append(problem)
+        for *course, seal in self._db.execute(
+            "SELECT code, unit, opened_on, closed_on, trainees, seal FROM courses"
+        ).fetchall():
+            if seal != self._seal("course", *course):
+                problems.append(
+                    StoreProblem(
+                        course[0], StoreError("the course does not match its seal"), "course"
+                    )
+                )
+                latest.pop(("course", course[0]), None)
+            elif problem := self._expect(latest, "course", course[0], 1, seal):
+                problems.append(problem)
+        tree = self._db.execute("SELECT value FROM ketnap_meta WHERE key = 'tree'").fetchone()
+        if tree is not None:
+            problem = self._expect(latest, "tree", "tree", 1, self._seal("tree", tree[0]))
+            if problem is not None:
+                problems.append(problem)
+        return problems
+
+    def _check_dossiers(
+        self, rows: list[Any], latest: dict[tuple[str, str], tuple[int, str]]
+    ) -> list[StoreProblem]:
+        problems: list[StoreProblem] = []
+        ids = [row[0] for row in rows]
+        stored: dict[str, list[tuple[Any, ...]]] = {key: [] for key in ids}
+        for dossier_id, *event in self._db.execute(
+            "SELECT dossier_id, seq, day, kind, target, organization FROM events"
+            f" WHERE dossier_id IN ({', '.join('?' * len(ids))}) ORDER BY dossier_id, seq",
+            ids,
+        ).fetchall():
+            stored[dossier_id].append(tuple(event))
+        for row in rows:
+            dossier_id, revision, *_derived, events_seal, seal, _document = row
+            journal = self._expect(
+                latest, "dossier", dossier_id, revision, self._seal(seal, events_seal)
+            )
+            try:
+                self._compare(self._rebuild(row), row, stored[dossier_id])
+            except InvalidDocument as exc:
+                problems.append(StoreProblem(dossier_id, exc))
+                continue
+            if journal is not None:
+                problems.append(journal)
+        return problems
+
+    def _compare(self, dossier: Dossier, row: Sequence[Any], stored: list[tuple[Any, ...]]) -> None:
+        """Derive the row and events again from the verified *dossier* and compare."""
+        dossier_id, revision, *derived, events_seal, _seal, _document = row
+        again, events = self._derive(dossier)
+        if tuple(derived) != again:
+            raise InvalidDocument(
+                "$",
+                "the row's derived columns disagree with its document (edited, or saved"
+                " with another facts function)",
+            )
+        if stored != [e[1:] for e in events] or events_seal != self._events_seal(
+            dossier_id, revision, stored
+        ):
+            raise InvalidDocument("$", "the events a report counts disagree with the document")
+
+    def _derive(self, dossier: Dossier) -> tuple[tuple[Any, ...], list[tuple[Any, ...]]]:
+        found = self._facts(dossier)
+        derived = (
+            str(dossier.stage),
+            found.unit,
+            dossier.entered_pool_on.isoformat(),
+            _iso(dossier.admission_decision_date),
+            _iso(found.next_due),
+            int(found.female),
+            int(found.ethnic_minority),
+            int(found.religious),
+            int(found.youth_at_admission),
+            int(found.readmission),
+            _iso(found.expected_decision_on),
+            _iso(found.proposal_window_closes_on),
+        )
+        events = [
+            (dossier.id, seq, on.isoformat(), kind, target, found.unit)
+            for seq, on, kind, target in found.events
+        ]
+        return derived, events
 
     # --- organisations, quotas, courses ------------------------------------------------------
 
+    @_guarded
     def save_tree(self, tree: OrganizationTree) -> None:
         """Keep *tree* with the dossiers, replacing any tree saved before."""
+        value = json.dumps(tree.to_data(), ensure_ascii=False)
         with self._transaction():
             self._db.execute(
-                "INSERT OR REPLACE INTO ketnap_meta (key, value) VALUES ('tree', ?)",
-                (json.dumps(tree.to_data(), ensure_ascii=False),),
+                "INSERT OR REPLACE INTO ketnap_meta (key, value) VALUES ('tree', ?)", (value,)
             )
+            self._journal([("tree", "tree", 1, self._seal("tree", value))])
 
+    @_guarded
     def tree(self) -> OrganizationTree:
         """
         The organisation tree saved with `save_tree`.
@@ -422,52 +901,67 @@ class SQLiteStore:
             raise StoreError("this store holds no organisation tree; save one with save_tree")
         try:
             return OrganizationTree.from_data(json.loads(row[0]))
-        except (ValueError, KetnapError) as exc:
+        except (ValueError, RecursionError, KetnapError) as exc:
             raise StoreError(f"the stored organisation tree is invalid: {exc}") from None
 
+    @_guarded
     def save_quotas(self, quotas: Quotas) -> None:
         """Add or replace the quotas in *quotas*."""
+        rows = [
+            (unit, year, admissions, self._quota_seal(unit, year, admissions))
+            for unit, year, admissions in quotas.items()
+        ]
         with self._transaction():
             self._db.executemany(
-                "INSERT OR REPLACE INTO quotas (unit, year, admissions) VALUES (?, ?, ?)",
-                quotas.items(),
+                "INSERT OR REPLACE INTO quotas (unit, year, admissions, seal) VALUES (?, ?, ?, ?)",
+                rows,
             )
+            self._journal([("quota", f"{unit}/{year}", 1, seal) for unit, year, _, seal in rows])
 
+    @_guarded
     def quotas(self) -> Quotas:
         """Every stored quota."""
         rows = self._db.execute("SELECT unit, year, admissions FROM quotas").fetchall()
         return Quotas({(unit, year): n for unit, year, n in rows})
 
+    @_guarded
     def save_courses(self, courses: Iterable[Course]) -> None:
         """Add or replace awareness courses (by code)."""
+        rows = []
+        for c in courses:
+            course = (c.code, c.unit, c.opened_on.isoformat(), c.closed_on.isoformat(), c.trainees)
+            rows.append((*course, self._seal("course", *course)))
         with self._transaction():
             self._db.executemany(
-                "INSERT OR REPLACE INTO courses (code, unit, opened_on, closed_on, trainees)"
-                " VALUES (?, ?, ?, ?, ?)",
-                [
-                    (c.code, c.unit, c.opened_on.isoformat(), c.closed_on.isoformat(), c.trainees)
-                    for c in courses
-                ],
+                "INSERT OR REPLACE INTO courses (code, unit, opened_on, closed_on, trainees, seal)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                rows,
             )
+            self._journal([("course", row[0], 1, row[-1]) for row in rows])
 
+    @_guarded
     def courses(self) -> list[Course]:
         """Every stored course, by code."""
         rows = self._db.execute(
             "SELECT code, unit, opened_on, closed_on, trainees FROM courses ORDER BY code"
         ).fetchall()
-        return [
-            Course(
-                code=code,
-                unit=unit,
-                opened_on=pendulum.Date.fromisoformat(opened),
-                closed_on=pendulum.Date.fromisoformat(closed),
-                trainees=trainees,
-            )
-            for code, unit, opened, closed, trainees in rows
-        ]
+        try:
+            return [
+                Course(
+                    code=code,
+                    unit=unit,
+                    opened_on=pendulum.Date.fromisoformat(opened),
+                    closed_on=pendulum.Date.fromisoformat(closed),
+                    trainees=trainees,
+                )
+                for code, unit, opened, closed, trainees in rows
+            ]
+        except (ValueError, TypeError, KetnapError) as exc:
+            raise StoreError(f"a stored course is invalid: {exc}") from None
 
     # --- report figures ------------------------------------------------------------------------
 
+    @_guarded
     def figures(
         self,
         *,
@@ -487,6 +981,21 @@ class SQLiteStore:
             on: the report date, last day of the period.
             year_end: the horizon of the forecast.
         """
+        # One read transaction: every count sees the same committed state.
+        with self._snapshot():
+            return self._figures(
+                branches=branches, units=units, start=start, on=on, year_end=year_end
+            )
+
+    def _figures(
+        self,
+        *,
+        branches: list[str] | None,
+        units: list[str] | None,
+        start: pendulum.Date,
+        on: pendulum.Date,
+        year_end: pendulum.Date,
+    ) -> Figures:
         scope, params = _among("organization", branches)
         period = (start.isoformat(), on.isoformat())
         day = on.isoformat()
@@ -563,21 +1072,30 @@ class SQLiteStore:
             raise
         self._db.execute("COMMIT")
 
+    @contextlib.contextmanager
+    def _snapshot(self) -> Iterator[None]:
+        self._db.execute("BEGIN")
+        try:
+            yield
+        finally:
+            self._db.execute("COMMIT")
+
     def _revision(self, dossier_id: str) -> int | None:
         row = self._db.execute(
             "SELECT revision FROM dossiers WHERE id = ?", (dossier_id,)
         ).fetchone()
         return None if row is None else int(row[0])
 
-    def _check_layout(self) -> None:
-        row = self._db.execute("SELECT value FROM ketnap_meta WHERE key = 'layout'").fetchone()
-        if row is None:
-            self._db.execute(
-                "INSERT OR IGNORE INTO ketnap_meta (key, value) VALUES ('layout', ?)",
-                (str(_LAYOUT),),
-            )
-        elif int(row[0]) > _LAYOUT:
-            raise StoreError(f"the store has layout {row[0]}, newer than this ketnap's {_LAYOUT}")
+
+def _must_be_a_file(where: str) -> None:
+    """Refuse, before SQLite can create it, a path that holds no store yet."""
+    if where == ":memory:" or where.startswith("file:"):
+        raise StoreError(f"no ketnap store at {where!r}: an in-memory store holds nothing yet")
+    path = Path(where)
+    if not path.is_file():
+        raise StoreError(f"no ketnap store at {where!r}")
+    if path.stat().st_size == 0:
+        raise StoreError(f"no ketnap store at {where!r} (empty file)")
 
 
 def _among(column: str, values: list[str] | None) -> tuple[str, list[object]]:
