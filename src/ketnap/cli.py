@@ -19,15 +19,19 @@ that does not parse (a date that is not YYYY-MM-DD, an unknown regulation, a mis
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sys
+import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import click
 import pendulum
 
+from ketnap.dates import DATE_MAX, DATE_MIN
 from ketnap.errors import KetnapError
+from ketnap.inputs import LIMITS
 from ketnap.messages import Lang, Message
 from ketnap.reminders import due_list
 from ketnap.reports import facts_for, report
@@ -39,8 +43,11 @@ from ketnap.workflow import Workflow
 __all__ = ["main"]
 
 
+_ISO_DATE: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 class _DateType(click.ParamType):  # type: ignore[type-arg]  # generic only in newer click
-    """A date as YYYY-MM-DD."""
+    """A date as YYYY-MM-DD, exactly, within the dates ketnap covers."""
 
     name = "date"
 
@@ -49,11 +56,35 @@ class _DateType(click.ParamType):  # type: ignore[type-arg]  # generic only in n
     ) -> pendulum.Date:
         if isinstance(value, pendulum.Date):
             return value
+        text = str(value)
+        # date.fromisoformat also takes 20240312 and 2024-W11-2; the command promises one form.
+        if not _ISO_DATE.fullmatch(text):
+            self.fail(f"{_safe(repr(text))} is not a date as YYYY-MM-DD", param, ctx)
         try:
-            parsed = dt.date.fromisoformat(str(value))
+            parsed = dt.date.fromisoformat(text)
         except ValueError:
-            self.fail(f"{value!r} is not a date as YYYY-MM-DD", param, ctx)
+            self.fail(f"{text} is not a valid date (no such day in the calendar)", param, ctx)
+        if not DATE_MIN <= parsed <= DATE_MAX:
+            self.fail(f"{text} is outside the dates ketnap covers ({DATE_MIN} to {DATE_MAX})")
         return pendulum.Date(parsed.year, parsed.month, parsed.day)
+
+
+# Characters a terminal acts on, or that reorder what a reader sees.
+_UNSAFE: Final = frozenset({"Cc", "Cs", "Co", "Cn", "Cf"})
+
+
+def _safe(text: str) -> str:
+    r"""Return *text* with every control, format or unpaired character escaped as \uXXXX."""
+    if text.isascii() and text.isprintable():
+        return text
+    return "".join(
+        f"\\u{ord(char):04x}" if unicodedata.category(char) in _UNSAFE else char for char in text
+    )
+
+
+def _echo(text: str, *, err: bool = False, nl: bool = True) -> None:
+    """Echo *text* escaped line by line: the line breaks of a table are kept."""
+    click.echo("\n".join(_safe(line) for line in text.split("\n")), err=err, nl=nl)
 
 
 DATE = _DateType()
@@ -78,7 +109,17 @@ class _Group(click.Group):
             ctx.exit(0)
         except (KetnapError, OSError) as exc:
             # The same shape as click's own errors: one line, exit status 1.
-            click.echo(f"Error: {exc}", err=True)
+            _echo(f"Error: {exc}", err=True)
+            ctx.exit(1)
+        except click.ClickException as exc:
+            # Messages quote paths and values from the command line: escaped, the exit
+            # status (2 for a usage error) kept.
+            exc.message = _safe(exc.message)  # type: ignore[misc]  # Final only in stubs
+            raise
+        except (click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as exc:  # noqa: BLE001 - a last resort: never a traceback
+            _echo(f"Error: internal error ({type(exc).__name__}); please report it", err=True)
             ctx.exit(1)
 
 
@@ -92,11 +133,26 @@ _NO_STEP = Message(vi="  (không còn bước nào)", en="  (no step leads on)")
 _NOTHING_DUE = Message(vi="Không có việc đến hạn.", en="Nothing due.")
 
 
-def _open(path: Path, *, must_exist: bool = True) -> SQLiteStore:
-    if must_exist and not path.exists():
-        raise click.ClickException(f"no store at {path}")
+def _open(path: Path, *, create: bool = False) -> SQLiteStore:
+    if str(path) in {"", ":memory:"} or str(path).startswith("file:"):
+        raise click.ClickException(f"{_safe(str(path))!r} is not a store file")
+    if not create and not path.exists():
+        raise click.ClickException(f"no store at {_safe(str(path))}")
     # The command line sits above reports, so it gives the store its facts function.
-    return SQLiteStore(path, facts=facts_for(Workflow()))
+    # Read-only commands never create: a file that is not a store is refused untouched.
+    return SQLiteStore(path, facts=facts_for(Workflow()), create=create)
+
+
+def _read(path: Path) -> bytes:
+    """Read a dossier file, refusing one larger than a document may be before reading it all."""
+    with path.open("rb") as file:
+        data = file.read(LIMITS.document_bytes + 1)
+    if len(data) > LIMITS.document_bytes:
+        raise click.ClickException(
+            f"{_safe(str(path))}: larger than a dossier document may be "
+            f"({LIMITS.document_bytes:,} bytes)"
+        )
+    return data
 
 
 @cli.command()
@@ -105,26 +161,26 @@ def _open(path: Path, *, must_exist: bool = True) -> SQLiteStore:
 @_LANG
 def check(dossier_file: Path, on: pendulum.Date, lang: Lang) -> None:
     """Print every step open to DOSSIER_FILE on a date, allowed or refused, with reasons."""
-    dossier = loads(dossier_file.read_bytes())
+    dossier = loads(_read(dossier_file))
     workflow = Workflow()
     process = workflow.process
-    click.echo(f"{dossier.id} · {process.text(dossier.stage, lang)} · {on.isoformat()}")
+    _echo(f"{dossier.id} · {process.text(dossier.stage, lang)} · {on.isoformat()}")
     rows = workflow.steps_from(dossier.stage)
     if not rows:
-        click.echo(_NO_STEP.render(lang))
+        _echo(_NO_STEP.render(lang))
     for row in rows:
         actor = min(row.actors)
         failures = workflow.check(dossier, row.step, on=on, actor=actor)
         mark = "✓" if not failures else "✗"
-        click.echo(f"{mark} {process.text(row.step, lang)} [{row.step}; {actor.text(lang)}]")
+        _echo(f"{mark} {process.text(row.step, lang)} [{row.step}; {actor.text(lang)}]")
         for failure in failures:
-            click.echo(f"    - {failure.text(lang)}")
+            _echo(f"    - {failure.text(lang)}")
 
 
 @cli.command()
 @_STORE
 @click.option("--on", "on", type=DATE, required=True, help="report date (YYYY-MM-DD)")
-@click.option("--within", type=click.IntRange(min=0), default=15, show_default=True,
+@click.option("--within", type=click.IntRange(0, 2000), default=15, show_default=True,
               help="horizon in working days")  # fmt: skip
 @_LANG
 def due(store_path: Path, on: pendulum.Date, within: int, lang: Lang) -> None:
@@ -134,17 +190,18 @@ def due(store_path: Path, on: pendulum.Date, within: int, lang: Lang) -> None:
     with _open(store_path) as store:
         feed = due_list(store.find(Query(due_by=horizon)), on=on, within=within, workflow=workflow)
     if not len(feed):
-        click.echo(_NOTHING_DUE.render(lang))
+        _echo(_NOTHING_DUE.render(lang))
     for branch, part in feed.by_organization().items():
         click.echo(f"{branch}:")
         for item in (*part.overdue, *part.due):
-            click.echo(f"  - {item.text(lang)}")
+            _echo(f"  - {item.text(lang)}")
 
 
 @cli.command(name="report")
 @_STORE
 @click.option("--unit", required=True, help="code of the organisation reported on")
-@click.option("--year", type=int, required=True, help="the year")
+@click.option("--year", type=click.IntRange(DATE_MIN.year, DATE_MAX.year), required=True,
+              help="the year")  # fmt: skip
 @click.option("--on", "on", type=DATE, help="report date (default: 31 December of the year)")
 @click.option("--from", "since", type=DATE, help="first day of the period (default: 1 January)")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
@@ -166,11 +223,11 @@ def report_command(  # noqa: PLR0917 - click passes one argument per option
             on=on or pendulum.Date(year, 12, 31), since=since,
         )  # fmt: skip
     if fmt == "json":
-        click.echo(result.to_json())
+        _echo(result.to_json())
     elif fmt == "csv":
-        click.echo(result.to_csv(), nl=False)
+        _echo(result.to_csv(), nl=False)
     else:
-        click.echo(result.to_table(lang))
+        _echo(result.to_table(lang))
 
 
 def _regulation(code: str) -> RuleSet:
@@ -213,12 +270,12 @@ def import_command(store_path: Path, files: Sequence[Path]) -> None:
     with click.progressbar(files, label="Reading dossiers", file=sys.stderr) as bar:
         for path in bar:
             try:
-                dossiers.append(loads(path.read_bytes()))
+                dossiers.append(loads(_read(path)))
             except KetnapError as exc:
-                raise click.ClickException(f"{path}: {exc}") from None
-    with _open(store_path, must_exist=False) as store:
+                raise click.ClickException(f"{_safe(str(path))}: {_safe(str(exc))}") from None
+    with _open(store_path, create=True) as store:
         saved = store.save_all(dossiers)
-    click.echo(f"{saved} dossiers saved to {store_path}")
+    _echo(f"{saved} dossiers saved to {store_path}")
 
 
 @cli.command()
@@ -230,8 +287,9 @@ def verify(store_path: Path) -> None:
         with click.progressbar(length=total, label="Verifying", file=sys.stderr) as bar:
             problems = store.verify(progress=bar.update)
     for problem in problems:
-        click.echo(f"{problem.dossier_id}: {problem.error}")
-    click.echo(f"{total - len(problems)} of {total} dossiers verify")
+        _echo(str(problem))
+    failed = len({p.key for p in problems if p.kind == "dossier"})
+    _echo(f"{total - failed} of {total} dossiers verify")
     if problems:
         sys.exit(1)
 
