@@ -9,11 +9,14 @@ intent, documented in docs/policy.md; change them with `RuleSet.with_policy`.
 from __future__ import annotations
 
 import enum
+import re
+from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
 
 import attrs
 
+from ketnap.errors import InvalidInput
 from ketnap.messages import Message
 from ketnap.model import Kinship, PoliticalTopic, Relation
 
@@ -29,6 +32,74 @@ class AgeCounting(enum.StrEnum):
     """Whole months by the day: 18 from the 18th birthday itself."""
 
 
+# --- validators: a policy value of the wrong type or range fails where it is set, --------
+# --- naming the field, not at the first check that reads it -------------------------------
+
+
+def _count(most: int) -> Callable[[object, attrs.Attribute[Any], object], None]:
+    """A whole number from 0 to *most* (months, working days, members)."""
+
+    def check(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise InvalidInput(
+                attribute.name, f"expected a whole number, got {type(value).__name__}"
+            )
+        if not 0 <= value <= most:
+            raise InvalidInput(attribute.name, f"must be from 0 to {most:,}, got {value:,}")
+
+    return check
+
+
+_MONTHS = _count(1_200)  # a century: any longer period is a typing error
+_WORKING_DAYS = _count(1_000)
+_MEMBERS = _count(10_000)
+
+
+def _fraction(value: object) -> object:
+    # 1 or "2/3" become Fractions; anything else is left for _share to refuse by name.
+    if isinstance(value, int | str) and not isinstance(value, bool):
+        try:
+            return Fraction(value)
+        except (ValueError, ZeroDivisionError):
+            return value
+    return value
+
+
+def _share(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    # A Fraction, never a float: 0.67 is not two thirds.
+    if not isinstance(value, Fraction):
+        raise InvalidInput(attribute.name, "expected a Fraction such as Fraction(2, 3)")
+    if not 0 < value <= 1:
+        raise InvalidInput(attribute.name, f"must be more than 0 and at most 1, got {value}")
+
+
+def _set_of(kind: type) -> Callable[[object, attrs.Attribute[Any], object], None]:
+    def check(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if not isinstance(value, frozenset) or not all(isinstance(v, kind) for v in value):
+            raise InvalidInput(attribute.name, f"expected a frozenset of {kind.__name__}")
+
+    return check
+
+
+def _instance_of(kind: type) -> Callable[[object, attrs.Attribute[Any], object], None]:
+    def check(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if isinstance(value, bool) is not (kind is bool) or not isinstance(value, kind):
+            raise InvalidInput(
+                attribute.name, f"expected {kind.__name__}, got {type(value).__name__}"
+            )
+
+    return check
+
+
+def _pattern(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, str):
+        raise InvalidInput(attribute.name, f"expected a str, got {type(value).__name__}")
+    try:
+        re.compile(value)
+    except re.error as exc:
+        raise InvalidInput(attribute.name, f"not a regular expression ({exc})") from None
+
+
 @attrs.frozen(kw_only=True)
 class Policy:
     """
@@ -38,35 +109,45 @@ class Policy:
     24
     """
 
-    min_age_months: int = 216
+    min_age_months: int = attrs.field(default=216, validator=_MONTHS)
     """A-01 (V): 18 full years, counted in months."""
-    max_age_months: int = 720
+    max_age_months: int = attrs.field(default=720, validator=_MONTHS)
     """A-02 (V): 60 full years, counted in months."""
-    age_counting: AgeCounting = AgeCounting.CALENDAR_MONTHS
+    age_counting: AgeCounting = attrs.field(
+        default=AgeCounting.CALENDAR_MONTHS, validator=_instance_of(AgeCounting)
+    )
     """A-04 (U): how months of age are counted."""
-    accept_equivalent_education: bool = False
+    accept_equivalent_education: bool = attrs.field(default=False, validator=_instance_of(bool))
     """A-05a (V): QĐ 29 accepted "tương đương" lower secondary; QĐ 24 onward does not."""
-    sponsor_months: int = 12
+    sponsor_months: int = attrs.field(default=12, validator=_MONTHS)
     """C-05 (V): months a sponsor has been alongside the candidate."""
-    sponsor_bases: frozenset[Relation] = frozenset(Relation)
+    sponsor_bases: frozenset[Relation] = attrs.field(
+        default=frozenset(Relation), validator=_set_of(Relation)
+    )
     """C-05a (V): bases that count; QĐ 29 had work and study only."""
-    youth_age_max_years: int = 30
+    youth_age_max_years: int = attrs.field(default=30, validator=_count(100))
     """C-10 (S/U): the upper end of "youth age"; 31-35 is unclear, so 30 by default."""
-    min_pool_months: int = 0
+    min_pool_months: int = attrs.field(default=0, validator=_MONTHS)
     """B-06 (U): months on the sympathiser list before a proposal; no central minimum."""
-    certificate_validity_months: int = 60
+    certificate_validity_months: int = attrs.field(default=60, validator=_MONTHS)
     """B-04 (S): validity of the awareness-course certificate."""
-    certificate_issuers: frozenset[str] = frozenset()
+    certificate_issuers: frozenset[str] = attrs.field(default=frozenset(), validator=_set_of(str))
     """B-03 (S/U): accepted certificate issuers; empty accepts any (the issuer after 2025 is U)."""
-    dossier_validity_months: int = 12
+    dossier_validity_months: int = attrs.field(default=12, validator=_MONTHS)
     """D-01 (S): months after which the documents in `refresh_forms` must be redone."""
-    refresh_forms: frozenset[str] = frozenset({"3-KNĐ", "4-KNĐ", "5-KNĐ"})
+    refresh_forms: frozenset[str] = attrs.field(
+        default=frozenset({"3-KNĐ", "4-KNĐ", "5-KNĐ"}), validator=_set_of(str)
+    )
     """D-01 (U): which documents go stale (introduction, union resolution, comments)."""
-    admission_forms: frozenset[str] = frozenset({"1-KNĐ", "2-KNĐ", "3-KNĐ", "5-KNĐ"})
+    admission_forms: frozenset[str] = attrs.field(
+        default=frozenset({"1-KNĐ", "2-KNĐ", "3-KNĐ", "5-KNĐ"}), validator=_set_of(str)
+    )
     """§5 (S): documents the branch needs; ``4-KNĐ`` is added when a union introduces."""
-    union_form: str = "4-KNĐ"
+    union_form: str = attrs.field(default="4-KNĐ", validator=_instance_of(str))
     """§5 (S): the union's introduction resolution."""
-    recognition_forms: frozenset[str] = frozenset({"10-KNĐ", "11-KNĐ", "12-KNĐ"})
+    recognition_forms: frozenset[str] = attrs.field(
+        default=frozenset({"10-KNĐ", "11-KNĐ", "12-KNĐ"}), validator=_set_of(str)
+    )
     """I-03 (S): self-review, helper's comments, comments summary."""
     verification_kinships: frozenset[Kinship] = frozenset(
         {Kinship.PARENT, Kinship.GUARDIAN, Kinship.SPOUSE, Kinship.PARENT_IN_LAW, Kinship.CHILD}
@@ -74,39 +155,69 @@ class Policy:
     """E-03 (V): relatives whose background is verified."""
     political_topics: frozenset[PoliticalTopic] = frozenset({PoliticalTopic.POLITICAL_STANDARDS})
     """A-09 (V): what verification concludes on; QĐ 24 also named history and current politics."""
-    vote_threshold: Fraction = Fraction(2, 3)
+    vote_threshold: Fraction = attrs.field(
+        default=Fraction(2, 3), converter=_fraction, validator=_share
+    )
     """F-01, F-08 (V): share of the branch's official members in favour."""
-    committee_vote_threshold: Fraction = Fraction(2, 3)
+    committee_vote_threshold: Fraction = attrs.field(
+        default=Fraction(2, 3), converter=_fraction, validator=_share
+    )
     """F-05, F-06 (S/U): share of the base committee's members in favour."""
-    min_branch_members: int = 3
+    min_branch_members: int = attrs.field(default=3, validator=_MEMBERS)
     """F-10 (S): official members a branch needs to function."""
-    failed_votes_before_referral: int = 3
+    failed_votes_before_referral: int = attrs.field(default=3, validator=_count(100))
     """F-09 (V): failed votes after which the branch refers the case upward."""
-    decision_working_days: int = 60
+    decision_working_days: int = attrs.field(default=60, validator=_WORKING_DAYS)
     """§8 QĐ §4.3.1 (V): branch resolution to admission decision."""
-    decision_extension_working_days: int = 30
+    decision_extension_working_days: int = attrs.field(default=30, validator=_WORKING_DAYS)
     """§8 QĐ §4.3.1 (V): extra working days in special cases."""
-    ceremony_working_days: int = 30
+    ceremony_working_days: int = attrs.field(default=30, validator=_WORKING_DAYS)
     """§8 QĐ §4.1 (V): decision received to ceremony."""
-    probation_months: int = 12
+    probation_months: int = attrs.field(default=12, validator=_MONTHS)
     """Charter Art. 5.1 (V): probation, from the ceremony."""
-    recognition_resolution_working_days: int = 30
+    recognition_resolution_working_days: int = attrs.field(default=30, validator=_WORKING_DAYS)
     """§8 QĐ §4.2.1 (V): end of probation to the branch's recognition resolution."""
-    recognition_decision_working_days: int = 30
+    recognition_decision_working_days: int = attrs.field(default=30, validator=_WORKING_DAYS)
     """§8 QĐ 29 §4.3.1 (V/S): branch recognition resolution to the decision."""
-    recognition_extension_working_days: int = 30
+    recognition_extension_working_days: int = attrs.field(default=30, validator=_WORKING_DAYS)
     """§8 (V/S): extra working days in special cases."""
-    readmission_wait_months: int = 36
+    readmission_wait_months: int = attrs.field(default=36, validator=_MONTHS)
     """L-02 (V): months since leaving before re-admission."""
-    readmission_wait_after_record_months: int = 60
+    readmission_wait_after_record_months: int = attrs.field(default=60, validator=_MONTHS)
     """L-02 (V): months after a less serious offence's record is cleared."""
-    card_number_pattern: str = r"\d{2}\.\d{6}"
+    card_number_pattern: str = attrs.field(default=r"\d{2}\.\d{6}", validator=_pattern)
     """K-05 (V): party card number "NN.NNNNNN"; numbering after the 2025 exchange is U."""
-    competent_body: Message = Message(
-        vi="ban thường vụ huyện ủy và tương đương", en="district-level standing board"
+    competent_body: Message = attrs.field(
+        default=Message(
+            vi="ban thường vụ huyện ủy và tương đương", en="district-level standing board"
+        ),
+        validator=_instance_of(Message),
     )
     """F-07 (V for 29; U after 2025): the body that decides, as the messages name it."""
 
+    def __attrs_post_init__(self) -> None:
+        if self.min_age_months > self.max_age_months:
+            raise InvalidInput("min_age_months", "is above max_age_months")
+
     def with_changes(self, **changes: Any) -> Policy:
-        """Return a copy with *changes* applied (unknown names raise TypeError)."""
+        """
+        Return a copy with *changes* applied.
+
+        Raises:
+            InvalidInput: an unknown name, or a value of the wrong type or range.
+        """
+        known = {field.name for field in attrs.fields(Policy)}
+        for name in changes:
+            if name not in known:
+                raise InvalidInput(name, "is not a policy value")
         return attrs.evolve(self, **changes)
+
+    def card_number_matches(self, number: str) -> bool:
+        """
+        Whether *number* has the form `card_number_pattern` describes, in ASCII digits.
+
+        >>> Policy().card_number_matches("01.000123"), Policy().card_number_matches("01.٠٠٠١٢٣")
+        (True, False)
+        """
+        # re.ASCII: without it \d also matches Arabic-Indic and other Unicode digits.
+        return re.fullmatch(self.card_number_pattern, number, re.ASCII) is not None

@@ -44,8 +44,14 @@ from ketnap.rules.regulations import REGULATIONS
 
 FIRST_REGULATION = min(r.effective.start for r in REGULATIONS.values() if r.effective.start)
 
-text = st.text(min_size=1, max_size=12).filter(str.strip)
-optional_text = st.none() | st.text(max_size=12)
+# Any text a record accepts: no control, surrogate, private-use, unassigned or bidi
+# characters (`ketnap.inputs.clean_text` refuses them; tests/test_validation.py checks that).
+letters = st.characters(
+    exclude_categories=("Cc", "Cs", "Co", "Cn"),
+    exclude_characters="\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069",
+)
+text = st.text(letters, min_size=1, max_size=12).filter(str.strip)
+optional_text = st.none() | st.text(letters, max_size=12)
 
 
 def dates(low: dt.date = dt.date(1940, 1, 1), high: dt.date = dt.date(2090, 12, 31)) -> Any:
@@ -101,7 +107,7 @@ def candidates(draw: st.DrawFn) -> Candidate:
 members = {
     "name": text,
     "status": st.sampled_from(MemberStatus),
-    "official_since": st.none() | dates(),
+    "official_since": dates(),  # an official member needs it; the others may have it
 }
 
 
@@ -182,6 +188,7 @@ def dossiers(draw: st.DrawFn) -> Dossier:
                     replaces=st.none() | text,
                 ),
                 max_size=2,
+                unique_by=lambda sponsor: sponsor.name,
             )
         ),
         union_introduction=draw(
@@ -194,7 +201,7 @@ def dossiers(draw: st.DrawFn) -> Dossier:
                     Certificate,
                     kind=st.sampled_from(CertificateKind),
                     issued_on=dates(),
-                    issuer=st.text(max_size=8),
+                    issuer=st.text(letters, max_size=8),
                 ),
                 max_size=2,
             )

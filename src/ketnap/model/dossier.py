@@ -9,6 +9,7 @@ import attrs
 import pendulum
 
 from ketnap.errors import InvalidInput
+from ketnap.inputs import clean_text
 from ketnap.model.records import (
     Approval,
     Candidate,
@@ -39,6 +40,42 @@ def _after_birth(instance: Dossier, _attribute: attrs.Attribute[Any], value: obj
         raise InvalidInput("candidate.birth_date", "the birth date is not before entered_pool_on")
 
 
+def _born_before_pool(instance: Dossier, _attribute: attrs.Attribute[Any], value: object) -> None:
+    # Checked again when the candidate is replaced, so a save never holds what a load refuses.
+    if not isinstance(value, Candidate):
+        raise InvalidInput("candidate", f"expected a Candidate, got {type(value).__name__}")
+    entered = getattr(instance, "entered_pool_on", None)
+    if isinstance(entered, pendulum.Date) and entered <= value.birth_date:
+        raise InvalidInput("candidate.birth_date", "the birth date is not before entered_pool_on")
+
+
+def _distinct_sponsors(
+    _instance: Dossier, _attribute: attrs.Attribute[Any], value: Iterable[Sponsor]
+) -> None:
+    names = [sponsor.name for sponsor in value]
+    if len(set(names)) != len(names):
+        # One person introduces a candidate once (C-01): a name twice is a typing error.
+        raise InvalidInput("sponsors", "the same sponsor is listed twice")
+
+
+def _keyed_by_form(
+    _instance: Dossier, _attribute: attrs.Attribute[Any], value: dict[str, Document]
+) -> None:
+    for form, document in value.items():
+        if not isinstance(document, Document):
+            raise InvalidInput("documents", f"expected a Document, got {type(document).__name__}")
+        if form != document.form:
+            raise InvalidInput("documents", f"key {form!r} holds form {document.form!r}")
+
+
+def _id(value: object) -> str:
+    return clean_text(value, field="id")
+
+
+def _card_number(value: object) -> str | None:
+    return None if value is None else clean_text(value, field="card_number", max_chars=64)
+
+
 @attrs.define(kw_only=True, eq=False)
 class Dossier:
     """
@@ -55,32 +92,27 @@ class Dossier:
         InvalidInput: a structural error, such as a birth date not before ``entered_pool_on``.
     """
 
-    id: str = attrs.field(validator=_non_empty)
-    candidate: Candidate
+    id: str = attrs.field(converter=_id, validator=_non_empty)
+    candidate: Candidate = attrs.field(validator=_born_before_pool)
     organization: Organization
     entered_pool_on: pendulum.Date = attrs.field(
         converter=_date, validator=[_is_date, _after_birth]
     )
     stage: str = attrs.field(default=str(Stage.SOURCE_POOL), validator=_non_empty)
     helper: Member | None = None
-    sponsors: list[Sponsor] = attrs.Factory(list)
+    sponsors: list[Sponsor] = attrs.field(factory=list, validator=_distinct_sponsors)
     union_introduction: UnionIntroduction | None = None
     certificates: list[Certificate] = attrs.Factory(list)
-    documents: dict[str, Document] = attrs.Factory(dict)
+    documents: dict[str, Document] = attrs.field(factory=dict, validator=_keyed_by_form)
     verification: Verification | None = None
     votes: list[Vote] = attrs.Factory(list)
     approvals: list[Approval] = attrs.Factory(list)
     decision_received_on: pendulum.Date | None = attrs.field(
         default=None, converter=_optional_date, validator=_is_date
     )
-    card_number: str | None = None
+    card_number: str | None = attrs.field(default=None, converter=_card_number)
     history: list[HistoryEntry] = attrs.Factory(list)
     revision: int = attrs.field(default=0, validator=_non_negative)
-
-    def __attrs_post_init__(self) -> None:
-        for form, document in self.documents.items():
-            if form != document.form:
-                raise InvalidInput("documents", f"key {form!r} holds form {document.form!r}")
 
     def add_documents(self, documents: Iterable[Document]) -> None:
         """Add or replace documents, keyed by form code."""

@@ -11,6 +11,7 @@ import pendulum
 
 from ketnap.dates import as_date
 from ketnap.errors import InvalidInput
+from ketnap.inputs import clean_text
 from ketnap.model.chain import entry_digest
 from ketnap.model.vocabulary import (
     Actor,
@@ -68,8 +69,39 @@ def _is_date(_instance: object, attribute: attrs.Attribute[Any], value: object) 
 
 
 def _non_empty(_instance: object, attribute: attrs.Attribute[str], value: str) -> None:
+    # The value is not quoted: it may be a name (personal data).
     if not isinstance(value, str) or not value.strip():
-        raise InvalidInput(attribute.name, f"must be a non-empty string, got {value!r}")
+        raise InvalidInput(attribute.name, "must be a non-empty string")
+
+
+# Text converters, one per field name so that an error names the field; each is
+# `ketnap.inputs.clean_text`: NFC, bounded, no control characters.
+def _name(value: object) -> str:
+    return clean_text(value, field="name")
+
+
+def _form(value: object) -> str:
+    return clean_text(value, field="form")
+
+
+def _issuer(value: object) -> str:
+    return clean_text(value, field="issuer")
+
+
+def _regulation(value: object) -> str:
+    return clean_text(value, field="regulation")
+
+
+def _code(value: object) -> str | None:
+    return None if value is None else clean_text(value, field="code")
+
+
+def _replaces(value: object) -> str | None:
+    return None if value is None else clean_text(value, field="replaces")
+
+
+def _reference(value: object) -> str | None:
+    return None if value is None else clean_text(value, field="reference")
 
 
 def _non_negative(_instance: object, attribute: attrs.Attribute[int], value: int) -> None:
@@ -113,7 +145,7 @@ def _topics(values: Iterable[PoliticalTopic]) -> frozenset[PoliticalTopic]:
 
 
 def _names(values: Iterable[str]) -> frozenset[str]:
-    return frozenset(values)
+    return frozenset(clean_text(value, field="verified") for value in values)
 
 
 def _education(value: object) -> EducationLevel:
@@ -134,7 +166,8 @@ def _not_after(later: str) -> Callable[[object, attrs.Attribute[Any], object], N
     def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
         other = getattr(instance, later)
         if isinstance(value, pendulum.Date) and isinstance(other, pendulum.Date) and value > other:
-            raise InvalidInput(attribute.name, f"{value} is after {later} {other}")
+            # The dates are personal data (a prior membership, a cleared record): not quoted.
+            raise InvalidInput(attribute.name, f"is after {later}")
 
     return check
 
@@ -146,7 +179,7 @@ def _not_after(later: str) -> Callable[[object, attrs.Attribute[Any], object], N
 class Relative:
     """A relative whose background is verified (E-03) or who exempts a side (E-05)."""
 
-    name: str = attrs.field(validator=_non_empty, repr=_redacted)
+    name: str = attrs.field(converter=_name, validator=_non_empty, repr=_redacted)
     kinship: Kinship = attrs.field(validator=_member_of(Kinship))
     party_member: bool = False
 
@@ -176,9 +209,7 @@ class PriorMembership:
 
     def __attrs_post_init__(self) -> None:
         if self.first_decision_on > self.left_on:
-            raise InvalidInput(
-                "first_decision_on", f"{self.first_decision_on} is after left_on {self.left_on}"
-            )
+            raise InvalidInput("first_decision_on", "is after left_on")
 
 
 @attrs.frozen(kw_only=True)
@@ -211,7 +242,7 @@ class Candidate:
         InvalidInput: a field cannot describe a real person (empty name, unknown education).
     """
 
-    name: str = attrs.field(validator=_non_empty)
+    name: str = attrs.field(converter=_name, validator=_non_empty)
     birth_date: pendulum.Date = attrs.field(converter=_date, validator=_is_date, repr=_redacted)
     education: EducationLevel = attrs.field(converter=_education)
     area: AreaKind = attrs.field(default=AreaKind.ORDINARY, converter=_area)
@@ -251,8 +282,8 @@ class Organization:
         has_trade_union: a trade union exists there (C-03).
     """
 
-    name: str = attrs.field(validator=_non_empty)
-    code: str | None = None
+    name: str = attrs.field(converter=_name, validator=_non_empty)
+    code: str | None = attrs.field(default=None, converter=_code)
     under_base_committee: bool = False
     base_committee_may_admit: bool = False
     has_youth_union: bool = True
@@ -263,11 +294,17 @@ class Organization:
 class Member:
     """A party member acting as helper (người giúp đỡ, B-02)."""
 
-    name: str = attrs.field(validator=_non_empty)
+    name: str = attrs.field(converter=_name, validator=_non_empty)
     status: MemberStatus = attrs.field(validator=_member_of(MemberStatus))
     official_since: pendulum.Date | None = attrs.field(
         default=None, converter=_optional_date, validator=_is_date
     )
+
+    def __attrs_post_init__(self) -> None:
+        # Official membership counts from a date (B-02, C-01): without it, every rule that
+        # asks "official since when?" would refuse with no hint of what is missing.
+        if self.status is MemberStatus.OFFICIAL and self.official_since is None:
+            raise InvalidInput("official_since", "an official member needs official_since")
 
     def is_official_on(self, on: pendulum.Date) -> bool:
         """Whether this member is an official member on *on*."""
@@ -292,7 +329,7 @@ class Sponsor(Member):
 
     alongside_since: pendulum.Date = attrs.field(converter=_date, validator=_is_date)
     basis: Relation = attrs.field(validator=_member_of(Relation))
-    replaces: str | None = None
+    replaces: str | None = attrs.field(default=None, converter=_replaces)
 
 
 @attrs.frozen(kw_only=True)
@@ -309,14 +346,14 @@ class Certificate:
 
     kind: CertificateKind = attrs.field(validator=_member_of(CertificateKind))
     issued_on: pendulum.Date = attrs.field(converter=_date, validator=_is_date)
-    issuer: str = ""
+    issuer: str = attrs.field(default="", converter=_issuer)
 
 
 @attrs.frozen(kw_only=True)
 class Document:
     """A dossier document by form code, e.g. ``"2-KNĐ"`` for the background declaration (§5)."""
 
-    form: str = attrs.field(validator=_non_empty)
+    form: str = attrs.field(converter=_form, validator=_non_empty)
     dated: pendulum.Date = attrs.field(converter=_date, validator=_is_date)
 
 
@@ -397,8 +434,8 @@ class HistoryEntry:
     actor: Actor
     source: str
     target: str
-    regulation: str
-    reference: str | None = None
+    regulation: str = attrs.field(converter=_regulation)
+    reference: str | None = attrs.field(default=None, converter=_reference)
     previous: str = attrs.field(repr=False)
     digest: str = attrs.field(
         repr=False,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from ketnap.messages import Message
 from ketnap.model import Step
 from ketnap.rules._base import Context, Family, Values, rule
@@ -44,4 +42,8 @@ def card_number_format(context: Context) -> Values | None:
     """The card number has the format of the regulation in force (NN.NNNNNN before 2025)."""
     number = context.dossier.card_number or ""
     pattern = context.policy.card_number_pattern
-    return None if re.fullmatch(pattern, number) else {"number": number, "pattern": pattern}
+    return (
+        None
+        if context.policy.card_number_matches(number)
+        else {"number": number, "pattern": pattern}
+    )

@@ -47,8 +47,8 @@ def _waiting_window(context: Context) -> Iterator[Window]:
     ref="L-02",
     clause="QĐ 294/232/24 §3.5.1b",
     message=Message(
-        vi="Chưa đủ {months} tháng kể từ {event} ngày {since}: đủ từ ngày {ready}",
-        en="Less than {months} months since {event} on {since}: eligible from {ready}",
+        vi="Chưa đủ {months} tháng kể từ {event}",
+        en="Less than {months} months since {event}",
     ),
     steps={Step.PROPOSE_ADMISSION},
     window=_waiting_window,
@@ -58,7 +58,9 @@ def readmission_waiting_time(context: Context) -> Values | None:
     Enough time has passed since leaving the Party.
 
     At least 36 months since leaving; 60 months after the record is cleared for a
-    less serious offence.
+    less serious offence. The message names neither date: a prior membership and a
+    cleared record are personal data; the rule's window (`readmission_ready_on`) gives
+    the date to an application that may show it.
     """
     prior = context.dossier.candidate.prior_membership
     if prior is None:
@@ -71,14 +73,10 @@ def readmission_waiting_time(context: Context) -> Values | None:
         return {
             "months": policy.readmission_wait_after_record_months,
             "event": Message(vi="khi được xóa án tích", en="the record was cleared"),
-            "since": prior.record_cleared_on or "—",
-            "ready": ready or "—",
         }
     return {
         "months": policy.readmission_wait_months,
         "event": Message(vi="khi ra khỏi Đảng", en="leaving the Party"),
-        "since": prior.left_on,
-        "ready": ready,
     }
 
 

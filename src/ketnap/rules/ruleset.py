@@ -147,7 +147,12 @@ class RuleSet:
         return attrs.evolve(self, rules=tuple(r for r in self.rules if r.id not in drop))
 
     def with_policy(self, **changes: Any) -> RuleSet:
-        """Return a set whose policy has *changes* applied."""
+        """
+        Return a set whose policy has *changes* applied.
+
+        Raises:
+            InvalidInput: an unknown policy name, or a value of the wrong type or range.
+        """
         return attrs.evolve(self, policy=self.policy.with_changes(**changes))
 
     def renamed(

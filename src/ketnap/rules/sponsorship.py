@@ -90,7 +90,8 @@ def sponsor_count(context: Context) -> Values | None:
     """Two sponsors, or one when a Youth Union or trade-union committee introduces."""
     dossier = context.dossier
     required = 1 if dossier.union_introduction is not None else 2
-    found = len(active_sponsors(dossier))
+    # Distinct people: a name listed twice (appended after assignment) counts once.
+    found = len({sponsor.name for sponsor in active_sponsors(dossier)})
     if found >= required:
         return None
     return {"required": required, "found": found}
