@@ -6,13 +6,17 @@ import pendulum
 
 from ketnap import (
     Actor,
+    Certificate,
+    CertificateKind,
     Dossier,
+    DueProblem,
     Organization,
     Stage,
     Step,
     Workflow,
     due_list,
 )
+from ketnap.reminders import Branch
 from ketnap.testing import add_vote
 from tests.conftest import at_stage
 
@@ -65,8 +69,8 @@ def test_horizon(workflow: Workflow) -> None:
 def test_grouping(workflow: Workflow) -> None:
     feed = due_list(branch(workflow), on=REPORT, within=15, workflow=workflow)
     by_branch = feed.by_organization()
-    assert list(by_branch) == ["Chi bộ A", "Chi bộ B"]
-    assert len(by_branch["Chi bộ A"]) == 2
+    assert list(by_branch) == [Branch("Chi bộ A", None), Branch("Chi bộ B", None)]
+    assert len(by_branch[Branch("Chi bộ A", None)]) == 2
     by_actor = feed.by_actor()
     assert set(by_actor) == {Actor.BRANCH, Actor.COMPETENT_COMMITTEE}
     assert len(by_actor[Actor.COMPETENT_COMMITTEE]) == 2
@@ -81,3 +85,37 @@ def test_feed_lines(workflow: Workflow) -> None:
     assert "quá 36 ngày làm việc" in vi
     assert "working days late" in en
     assert "Competent committee" in en
+
+
+def test_two_branches_with_the_same_name_in_two_communes_are_two_groups(
+    workflow: Workflow,
+) -> None:
+    late, soon, ceremony = branch(workflow)
+    late.organization = Organization(name="Thôn 1", code="XA-01.T1")
+    soon.organization = Organization(name="Thôn 1", code="XA-02.T1")
+    ceremony.organization = Organization(name="Thôn 1", code="XA-01.T1")
+    grouped = due_list([late, soon, ceremony], on=REPORT, within=15, workflow=workflow)
+    by_branch = grouped.by_organization()
+    assert list(by_branch) == [Branch("Thôn 1", "XA-01.T1"), Branch("Thôn 1", "XA-02.T1")]
+    assert [len(part) for part in by_branch.values()] == [2, 1]
+    assert str(Branch("Thôn 1", "XA-01.T1")) == "Thôn 1 (XA-01.T1)"
+
+
+def test_a_dossier_outside_the_calendar_is_a_problem_and_the_others_are_listed(
+    workflow: Workflow,
+) -> None:
+    broken = at_stage(workflow, Stage.PREPARED, meeting=D(2024, 3, 12))
+    broken.id = "HS-OLD"
+    broken.certificates[:] = [
+        Certificate(kind=CertificateKind.AWARENESS_COURSE, issued_on=D(1984, 1, 1))
+    ]
+    feed = due_list([broken, *branch(workflow)], on=REPORT, within=15, workflow=workflow)
+    assert len(feed) == 3  # the three good dossiers, as without the broken one
+    (problem,) = feed.problems
+    assert isinstance(problem, DueProblem)
+    assert problem.dossier_id == "HS-OLD"
+    assert "HS-OLD" in problem.text("en")
+    assert "calendar" in problem.text("en")
+    assert [p.dossier_id for part in feed.by_organization().values() for p in part.problems] == [
+        "HS-OLD"
+    ]

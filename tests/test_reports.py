@@ -10,6 +10,7 @@ import pytest
 
 from ketnap import (
     Actor,
+    Document,
     Dossier,
     HistoryEntry,
     InvalidInput,
@@ -24,10 +25,12 @@ from ketnap import (
     Workflow,
     report,
 )
+from ketnap.dates import add_months
+from ketnap.deadlines import deadlines_for
 from ketnap.integrity import anchor
 from ketnap.reports import facts, facts_for
 from ketnap.rules import Period
-from ketnap.rules.regulations import QD_29_2016, REGULATIONS
+from ketnap.rules.regulations import QD_24_2021, QD_29_2016, REGULATIONS
 from ketnap.testing import clone, make_dossier, walk
 from tests.conftest import MEETING
 
@@ -198,3 +201,22 @@ def test_a_period_inside_the_year_counts_only_its_acts(
             report(store, TREE, quotas, unit="H", year=2024, on=pendulum.Date(2025, 1, 1))
         with pytest.raises(InvalidInput, match="not within 2024"):
             report(store, TREE, quotas, unit="H", year=2024, on=decided, since=decided.add(days=1))
+
+
+def test_a_document_recorded_after_the_last_act_counts_in_the_next_due_date() -> None:
+    # From 1 Feb 2024 a (local) rule set makes documents go stale after 6 months, not 12:
+    # the due index must see the document redone then, under the rules of its date.
+    switch = pendulum.Date(2024, 2, 1)
+    before = QD_24_2021.renamed("A", effective=Period(end=switch.subtract(days=1)))
+    after = QD_24_2021.with_policy(dossier_validity_months=6).renamed(
+        "B", effective=Period(start=switch)
+    )
+    workflow = Workflow([before, after])
+    dossier = make_dossier(meeting=MEETING)
+    walk(workflow, dossier, meeting=MEETING, until=Stage.PREPARED)
+    assert dossier.history[-1].on < switch
+    redone = switch.add(days=5)
+    dossier.add_documents(Document(form=form, dated=redone) for form in ("3-KNĐ", "4-KNĐ", "5-KNĐ"))
+    expected = min(d.due for d in deadlines_for(dossier, on=redone, workflow=workflow))
+    assert expected == add_months(redone, 6)
+    assert facts(dossier, workflow).next_due == expected

@@ -72,7 +72,7 @@ from ketnap.organizations import (
 from ketnap.planner import Plan, Requirement, plan
 from ketnap.policy import AgeCounting, Policy
 from ketnap.process import ADMISSION, Process, ProcessStage, ProcessStep, Transition
-from ketnap.reminders import DueItem, DueList, due_list
+from ketnap.reminders import DueItem, DueList, DueProblem, due_list
 from ketnap.reports import Report, report
 from ketnap.rules import Context, Failure, Family, Period, Rule, RuleSet, Window, rule
 from ketnap.rules.regulations import (
@@ -118,6 +118,7 @@ __all__ = [
     "DossierStore",
     "DueItem",
     "DueList",
+    "DueProblem",
     "EducationLevel",
     "Failure",
     "Family",

@@ -189,12 +189,14 @@ def due(store_path: Path, on: pendulum.Date, within: int, lang: Lang) -> None:
     horizon = workflow.calendar.add_working_days(on, within)
     with _open(store_path) as store:
         feed = due_list(store.find(Query(due_by=horizon)), on=on, within=within, workflow=workflow)
-    if not len(feed):
+    if not len(feed) and not feed.problems:
         _echo(_NOTHING_DUE.render(lang))
     for branch, part in feed.by_organization().items():
-        click.echo(f"{branch}:")
+        _echo(f"{branch}:")
         for item in (*part.overdue, *part.due):
             _echo(f"  - {item.text(lang)}")
+        for problem in part.problems:
+            _echo(f"  ! {problem.text(lang)}")
 
 
 @cli.command(name="report")

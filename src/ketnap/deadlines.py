@@ -72,6 +72,8 @@ class Deadline:
     Attributes:
         dossier_id: the dossier's id.
         organization: the branch's name.
+        organization_code: the branch's code (`ketnap.Organization.code`), if it has one;
+            names repeat across communes ("Thôn 1"), codes do not.
         rule_id: the rule whose window it is (or `RECOGNITION_RESOLUTION`).
         label: what must happen, in words formatted from the policy in force.
         clause: the clause it comes from.
@@ -84,6 +86,7 @@ class Deadline:
 
     dossier_id: str
     organization: str
+    organization_code: str | None = None
     rule_id: str
     label: Message
     clause: str
@@ -169,6 +172,7 @@ def _deadline(
     return Deadline(
         dossier_id=dossier.id,
         organization=dossier.organization.name,
+        organization_code=dossier.organization.code,
         rule_id=rule.id,
         label=window.label,
         clause=rule.clause,
@@ -195,6 +199,7 @@ def _recognition_resolution(
             yield Deadline(
                 dossier_id=dossier.id,
                 organization=dossier.organization.name,
+                organization_code=dossier.organization.code,
                 rule_id=RECOGNITION_RESOLUTION,
                 label=Message(
                     vi="Chi bộ xét công nhận đảng viên chính thức trong {term} từ khi hết dự bị",

@@ -17,18 +17,19 @@ item in Vietnamese or English.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable
-from typing import TypeVar
+from collections.abc import Callable, Hashable, Iterable, Iterator
+from typing import NamedTuple, TypeVar
 
 import attrs
 import pendulum
 
 from ketnap.deadlines import Deadline, DeadlineStatus, deadlines_for
+from ketnap.errors import KetnapError
 from ketnap.messages import Lang, Message
 from ketnap.model import Actor, Dossier
 from ketnap.workflow import Workflow
 
-__all__ = ["DueItem", "DueList", "due_list"]
+__all__ = ["Branch", "DueItem", "DueList", "DueProblem", "due_list"]
 
 _K = TypeVar("_K", bound=Hashable)
 
@@ -52,6 +53,29 @@ _LATE = Message(vi="quá {days} ngày làm việc", en="{days} working days late
 
 
 @attrs.frozen
+class DueProblem:
+    """
+    A dossier whose deadlines could not be computed (a date outside the calendar, say).
+
+    One such dossier does not stop the list: it is reported here and the others go on.
+    """
+
+    dossier_id: str
+    organization: str
+    organization_code: str | None
+    error: KetnapError
+
+    def text(self, lang: Lang = "vi") -> str:
+        """One line for a reminder feed."""
+        return _PROBLEM.render(lang, {"id": self.dossier_id, "error": str(self.error)})
+
+
+_PROBLEM = Message(
+    vi="{id} · không tính được thời hạn: {error}", en="{id} · deadlines not computed: {error}"
+)
+
+
+@attrs.frozen
 class DueList:
     """
     The deadlines due within *within* working days of *on*, and those already missed.
@@ -61,34 +85,70 @@ class DueList:
         within: the horizon in working days.
         due: pending deadlines due on or before the horizon, soonest first.
         overdue: missed deadlines on which nobody has acted yet, oldest first.
+        problems: dossiers whose deadlines could not be computed, in the order met.
     """
 
     on: pendulum.Date
     within: int
     due: tuple[DueItem, ...]
     overdue: tuple[DueItem, ...]
+    problems: tuple[DueProblem, ...] = ()
 
-    def by_organization(self) -> dict[str, DueList]:
-        """Split the list by branch, in name order."""
-        return self._group(lambda item: item.deadline.organization)
+    def by_organization(self) -> dict[Branch, DueList]:
+        """
+        Split the list by branch, in order of name then code.
+
+        Branches are told apart by code: two communes' "Thôn 1" are two groups.
+        """
+        grouped = self._group(
+            lambda item: Branch(item.deadline.organization, item.deadline.organization_code),
+            problems=lambda problem: Branch(problem.organization, problem.organization_code),
+        )
+        return dict(sorted(grouped.items(), key=lambda pair: (pair[0].name, pair[0].code or "")))
 
     def by_actor(self) -> dict[Actor | None, DueList]:
-        """Split the list by who must act."""
-        return self._group(lambda item: item.deadline.actor)
+        """Split the list by who must act (problems are left out: nobody is known)."""
+        grouped = self._group(lambda item: item.deadline.actor)
+        return dict(sorted(grouped.items(), key=lambda pair: str(pair[0])))
 
-    def _group(self, key: Callable[[DueItem], _K]) -> dict[_K, DueList]:
-        keys = sorted({key(i) for i in (*self.due, *self.overdue)}, key=str)
+    def _group(
+        self,
+        key: Callable[[DueItem], _K],
+        problems: Callable[[DueProblem], _K] | None = None,
+    ) -> dict[_K, DueList]:
+        # One pass over the items: grouping stays linear in the number of branches.
+        due: dict[_K, list[DueItem]] = {}
+        overdue: dict[_K, list[DueItem]] = {}
+        failed: dict[_K, list[DueProblem]] = {}
+        for item in self.due:
+            due.setdefault(key(item), []).append(item)
+        for item in self.overdue:
+            overdue.setdefault(key(item), []).append(item)
+        if problems is not None:
+            for problem in self.problems:
+                failed.setdefault(problems(problem), []).append(problem)
         return {
             k: attrs.evolve(
                 self,
-                due=tuple(i for i in self.due if key(i) == k),
-                overdue=tuple(i for i in self.overdue if key(i) == k),
+                due=tuple(due.get(k, ())),
+                overdue=tuple(overdue.get(k, ())),
+                problems=tuple(failed.get(k, ())),
             )
-            for k in keys
+            for k in {**due, **overdue, **failed}
         }
 
     def __len__(self) -> int:
         return len(self.due) + len(self.overdue)
+
+
+class Branch(NamedTuple):
+    """A branch as a due list groups it: its name for people, its code to tell it apart."""
+
+    name: str
+    code: str | None
+
+    def __str__(self) -> str:
+        return self.name if self.code is None else f"{self.name} ({self.code})"
 
 
 def due_list(
@@ -98,25 +158,41 @@ def due_list(
     Return what is due within *within* working days of *on*, and what is overdue.
 
     Only deadlines on which someone must still act are listed (not a waiting time, such
-    as the end of probation, which simply arrives).
+    as the end of probation, which simply arrives). A dossier whose deadlines cannot be
+    computed is listed in `DueList.problems`, and the others go on.
     """
     calendar = workflow.calendar
     horizon = calendar.add_working_days(on, within)
     due: list[DueItem] = []
     overdue: list[DueItem] = []
+    problems: list[DueProblem] = []
     for dossier in dossiers:
-        for deadline in deadlines_for(dossier, on=on, workflow=workflow):
-            if not deadline.is_open:
-                continue
-            if deadline.status is DeadlineStatus.MISSED:
-                late = calendar.working_days_between(deadline.due, on)
-                overdue.append(DueItem(deadline, -late))
-            elif deadline.status is DeadlineStatus.PENDING and deadline.due <= horizon:
-                left = calendar.working_days_between(on, deadline.due)
-                due.append(DueItem(deadline, left))
+        try:
+            items = list(_items(dossier, on, horizon, workflow))
+        except KetnapError as error:
+            organization = dossier.organization
+            problems.append(DueProblem(dossier.id, organization.name, organization.code, error))
+            continue
+        for item in items:
+            missed = item.deadline.status is DeadlineStatus.MISSED
+            (overdue if missed else due).append(item)
     return DueList(
         on=on,
         within=within,
         due=tuple(sorted(due, key=lambda i: (i.deadline.due, i.deadline.dossier_id))),
         overdue=tuple(sorted(overdue, key=lambda i: (i.deadline.due, i.deadline.dossier_id))),
+        problems=tuple(problems),
     )
+
+
+def _items(
+    dossier: Dossier, on: pendulum.Date, horizon: pendulum.Date, workflow: Workflow
+) -> Iterator[DueItem]:
+    calendar = workflow.calendar
+    for deadline in deadlines_for(dossier, on=on, workflow=workflow):
+        if not deadline.is_open:
+            continue
+        if deadline.status is DeadlineStatus.MISSED:
+            yield DueItem(deadline, -calendar.working_days_between(deadline.due, on))
+        elif deadline.status is DeadlineStatus.PENDING and deadline.due <= horizon:
+            yield DueItem(deadline, calendar.working_days_between(on, deadline.due))

@@ -22,6 +22,7 @@ from typing import Any
 import attrs
 import pendulum
 
+from ketnap.dates import DATE_MAX, DATE_MIN
 from ketnap.deadlines import deadlines_for
 from ketnap.errors import InvalidInput, KetnapError
 from ketnap.facts import (
@@ -88,8 +89,29 @@ def facts(dossier: Dossier, workflow: Workflow, *, decision_lag: int = 20) -> Do
         youth_at_admission=decided is not None and _youth(dossier, workflow, decided),
         expected_decision_on=expected,
         proposal_window_closes_on=closes,
-        next_due=_next_due(dossier, workflow, last),
+        next_due=_next_due(dossier, workflow, _latest_record(dossier, last)),
     )
+
+
+def _latest_record(dossier: Dossier, last: pendulum.Date) -> pendulum.Date:
+    """
+    The latest date the dossier knows of: its last act or any record dated after it.
+
+    The due index is computed as of this date, so a document or certificate recorded
+    after the last act counts, as it does for `deadlines_for` on any later date.
+    """
+    dates = [last]
+    dates += (document.dated for document in dossier.documents.values())
+    dates += (certificate.issued_on for certificate in dossier.certificates)
+    dates += (vote.held_on for vote in dossier.votes)
+    dates += (approval.given_on for approval in dossier.approvals)
+    if dossier.verification is not None:
+        dates.append(dossier.verification.concluded_on)
+    if dossier.union_introduction is not None:
+        dates.append(dossier.union_introduction.resolution_on)
+    if dossier.decision_received_on is not None:
+        dates.append(dossier.decision_received_on)
+    return max(dates)
 
 
 def _next_due(dossier: Dossier, workflow: Workflow, last: pendulum.Date) -> pendulum.Date | None:
@@ -297,8 +319,15 @@ def report(
             admissions, recognitions, removals and refusals.
 
     Raises:
-        InvalidInput: the period is not within *year*, or *unit* is unknown.
+        InvalidInput: *year* is outside 1900-2100, the period is not within it, or *unit*
+            is unknown.
     """
+    if isinstance(year, bool) or not isinstance(year, int):
+        raise InvalidInput("year", f"expected a whole number, got {type(year).__name__}")
+    if not DATE_MIN.year <= year <= DATE_MAX.year:
+        raise InvalidInput(
+            "year", f"outside the years ketnap covers, {DATE_MIN.year}-{DATE_MAX.year}"
+        )
     start = since or pendulum.Date(year, 1, 1)
     if on.year != year or start.year != year or start > on:
         raise InvalidInput("on", f"the period {start} to {on} is not within {year}")

@@ -118,9 +118,13 @@ def ceremony_deadline_for(
     The last day for the ceremony (QĐ §4.1).
 
     ``ceremony_working_days`` after the branch received the decision; the decision date
-    stands in for receipt until receipt is recorded.
+    stands in for receipt until receipt is recorded, and for a receipt recorded before it
+    (a typing error the loader refuses), so the term never starts before the decision.
     """
-    received = dossier.decision_received_on or dossier.admission_decision_date
+    decided = dossier.admission_decision_date
+    received = dossier.decision_received_on
+    if decided is not None and (received is None or received < decided):
+        received = decided
     return None if received is None else ceremony_due(received, policy, calendar)
 
 
