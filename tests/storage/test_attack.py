@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from ketnap import InvalidDocument, SQLiteStore, Stage, Workflow
 from ketnap.deadlines import deadlines_for
 from ketnap.inputs import LIMITS
-from ketnap.storage import dumps, from_document, loads, to_document
+from ketnap.storage import checked_dumps, dumps, from_document, loads, to_document
 from ketnap.testing import make_dossier, walk
 from tests.conftest import MEETING
 from tests.storage.test_fuzz import _paths
@@ -188,3 +188,54 @@ def test_what_loads_can_be_saved_and_loaded_from_a_store(
             to_document(store.load(dossier.id))["dossier"]["history"]
             == (document["dossier"]["history"])
         )
+
+
+def _mutations(dossier: Any) -> list[Any]:
+    """In-place edits an application could make to a loaded dossier, legal or not."""
+    vote = dossier.votes[0]
+    sponsor = dossier.sponsors[0]
+    document = next(iter(dossier.documents.values()))
+    return [
+        lambda: dossier.votes.append("a vote"),
+        lambda: dossier.votes.extend([vote] * LIMITS.list_items),
+        lambda: dossier.sponsors.append(sponsor),
+        lambda: dossier.documents.__setitem__("X-KNĐ", document),
+        lambda: dossier.documents.__setitem__(document.form, None),
+        dossier.history.pop,
+        lambda: dossier.history.pop(0),
+        dossier.history.reverse,
+        lambda: setattr(dossier, "stage", Stage.CARD_ISSUED),
+        lambda: setattr(dossier, "card_number", None),
+        lambda: setattr(dossier, "decision_received_on", dossier.entered_pool_on),
+        lambda: dossier.certificates.append(dossier.certificates[0]),  # legal
+        lambda: setattr(dossier, "helper", None),  # legal
+        lambda: setattr(dossier, "helper", "a helper"),
+    ]
+
+
+@given(st.lists(st.integers(0, 13), min_size=1, max_size=3))
+@settings(max_examples=200, deadline=None)
+def test_a_save_refuses_exactly_what_a_load_refuses(
+    document: dict[str, Any], edits: list[int]
+) -> None:
+    dossier = from_document(document)
+    for index in edits:
+        try:
+            _mutations(dossier)[index]()
+        except Exception:  # noqa: BLE001, S112 - an assignment the model refused: fine
+            continue
+    try:
+        text = checked_dumps(dossier)
+    except InvalidDocument:
+        saved = None
+    else:
+        saved = text
+    try:
+        loaded = loads(dumps(dossier))
+    except Exception:  # noqa: BLE001 - plain dumps may fail on junk; it is not the checked path
+        loaded = None
+    if saved is None:
+        assert loaded is None, "a save refused what a load accepts"
+    else:
+        assert loaded is not None, "a save accepted what a load refuses"
+        assert to_document(loads(saved)) == to_document(loaded)

@@ -11,7 +11,7 @@ import pendulum
 
 from ketnap.dates import as_date
 from ketnap.errors import InvalidInput
-from ketnap.inputs import clean_text
+from ketnap.inputs import LIMITS, clean_text
 from ketnap.model.chain import entry_digest
 from ketnap.model.vocabulary import (
     Actor,
@@ -107,6 +107,15 @@ def _reference(value: object) -> str | None:
 def _non_negative(_instance: object, attribute: attrs.Attribute[int], value: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise InvalidInput(attribute.name, f"must be a non-negative integer, got {value!r}")
+    if value >= 10**LIMITS.integer_digits:
+        raise InvalidInput(attribute.name, f"more than {LIMITS.integer_digits} digits")
+
+
+def _few(field: str, values: Iterable[Any]) -> list[Any]:
+    items = list(values)
+    if len(items) > LIMITS.list_items:
+        raise InvalidInput(field, f"holds more than {LIMITS.list_items:,} items")
+    return items
 
 
 def _member_of(kind: type[enum.Enum]) -> Callable[[object, attrs.Attribute[Any], object], None]:
@@ -137,15 +146,15 @@ def _citizen_id(_instance: object, attribute: attrs.Attribute[Any], value: objec
 
 
 def _relatives(values: Iterable[Relative]) -> tuple[Relative, ...]:
-    return tuple(values)
+    return tuple(_few("relatives", values))
 
 
 def _topics(values: Iterable[PoliticalTopic]) -> frozenset[PoliticalTopic]:
-    return frozenset(values)
+    return frozenset(_few("topics", values))
 
 
 def _names(values: Iterable[str]) -> frozenset[str]:
-    return frozenset(clean_text(value, field="verified") for value in values)
+    return frozenset(clean_text(value, field="verified") for value in _few("verified", values))
 
 
 def _education(value: object) -> EducationLevel:

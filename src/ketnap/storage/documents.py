@@ -29,10 +29,12 @@ ketnap.errors.InvalidDocument: $.dossier.votes[0].held_on: expected a date as YY
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import json
 import re
+import typing
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Final, cast, get_args, get_origin
 
@@ -305,15 +307,7 @@ class DocumentFormat:
             dossier = _CONVERTER.structure(body, Dossier)
         except Exception:  # noqa: BLE001 - every failure becomes one InvalidDocument
             raise _explain(body) from None
-        if not process.knows_stage(dossier.stage):
-            raise InvalidDocument(
-                "$.dossier.stage", f"unknown stage {dossier.stage!r} for this process"
-            )
-        if verify:
-            try:
-                integrity.verify(dossier, process=process, regulations=regulations)
-            except InvalidDocument as exc:
-                raise type(exc)(exc.path.replace("$", "$.dossier", 1), exc.reason) from None
+        _check_dossier(dossier, process, regulations, verify=verify)
         return dossier
 
     def dumps(self, dossier: Dossier, *, indent: int | None = None) -> str:
@@ -337,11 +331,18 @@ class DocumentFormat:
         Raises:
             InvalidDocument: the text would not load, with the path of the field.
         """
+        # What a load checks, without parsing the text back: the records are frozen and
+        # were validated (text, integers and collections bounded) when built, so what
+        # remains is the dossier's own mutable fields, the history and the size.
+        _check_in_memory(dossier)
+        _check_dossier(dossier, process, regulations, verify=True)
         try:
-            text = self.dumps(dossier)
+            document = self.to_document(dossier)
         except (ValueError, TypeError) as exc:
             raise InvalidDocument("$", f"cannot be written ({type(exc).__name__})") from None
-        self.loads(text, process=process, regulations=regulations)
+        text = json.dumps(document, ensure_ascii=False)
+        if len(text) > LIMITS.document_bytes // 4 and len(text.encode()) > LIMITS.document_bytes:
+            raise InvalidDocument("$", f"larger than {LIMITS.document_bytes:,} bytes")
         return text
 
     def loads(
@@ -457,8 +458,78 @@ def _parse(text: str | bytes) -> object:
     return document
 
 
+def _check_dossier(
+    dossier: Dossier,
+    process: Process,
+    regulations: Iterable[RuleSet] | None,
+    *,
+    verify: bool,
+) -> None:
+    """The checks of a built dossier shared by loading and checked saving."""
+    if not process.knows_stage(dossier.stage):
+        raise InvalidDocument(
+            "$.dossier.stage", f"unknown stage {dossier.stage!r} for this process"
+        )
+    if verify:
+        try:
+            integrity.verify(dossier, process=process, regulations=regulations)
+        except InvalidDocument as exc:
+            raise type(exc)(exc.path.replace("$", "$.dossier", 1), exc.reason) from None
+
+
+@functools.cache
+def _dossier_fields() -> tuple[tuple[str, str, tuple[type, ...]], ...]:
+    """Each field of `Dossier`: its name, its shape (list, dict, one) and the types it holds."""
+    hints = typing.get_type_hints(Dossier)
+    shapes: list[tuple[str, str, tuple[type, ...]]] = []
+    for field in attrs.fields(Dossier):
+        hint = hints[field.name]
+        origin, args = typing.get_origin(hint), typing.get_args(hint)
+        if origin is list:
+            shapes.append((field.name, "list", (args[0],)))
+        elif origin is dict:
+            shapes.append((field.name, "dict", (args[1],)))
+        elif args:  # X | None
+            shapes.append((field.name, "one", tuple(typing.get_origin(a) or a for a in args)))
+        else:
+            shapes.append((field.name, "one", (hint,)))
+    return tuple(shapes)
+
+
+def _check_in_memory(dossier: Dossier) -> None:
+    """
+    Check what may have changed on a dossier since it was built: its own fields.
+
+    Appending to a list or assigning into a dict bypasses the dossier's validators, so
+    the types and sizes of its collections are checked here, then its validators run.
+    """
+    for name, shape, kinds in _dossier_fields():
+        value = getattr(dossier, name)
+        path = f"$.dossier.{name}"
+        if shape == "one":
+            if not isinstance(value, kinds):
+                raise InvalidDocument(path, f"holds a {type(value).__name__}")
+            continue
+        items = value.values() if shape == "dict" else value
+        if not isinstance(value, dict if shape == "dict" else list):
+            raise InvalidDocument(path, f"expected a {shape}, got {type(value).__name__}")
+        if len(value) > LIMITS.list_items:
+            raise InvalidDocument(path, f"holds more than {LIMITS.list_items:,} items")
+        for item in items:
+            if not isinstance(item, kinds):
+                raise InvalidDocument(path, f"holds a {type(item).__name__}")
+    try:
+        attrs.validate(dossier)
+    except InvalidInput as exc:
+        raise InvalidDocument(f"$.dossier.{exc.field}", exc.reason) from None
+
+
 def _check_bounds(document: object) -> None:
     """Walk *document*: nesting, list and object sizes, and strings that UTF-8 cannot hold."""
+    # A fast pass without paths; only a document that fails it is walked again to name
+    # the place (building a path for every node would double the cost of a load).
+    if _within_bounds(document, 0):
+        return
     stack: list[tuple[object, str, int]] = [(document, "$", 0)]
     while stack:
         value, path, depth = stack.pop()
@@ -488,7 +559,28 @@ def _children(
     return [(item, f"{path}.{key}", depth + 1) for key, item in value.items()]
 
 
-_INTEGER_BOUND: Final = 10**LIMITS.integer_digits
+_INTEGER_BOUND: Final[int] = 10**LIMITS.integer_digits
+
+
+def _within_bounds(value: object, depth: int) -> bool:  # noqa: PLR0911 - one return per kind
+    if isinstance(value, str):
+        return value.isascii() or _encodable(value)
+    if isinstance(value, dict):
+        if depth >= LIMITS.depth or len(value) > LIMITS.list_items:
+            return False
+        return all(
+            isinstance(key, str)
+            and (key.isascii() or _encodable(key))
+            and _within_bounds(item, depth + 1)
+            for key, item in value.items()
+        )
+    if isinstance(value, list):
+        if depth >= LIMITS.depth or len(value) > LIMITS.list_items:
+            return False
+        return all(_within_bounds(item, depth + 1) for item in value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return abs(value) < _INTEGER_BOUND
+    return True
 
 
 def _encodable(text: str) -> bool:
