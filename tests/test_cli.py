@@ -15,7 +15,16 @@ import pendulum
 import pytest
 from click.testing import CliRunner
 
-from ketnap import Course, OrganizationTree, Quotas, SQLiteStore, Stage, Unit, Workflow
+from ketnap import (
+    Course,
+    Organization,
+    OrganizationTree,
+    Quotas,
+    SQLiteStore,
+    Stage,
+    Unit,
+    Workflow,
+)
 from ketnap.cli import cli, main
 from ketnap.reports import facts_for
 from ketnap.storage import dumps
@@ -105,6 +114,25 @@ def test_due_lists_the_pending_decision(store_path: Path) -> None:
     assert code == 0
     assert "HS-1" in out
     assert f"{decision_due:%d/%m/%Y}" in out
+    assert "Chi bộ thôn 1 (X.1):" in out  # the heading names the branch and its code
+
+
+def test_due_groups_same_named_branches_of_two_communes_apart(tmp_path: Path) -> None:
+    workflow = Workflow()
+    path = tmp_path / "two.db"
+    with SQLiteStore(path, facts=facts_for(workflow)) as store:
+        for number, code in enumerate(["XA.T1", "XB.T1"]):
+            dossier = make_dossier(
+                meeting=MEETING,
+                id=f"HS-{number}",
+                organization=Organization(name="Thôn 1", code=code),
+            )
+            walk(workflow, dossier, meeting=MEETING, until=Stage.PROPOSED)
+            store.save(dossier)
+    code, out, _ = invoke("due", "--store", str(path), "--on", "2024-05-27", "--within", "15")
+    assert code == 0
+    assert out.count("Thôn 1 (") == 2
+    assert out.index("Thôn 1 (XA.T1):") < out.index("HS-0") < out.index("Thôn 1 (XB.T1):")
 
 
 def test_rules_lists_a_regulation_with_clauses() -> None:
