@@ -129,8 +129,8 @@ def test_due_groups_same_named_branches_of_two_communes_apart(tmp_path: Path) ->
             )
             walk(workflow, dossier, meeting=MEETING, until=Stage.PROPOSED)
             store.save(dossier)
-    code, out, _ = invoke("due", "--store", str(path), "--on", "2024-05-27", "--within", "15")
-    assert code == 0
+    status, out, _ = invoke("due", "--store", str(path), "--on", "2024-05-27", "--within", "15")
+    assert status == 0
     assert out.count("Thôn 1 (") == 2
     assert out.index("Thôn 1 (XA.T1):") < out.index("HS-0") < out.index("Thôn 1 (XB.T1):")
 
