@@ -137,10 +137,40 @@ class TestOverSixtyConsent:
         )
         assert ("age.over_sixty_consent" in failed) is refused
 
-    def test_only_the_provincial_level_decides(
+    def test_the_competent_committee_decides_with_the_provincial_consent(
         self, workflow: Workflow, failing: Callable[..., set[str]]
     ) -> None:
-        """Over 60, the usual competent committee has no authority to decide (A-03)."""
+        """
+        HD 01-2021 §1.1: "được ban thường vụ cấp ủy trực thuộc Trung ương đồng ý bằng văn
+        bản trước khi cấp ủy có thẩm quyền ra quyết định kết nạp" (A-03).
+        """
         dossier = self._dossier(workflow)
-        failed = failing(dossier, Step.DECIDE_ADMISSION, D(2024, 4, 2), Actor.COMPETENT_COMMITTEE)
-        assert {"authority.actor", "age.over_sixty_consent"} <= failed
+        decided = D(2024, 4, 2)
+        without = failing(dossier, Step.DECIDE_ADMISSION, decided, Actor.COMPETENT_COMMITTEE)
+        assert "age.over_sixty_consent" in without
+        assert "authority.actor" not in without
+        dossier.approvals.append(
+            Approval(
+                kind=ApprovalKind.OVER_SIXTY, by=Actor.PROVINCIAL_STANDING_BOARD, given_on=decided
+            )
+        )
+        assert failing(dossier, Step.DECIDE_ADMISSION, decided, Actor.COMPETENT_COMMITTEE) == set()
+
+    def test_a_consent_from_another_body_does_not_count(
+        self, workflow: Workflow, failing: Callable[..., set[str]]
+    ) -> None:
+        dossier = self._dossier(workflow)
+        decided = D(2024, 4, 2)
+        dossier.approvals.append(
+            Approval(kind=ApprovalKind.OVER_SIXTY, by=Actor.COMPETENT_COMMITTEE, given_on=decided)
+        )
+        failed = failing(dossier, Step.DECIDE_ADMISSION, decided, Actor.COMPETENT_COMMITTEE)
+        assert "age.over_sixty_consent" in failed
+
+    def test_a_branch_still_cannot_decide(
+        self, workflow: Workflow, failing: Callable[..., set[str]]
+    ) -> None:
+        dossier = self._dossier(workflow)
+        assert "authority.actor" in failing(
+            dossier, Step.DECIDE_ADMISSION, D(2024, 4, 2), Actor.BRANCH
+        )

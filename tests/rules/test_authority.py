@@ -4,10 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import attrs
 import pendulum
 import pytest
 
-from ketnap import ADMISSION, Actor, Organization, Stage, Step, Workflow
+from ketnap import (
+    ADMISSION,
+    Actor,
+    LeavingReason,
+    Organization,
+    PriorMembership,
+    Stage,
+    Step,
+    Workflow,
+)
 from ketnap.testing import add_vote
 from tests.conftest import at_stage, proposed
 
@@ -99,3 +109,42 @@ class TestStepAvailable:
             Step.ESCALATE,
             Step.REMOVE,
         }
+
+
+class TestDecidingBodies:
+    """Who may decide, by the texts: re-admission, endorsement before the decision."""
+
+    def test_an_authorised_base_committee_may_not_decide_a_readmission(
+        self, workflow: Workflow, failing: Failing
+    ) -> None:
+        """QĐ §3.5.1b: re-admission is decided by "huyện ủy và tương đương" (L-04)."""
+        organization = Organization(
+            name="Chi bộ 2", under_base_committee=True, base_committee_may_admit=True
+        )
+        dossier = proposed(workflow, organization)
+        dossier.candidate = attrs.evolve(
+            dossier.candidate,
+            prior_membership=PriorMembership(
+                first_decision_on=D(2015, 1, 5),
+                left_on=D(2019, 1, 5),
+                reason=LeavingReason.TRANSFER_LAPSE,
+            ),
+        )
+        on = D(2024, 4, 1)
+        add_vote(dossier, on, body=Actor.BASE_COMMITTEE, counted=9, favour=8)
+        assert "authority.actor" in failing(
+            dossier, Step.DECIDE_ADMISSION, on, Actor.BASE_COMMITTEE
+        )
+
+    def test_the_competent_committee_needs_the_endorsement_even_where_the_base_may_admit(
+        self, workflow: Workflow, failing: Failing
+    ) -> None:
+        organization = Organization(
+            name="Chi bộ 2", under_base_committee=True, base_committee_may_admit=True
+        )
+        dossier = proposed(workflow, organization)
+        on = D(2024, 4, 1)
+        failed = failing(dossier, Step.DECIDE_ADMISSION, on, Actor.COMPETENT_COMMITTEE)
+        assert "authority.base_committee_route" in failed
+        add_vote(dossier, on, body=Actor.BASE_COMMITTEE, counted=9, favour=8)
+        assert failing(dossier, Step.DECIDE_ADMISSION, on, Actor.BASE_COMMITTEE) == set()

@@ -163,3 +163,77 @@ class TestRemovalVote:
         dossier, on = _probation_over(workflow)
         add_vote(dossier, on, purpose=VotePurpose.REMOVAL, counted=12, favour=favour)
         assert ("vote.branch_removal" in failing(dossier, Step.REMOVE, on)) is refused
+
+
+class TestVotesReadTheirOwnPurpose:
+    """Each vote rule reads the vote on its own purpose, not the last vote of the day."""
+
+    def test_a_removal_vote_the_same_day_does_not_make_a_quorum(
+        self, workflow: Workflow, failing: Failing
+    ) -> None:
+        dossier = at_stage(workflow, Stage.PREPARED)
+        add_vote(dossier, MEETING, counted=1, favour=1)
+        add_vote(dossier, MEETING, purpose=VotePurpose.REMOVAL, counted=12, favour=12)
+        assert "vote.branch_quorum" in failing(dossier, Step.PROPOSE_ADMISSION, MEETING)
+
+    def test_a_small_vote_on_another_matter_does_not_break_the_quorum(
+        self, workflow: Workflow, failing: Failing
+    ) -> None:
+        dossier = at_stage(workflow, Stage.PREPARED)
+        add_vote(dossier, MEETING, counted=12, favour=11)
+        add_vote(dossier, MEETING, purpose=VotePurpose.REMOVAL, counted=1, favour=1)
+        assert "vote.branch_quorum" not in failing(dossier, Step.PROPOSE_ADMISSION, MEETING)
+
+
+class TestRemovalVoteAfterAdmission:
+    """I-05: only a vote held once the person is a probationary member removes them."""
+
+    @pytest.mark.parametrize(
+        ("days", "refused"),
+        [(-1, True), (0, False), (1, False)],
+        ids=["day-before-the-ceremony", "ceremony-day", "day-after"],
+    )
+    def test_vote_date(
+        self, workflow: Workflow, failing: Failing, days: int, refused: bool
+    ) -> None:
+        dossier, on = _probation_over(workflow)
+        ceremony = dossier.ceremony_date
+        assert ceremony is not None
+        add_vote(dossier, ceremony.add(days=days), purpose=VotePurpose.REMOVAL, favour=12)
+        assert ("vote.branch_removal" in failing(dossier, Step.REMOVE, on)) is refused
+
+
+class TestReferralCountsTheCommittee:
+    """QĐ 29 §4.2c: "hai phần ba số đảng viên chính thức hoặc cấp ủy viên"."""
+
+    @pytest.mark.parametrize(("failed", "refused"), [(2, True), (3, False)])
+    def test_committee_votes_short_of_two_thirds(
+        self, workflow: Workflow, failing: Failing, failed: int, refused: bool
+    ) -> None:
+        dossier, on = _probation_over(workflow)
+        for i in range(failed):
+            add_vote(
+                dossier,
+                on.add(days=i),
+                body=Actor.BASE_COMMITTEE,
+                purpose=VotePurpose.RECOGNITION,
+                counted=9,
+                favour=5,
+            )
+        last = on.add(days=failed)
+        assert ("vote.referral" in failing(dossier, Step.ESCALATE, last)) is refused
+
+    def test_a_committee_vote_at_two_thirds_is_not_a_failure(
+        self, workflow: Workflow, failing: Failing
+    ) -> None:
+        dossier, on = _probation_over(workflow)
+        for i in range(3):
+            add_vote(
+                dossier,
+                on.add(days=i),
+                body=Actor.BASE_COMMITTEE,
+                purpose=VotePurpose.RECOGNITION,
+                counted=9,
+                favour=6,
+            )
+        assert "vote.referral" in failing(dossier, Step.ESCALATE, on.add(days=3))

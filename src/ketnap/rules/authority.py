@@ -23,15 +23,23 @@ def allowed_actors(context: Context) -> frozenset[Actor]:
     Return who may fire the step in *context*.
 
     The workflow table names the actors; a base committee authorised to admit also
-    decides (F-07a); a candidate over 60 is admitted only by the provincial level (A-03).
+    decides (F-07a), except a re-admission, which the district-level committee decides
+    (L-04, QĐ §3.5.1b: "cấp ủy có thẩm quyền (huyện ủy và tương đương)"). Over 60, the
+    competent committee decides once the provincial standing board has consented in
+    writing (A-03, HD 01-2021 §1.1, checked by ``age.over_sixty_consent``); the
+    provincial standing board may also decide itself.
     """
-    if context.step == Step.DECIDE_ADMISSION and is_over_age(
-        context.dossier, context.on, context.policy
-    ):
-        return frozenset({Actor.PROVINCIAL_STANDING_BOARD})
     actors = context.actors
-    if context.step in _DECIDING_STEPS and context.dossier.organization.base_committee_may_admit:
+    dossier = context.dossier
+    readmission = dossier.candidate.prior_membership is not None
+    if (
+        context.step in _DECIDING_STEPS
+        and dossier.organization.base_committee_may_admit
+        and not (context.step == Step.DECIDE_ADMISSION and readmission)
+    ):
         actors |= {Actor.BASE_COMMITTEE}
+    if context.step == Step.DECIDE_ADMISSION and is_over_age(dossier, context.on, context.policy):
+        actors |= {Actor.PROVINCIAL_STANDING_BOARD}
     return actors
 
 
@@ -72,7 +80,9 @@ def base_committee_route(context: Context) -> Values | None:
     """
     A branch under a base committee goes through its endorsement; a base branch does not.
 
-    Skipped when the base committee itself is authorised to admit (F-07a).
+    Only a base committee authorised to admit, deciding itself with its own vote (F-06,
+    F-07a), decides straight from the branch's proposal; any other deciding body needs
+    the base committee's endorsement first.
     """
     organization = context.dossier.organization
     if context.step == Step.ENDORSE and not organization.under_base_committee:
@@ -86,7 +96,7 @@ def base_committee_route(context: Context) -> Values | None:
         context.step == Step.DECIDE_ADMISSION
         and context.source == Stage.PROPOSED
         and organization.under_base_committee
-        and not organization.base_committee_may_admit
+        and not (organization.base_committee_may_admit and context.actor is Actor.BASE_COMMITTEE)
     ):
         return {
             "problem": Message(

@@ -84,12 +84,28 @@ def branch_admission_vote(context: Context) -> Values | None:
     steps={Step.PROPOSE_ADMISSION, Step.PROPOSE_RECOGNITION},
 )
 def branch_quorum(context: Context) -> Values | None:
-    """The branch that votes has at least three official members."""
+    """
+    The branch that votes has at least three official members.
+
+    Read from the branch's vote on this step's own purpose that day: a vote on another
+    matter held the same day says nothing of this one.
+    """
     required = context.policy.min_branch_members
-    votes = [v for v in context.dossier.votes if v.body is Actor.BRANCH and v.held_on == context.on]
+    purpose = _QUORUM_PURPOSE[context.step]
+    votes = [
+        v
+        for v in context.dossier.votes
+        if v.body is Actor.BRANCH and v.purpose is purpose and v.held_on == context.on
+    ]
     if not votes or votes[-1].members_counted >= required:
         return None
     return {"found": votes[-1].members_counted, "required": required}
+
+
+_QUORUM_PURPOSE = {
+    Step.PROPOSE_ADMISSION: VotePurpose.ADMISSION,
+    Step.PROPOSE_RECOGNITION: VotePurpose.RECOGNITION,
+}
 
 
 @rule(
@@ -143,34 +159,55 @@ def branch_recognition_vote(context: Context) -> Values | None:
     steps={Step.REMOVE},
 )
 def branch_removal_vote(context: Context) -> Values | None:
-    """Removing a probationary member follows a two-thirds branch vote, unless referred (F-09)."""
+    """
+    Removing a probationary member follows a two-thirds branch vote, unless referred (F-09).
+
+    The vote counts only if held once the person was a probationary member (from the
+    ceremony): a vote before the admission cannot remove a member not yet admitted.
+    """
     if context.source == Stage.ESCALATED:
         return None
     threshold = context.policy.vote_threshold
-    vote = context.dossier.latest_vote(Actor.BRANCH, VotePurpose.REMOVAL, context.on)
-    return None if vote is not None and passes(vote, threshold) else {"threshold": str(threshold)}
+    dossier = context.dossier
+    vote = dossier.latest_vote(Actor.BRANCH, VotePurpose.REMOVAL, context.on)
+    since = dossier.ceremony_date or dossier.admission_decision_date
+    if vote is not None and (since is None or vote.held_on >= since) and passes(vote, threshold):
+        return None
+    return {"threshold": str(threshold)}
 
 
 def failed_votes(context: Context) -> list[Vote]:
-    """The branch's recognition or removal votes after probation that fell short (F-09)."""
+    """
+    The recognition or removal votes after probation that fell short (F-09), of the body
+    that failed most often.
+
+    QĐ 29 §4.2c counts "hai phần ba số đảng viên chính thức hoặc cấp ủy viên": a base
+    committee's votes short of two thirds of its members count as the branch's do, each
+    body against its own threshold and its own count.
+    """
     end = dossier_probation_end(context.dossier, context.policy)
-    threshold = context.policy.vote_threshold
-    return [
-        v
-        for v in context.dossier.votes
-        if v.body is Actor.BRANCH
-        and v.purpose in {VotePurpose.RECOGNITION, VotePurpose.REMOVAL}
-        and v.held_on <= context.on
-        and (end is None or v.held_on > end)
-        and not passes(v, threshold)
-    ]
+    thresholds = {
+        Actor.BRANCH: context.policy.vote_threshold,
+        Actor.BASE_COMMITTEE: context.policy.committee_vote_threshold,
+    }
+    by_body: dict[Actor, list[Vote]] = {}
+    for v in context.dossier.votes:
+        if (
+            v.body in thresholds
+            and v.purpose in {VotePurpose.RECOGNITION, VotePurpose.REMOVAL}
+            and v.held_on <= context.on
+            and (end is None or v.held_on > end)
+            and not passes(v, thresholds[v.body])
+        ):
+            by_body.setdefault(v.body, []).append(v)
+    return max(by_body.values(), key=len, default=[])
 
 
 @rule(
     id="vote.referral",
     family=Family.VOTE,
     ref="F-09",
-    clause="QĐ 24/29 §4.2.3",
+    clause="QĐ 24/29 §4.2.3; QĐ 29 §4.2c",
     message=Message(
         vi="Mới {found} lần biểu quyết không đủ {threshold}, cần {required} lần để báo cáo "
         "cấp trên",
