@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import attrs
 import pendulum
 import pytest
 
@@ -95,6 +96,34 @@ class TestCeremonyDeadline:
         assert "timing.ceremony_deadline" not in failing(
             dossier, Step.HOLD_CEREMONY, D(2021, 10, 15)
         )
+
+
+class TestLateCeremonyConsent:
+    """QĐ §4.1: later only "được cấp ủy cấp trên trực tiếp đồng ý"."""
+
+    LATE = D(2021, 10, 15)
+
+    @pytest.mark.parametrize(
+        ("under_base", "by", "refused"),
+        [
+            (False, Actor.COMPETENT_COMMITTEE, False),
+            (False, Actor.BRANCH, True),
+            (False, Actor.BASE_COMMITTEE, True),
+            (True, Actor.BASE_COMMITTEE, False),
+            (True, Actor.COMPETENT_COMMITTEE, True),
+            (True, Actor.BRANCH, True),
+        ],
+    )
+    def test_only_the_directly_higher_committee_consents(
+        self, workflow: Workflow, failing: Failing, under_base: bool, by: Actor, refused: bool
+    ) -> None:
+        dossier = decision_received_16_aug_2021(workflow)
+        dossier.organization = attrs.evolve(dossier.organization, under_base_committee=under_base)
+        dossier.approvals.append(
+            Approval(kind=ApprovalKind.CEREMONY_DELAY, by=by, given_on=D(2021, 9, 20))
+        )
+        failed = failing(dossier, Step.HOLD_CEREMONY, self.LATE)
+        assert ("timing.ceremony_deadline" in failed) is refused
 
 
 class TestProbationComplete:

@@ -80,6 +80,52 @@ class TestSubjects:
         assert "verification.subjects" not in failing(dossier, Step.ASSIGN_SPONSORS, ON)
 
 
+class TestWhoExemptsAndWhoIsVerified:
+    """HD 01-2021 §3.4a (adult children) and §3.4c (who exempts the own side)."""
+
+    def test_a_guardian_in_the_party_does_not_exempt_the_birth_parents(
+        self, workflow: Workflow
+    ) -> None:
+        dossier = at_stage(workflow, Stage.TRAINED)
+        relatives = (
+            *dossier.candidate.relatives,
+            Relative(name="Lê Văn Khoa", kinship=Kinship.GUARDIAN, party_member=True),
+        )
+        dossier.candidate = attrs.evolve(dossier.candidate, relatives=relatives)
+        dossier.verification = Verification(concluded_on=ON, topics=frozenset(PoliticalTopic))
+        failures = {
+            f.rule_id: f
+            for f in workflow.check(dossier, Step.ASSIGN_SPONSORS, on=ON, actor=Actor.BRANCH)
+        }
+        assert "Nguyễn Văn Bình" in failures["verification.subjects"].message("en")
+
+    @pytest.mark.parametrize("kinship", [Kinship.PARENT, Kinship.SIBLING, Kinship.CHILD])
+    def test_a_birth_parent_sibling_or_child_in_the_party_exempts_the_own_side(
+        self, workflow: Workflow, failing: Failing, kinship: Kinship
+    ) -> None:
+        dossier = at_stage(workflow, Stage.TRAINED)
+        relatives = (
+            *dossier.candidate.relatives,
+            Relative(name="Nguyễn Văn Giang", kinship=kinship, party_member=True),
+        )
+        dossier.candidate = attrs.evolve(dossier.candidate, relatives=relatives)
+        dossier.verification = Verification(concluded_on=ON, topics=frozenset(PoliticalTopic))
+        assert "verification.subjects" not in failing(dossier, Step.ASSIGN_SPONSORS, ON)
+
+    @pytest.mark.parametrize(("full_capacity", "refused"), [(True, True), (False, False)])
+    def test_only_a_child_with_full_civil_capacity_is_verified(
+        self, workflow: Workflow, failing: Failing, full_capacity: bool, refused: bool
+    ) -> None:
+        dossier = at_stage(workflow, Stage.TRAINED)
+        child = Relative(
+            name="Nguyễn Minh Long", kinship=Kinship.CHILD, full_capacity=full_capacity
+        )
+        dossier.candidate = attrs.evolve(
+            dossier.candidate, relatives=(*dossier.candidate.relatives, child)
+        )
+        assert ("verification.subjects" in failing(dossier, Step.ASSIGN_SPONSORS, ON)) is refused
+
+
 class TestTopics:
     """verification.topics: QĐ 24 names three topics, QĐ 232/294 political standards only."""
 

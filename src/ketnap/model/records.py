@@ -186,11 +186,18 @@ def _not_after(later: str) -> Callable[[object, attrs.Attribute[Any], object], N
 
 @attrs.frozen(kw_only=True)
 class Relative:
-    """A relative whose background is verified (E-03) or who exempts a side (E-05)."""
+    """
+    A relative whose background is verified (E-03) or who exempts a side (E-05).
+
+    Args:
+        full_capacity: has full civil capacity (có năng lực hành vi dân sự đầy đủ); only
+            such children are verified (HD 01-2021 §3.4a). False for a minor child.
+    """
 
     name: str = attrs.field(converter=_name, validator=_non_empty, repr=_redacted)
     kinship: Kinship = attrs.field(validator=_member_of(Kinship))
     party_member: bool = False
+    full_capacity: bool = True
 
 
 @attrs.frozen(kw_only=True)

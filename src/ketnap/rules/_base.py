@@ -11,7 +11,7 @@ import pendulum
 
 from ketnap.dates import WorkingCalendar
 from ketnap.messages import Lang, Message
-from ketnap.model import Actor, ApprovalKind, Dossier
+from ketnap.model import Actor, ApprovalKind, Dossier, Organization
 from ketnap.policy import Policy
 
 __all__ = [
@@ -24,6 +24,7 @@ __all__ = [
     "Values",
     "Window",
     "Windows",
+    "directly_higher",
     "missing_approval",
     "rule",
 ]
@@ -254,6 +255,18 @@ class Failure:
     def text(self, lang: Lang = "vi") -> str:
         """The message followed by the rule id, DOMAIN.md reference and clause."""
         return f"{self.message(lang)} [{self.rule.id}; {self.rule.ref}; {self.rule.clause}]"
+
+
+def directly_higher(organization: Organization) -> Actor:
+    """
+    The committee directly above a branch (cấp ủy cấp trên trực tiếp).
+
+    The base committee for a branch under one, the competent (district-level) committee
+    for a base branch.
+    """
+    if organization.under_base_committee:
+        return Actor.BASE_COMMITTEE
+    return Actor.COMPETENT_COMMITTEE
 
 
 def missing_approval(context: Context, kind: ApprovalKind, by: Actor) -> Values | None:

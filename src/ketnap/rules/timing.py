@@ -16,7 +16,7 @@ from ketnap.dates import WorkingCalendar, next_day
 from ketnap.messages import Message
 from ketnap.model import ApprovalKind, Dossier, Step
 from ketnap.policy import Policy
-from ketnap.rules._base import Context, Family, Values, Window, rule
+from ketnap.rules._base import Context, Family, Values, Window, directly_higher, rule
 from ketnap.terms import (
     admission_decision_days,
     admission_decision_due,
@@ -184,7 +184,12 @@ def decision_deadline(context: Context) -> Values | None:
 
 
 def _ceremony_waived(context: Context) -> bool:
-    return context.dossier.approval(ApprovalKind.CEREMONY_DELAY, context.on) is not None
+    # QĐ §4.1: "phải báo cáo và được cấp ủy cấp trên trực tiếp đồng ý": only the
+    # committee directly above the branch consents to a late ceremony.
+    higher = directly_higher(context.dossier.organization)
+    return (
+        context.dossier.approval(ApprovalKind.CEREMONY_DELAY, context.on, by=(higher,)) is not None
+    )
 
 
 def _ceremony_window(context: Context) -> Iterator[Window]:

@@ -16,23 +16,29 @@ __all__ = [
 
 _OWN_SIDE = frozenset({Kinship.PARENT, Kinship.GUARDIAN, Kinship.SIBLING, Kinship.CHILD})
 _SPOUSE_SIDE = frozenset({Kinship.SPOUSE, Kinship.PARENT_IN_LAW})
+# Who exempts a side by being a member (HD 01-2021 §3.4c): "cha, mẹ đẻ, anh chị em ruột,
+# con đẻ" for the candidate's side. A guardian (người nuôi dưỡng) is verified but is not
+# among those who exempt the birth family.
+_OWN_SIDE_EXEMPTING = frozenset({Kinship.PARENT, Kinship.SIBLING, Kinship.CHILD})
 
 
 def relatives_to_verify(candidate: Candidate, policy: Policy) -> list[Relative]:
     """
     Return the relatives whose background must be verified (E-03).
 
-    A side of the family is exempt when a parent, sibling or child (own side) or the
-    spouse or a parent-in-law (spouse's side) is a party member (E-05).
+    Children are verified only with full civil capacity (HD 01-2021 §3.4a). A side of
+    the family is exempt when a birth parent, sibling or child (own side) or the spouse
+    or a parent-in-law (spouse's side) is a party member (E-05, §3.4c).
     """
     members = {r.kinship for r in candidate.relatives if r.party_member}
-    own_exempt = bool(members & _OWN_SIDE)
+    own_exempt = bool(members & _OWN_SIDE_EXEMPTING)
     spouse_exempt = bool(members & _SPOUSE_SIDE)
     return [
         relative
         for relative in candidate.relatives
         if relative.kinship in policy.verification_kinships
         and not relative.party_member
+        and not (relative.kinship is Kinship.CHILD and not relative.full_capacity)
         and not (own_exempt and relative.kinship in _OWN_SIDE)
         and not (spouse_exempt and relative.kinship in _SPOUSE_SIDE)
     ]

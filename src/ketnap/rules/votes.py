@@ -102,7 +102,7 @@ def branch_quorum(context: Context) -> Values | None:
     return {"found": votes[-1].members_counted, "required": required}
 
 
-_QUORUM_PURPOSE = {
+_QUORUM_PURPOSE: dict[str, VotePurpose] = {
     Step.PROPOSE_ADMISSION: VotePurpose.ADMISSION,
     Step.PROPOSE_RECOGNITION: VotePurpose.RECOGNITION,
 }
@@ -178,12 +178,11 @@ def branch_removal_vote(context: Context) -> Values | None:
 
 def failed_votes(context: Context) -> list[Vote]:
     """
-    The recognition or removal votes after probation that fell short (F-09), of the body
-    that failed most often.
+    The recognition or removal votes after probation that fell short (F-09).
 
-    QĐ 29 §4.2c counts "hai phần ba số đảng viên chính thức hoặc cấp ủy viên": a base
-    committee's votes short of two thirds of its members count as the branch's do, each
-    body against its own threshold and its own count.
+    Those of the body that failed most often: QĐ 29 §4.2c counts "hai phần ba số đảng
+    viên chính thức hoặc cấp ủy viên", so a base committee's votes short of two thirds
+    of its members count as the branch's do, each body against its own threshold.
     """
     end = dossier_probation_end(context.dossier, context.policy)
     thresholds = {
