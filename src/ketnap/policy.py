@@ -18,7 +18,7 @@ import attrs
 
 from ketnap.errors import InvalidInput
 from ketnap.messages import Message
-from ketnap.model import Kinship, PoliticalTopic, Relation
+from ketnap.model import EducationLevel, Kinship, PoliticalTopic, Relation
 
 __all__ = ["AgeCounting", "Policy"]
 
@@ -185,6 +185,15 @@ class Policy:
     """L-02 (V): months since leaving before re-admission."""
     readmission_wait_after_record_months: int = attrs.field(default=60, validator=_MONTHS)
     """L-02 (V): months after a less serious offence's record is cleared."""
+    population_policy_readmission: bool = attrs.field(default=False, validator=_instance_of(bool))
+    """L-03 (V): QĐ 24 onward send re-admission after a population-policy violation to the
+    Secretariat's rules, which ketnap does not hold: refused unless True (then the ordinary
+    wait applies, as under QĐ 29)."""
+    fisherman_minimum_education: EducationLevel = attrs.field(
+        default=EducationLevel.PRIMARY, validator=_instance_of(EducationLevel)
+    )
+    """A-06, A-07 (V/U): fishermen working regularly at sea need completed primary school
+    (HD 01-2021 §1.2a); a reading that also lets them in on literacy (§1.2b) sets LITERATE."""
     card_number_pattern: str = attrs.field(default=r"\d{2}\.\d{6}", validator=_pattern)
     """K-05 (V): party card number "NN.NNNNNN"; numbering after the 2025 exchange is U."""
     competent_body: Message = attrs.field(

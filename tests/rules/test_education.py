@@ -20,6 +20,7 @@ from ketnap import (
     Step,
     Workflow,
 )
+from ketnap.rules.regulations import QD_24_2021
 from ketnap.testing import add_vote
 from tests.conftest import at_stage, prepared
 
@@ -40,7 +41,8 @@ class TestMinimumEducation:
             (EducationLevel.LITERATE, AreaKind.MOUNTAIN, LocalRole.NONE, True),
             (EducationLevel.LITERATE, AreaKind.BORDER, LocalRole.VILLAGE_ELDER, False),
             (EducationLevel.LITERATE, AreaKind.ORDINARY, LocalRole.VILLAGE_ELDER, True),
-            (EducationLevel.LITERATE, AreaKind.ORDINARY, LocalRole.FISHERMAN, False),
+            (EducationLevel.LITERATE, AreaKind.ORDINARY, LocalRole.FISHERMAN, True),
+            (EducationLevel.PRIMARY, AreaKind.ORDINARY, LocalRole.FISHERMAN, False),
             (EducationLevel.NONE, AreaKind.ISLAND, LocalRole.FISHERMAN, True),
         ],
     )
@@ -129,3 +131,32 @@ class TestLiteracyConsent:
 def test_relation_enum_is_exported() -> None:
     """Relation is part of the public API, for sponsors' bases."""
     assert Relation.RESIDENCE.text("en") == "lived in the same residence area"
+
+
+class TestFishermen:
+    """HD 01-2021 §1.2a: fishermen at sea need completed primary school (A-06)."""
+
+    @pytest.mark.parametrize(
+        ("level", "minimum", "refused"),
+        [
+            (EducationLevel.LITERATE, EducationLevel.PRIMARY, True),
+            (EducationLevel.PRIMARY, EducationLevel.PRIMARY, False),
+            (EducationLevel.LITERATE, EducationLevel.LITERATE, False),
+            (EducationLevel.NONE, EducationLevel.LITERATE, True),
+        ],
+    )
+    def test_the_minimum_is_a_policy_value(
+        self,
+        level: EducationLevel,
+        minimum: EducationLevel,
+        refused: bool,
+    ) -> None:
+        workflow = Workflow(QD_24_2021.with_policy(fisherman_minimum_education=minimum))
+        dossier = prepared(workflow, education=level, local_role=LocalRole.FISHERMAN)
+        failed = {
+            f.rule_id
+            for f in workflow.check(
+                dossier, Step.PROPOSE_ADMISSION, on=D(2024, 3, 12), actor=Actor.BRANCH
+            )
+        }
+        assert ("education.minimum" in failed) is refused

@@ -20,6 +20,7 @@ from ketnap import (
     Workflow,
 )
 from ketnap.rules.readmission import EXCLUDED_REASONS
+from ketnap.rules.regulations import QD_24_2021
 from ketnap.testing import add_vote
 from tests.conftest import prepared
 
@@ -136,3 +137,39 @@ class TestConsent:
         """J-02: a re-admitted member's party age counts from the first admission decision."""
         dossier = former(workflow)
         assert dossier.party_age_start == D(2005, 5, 19)
+
+
+class TestPopulationPolicy:
+    """readmission.population_policy: from QĐ 24, the Secretariat's rules (L-03)."""
+
+    @pytest.mark.parametrize(
+        ("meeting", "refused"),
+        [
+            pytest.param(D(2021, 7, 29), False, id="QĐ29-last-day-ordinary-wait"),
+            pytest.param(D(2021, 7, 30), True, id="QĐ24-first-day"),
+        ],
+    )
+    def test_refused_from_24(
+        self, workflow: Workflow, proposal: Proposal, meeting: D, refused: bool
+    ) -> None:
+        dossier = former(workflow, left_on=D(2016, 9, 1), reason=LeavingReason.POPULATION_POLICY)
+        failed = proposal(dossier, meeting)
+        assert ("readmission.population_policy" in failed) is refused
+
+    def test_a_deployment_may_configure_it(self) -> None:
+        configured = Workflow(QD_24_2021.with_policy(population_policy_readmission=True))
+        dossier = former(configured, reason=LeavingReason.POPULATION_POLICY)
+        failed = {
+            f.rule_id
+            for f in configured.check(
+                dossier, Step.PROPOSE_ADMISSION, on=MEETING, actor=Actor.BRANCH
+            )
+        }
+        assert "readmission.population_policy" not in failed
+
+    def test_the_message_explains_why(self, workflow: Workflow) -> None:
+        dossier = former(workflow, reason=LeavingReason.POPULATION_POLICY)
+        failures = workflow.check(dossier, Step.PROPOSE_ADMISSION, on=MEETING, actor=Actor.BRANCH)
+        (failure,) = [f for f in failures if f.rule_id == "readmission.population_policy"]
+        assert "Secretariat" in failure.message("en")
+        assert "Ban Bí thư" in failure.message("vi")

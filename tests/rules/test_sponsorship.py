@@ -10,6 +10,7 @@ import pendulum
 import pytest
 
 from ketnap import (
+    Actor,
     Member,
     MemberStatus,
     Organization,
@@ -229,3 +230,61 @@ class TestUnionIntroduction:
         dossier.union_introduction = None
         dossier.sponsors.append(sponsor())
         assert ("sponsor.union" in proposal(dossier, D(2024, 3, 12))) is refused
+
+
+class TestSponsorReplacement:
+    """sponsor.replacement: C-08 waives the 12 months only for a real replacement."""
+
+    def test_a_replacement_of_a_sponsor_on_the_dossier_passes(
+        self, workflow: Workflow, proposal: Proposal
+    ) -> None:
+        dossier = prepared(workflow)
+        dossier.sponsors.append(sponsor("Vũ", replaces="Lê Văn Dũng"))
+        assert "sponsor.replacement" not in proposal(dossier, D(2024, 3, 12))
+
+    def test_a_replacement_of_nobody_on_the_dossier_is_refused(
+        self, workflow: Workflow, proposal: Proposal
+    ) -> None:
+        dossier = prepared(workflow)
+        dossier.sponsors.append(sponsor("Vũ", alongside_since=D(2024, 2, 1), replaces="Ai đó"))
+        failed = proposal(dossier, D(2024, 3, 12))
+        assert "sponsor.replacement" in failed
+
+    def test_a_replacement_still_needs_an_accepted_basis(self, workflow: Workflow) -> None:
+        """QĐ 29 accepted work and study only, replacements included."""
+        dossier = at_stage(workflow, Stage.PREPARED, meeting=D(2021, 7, 29))
+        dossier.sponsors.append(sponsor("Vũ", basis=Relation.RESIDENCE, replaces="Lê Văn Dũng"))
+        failed = {
+            f.rule_id
+            for f in workflow.check(
+                dossier, Step.PROPOSE_ADMISSION, on=D(2021, 7, 29), actor=Actor.BRANCH
+            )
+        }
+        assert "sponsor.basis" in failed
+
+
+class TestSponsorSameUnit:
+    """sponsor.same_unit: "cùng đơn vị trực thuộc tổ chức cơ sở đảng" (C-05)."""
+
+    @pytest.mark.parametrize(
+        ("branch", "sponsor_branch", "refused"),
+        [
+            ("X.1", "X.1", False),
+            ("X.1", "X.2", True),
+            ("X.1", None, False),
+            (None, "X.2", False),
+        ],
+        ids=["same-branch", "other-branch", "sponsor-unrecorded", "dossier-without-code"],
+    )
+    def test_branch_codes(
+        self,
+        workflow: Workflow,
+        proposal: Proposal,
+        branch: str | None,
+        sponsor_branch: str | None,
+        refused: bool,
+    ) -> None:
+        dossier = prepared(workflow)
+        dossier.organization = attrs.evolve(dossier.organization, code=branch)
+        dossier.sponsors[0] = attrs.evolve(dossier.sponsors[0], branch=sponsor_branch)
+        assert ("sponsor.same_unit" in proposal(dossier, D(2024, 3, 12))) is refused

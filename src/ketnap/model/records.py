@@ -339,13 +339,17 @@ class Sponsor(Member):
     Args:
         alongside_since: since when they have worked, studied or lived with the candidate.
         basis: on what basis (work, study or residence; C-05a).
-        replaces: name of a sponsor who moved or was disciplined and whom this one
-            replaces (C-08); a replacement need not have 12 months alongside.
+        replaces: name of a sponsor on the dossier who moved or was disciplined and whom
+            this one replaces (C-08); a replacement need not have 12 months alongside,
+            but still a basis.
+        branch: code of the branch (unit under the base party organisation) the sponsor
+            belongs to, when known; it must be the candidate's (C-05).
     """
 
     alongside_since: pendulum.Date = attrs.field(converter=_date, validator=_is_date)
     basis: Relation = attrs.field(validator=_member_of(Relation))
     replaces: str | None = attrs.field(default=None, converter=_replaces)
+    branch: str | None = attrs.field(default=None, converter=_code)
 
 
 @attrs.frozen(kw_only=True)

@@ -23,9 +23,12 @@ def required_education(candidate: Candidate, policy: Policy) -> EducationLevel:
     village elders, hamlet heads and respected persons there (A-07).
     """
     special_area = candidate.area is not AreaKind.ORDINARY
-    fisherman = candidate.local_role is LocalRole.FISHERMAN
-    if fisherman or (special_area and candidate.local_role in _RESPECTED_ROLES):
+    if special_area and candidate.local_role in _RESPECTED_ROLES:
         return EducationLevel.LITERATE
+    if candidate.local_role is LocalRole.FISHERMAN:
+        # HD 01-2021 §1.2a names fishermen at sea with the special areas (primary school);
+        # whether §1.2b also lets them in on literacy is a reading: a policy value.
+        return policy.fisherman_minimum_education
     if special_area:
         return EducationLevel.PRIMARY
     if policy.accept_equivalent_education:

@@ -14,6 +14,7 @@ __all__ = [
     "excluded_reasons",
     "readmission_consent",
     "readmission_once",
+    "readmission_population_policy",
     "readmission_waiting_time",
 ]
 
@@ -142,3 +143,29 @@ def readmission_consent(context: Context) -> Values | None:
     if context.dossier.candidate.prior_membership is None:
         return None
     return missing_approval(context, ApprovalKind.READMISSION, Actor.PROVINCIAL_STANDING_BOARD)
+
+
+@rule(
+    id="readmission.population_policy",
+    family=Family.READMISSION,
+    ref="L-03",
+    clause="QĐ 294/232/24 §3.5.1b",
+    message=Message(
+        vi="Người ra khỏi Đảng do vi phạm chính sách dân số: kết nạp lại theo quy định của "
+        "Ban Bí thư, không theo thời hạn 36 tháng; tổ chức đảng cấu hình khi áp dụng",
+        en="Left over a population-policy violation: re-admission follows the "
+        "Secretariat's rules, not the 36-month wait; a deployment configures it",
+    ),
+    steps={Step.PROPOSE_ADMISSION},
+)
+def readmission_population_policy(context: Context) -> Values | None:
+    """
+    Re-admission after a population-policy violation follows the Secretariat's rules.
+
+    From QĐ 24 those rules, which ketnap does not hold, replace the ordinary wait; the
+    case is refused with that explanation unless ``population_policy_readmission`` is set.
+    """
+    prior = context.dossier.candidate.prior_membership
+    if prior is None or prior.reason is not LeavingReason.POPULATION_POLICY:
+        return None
+    return None if context.policy.population_policy_readmission else {}

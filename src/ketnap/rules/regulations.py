@@ -70,6 +70,8 @@ CHARTER_RULES: tuple[Rule, ...] = (
     education.minimum_education,
     sponsorship.sponsor_basis,
     sponsorship.sponsor_duration,
+    sponsorship.sponsor_replacement,
+    sponsorship.sponsor_same_unit,
     sponsorship.union_introduction,
     certificates.awareness_certificate_valid,
     documents.admission_documents,
@@ -79,6 +81,7 @@ CHARTER_RULES: tuple[Rule, ...] = (
     votes.branch_admission_vote,
     readmission.readmission_waiting_time,
     readmission.readmission_once,
+    readmission.readmission_population_policy,
     votes.base_committee_vote,
     timing.decision_deadline,
     age.over_sixty_consent,
@@ -135,6 +138,8 @@ QD_29_2016 = RuleSet(
         accept_equivalent_education=True,
         sponsor_bases=frozenset({Relation.WORK, Relation.STUDY}),
         political_topics=_ALL_TOPICS,
+        # L-03 came with QĐ 24: before it, the ordinary wait applied.
+        population_policy_readmission=True,
     ),
     references=("QĐ 29-QĐ/TW §1.1a, §1.2a, §3.2.1, §3.5, §4.1-4.3", "HD 01-HD/TW 2016"),
 )

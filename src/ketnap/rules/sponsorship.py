@@ -22,6 +22,8 @@ __all__ = [
     "sponsor_basis",
     "sponsor_count",
     "sponsor_duration",
+    "sponsor_replacement",
+    "sponsor_same_unit",
     "sponsors_official",
     "union_introduction",
 ]
@@ -142,11 +144,8 @@ def sponsors_official(context: Context) -> Values | None:
 def sponsor_basis(context: Context) -> Values | None:
     """Each sponsor was alongside the candidate on an accepted basis (residence from QĐ 24)."""
     accepted = context.policy.sponsor_bases
-    wrong = [
-        s
-        for s in active_sponsors(context.dossier)
-        if s.replaces is None and s.basis not in accepted
-    ]
+    # A replacement (C-08) is spared the 12 months alongside, not the basis.
+    wrong = [s for s in active_sponsors(context.dossier) if s.basis not in accepted]
     if not wrong:
         return None
     return {"names": [_NAMED.bind(name=s.name, detail=s.basis) for s in wrong]}
@@ -236,3 +235,61 @@ def union_introduction(context: Context) -> Values | None:
     else:
         return None
     return {"union": union, "problem": problem}
+
+
+@rule(
+    id="sponsor.replacement",
+    family=Family.SPONSOR,
+    ref="C-08",
+    clause="QĐ 24 §3.2.2 (giữ ở các quy định sau)",
+    message=Message(
+        vi="Người giới thiệu thay thế không thay ai trong hồ sơ: {names}",
+        en="Replacement sponsor replaces nobody on the dossier: {names}",
+    ),
+    steps={Step.ASSIGN_SPONSORS, Step.PROPOSE_ADMISSION},
+)
+def sponsor_replacement(context: Context) -> Values | None:
+    """
+    A replacement sponsor replaces a sponsor recorded on the dossier, not themself.
+
+    The waiver of the 12 months alongside covers only one who takes over from a sponsor
+    who moved or was disciplined; naming nobody on the dossier is not a replacement.
+    """
+    names = {s.name for s in context.dossier.sponsors}
+    wrong = [
+        _NAMED.bind(name=s.name, detail=s.replaces)
+        for s in context.dossier.sponsors
+        if s.replaces is not None and (s.replaces not in names or s.replaces == s.name)
+    ]
+    return {"names": wrong} if wrong else None
+
+
+@rule(
+    id="sponsor.same_unit",
+    family=Family.SPONSOR,
+    ref="C-05",
+    clause="QĐ 294/232/24 §3.2.1",
+    message=Message(
+        vi="Người giới thiệu không cùng đơn vị trực thuộc tổ chức cơ sở đảng với người vào "
+        "Đảng: {names}",
+        en="Sponsor not in the candidate's unit under the base organisation: {names}",
+    ),
+    steps={Step.ASSIGN_SPONSORS, Step.PROPOSE_ADMISSION},
+)
+def sponsor_same_unit(context: Context) -> Values | None:
+    """
+    Each sponsor belongs to the candidate's branch, when both codes are known.
+
+    "cùng đơn vị trực thuộc tổ chức cơ sở đảng": a sponsor whose branch code is
+    recorded and differs from the dossier's branch is refused; an unrecorded one is not
+    (the branch vouches for it, as before codes were kept).
+    """
+    branch = context.dossier.organization.code
+    if branch is None:
+        return None
+    wrong = [
+        _NAMED.bind(name=s.name, detail=s.branch)
+        for s in active_sponsors(context.dossier)
+        if s.branch is not None and s.branch != branch
+    ]
+    return {"names": wrong} if wrong else None
