@@ -57,13 +57,20 @@ Failing = Callable[..., set[str]]
 
 @pytest.fixture
 def failing(workflow: Workflow) -> Failing:
-    """Return the ids of the rules a step fails: ``failing(dossier, step, on, actor=...)``."""
+    """
+    Return the ids of the rules a step fails: ``failing(dossier, step, on, actor=...)``.
+
+    Deadlines the texts let an act miss (``Rule.late``) count as failed too: they are
+    recorded, not refused, and tests/test_late_acts.py checks that difference.
+    """
 
     def run(
         dossier: Dossier, step: Step, on: pendulum.Date, actor: Actor | None = None
     ) -> set[str]:
         who = actor or ACTOR_FOR[step]
-        return {f.rule_id for f in workflow.check(dossier, step, on=on, actor=who)}
+        refused = workflow.check(dossier, step, on=on, actor=who)
+        late = workflow.lateness(dossier, step, on=on, actor=who)
+        return {f.rule_id for f in (*refused, *late)}
 
     return run
 

@@ -189,7 +189,7 @@ def due(store_path: Path, on: pendulum.Date, within: int, lang: Lang) -> None:
     horizon = workflow.calendar.add_working_days(on, within)
     with _open(store_path) as store:
         feed = due_list(store.find(Query(due_by=horizon)), on=on, within=within, workflow=workflow)
-    if not len(feed) and not feed.problems:
+    if not len(feed) and not feed.problems and not feed.late:
         _echo(_NOTHING_DUE.render(lang))
     for branch, part in feed.by_organization().items():
         _echo(f"{branch}:")
@@ -197,6 +197,8 @@ def due(store_path: Path, on: pendulum.Date, within: int, lang: Lang) -> None:
             _echo(f"  - {item.text(lang)}")
         for problem in part.problems:
             _echo(f"  ! {problem.text(lang)}")
+        for late in part.late:
+            _echo(f"  ~ {late.text(lang)}")
 
 
 @cli.command(name="report")

@@ -19,6 +19,7 @@ from ketnap.model import CertificateKind, Dossier, Sex
 
 __all__ = [
     "CERTIFICATE_EVENT",
+    "LATE_EVENT",
     "DossierFacts",
     "Event",
     "FactsFunction",
@@ -30,6 +31,9 @@ __all__ = [
 CERTIFICATE_EVENT = "awareness_certificate"
 """The event kind of an awareness-course certificate, beside the steps' own values."""
 
+LATE_EVENT = "late_act"
+"""The event kind of an act done after its deadline (`ketnap.LateAct`), dated by the act."""
+
 
 class Event(NamedTuple):
     """A dated act of a dossier a report counts: a step, or a certificate issued."""
@@ -37,9 +41,9 @@ class Event(NamedTuple):
     seq: int
     on: pendulum.Date
     kind: str
-    """A step's value, or ``"awareness_certificate"``."""
+    """A step's value, ``"awareness_certificate"`` or ``"late_act"``."""
     target: str | None
-    """The value of the stage the step led to; None for a certificate."""
+    """The value of the stage the step led to; None for a certificate or a late act."""
 
 
 @attrs.frozen(kw_only=True)
@@ -111,6 +115,10 @@ def _events(dossier: Dossier) -> tuple[Event, ...]:
         for offset, certificate in enumerate(
             c for c in dossier.certificates if c.kind is CertificateKind.AWARENESS_COURSE
         )
+    )
+    events.extend(
+        Event(len(events) + offset, late.on, LATE_EVENT, None)
+        for offset, late in enumerate(dossier.late_acts)
     )
     return tuple(events)
 

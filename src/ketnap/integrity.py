@@ -150,6 +150,13 @@ def _check_entry(
 
 
 def _check_facts(dossier: Dossier, process: Process) -> None:
+    acts = {(entry.step, entry.on, entry.actor) for entry in dossier.history}
+    for index, late in enumerate(dossier.late_acts):
+        # A late act records one history entry's delay: it cannot stand on its own.
+        if (late.step, late.on, late.answerable) not in acts:
+            raise InvalidDocument(
+                f"$.late_acts[{index}]", "records no act of the history (step, date and body)"
+            )
     steps = {entry.step for entry in dossier.history}
     if steps & process.steps_tagged("card") and dossier.card_number is None:
         raise InvalidDocument("$.card_number", "a card was issued but no card number is recorded")

@@ -26,10 +26,10 @@ import pendulum
 from ketnap.deadlines import Deadline, DeadlineStatus, deadlines_for
 from ketnap.errors import KetnapError
 from ketnap.messages import Lang, Message
-from ketnap.model import Actor, Dossier
+from ketnap.model import Actor, Dossier, LateAct, Step
 from ketnap.workflow import Workflow
 
-__all__ = ["Branch", "DueItem", "DueList", "DueProblem", "due_list"]
+__all__ = ["Branch", "DueItem", "DueList", "DueProblem", "LateItem", "due_list"]
 
 _K = TypeVar("_K", bound=Hashable)
 
@@ -76,6 +76,40 @@ _PROBLEM = Message(
 
 
 @attrs.frozen
+class LateItem:
+    """An act recorded as late (`ketnap.LateAct`) on a listed dossier, with its delay."""
+
+    dossier_id: str
+    organization: str
+    organization_code: str | None
+    act: LateAct
+    working_days_late: int
+
+    def text(self, lang: Lang = "vi") -> str:
+        """One line for a reminder feed: what was late, by how much, and who answers."""
+        step = self.act.step
+        return _LATE_ACT.render(
+            lang,
+            {
+                "id": self.dossier_id,
+                "what": Step(step) if step in _SHIPPED_STEPS else step,
+                "days": self.working_days_late,
+                "due": self.act.due,
+                "on": self.act.on,
+                "who": self.act.answerable,
+            },
+        )
+
+
+_SHIPPED_STEPS = frozenset(Step)
+_LATE_ACT = Message(
+    vi="{id} · {what} quá hạn {days} ngày làm việc (hạn {due}, thực hiện {on}) · "
+    "{who} kiểm điểm trách nhiệm",
+    en="{id} · {what} {days} working days late (due {due}, done {on}) · {who} answers for it",
+)
+
+
+@attrs.frozen
 class DueList:
     """
     The deadlines due within *within* working days of *on*, and those already missed.
@@ -86,6 +120,8 @@ class DueList:
         due: pending deadlines due on or before the horizon, soonest first.
         overdue: missed deadlines on which nobody has acted yet, oldest first.
         problems: dossiers whose deadlines could not be computed, in the order met.
+        late: acts of the listed dossiers done late within the *within* working days up
+            to *on*: they stand, and the body named answers for them (QĐ §4.3.1).
     """
 
     on: pendulum.Date
@@ -93,6 +129,7 @@ class DueList:
     due: tuple[DueItem, ...]
     overdue: tuple[DueItem, ...]
     problems: tuple[DueProblem, ...] = ()
+    late: tuple[LateItem, ...] = ()
 
     def by_organization(self) -> dict[Branch, DueList]:
         """
@@ -103,6 +140,7 @@ class DueList:
         grouped = self._group(
             lambda item: Branch(item.deadline.organization, item.deadline.organization_code),
             problems=lambda problem: Branch(problem.organization, problem.organization_code),
+            late=lambda item: Branch(item.organization, item.organization_code),
         )
         return dict(sorted(grouped.items(), key=lambda pair: (pair[0].name, pair[0].code or "")))
 
@@ -115,11 +153,13 @@ class DueList:
         self,
         key: Callable[[DueItem], _K],
         problems: Callable[[DueProblem], _K] | None = None,
+        late: Callable[[LateItem], _K] | None = None,
     ) -> dict[_K, DueList]:
         # One pass over the items: grouping stays linear in the number of branches.
         due: dict[_K, list[DueItem]] = {}
         overdue: dict[_K, list[DueItem]] = {}
         failed: dict[_K, list[DueProblem]] = {}
+        delayed: dict[_K, list[LateItem]] = {}
         for item in self.due:
             due.setdefault(key(item), []).append(item)
         for item in self.overdue:
@@ -127,14 +167,18 @@ class DueList:
         if problems is not None:
             for problem in self.problems:
                 failed.setdefault(problems(problem), []).append(problem)
+        if late is not None:
+            for done in self.late:
+                delayed.setdefault(late(done), []).append(done)
         return {
             k: attrs.evolve(
                 self,
                 due=tuple(due.get(k, ())),
                 overdue=tuple(overdue.get(k, ())),
                 problems=tuple(failed.get(k, ())),
+                late=tuple(delayed.get(k, ())),
             )
-            for k in {**due, **overdue, **failed}
+            for k in {**due, **overdue, **failed, **delayed}
         }
 
     def __len__(self) -> int:
@@ -166,9 +210,11 @@ def due_list(
     due: list[DueItem] = []
     overdue: list[DueItem] = []
     problems: list[DueProblem] = []
+    late: list[LateItem] = []
     for dossier in dossiers:
         try:
             items = list(_items(dossier, on, horizon, workflow))
+            late += _late_items(dossier, on, within, workflow)
         except KetnapError as error:
             organization = dossier.organization
             problems.append(DueProblem(dossier.id, organization.name, organization.code, error))
@@ -182,6 +228,7 @@ def due_list(
         due=tuple(sorted(due, key=lambda i: (i.deadline.due, i.deadline.dossier_id))),
         overdue=tuple(sorted(overdue, key=lambda i: (i.deadline.due, i.deadline.dossier_id))),
         problems=tuple(problems),
+        late=tuple(sorted(late, key=lambda i: (i.act.on, i.dossier_id))),
     )
 
 
@@ -196,3 +243,21 @@ def _items(
             yield DueItem(deadline, -calendar.working_days_between(deadline.due, on))
         elif deadline.status is DeadlineStatus.PENDING and deadline.due <= horizon:
             yield DueItem(deadline, calendar.working_days_between(on, deadline.due))
+
+
+def _late_items(
+    dossier: Dossier, on: pendulum.Date, within: int, workflow: Workflow
+) -> list[LateItem]:
+    calendar = workflow.calendar
+    organization = dossier.organization
+    return [
+        LateItem(
+            dossier.id,
+            organization.name,
+            organization.code,
+            act,
+            calendar.working_days_between(act.due, act.on),
+        )
+        for act in dossier.late_acts
+        if act.on <= on and calendar.working_days_between(act.on, on) <= within
+    ]

@@ -27,6 +27,7 @@ from ketnap.deadlines import deadlines_for
 from ketnap.errors import InvalidInput, KetnapError
 from ketnap.facts import (
     CERTIFICATE_EVENT,
+    LATE_EVENT,
     DossierFacts,
     Event,
     FactsFunction,
@@ -159,6 +160,7 @@ _LABELS: dict[str, Message] = {
     "recognitions": Message(vi="Công nhận đảng viên chính thức", en="Recognised as full members"),
     "removals": Message(vi="Xóa tên đảng viên dự bị", en="Removed during probation"),
     "refusals": Message(vi="Không kết nạp", en="Refused"),
+    "late_acts": Message(vi="Quyết định quá hạn (vẫn có hiệu lực)", en="Late decisions (valid)"),
     "readmissions": Message(vi="Kết nạp lại", en="Re-admissions"),
     "youth": Message(vi="Trong độ tuổi đoàn viên", en="Of Youth Union age"),
     "women": Message(vi="Nữ", en="Women"),
@@ -188,7 +190,8 @@ class Report:
     One organisation's admission report for a year, as of a date.
 
     ``percent_of_plan`` is admitted ÷ plan × 100, rounded to one decimal (130 of 200 is
-    65.0); None without a plan.
+    65.0); None without a plan. ``late_acts`` counts the decisions taken after their term
+    in the period (`ketnap.LateAct`): they stand, and the committee answers for them.
     """
 
     unit: str
@@ -209,6 +212,7 @@ class Report:
     recognitions: int
     removals: int
     refusals: int
+    late_acts: int
     readmissions: int
     composition: Mapping[str, int]
     idle_branches: tuple[tuple[str, str], ...]
@@ -259,6 +263,7 @@ class Report:
             (label("recognitions"), number(self.recognitions)),
             (label("removals"), number(self.removals)),
             (label("refusals"), number(self.refusals)),
+            (label("late_acts"), number(self.late_acts)),
             (label("forecast"), number(self.forecast)),
             (label("forecast_percent"), percent(self.forecast_percent)),
             (label("stages"), ""),
@@ -373,6 +378,7 @@ def report(
         recognitions=count("recognition"),
         removals=count("removal"),
         refusals=count("refusal"),
+        late_acts=acts.get(LATE_EVENT, 0),
         readmissions=figures.composition.get("readmission", 0),
         composition=composition,
         idle_branches=tuple(

@@ -283,6 +283,7 @@ def clone(
         documents=dict(dossier.documents),
         votes=list(dossier.votes),
         approvals=list(dossier.approvals),
+        late_acts=list(dossier.late_acts),
     )
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable, Sequence
+from typing import cast
 
 import attrs
 import pendulum
@@ -21,7 +22,7 @@ from ketnap.dates import WorkingCalendar, as_date
 from ketnap.errors import InvalidInput, InvalidWorkflow, NoRegulationInForce, TransitionRefused
 from ketnap.integrity import anchor
 from ketnap.messages import Lang
-from ketnap.model import Actor, Dossier, HistoryEntry
+from ketnap.model import Actor, Dossier, HistoryEntry, LateAct
 from ketnap.policy import Policy
 from ketnap.process import ADMISSION, Process, Transition
 from ketnap.rules._base import Context, Failure, Period
@@ -72,7 +73,7 @@ the caller of `Workflow.advance` with the step already recorded.
 class _Attempt(Carrier):
     """What the engine's guard and callbacks need for one step, and what they found."""
 
-    __slots__ = ("context", "entry", "failures", "reference", "ruleset")
+    __slots__ = ("context", "entry", "failures", "late", "reference", "ruleset")
 
     def __init__(self, context: Context, ruleset: RuleSet, reference: str | None) -> None:
         super().__init__(context.source)
@@ -80,6 +81,7 @@ class _Attempt(Carrier):
         self.ruleset = ruleset
         self.reference = reference
         self.failures: tuple[Failure, ...] = ()
+        self.late: tuple[Failure, ...] = ()
         self.entry: HistoryEntry | None = None
 
 
@@ -229,7 +231,19 @@ class Workflow:
             NoRegulationInForce: no rule set covers *on*.
         """
         attempt = self._attempt(dossier, step, on, actor, None)
-        return self._evaluate(attempt)
+        return _blocking(self._evaluate(attempt))
+
+    def lateness(
+        self, dossier: Dossier, step: str, *, on: pendulum.Date, actor: Actor
+    ) -> tuple[Failure, ...]:
+        """
+        Return the deadlines *step* on *on* would miss without being refused.
+
+        Those of rules marked ``late`` (`ketnap.rules.Rule.late`): `advance` lets the act
+        stand and records each as a `ketnap.LateAct` on the dossier.
+        """
+        attempt = self._attempt(dossier, step, on, actor, None)
+        return tuple(f for f in self._evaluate(attempt) if f.rule.late)
 
     def advance(
         self,
@@ -336,7 +350,9 @@ class Workflow:
 
     def _guard(self, carrier: Carrier) -> bool:
         assert isinstance(carrier, _Attempt)  # noqa: S101 - only advance() fires the engine
-        carrier.failures = self._evaluate(carrier)
+        found = self._evaluate(carrier)
+        carrier.failures = _blocking(found)
+        carrier.late = tuple(f for f in found if f.rule.late)
         return not carrier.failures
 
     def _record(self, carrier: Carrier) -> None:
@@ -355,6 +371,16 @@ class Workflow:
         )
         dossier.stage = carrier.state
         dossier.history.append(entry)
+        dossier.late_acts.extend(
+            LateAct(
+                step=context.step,
+                on=context.on,
+                due=cast("pendulum.Date", failure.values["due"]),
+                answerable=context.actor,
+                rule_id=failure.rule.id,
+            )
+            for failure in carrier.late
+        )
         carrier.entry = entry
 
     def _event(self, carrier: Carrier) -> StepEvent:
@@ -380,6 +406,11 @@ class Workflow:
         event = self._event(carrier)
         for hook in self._after:
             hook(event)
+
+
+def _blocking(failures: tuple[Failure, ...]) -> tuple[Failure, ...]:
+    # A late act stands (Rule.late): only the other failures refuse.
+    return tuple(f for f in failures if not f.rule.late)
 
 
 def _start(ruleset: RuleSet) -> pendulum.Date:

@@ -16,6 +16,7 @@ from ketnap.model.records import (
     Certificate,
     Document,
     HistoryEntry,
+    LateAct,
     Member,
     Organization,
     Sponsor,
@@ -111,6 +112,7 @@ class Dossier:
         default=None, converter=_optional_date, validator=_is_date
     )
     card_number: str | None = attrs.field(default=None, converter=_card_number)
+    late_acts: list[LateAct] = attrs.Factory(list)
     history: list[HistoryEntry] = attrs.Factory(list)
     revision: int = attrs.field(default=0, validator=_non_negative)
 

@@ -36,6 +36,7 @@ __all__ = [
     "Certificate",
     "Document",
     "HistoryEntry",
+    "LateAct",
     "Member",
     "Organization",
     "PriorMembership",
@@ -431,6 +432,35 @@ class Approval:
     kind: ApprovalKind = attrs.field(validator=_member_of(ApprovalKind))
     by: Actor = attrs.field(validator=_member_of(Actor))
     given_on: pendulum.Date = attrs.field(converter=_date, validator=_is_date)
+
+
+@attrs.frozen(kw_only=True)
+class LateAct:
+    """
+    An act done after its deadline, which stands but is recorded (quá hạn).
+
+    The texts keep a late decision valid: past the term the committee "phải kiểm điểm
+    trách nhiệm trước cấp ủy cấp trên" (QĐ §4.3.1), and a late recognition still takes
+    effect when the 12 months end (QĐ §4.2b). `ketnap.Workflow.advance` records one
+    when such a rule fails.
+
+    Attributes:
+        step: the code of the step done late.
+        on: the day it was done (its history entry's date).
+        due: the last day it should have been done.
+        answerable: the body that answers for the delay (the one that acted).
+        rule_id: the deadline rule it missed, e.g. ``"timing.decision_deadline"``.
+    """
+
+    step: str = attrs.field(validator=_non_empty)
+    on: pendulum.Date = attrs.field(converter=_date, validator=_is_date)
+    due: pendulum.Date = attrs.field(converter=_date, validator=_is_date)
+    answerable: Actor = attrs.field(validator=_member_of(Actor))
+    rule_id: str = attrs.field(validator=_non_empty)
+
+    def __attrs_post_init__(self) -> None:
+        if self.on <= self.due:
+            raise InvalidInput("on", "a late act is dated after its due day")
 
 
 @attrs.frozen(kw_only=True)

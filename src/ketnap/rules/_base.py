@@ -154,6 +154,10 @@ class Rule:
         effective: when the rule is in force (within its rule set's own period).
         window: for a time-bound rule, the days on which it holds (`Window`); the
             planner and the deadlines read it. None for a rule time does not change.
+        late: a deadline whose breach the texts let stand: failing it does not refuse
+            the act, which is recorded as a `ketnap.LateAct` on the dossier (a decision
+            after its term stays valid, QĐ §4.3.1, §4.2b). Its check's values carry
+            ``due``.
     """
 
     id: str
@@ -165,6 +169,7 @@ class Rule:
     check: Check = attrs.field(repr=False)
     effective: Period = Period()
     window: Windows | None = attrs.field(default=None, repr=False)
+    late: bool = False
 
     def guards(self, step: str) -> bool:
         """Whether the rule guards the step with code *step*."""
@@ -190,6 +195,7 @@ def rule(
     steps: Collection[str] | None,
     effective: Period | None = None,
     window: Windows | None = None,
+    late: bool = False,
 ) -> Callable[[Check], Rule]:
     """
     Make a `Rule` of the decorated check function.
@@ -220,6 +226,7 @@ def rule(
             check=check,
             effective=effective or Period(),
             window=window,
+            late=late,
         )
 
     return make

@@ -170,12 +170,15 @@ def _decision_window(context: Context) -> Iterator[Window]:
     message=_LATE,
     steps={Step.DECIDE_ADMISSION},
     window=_decision_window,
+    late=True,
 )
 def decision_deadline(context: Context) -> Values | None:
     """
     The admission decision comes within 60 working days of the branch resolution.
 
     Or 90 where a special-case extension was recorded (the policy holds both numbers).
+    A later decision stands and is recorded as late: QĐ §4.3.1 has the committee answer
+    for the delay ("phải kiểm điểm trách nhiệm trước cấp ủy cấp trên"), not undo it.
     """
     due = decision_due_for(context)
     if due is None or context.on <= due:
@@ -276,12 +279,15 @@ def _recognition_window(context: Context) -> Iterator[Window]:
     message=_LATE,
     steps={Step.RECOGNIZE},
     window=_recognition_window,
+    late=True,
 )
 def recognition_decision_deadline(context: Context) -> Values | None:
     """
     The recognition decision comes within 30 working days of the branch resolution.
 
-    Or 60 where a special-case extension was recorded.
+    Or 60 where a special-case extension was recorded. A later decision stands, is
+    recorded as late, and the member is still full from the end of the 12 months
+    (QĐ §4.2b: "vẫn được công nhận đảng viên chính thức đúng thời điểm hết 12 tháng").
     """
     due = recognition_deadline_for(context)
     if due is None or context.on <= due:

@@ -45,7 +45,7 @@ from ketnap.errors import (
     StaleDossier,
     StoreError,
 )
-from ketnap.facts import CERTIFICATE_EVENT, FactsFunction, Figures, plain_facts
+from ketnap.facts import FactsFunction, Figures, plain_facts
 from ketnap.model import Dossier
 from ketnap.organizations import Course, OrganizationTree, Quotas
 from ketnap.process import ADMISSION, Process
@@ -1002,9 +1002,10 @@ class SQLiteStore:
         # The stage on the report date: the target of each dossier's last act by then
         # (SQLite returns the bare column of the row holding max(seq)).
         last_acts = self._db.execute(
+            # Only steps lead to a stage; certificates and late acts have no target.
             "SELECT target, count(*) FROM (SELECT target, max(seq) FROM events"
-            f" WHERE kind != ? AND day <= ?{scope} GROUP BY dossier_id) GROUP BY target",
-            (CERTIFICATE_EVENT, day, *params),
+            f" WHERE target IS NOT NULL AND day <= ?{scope} GROUP BY dossier_id) GROUP BY target",
+            (day, *params),
         ).fetchall()
         stages: dict[str, int] = dict(last_acts)
         (entered,) = self._db.execute(
