@@ -25,7 +25,7 @@ from ketnap.messages import Lang
 from ketnap.model import Actor, Dossier, HistoryEntry, LateAct
 from ketnap.policy import Policy
 from ketnap.process import ADMISSION, Process, Transition
-from ketnap.rules._base import Context, Failure, Period
+from ketnap.rules._base import Context, Failure, Period, Rule
 from ketnap.rules.authority import step_available
 from ketnap.rules.regulations import REGULATIONS
 from ketnap.rules.ruleset import RuleSet
@@ -315,7 +315,27 @@ class Workflow:
             calendar=self._calendar,
             available=() if row else process.available(dossier.stage),
             label=process.label,
+            earlier=functools.partial(self._earlier, dossier),
         )
+
+    def _earlier(self, dossier: Dossier, entry: HistoryEntry) -> tuple[Context, tuple[Rule, ...]]:
+        # The act as it was taken (date, step, stages, actor, regulation then in force),
+        # read on the records as they stand now.
+        ruleset = self.ruleset_for(entry.on)
+        row = self._process.row(entry.source, entry.step)
+        context = Context(
+            dossier=dossier,
+            on=entry.on,
+            actor=entry.actor,
+            step=entry.step,
+            source=entry.source,
+            target=entry.target,
+            actors=frozenset() if row is None else row.actors,
+            policy=ruleset.policy,
+            calendar=self._calendar,
+            label=self._process.label,
+        )
+        return context, ruleset.for_step(entry.step)
 
     # --- internals -------------------------------------------------------------------------
 

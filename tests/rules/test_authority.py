@@ -148,3 +148,50 @@ class TestDecidingBodies:
         assert "authority.base_committee_route" in failed
         add_vote(dossier, on, body=Actor.BASE_COMMITTEE, counted=9, favour=8)
         assert failing(dossier, Step.DECIDE_ADMISSION, on, Actor.BASE_COMMITTEE) == set()
+
+
+class TestProposalConditions:
+    """workflow.proposal_conditions: the proposal's guards hold again at the decision."""
+
+    DECIDED = D(2024, 4, 1)
+
+    def test_unchanged_records_pass(self, workflow: Workflow, failing: Failing) -> None:
+        dossier = proposed(workflow, Organization(name="Chi bộ cơ sở"))
+        assert "workflow.proposal_conditions" not in failing(
+            dossier, Step.DECIDE_ADMISSION, self.DECIDED
+        )
+
+    @pytest.mark.parametrize(
+        ("born", "refused"),
+        [
+            (D(2006, 3, 1), False),  # 18 in March 2024: of age at the meeting
+            (D(2006, 4, 1), True),  # 18 only in April: 17 at the meeting, 18 at the decision
+        ],
+        ids=["18-at-the-meeting", "18-only-by-the-decision"],
+    )
+    def test_a_birth_date_corrected_after_the_meeting_is_counted_at_the_meeting(
+        self, workflow: Workflow, failing: Failing, born: D, refused: bool
+    ) -> None:
+        dossier = proposed(workflow, Organization(name="Chi bộ cơ sở"))
+        dossier.candidate = attrs.evolve(dossier.candidate, birth_date=born)
+        failed = failing(dossier, Step.DECIDE_ADMISSION, self.DECIDED)
+        assert ("workflow.proposal_conditions" in failed) is refused
+
+    def test_an_excluded_reason_recorded_afterwards_blocks_the_decision(
+        self, workflow: Workflow
+    ) -> None:
+        dossier = proposed(workflow, Organization(name="Chi bộ cơ sở"))
+        dossier.candidate = attrs.evolve(
+            dossier.candidate,
+            prior_membership=PriorMembership(
+                first_decision_on=D(2015, 1, 5),
+                left_on=D(2019, 1, 5),
+                reason=LeavingReason.CONVICTED_CORRUPTION,
+            ),
+        )
+        failures = workflow.check(
+            dossier, Step.DECIDE_ADMISSION, on=self.DECIDED, actor=Actor.COMPETENT_COMMITTEE
+        )
+        (failure,) = [f for f in failures if f.rule_id == "workflow.proposal_conditions"]
+        assert "readmission.excluded" in failure.values["rules"]  # type: ignore[operator]
+        assert "readmission.excluded" in failure.message("en")

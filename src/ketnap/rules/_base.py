@@ -11,7 +11,7 @@ import pendulum
 
 from ketnap.dates import WorkingCalendar
 from ketnap.messages import Lang, Message
-from ketnap.model import Actor, ApprovalKind, Dossier, Organization
+from ketnap.model import Actor, ApprovalKind, Dossier, HistoryEntry, Organization
 from ketnap.policy import Policy
 
 __all__ = [
@@ -85,6 +85,9 @@ class Context:
         calendar: the working-day calendar.
         available: when the stage has no such step, the codes of the steps it does have.
         label: the label of a stage or step code, as the process names it.
+        earlier: the context an earlier act of the dossier had, rebuilt on the records as
+            they stand now (`Earlier`); None outside a workflow. Lets a rule at the
+            decision re-check what guarded the branch's proposal.
     """
 
     dossier: Dossier
@@ -98,6 +101,15 @@ class Context:
     calendar: WorkingCalendar
     available: tuple[str, ...] = ()
     label: Callable[[str], Message] = attrs.field(default=lambda code: Message(vi=code, en=code))
+    earlier: Earlier | None = attrs.field(default=None, repr=False)
+
+
+Earlier = Callable[[HistoryEntry], "tuple[Context, tuple[Rule, ...]]"]
+"""
+**Protocol:** given a history entry, the context of that act (its date, step, stages,
+actor, the policy then in force) on the dossier's records as they stand, and the rules
+that guarded it.
+"""
 
 
 Check = Callable[[Context], Values | None]

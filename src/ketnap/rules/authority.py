@@ -13,7 +13,13 @@ from ketnap.model import Actor, Stage, Step
 from ketnap.rules._base import Context, Family, Values, rule
 from ketnap.rules.age import is_over_age
 
-__all__ = ["allowed_actors", "authorised_actor", "base_committee_route", "step_available"]
+__all__ = [
+    "allowed_actors",
+    "authorised_actor",
+    "base_committee_route",
+    "proposal_conditions",
+    "step_available",
+]
 
 _DECIDING_STEPS = frozenset({Step.DECIDE_ADMISSION, Step.RECOGNIZE, Step.REMOVE})
 
@@ -128,4 +134,51 @@ def step_available(context: Context) -> Values | None:
         "step": label(context.step),
         "stage": label(context.source),
         "available": available or Message(vi="không", en="none"),
+    }
+
+
+# What the decision re-checks of the proposal: the conditions on the candidate and the
+# dossier, not who acted, nor the order and deadlines of acts (those were of that day).
+_NOT_RECHECKED = frozenset({Family.AUTHORITY, Family.WORKFLOW, Family.TIMING})
+
+
+@rule(
+    id="workflow.proposal_conditions",
+    family=Family.WORKFLOW,
+    ref="F-04, A-01",
+    clause="Điều lệ Đảng Điều 4.3; QĐ §4.3.1",
+    message=Message(
+        vi="Điều kiện khi chi bộ xét đề nghị kết nạp không còn đúng với hồ sơ hiện tại: {failures}",
+        en="The conditions of the branch's proposal no longer hold on the records as they "
+        "stand: {failures}",
+    ),
+    steps={Step.DECIDE_ADMISSION},
+)
+def proposal_conditions(context: Context) -> Values | None:
+    """
+    What guarded the branch's proposal still holds at the decision, on today's records.
+
+    The rules of the proposal are evaluated again as of the branch meeting (ages are still
+    counted then), under the regulation then in force, on the records as they stand at the
+    decision: a birth date corrected afterwards, or a reason for leaving the Party recorded
+    later, is caught before the committee decides.
+    """
+    if context.earlier is None:
+        return None
+    proposal = context.dossier.last_act(Step.PROPOSE_ADMISSION)
+    if proposal is None:
+        return None
+    earlier, rules = context.earlier(proposal)
+    failed = []
+    for guard in rules:
+        if guard.family in _NOT_RECHECKED:
+            continue
+        failure = guard.evaluate(earlier)
+        if failure is not None:
+            failed.append(failure)
+    if not failed:
+        return None
+    return {
+        "failures": [Message(vi=f.text("vi"), en=f.text("en")) for f in failed],
+        "rules": [f.rule_id for f in failed],
     }

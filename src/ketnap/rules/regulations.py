@@ -83,6 +83,7 @@ CHARTER_RULES: tuple[Rule, ...] = (
     readmission.readmission_once,
     readmission.readmission_population_policy,
     votes.base_committee_vote,
+    authority.proposal_conditions,
     timing.decision_deadline,
     age.over_sixty_consent,
     education.literacy_consent,
