@@ -144,7 +144,11 @@ class Policy:
     )
     """§5 (S): documents the branch needs; ``4-KNĐ`` is added when a union introduces."""
     union_form: str = attrs.field(default="4-KNĐ", validator=_instance_of(str))
-    """§5 (S): the union's introduction resolution."""
+    """§5 (S): the Youth Union's introduction resolution."""
+    trade_union_form: str = attrs.field(default="4A-KNĐ", validator=_instance_of(str))
+    """§5 (S): the trade union's introduction resolution (HD 12-HD/BTCTW form list)."""
+    sponsor_letter_form: str = attrs.field(default="3-KNĐ", validator=_instance_of(str))
+    """§5 (S): a sponsor's introduction letter; one per sponsor."""
     recognition_forms: frozenset[str] = attrs.field(
         default=frozenset({"10-KNĐ", "11-KNĐ", "12-KNĐ"}), validator=_set_of(str)
     )

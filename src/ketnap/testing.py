@@ -158,7 +158,8 @@ def lifecycle(  # noqa: C901 - one branch per step of the path, in order
     Yield the steps that take a `make_dossier` dossier to the party card, with their dates.
 
     Before yielding each step it records on the dossier what that step needs (the vote,
-    the new-member certificate, the card number), as an application would. It drives
+    the new-member certificate, the card number; the probationary member's helper after
+    the ceremony), as an application would. It drives
     any engine: ``for step, on, actor in lifecycle(...): engine(dossier, step, on, actor)``.
     The course ends on *trained* (default: 6 months before the meeting) and sponsors
     are assigned on *prepared* (default: 2 months before); the branch meets on
@@ -192,6 +193,8 @@ def lifecycle(  # noqa: C901 - one branch per step of the path, in order
     ceremony = calendar.add_working_days(received, 10)
     if ahead(Stage.ADMITTED):
         dossier.decision_received_on = received
+        # The branch assigns a helper to the probationary member at the ceremony.
+        dossier.probation_helper = dossier.helper
         yield Step.HOLD_CEREMONY, ceremony, Actor.BRANCH
     end = probation_end(ceremony, workflow.policy_for(ceremony))
     recognition = calendar.add_working_days(end, 5)

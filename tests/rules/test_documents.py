@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import attrs
 import pendulum
 import pytest
 
-from ketnap import Actor, Document, Stage, Step, Workflow
+from ketnap import (
+    Actor,
+    Document,
+    Stage,
+    Step,
+    UnionIntroduction,
+    UnionKind,
+    Workflow,
+)
 from ketnap.testing import add_vote
 from tests.conftest import at_stage, prepared
 
@@ -110,3 +119,60 @@ class TestRecognitionDocuments:
         assert "dossier.recognition_documents" in failing(dossier, Step.PROPOSE_RECOGNITION, on)
         dossier.add_documents(Document(form=f, dated=on) for f in ("10-KNĐ", "11-KNĐ", "12-KNĐ"))
         assert "dossier.recognition_documents" not in failing(dossier, Step.PROPOSE_RECOGNITION, on)
+
+
+class TestUnionAndLetters:
+    """§5: the trade union's resolution is 4A-KNĐ; two sponsors mean two 3-KNĐ letters."""
+
+    def test_a_trade_union_introduction_needs_4a(self, workflow: Workflow) -> None:
+        dossier = at_stage(workflow, Stage.PREPARED)
+        dossier.union_introduction = UnionIntroduction(
+            kind=UnionKind.TRADE_UNION, resolution_on=D(2024, 2, 12)
+        )
+        failures = {
+            f.rule_id: f
+            for f in workflow.check(
+                dossier, Step.PROPOSE_ADMISSION, on=D(2024, 3, 12), actor=Actor.BRANCH
+            )
+        }
+        assert "4A-KNĐ" in failures["dossier.admission_documents"].message("en")
+        dossier.add_documents([Document(form="4A-KNĐ", dated=D(2024, 2, 12))])
+        assert "dossier.admission_documents" not in {
+            f.rule_id
+            for f in workflow.check(
+                dossier, Step.PROPOSE_ADMISSION, on=D(2024, 3, 12), actor=Actor.BRANCH
+            )
+        }
+
+    @pytest.mark.parametrize(
+        ("second_letter", "refused"),
+        [(None, True), (D(2024, 3, 12), False), (D(2024, 3, 13), True)],
+        ids=["missing", "dated-on-the-meeting", "dated-after-the-meeting"],
+    )
+    def test_each_sponsor_writes_a_letter(
+        self, workflow: Workflow, second_letter: D | None, refused: bool
+    ) -> None:
+        dossier = at_stage(workflow, Stage.PREPARED)
+        first = attrs.evolve(dossier.sponsors[0], letter_dated=D(2024, 1, 12))
+        second = attrs.evolve(first, name="Phạm Văn Em", letter_dated=second_letter)
+        dossier.sponsors = [first, second]
+        failed = {
+            f.rule_id
+            for f in workflow.check(
+                dossier, Step.PROPOSE_ADMISSION, on=D(2024, 3, 12), actor=Actor.BRANCH
+            )
+        }
+        assert ("dossier.sponsor_letters" in failed) is refused
+
+    def test_a_stale_letter_on_a_sponsor_goes_stale_like_the_document(
+        self, workflow: Workflow
+    ) -> None:
+        dossier = at_stage(workflow, Stage.PREPARED)
+        dossier.sponsors = [attrs.evolve(dossier.sponsors[0], letter_dated=D(2023, 3, 11))]
+        failed = {
+            f.rule_id
+            for f in workflow.check(
+                dossier, Step.PROPOSE_ADMISSION, on=D(2024, 3, 12), actor=Actor.BRANCH
+            )
+        }
+        assert "dossier.fresh" in failed

@@ -11,6 +11,7 @@ import pytest
 
 from ketnap import (
     Actor,
+    Dossier,
     Member,
     MemberStatus,
     Organization,
@@ -22,7 +23,7 @@ from ketnap import (
     UnionKind,
     Workflow,
 )
-from tests.conftest import at_stage, prepared
+from tests.conftest import at_stage, prepared, ready_for_recognition
 
 D = pendulum.Date
 Proposal = Callable[..., set[str]]
@@ -288,3 +289,39 @@ class TestSponsorSameUnit:
         dossier.organization = attrs.evolve(dossier.organization, code=branch)
         dossier.sponsors[0] = attrs.evolve(dossier.sponsors[0], branch=sponsor_branch)
         assert ("sponsor.same_unit" in proposal(dossier, D(2024, 3, 12))) is refused
+
+
+class TestProbationHelper:
+    """sponsor.probation_helper: assigned at the ceremony (HD 01-2021 §7c, I-01)."""
+
+    def _recognition(self, workflow: Workflow) -> tuple[Dossier, D]:
+        dossier = at_stage(workflow, Stage.PROBATION)
+        end = workflow.probation_end(dossier)
+        assert end is not None
+        on = workflow.calendar.add_working_days(end, 5)
+        ready_for_recognition(dossier, on)
+        return dossier, on
+
+    def test_assigned_official_helper_passes(self, workflow: Workflow, failing: Failing) -> None:
+        dossier, on = self._recognition(workflow)
+        assert "sponsor.probation_helper" not in failing(dossier, Step.PROPOSE_RECOGNITION, on)
+
+    def test_no_helper_is_refused(self, workflow: Workflow, failing: Failing) -> None:
+        dossier, on = self._recognition(workflow)
+        dossier.probation_helper = None
+        assert "sponsor.probation_helper" in failing(dossier, Step.PROPOSE_RECOGNITION, on)
+
+    @pytest.mark.parametrize(("days", "refused"), [(-1, False), (0, False), (1, True)])
+    def test_official_on_the_ceremony_day(
+        self, workflow: Workflow, failing: Failing, days: int, refused: bool
+    ) -> None:
+        dossier, on = self._recognition(workflow)
+        ceremony = dossier.ceremony_date
+        assert ceremony is not None
+        dossier.probation_helper = Member(
+            name="Hoàng Văn Long",
+            status=MemberStatus.OFFICIAL,
+            official_since=ceremony.add(days=days),
+        )
+        failed = failing(dossier, Step.PROPOSE_RECOGNITION, on)
+        assert ("sponsor.probation_helper" in failed) is refused

@@ -89,6 +89,11 @@ class Dossier:
     ``revision`` is the store's version of this copy (0: never saved); a store refuses to
     save a copy whose revision is behind the stored one (`ketnap.StaleDossier`).
 
+    ``helper`` helps the candidate before admission (B-02); ``probation_helper`` is the
+    official member the branch assigns at the ceremony to help the probationary member
+    (HD 01-2021 §7c, I-01), whose comments (11-KNĐ) recognition needs.
+    ``late_acts`` records the acts done after their deadline (`LateAct`).
+
     Raises:
         InvalidInput: a structural error, such as a birth date not before ``entered_pool_on``.
     """
@@ -101,6 +106,7 @@ class Dossier:
     )
     stage: str = attrs.field(default=str(Stage.SOURCE_POOL), validator=_non_empty)
     helper: Member | None = None
+    probation_helper: Member | None = None
     sponsors: list[Sponsor] = attrs.field(factory=list, validator=_distinct_sponsors)
     union_introduction: UnionIntroduction | None = None
     certificates: list[Certificate] = attrs.Factory(list)

@@ -345,12 +345,17 @@ class Sponsor(Member):
             but still a basis.
         branch: code of the branch (unit under the base party organisation) the sponsor
             belongs to, when known; it must be the candidate's (C-05).
+        letter_dated: the date of this sponsor's introduction letter (3-KNĐ), when each
+            letter is recorded on its sponsor; two sponsors write two letters.
     """
 
     alongside_since: pendulum.Date = attrs.field(converter=_date, validator=_is_date)
     basis: Relation = attrs.field(validator=_member_of(Relation))
     replaces: str | None = attrs.field(default=None, converter=_replaces)
     branch: str | None = attrs.field(default=None, converter=_code)
+    letter_dated: pendulum.Date | None = attrs.field(
+        default=None, converter=_optional_date, validator=_is_date
+    )
 
 
 @attrs.frozen(kw_only=True)

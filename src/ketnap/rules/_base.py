@@ -11,7 +11,7 @@ import pendulum
 
 from ketnap.dates import WorkingCalendar
 from ketnap.messages import Lang, Message
-from ketnap.model import Actor, ApprovalKind, Dossier, HistoryEntry, Organization
+from ketnap.model import Actor, ApprovalKind, Dossier, HistoryEntry, Organization, Sponsor
 from ketnap.policy import Policy
 
 __all__ = [
@@ -24,6 +24,7 @@ __all__ = [
     "Values",
     "Window",
     "Windows",
+    "active_sponsors",
     "directly_higher",
     "missing_approval",
     "rule",
@@ -274,6 +275,12 @@ class Failure:
     def text(self, lang: Lang = "vi") -> str:
         """The message followed by the rule id, DOMAIN.md reference and clause."""
         return f"{self.message(lang)} [{self.rule.id}; {self.rule.ref}; {self.rule.clause}]"
+
+
+def active_sponsors(dossier: Dossier) -> list[Sponsor]:
+    """The sponsors in office: those not replaced by a later sponsor (C-08)."""
+    replaced = {sponsor.replaces for sponsor in dossier.sponsors if sponsor.replaces}
+    return [sponsor for sponsor in dossier.sponsors if sponsor.name not in replaced]
 
 
 def directly_higher(organization: Organization) -> Actor:

@@ -11,13 +11,14 @@ from collections.abc import Iterator
 
 from ketnap.dates import completed_months
 from ketnap.messages import Message
-from ketnap.model import Dossier, MemberStatus, Sponsor, Step, UnionKind
-from ketnap.rules._base import Context, Family, Values, Window, rule
+from ketnap.model import MemberStatus, Step, UnionKind
+from ketnap.rules._base import Context, Family, Values, Window, active_sponsors, rule
 from ketnap.terms import is_youth, months_text, sponsor_ready_on
 
 __all__ = [
     "active_sponsors",
     "helper_assigned",
+    "probation_helper",
     "required_union",
     "sponsor_basis",
     "sponsor_count",
@@ -27,12 +28,6 @@ __all__ = [
     "sponsors_official",
     "union_introduction",
 ]
-
-
-def active_sponsors(dossier: Dossier) -> list[Sponsor]:
-    """The sponsors in office: those not replaced by a later sponsor (C-08)."""
-    replaced = {sponsor.replaces for sponsor in dossier.sponsors if sponsor.replaces}
-    return [sponsor for sponsor in dossier.sponsors if sponsor.name not in replaced]
 
 
 def required_union(context: Context) -> UnionKind | None:
@@ -293,3 +288,36 @@ def sponsor_same_unit(context: Context) -> Values | None:
         if s.branch is not None and s.branch != branch
     ]
     return {"names": wrong} if wrong else None
+
+
+@rule(
+    id="sponsor.probation_helper",
+    family=Family.SPONSOR,
+    ref="H-03, I-01, I-03",
+    clause="Điều lệ Đảng Điều 5.1; HD 01-HD/TW 2021 §7c",
+    message=Message(
+        vi="Chưa phân công đảng viên chính thức giúp đỡ đảng viên dự bị{detail}",
+        en="No official member assigned to help the probationary member{detail}",
+    ),
+    steps={Step.PROPOSE_RECOGNITION},
+)
+def probation_helper(context: Context) -> Values | None:
+    """
+    An official member was assigned at the ceremony to help the probationary member.
+
+    The branch assigns them at the ceremony (HD 01-2021 §7c); their comments (11-KNĐ)
+    are part of the recognition dossier.
+    """
+    dossier = context.dossier
+    helper = dossier.probation_helper
+    if helper is None:
+        return {"detail": ""}
+    assigned = dossier.ceremony_date or context.on
+    if helper.is_official_on(assigned):
+        return None
+    return {
+        "detail": Message(
+            vi=" ({name} chưa là đảng viên chính thức khi được phân công)",
+            en=" ({name} was not an official member when assigned)",
+        ).bind(name=helper.name)
+    }
