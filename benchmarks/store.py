@@ -1,5 +1,5 @@
 """
-Save and load N dossiers with ten history entries each: ketnap's store against a floor.
+Save and load N dossiers with eleven history entries each: ketnap's store against a floor.
 
 - ketnap: `SQLiteStore.save_all` and `SQLiteStore.find`: cattrs documents with strict
   types, a seal per row, index columns, and on load full validation and history
@@ -426,7 +426,7 @@ def main(argv: Sequence[str] | None = None) -> None:
 
     shapes = templates(min(n, 1_000))
     dossiers = [clone(shapes[i % len(shapes)], f"HS-{i:07d}") for i in range(n)]
-    assert all(len(d.history) == 10 for d in dossiers)
+    assert all(len(d.history) == 11 for d in dossiers)
 
     with tempfile.TemporaryDirectory() as folder:
         ours, floor = Path(folder, "ketnap.db"), Path(folder, "floor.db")
@@ -445,7 +445,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     per = {
         k: {name: v / n * 1e6 for name, v in d.items()} for k, d in (("save", save), ("load", load))
     }
-    print(f"{n:,} dossiers, ten history entries each; µs per dossier, one run:")
+    print(f"{n:,} dossiers, eleven history entries each; µs per dossier, one run:")
     for what in ("save", "load"):
         print(
             f"  {what}: ketnap {per[what]['ketnap']:7.1f}   floor {per[what]['floor']:7.1f}"

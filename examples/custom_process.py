@@ -119,10 +119,10 @@ LOCAL_294 = QD_294_2025.add(youth_committee_introduction).renamed("294-QĐ/TW+Đ
 LOCAL_REGULATIONS = [rs for rs in REGULATIONS.values() if rs.code != QD_294_2025.code]
 LOCAL_REGULATIONS.append(LOCAL_294)
 
-# --- (b) a base branch under the district committee: no endorsement stage -------------------
+# --- (b) a base branch under the district committee: no endorsement stages ------------------
 
 BASE_BRANCH_PROCESS: Process = ADMISSION.without(
-    stages=[Stage.ENDORSED],
+    stages=[Stage.ENDORSED, Stage.RECOGNITION_ENDORSED],
     name=Message(
         vi="Quy trình kết nạp ở chi bộ cơ sở trực thuộc huyện ủy",
         en="Admission in a base branch under the district committee",

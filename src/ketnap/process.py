@@ -481,6 +481,7 @@ ADMISSION = Process(
         _stage(Stage.ADMITTED, "admitted"),
         _stage(Stage.PROBATION, "probation"),
         _stage(Stage.RECOGNITION_PROPOSED, "probation"),
+        _stage(Stage.RECOGNITION_ENDORSED, "probation"),
         _stage(Stage.ESCALATED, "probation"),
         _stage(Stage.FULL_MEMBER, "member"),
         _stage(Stage.CARD_ISSUED, "member", final=True),
@@ -496,6 +497,7 @@ ADMISSION = Process(
         _step(Step.DECIDE_ADMISSION, "decision", "admission"),
         _step(Step.HOLD_CEREMONY, "ceremony"),
         _step(Step.PROPOSE_RECOGNITION, "recognition_proposal"),
+        _step(Step.ENDORSE_RECOGNITION),
         _step(Step.ESCALATE, "referral"),
         _step(Step.RECOGNIZE, "decision", "recognition"),
         _step(Step.ISSUE_CARD, "decision", "card"),
@@ -513,7 +515,11 @@ ADMISSION = Process(
         Transition(Step.HOLD_CEREMONY, Stage.ADMITTED, Stage.PROBATION, {_B}),
         Transition(Step.PROPOSE_RECOGNITION, Stage.PROBATION, Stage.RECOGNITION_PROPOSED, {_B}),
         Transition(Step.ESCALATE, Stage.PROBATION, Stage.ESCALATED, {_B}),
+        Transition(
+            Step.ENDORSE_RECOGNITION, Stage.RECOGNITION_PROPOSED, Stage.RECOGNITION_ENDORSED, {_BC}
+        ),
         Transition(Step.RECOGNIZE, Stage.RECOGNITION_PROPOSED, Stage.FULL_MEMBER, {_CC}),
+        Transition(Step.RECOGNIZE, Stage.RECOGNITION_ENDORSED, Stage.FULL_MEMBER, {_CC}),
         Transition(Step.RECOGNIZE, Stage.ESCALATED, Stage.FULL_MEMBER, {_CC}),
         Transition(Step.ISSUE_CARD, Stage.FULL_MEMBER, Stage.CARD_ISSUED, {_CC}),
         Transition(Step.REFUSE, Stage.PREPARED, Stage.REFUSED, {_B}),
@@ -522,11 +528,13 @@ ADMISSION = Process(
         *(Transition(Step.WITHDRAW, stage, Stage.WITHDRAWN, {_B}) for stage in _PRE_DECISION),
         Transition(Step.REMOVE, Stage.PROBATION, Stage.REMOVED, {_CC}),
         Transition(Step.REMOVE, Stage.RECOGNITION_PROPOSED, Stage.REMOVED, {_CC}),
+        Transition(Step.REMOVE, Stage.RECOGNITION_ENDORSED, Stage.REMOVED, {_CC}),
         Transition(Step.REMOVE, Stage.ESCALATED, Stage.REMOVED, {_CC}),
     ),
     initial=Stage.SOURCE_POOL,
 )
 """
 The shipped admission path (Charter Art. 4-5). There is no probation extension (I-08):
-probation ends in recognition, referral upward (F-09) or removal.
+probation ends in recognition, referral upward (F-09) or removal. Under a base committee,
+recognition goes through its endorsement as admission does (15-KNĐ, HD 12-HD/BTCTW).
 """

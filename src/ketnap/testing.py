@@ -164,7 +164,8 @@ def lifecycle(  # noqa: C901 - one branch per step of the path, in order
     The course ends on *trained* (default: 6 months before the meeting) and sponsors
     are assigned on *prepared* (default: 2 months before); the branch meets on
     *meeting*; the decision follows 20 working days later, the ceremony 10 after
-    receipt, recognition 5 working days after probation ends (by the workflow's policy).
+    receipt, recognition 5 working days after probation ends (by the workflow's policy);
+    under a base committee it endorses 10 working days after each branch resolution.
     A dossier already along the way continues from its stage.
     """
     calendar = workflow.calendar
@@ -208,14 +209,26 @@ def lifecycle(  # noqa: C901 - one branch per step of the path, in order
         add_vote(dossier, recognition, purpose=VotePurpose.RECOGNITION, counted=13, favour=12)
         yield Step.PROPOSE_RECOGNITION, recognition, Actor.BRANCH
     recognized = calendar.add_working_days(recognition, 15)
-    if ahead(Stage.RECOGNITION_PROPOSED):
+    endorsed_recognition = calendar.add_working_days(recognition, 10)
+    if dossier.organization.under_base_committee and ahead(Stage.RECOGNITION_PROPOSED):
+        add_vote(
+            dossier,
+            endorsed_recognition,
+            body=Actor.BASE_COMMITTEE,
+            purpose=VotePurpose.RECOGNITION,
+            counted=9,
+            favour=7,
+        )
+        yield Step.ENDORSE_RECOGNITION, endorsed_recognition, Actor.BASE_COMMITTEE
+    if ahead(Stage.RECOGNITION_ENDORSED):
         yield Step.RECOGNIZE, recognized, Actor.COMPETENT_COMMITTEE
     if ahead(Stage.FULL_MEMBER):
         dossier.card_number = card_number
         yield Step.ISSUE_CARD, calendar.add_working_days(recognized, 10), Actor.COMPETENT_COMMITTEE
 
 
-# The stages `lifecycle` passes through, in order (ENDORSED only under a base committee).
+# The stages `lifecycle` passes through, in order (the endorsements only under a base
+# committee).
 _MAIN_PATH: tuple[str, ...] = (
     Stage.SOURCE_POOL,
     Stage.TRAINED,
@@ -225,6 +238,7 @@ _MAIN_PATH: tuple[str, ...] = (
     Stage.ADMITTED,
     Stage.PROBATION,
     Stage.RECOGNITION_PROPOSED,
+    Stage.RECOGNITION_ENDORSED,
     Stage.FULL_MEMBER,
     Stage.CARD_ISSUED,
 )

@@ -11,14 +11,16 @@ import pytest
 from ketnap import (
     ADMISSION,
     Actor,
+    Dossier,
     LeavingReason,
     Organization,
     PriorMembership,
     Stage,
     Step,
+    VotePurpose,
     Workflow,
 )
-from ketnap.testing import add_vote
+from ketnap.testing import add_vote, make_dossier, walk
 from tests.conftest import at_stage, proposed
 
 D = pendulum.Date
@@ -195,3 +197,63 @@ class TestProposalConditions:
         (failure,) = [f for f in failures if f.rule_id == "workflow.proposal_conditions"]
         assert "readmission.excluded" in failure.values["rules"]  # type: ignore[operator]
         assert "readmission.excluded" in failure.message("en")
+
+
+class TestRecognitionThroughTheBaseCommittee:
+    """Recognition: branch (13-KNĐ), base committee with its own vote (15-KNĐ), decision."""
+
+    def _proposed_recognition(self, workflow: Workflow, organization: Organization) -> Dossier:
+        dossier = make_dossier(meeting=MEETING, organization=organization)
+        walk(workflow, dossier, meeting=MEETING, until=Stage.RECOGNITION_PROPOSED)
+        return dossier
+
+    def test_the_decision_waits_for_the_base_committee(
+        self, workflow: Workflow, failing: Failing
+    ) -> None:
+        organization = Organization(name="Chi bộ 3", under_base_committee=True)
+        dossier = self._proposed_recognition(workflow, organization)
+        on = workflow.calendar.add_working_days(dossier.history[-1].on, 10)
+        assert "authority.base_committee_route" in failing(dossier, Step.RECOGNIZE, on)
+
+    @pytest.mark.parametrize(("favour", "refused"), [(5, True), (6, False)], ids=["5/9", "6/9"])
+    def test_the_base_committee_endorses_by_two_thirds(
+        self, workflow: Workflow, failing: Failing, favour: int, refused: bool
+    ) -> None:
+        organization = Organization(name="Chi bộ 3", under_base_committee=True)
+        dossier = self._proposed_recognition(workflow, organization)
+        on = workflow.calendar.add_working_days(dossier.history[-1].on, 10)
+        add_vote(
+            dossier,
+            on,
+            body=Actor.BASE_COMMITTEE,
+            purpose=VotePurpose.RECOGNITION,
+            counted=9,
+            favour=favour,
+        )
+        failed = failing(dossier, Step.ENDORSE_RECOGNITION, on, Actor.BASE_COMMITTEE)
+        assert ("vote.base_committee" in failed) is refused
+        if not refused:
+            workflow.advance(dossier, Step.ENDORSE_RECOGNITION, on=on, actor=Actor.BASE_COMMITTEE)
+            decided = workflow.calendar.add_working_days(on, 5)
+            assert failing(dossier, Step.RECOGNIZE, decided) == set()
+
+    def test_an_admission_vote_does_not_endorse_a_recognition(
+        self, workflow: Workflow, failing: Failing
+    ) -> None:
+        organization = Organization(name="Chi bộ 3", under_base_committee=True)
+        dossier = self._proposed_recognition(workflow, organization)
+        on = workflow.calendar.add_working_days(dossier.history[-1].on, 10)
+        add_vote(dossier, on, body=Actor.BASE_COMMITTEE, counted=9, favour=9)
+        assert "vote.base_committee" in failing(
+            dossier, Step.ENDORSE_RECOGNITION, on, Actor.BASE_COMMITTEE
+        )
+
+    def test_a_base_branch_has_no_base_committee_to_endorse(
+        self, workflow: Workflow, failing: Failing
+    ) -> None:
+        dossier = self._proposed_recognition(workflow, Organization(name="Chi bộ cơ sở"))
+        on = workflow.calendar.add_working_days(dossier.history[-1].on, 10)
+        assert "authority.base_committee_route" in failing(
+            dossier, Step.ENDORSE_RECOGNITION, on, Actor.BASE_COMMITTEE
+        )
+        assert "authority.base_committee_route" not in failing(dossier, Step.RECOGNIZE, on)

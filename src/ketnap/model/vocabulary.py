@@ -50,6 +50,7 @@ class Stage(LabelledEnum):
     ADMITTED = "admitted"
     PROBATION = "probation"
     RECOGNITION_PROPOSED = "recognition_proposed"
+    RECOGNITION_ENDORSED = "recognition_endorsed"
     ESCALATED = "escalated"
     FULL_MEMBER = "full_member"
     CARD_ISSUED = "card_issued"
@@ -68,6 +69,7 @@ class Step(LabelledEnum):
     DECIDE_ADMISSION = "decide_admission"
     HOLD_CEREMONY = "hold_ceremony"
     PROPOSE_RECOGNITION = "propose_recognition"
+    ENDORSE_RECOGNITION = "endorse_recognition"
     ESCALATE = "escalate"
     RECOGNIZE = "recognize"
     ISSUE_CARD = "issue_card"
@@ -247,6 +249,10 @@ register_labels(
         Stage.RECOGNITION_PROPOSED: _m(
             "Chi bộ đề nghị công nhận đảng viên chính thức", "Branch proposes recognition"
         ),
+        Stage.RECOGNITION_ENDORSED: _m(
+            "Đảng ủy cơ sở đề nghị công nhận đảng viên chính thức",
+            "Base committee endorses recognition",
+        ),
         Stage.ESCALATED: _m(
             "Báo cáo cấp ủy cấp trên xem xét, quyết định", "Referred to the higher committee"
         ),
@@ -272,6 +278,10 @@ register_labels(
         Step.HOLD_CEREMONY: _m("Tổ chức lễ kết nạp", "Admission ceremony"),
         Step.PROPOSE_RECOGNITION: _m(
             "Chi bộ xét, đề nghị công nhận đảng viên chính thức", "Branch proposes recognition"
+        ),
+        Step.ENDORSE_RECOGNITION: _m(
+            "Đảng ủy cơ sở xét, đề nghị công nhận đảng viên chính thức",
+            "Base committee endorses recognition",
         ),
         Step.ESCALATE: _m(
             "Báo cáo cấp trên sau ba lần biểu quyết không đủ hai phần ba",

@@ -74,24 +74,32 @@ def authorised_actor(context: Context) -> Values | None:
     }
 
 
+_ENDORSING: frozenset[str] = frozenset({Step.ENDORSE, Step.ENDORSE_RECOGNITION})
+# The stage a decision is taken from when the base committee was skipped.
+_UNENDORSED: dict[str, str] = {
+    Step.DECIDE_ADMISSION: Stage.PROPOSED,
+    Step.RECOGNIZE: Stage.RECOGNITION_PROPOSED,
+}
+
+
 @rule(
     id="authority.base_committee_route",
     family=Family.AUTHORITY,
-    ref="F-05",
-    clause="Điều lệ Đảng Điều 4.3; HD 01-HD/TW §3.6c",
+    ref="F-05, I-03",
+    clause="Điều lệ Đảng Điều 4.3, 5.3; HD 01-HD/TW §3.6c, §4",
     message=Message(vi="{problem}", en="{problem}"),
-    steps={Step.ENDORSE, Step.DECIDE_ADMISSION},
+    steps={Step.ENDORSE, Step.DECIDE_ADMISSION, Step.ENDORSE_RECOGNITION, Step.RECOGNIZE},
 )
 def base_committee_route(context: Context) -> Values | None:
     """
     A branch under a base committee goes through its endorsement; a base branch does not.
 
-    Only a base committee authorised to admit, deciding itself with its own vote (F-06,
-    F-07a), decides straight from the branch's proposal; any other deciding body needs
-    the base committee's endorsement first.
+    For admission (8-KNĐ) and for recognition (15-KNĐ) alike. Only a base committee
+    authorised to admit, deciding itself with its own vote (F-06, F-07a), decides straight
+    from the branch's proposal; any other deciding body needs the endorsement first.
     """
     organization = context.dossier.organization
-    if context.step == Step.ENDORSE and not organization.under_base_committee:
+    if context.step in _ENDORSING and not organization.under_base_committee:
         return {
             "problem": Message(
                 vi="Chi bộ cơ sở không có đảng ủy cơ sở cấp trên để đề nghị",
@@ -99,8 +107,7 @@ def base_committee_route(context: Context) -> Values | None:
             )
         }
     if (
-        context.step == Step.DECIDE_ADMISSION
-        and context.source == Stage.PROPOSED
+        context.source == _UNENDORSED.get(context.step)
         and organization.under_base_committee
         and not (organization.base_committee_may_admit and context.actor is Actor.BASE_COMMITTEE)
     ):

@@ -114,21 +114,24 @@ _QUORUM_PURPOSE: dict[str, VotePurpose] = {
     ref="F-05, F-06",
     clause="Điều lệ Đảng Điều 4.3; HD 01-HD/TW §3.6c; HD 06-HD/TW 2025 §3.7a",
     message=_VOTE_MESSAGE,
-    steps={Step.ENDORSE, Step.DECIDE_ADMISSION},
+    steps={Step.ENDORSE, Step.DECIDE_ADMISSION, Step.ENDORSE_RECOGNITION, Step.RECOGNIZE},
 )
 def base_committee_vote(context: Context) -> Values | None:
     """
     Two thirds of the base committee's members agree.
 
-    When it endorses (F-05) or, being authorised to admit, decides (F-06).
+    When it endorses (F-05) or, being authorised to admit, decides (F-06); on admission,
+    and on recognition with its own vote (15-KNĐ).
     """
     if context.actor is not Actor.BASE_COMMITTEE:
         return None
+    purpose = (
+        VotePurpose.RECOGNITION
+        if context.step in {Step.ENDORSE_RECOGNITION, Step.RECOGNIZE}
+        else VotePurpose.ADMISSION
+    )
     return _vote_failure(
-        context,
-        Actor.BASE_COMMITTEE,
-        VotePurpose.ADMISSION,
-        context.policy.committee_vote_threshold,
+        context, Actor.BASE_COMMITTEE, purpose, context.policy.committee_vote_threshold
     )
 
 
