@@ -14,10 +14,12 @@ from ketnap import (
     Approval,
     ApprovalKind,
     Document,
+    Guidance,
     InvalidInput,
     Member,
     MemberStatus,
     Organization,
+    Period,
     Policy,
     Relation,
     Sponsor,
@@ -26,7 +28,7 @@ from ketnap import (
 )
 from ketnap.dates import DATE_MAX, DATE_MIN
 from ketnap.inputs import LIMITS
-from ketnap.rules.regulations import QD_24_2021
+from ketnap.rules.regulations import QD_24_2021, QD_294_2025
 from ketnap.testing import make_dossier, walk
 from tests.conftest import MEETING
 
@@ -251,3 +253,23 @@ def test_policy_months_are_bounded(months: int, accepted: bool) -> None:
     else:
         with pytest.raises(InvalidInput, match="min_pool_months"):
             Policy().with_changes(min_pool_months=months)
+
+
+# --- guidance ----------------------------------------------------------------------------------
+
+
+def test_guidance_with_an_unknown_policy_name_is_refused() -> None:
+    with pytest.raises(InvalidInput, match="no_such_value"):
+        Guidance(code="HD x", effective=Period(), changes={"no_such_value": 1})
+
+
+def test_a_deployment_may_give_a_regulation_its_own_guidance() -> None:
+    local = Guidance(
+        code="HD tỉnh 2025",
+        effective=Period(D(2025, 8, 1)),
+        changes={"min_pool_months": 12},
+    )
+    ruleset = attrs.evolve(QD_294_2025, guidance=(*QD_294_2025.guidance, local))
+    assert ruleset.policy_on(D(2025, 7, 31)).min_pool_months == 0
+    assert ruleset.policy_on(D(2025, 8, 1)).min_pool_months == 12
+    assert Workflow(ruleset).policy_for(D(2025, 8, 1)).min_pool_months == 12

@@ -75,7 +75,17 @@ from ketnap.policy import AgeCounting, Policy
 from ketnap.process import ADMISSION, Process, ProcessStage, ProcessStep, Transition
 from ketnap.reminders import DueItem, DueList, DueProblem, due_list
 from ketnap.reports import Report, report
-from ketnap.rules import Context, Failure, Family, Period, Rule, RuleSet, Window, rule
+from ketnap.rules import (
+    Context,
+    Failure,
+    Family,
+    Guidance,
+    Period,
+    Rule,
+    RuleSet,
+    Window,
+    rule,
+)
 from ketnap.rules.regulations import (
     CHARTER_RULES,
     QD_24_2021,
@@ -123,6 +133,7 @@ __all__ = [
     "EducationLevel",
     "Failure",
     "Family",
+    "Guidance",
     "HistoryEntry",
     "Hook",
     "InvalidDocument",

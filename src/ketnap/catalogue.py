@@ -20,7 +20,7 @@ from ketnap.policy import Policy
 from ketnap.rules._base import Rule
 from ketnap.rules.authority import step_available
 from ketnap.rules.regulations import REGULATIONS
-from ketnap.rules.ruleset import RuleSet
+from ketnap.rules.ruleset import Guidance, RuleSet
 from ketnap.workflow import Workflow
 
 __all__ = ["regulation_changes", "rule_catalogue", "workflow_page"]
@@ -115,6 +115,13 @@ def _policy_changes(before: Policy, after: Policy) -> list[str]:
     ]
 
 
+def _guidance(guidance: Guidance) -> str:
+    start, end = guidance.effective.start, guidance.effective.end
+    dates = f"{start or '…'} to {end or '…'}"
+    values = ", ".join(f"`{name}` {_show(value)}" for name, value in guidance.changes.items())
+    return f"{guidance.code} ({dates}: {values})"
+
+
 def regulation_changes(regulations: Sequence[RuleSet] | None = None) -> str:
     """Markdown: for each regulation after the first, the rules and values it changed."""
     sets = list(REGULATIONS.values() if regulations is None else regulations)
@@ -145,6 +152,7 @@ def regulation_changes(regulations: Sequence[RuleSet] | None = None) -> str:
             ("Rules removed", [f"`{i}`" for i in removed]),
             ("Rules with a new clause, message or steps", [f"`{i}`" for i in changed]),
             ("Policy values", policy),
+            ("Guidance", [_guidance(g) for g in after.guidance]),
         ):
             lines.append(f"- **{label}**: {', '.join(items) if items else 'none'}")
         lines.append("")

@@ -200,7 +200,7 @@ class Workflow:
 
     def policy_for(self, on: pendulum.Date) -> Policy:
         """Return the policy of the rule set in force on *on*."""
-        return self.ruleset_for(on).policy
+        return self.ruleset_for(on).policy_on(on)
 
     def steps_from(self, stage: str) -> tuple[Transition, ...]:
         """Return the process's rows that lead out of *stage*."""
@@ -311,7 +311,7 @@ class Workflow:
             source=dossier.stage,
             target=None if row is None else row.target,
             actors=frozenset() if row is None else row.actors,
-            policy=(ruleset or self.ruleset_for(on)).policy,
+            policy=(ruleset or self.ruleset_for(on)).policy_on(on),
             calendar=self._calendar,
             available=() if row else process.available(dossier.stage),
             label=process.label,
@@ -331,7 +331,7 @@ class Workflow:
             source=entry.source,
             target=entry.target,
             actors=frozenset() if row is None else row.actors,
-            policy=ruleset.policy,
+            policy=ruleset.policy_on(entry.on),
             calendar=self._calendar,
             label=self._process.label,
         )

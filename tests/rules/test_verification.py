@@ -127,14 +127,21 @@ class TestWhoExemptsAndWhoIsVerified:
 
 
 class TestTopics:
-    """verification.topics: QĐ 24 names three topics, QĐ 232/294 political standards only."""
+    """
+    verification.topics: the content comes from guidance, on the guidance's dates.
+
+    HD 01-2021 §3.4b (political history, current politics, standards) stayed in force
+    under QĐ 232 until HD 06 took over on 9 Jun 2025: standards alone suffice only then.
+    """
 
     @pytest.mark.parametrize(
         ("on", "refused"),
         [
             pytest.param(D(2025, 1, 19), True, id="QĐ24-last-day"),
-            pytest.param(D(2025, 1, 20), False, id="QĐ232-first-day"),
-            pytest.param(D(2025, 1, 21), False, id="QĐ232-day-after"),
+            pytest.param(D(2025, 1, 20), True, id="QĐ232-first-day-still-HD01"),
+            pytest.param(D(2025, 6, 8), True, id="HD01-last-day"),
+            pytest.param(D(2025, 6, 9), False, id="HD06-first-day"),
+            pytest.param(D(2025, 6, 10), False, id="HD06-day-after"),
         ],
     )
     def test_standards_only(

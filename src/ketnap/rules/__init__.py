@@ -20,13 +20,14 @@ from ketnap.rules._base import (
     missing_approval,
     rule,
 )
-from ketnap.rules.ruleset import RuleSet
+from ketnap.rules.ruleset import Guidance, RuleSet
 
 __all__ = [
     "Check",
     "Context",
     "Failure",
     "Family",
+    "Guidance",
     "Period",
     "Rule",
     "RuleSet",

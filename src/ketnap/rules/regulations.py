@@ -43,10 +43,13 @@ from ketnap.rules import (
     votes,
 )
 from ketnap.rules._base import Period, Rule
-from ketnap.rules.ruleset import RuleSet
+from ketnap.rules.ruleset import Guidance, RuleSet
 
 __all__ = [
     "CHARTER_RULES",
+    "HD_01_2016",
+    "HD_01_2021",
+    "HD_06_2025",
     "QD_24_2021",
     "QD_29_2016",
     "QD_232_2025",
@@ -129,6 +132,26 @@ _RULES_NEW = _after(CHARTER_RULES, "readmission.waiting_time", _EXCLUDED_NEW)
 
 _ALL_TOPICS = frozenset(PoliticalTopic)
 
+# Guidance has its own dates (HD 01 of 2016 and of 2021, HD 06 of 2025). What it sets: the
+# verification's content (A-09, E-04). HD 01-2021 §3.4b (political history and current
+# politics of the candidate and the relatives) stayed in force under QĐ 232 until HD 06
+# replaced it on 9 Jun 2025.
+HD_01_2016 = Guidance(
+    code="HD 01-HD/TW 2016",
+    effective=Period(end=pendulum.Date(2021, 9, 28)),
+    changes={"political_topics": _ALL_TOPICS},
+)
+HD_01_2021 = Guidance(
+    code="HD 01-HD/TW 2021",
+    effective=Period(pendulum.Date(2021, 9, 29), pendulum.Date(2025, 6, 8)),
+    changes={"political_topics": _ALL_TOPICS},
+)
+HD_06_2025 = Guidance(
+    code="HD 06-HD/TW 2025",
+    effective=Period(pendulum.Date(2025, 6, 9)),
+    changes={"political_topics": frozenset({PoliticalTopic.POLITICAL_STANDARDS})},
+)
+
 QD_29_2016 = RuleSet(
     code="29-QĐ/TW",
     title=Message(
@@ -140,11 +163,11 @@ QD_29_2016 = RuleSet(
     policy=Policy(
         accept_equivalent_education=True,
         sponsor_bases=frozenset({Relation.WORK, Relation.STUDY}),
-        political_topics=_ALL_TOPICS,
         # L-03 came with QĐ 24: before it, the ordinary wait applied.
         population_policy_readmission=True,
     ),
     references=("QĐ 29-QĐ/TW §1.1a, §1.2a, §3.2.1, §3.5, §4.1-4.3", "HD 01-HD/TW 2016"),
+    guidance=(HD_01_2016,),
 )
 """QĐ 29-QĐ/TW (2016): "or equivalent" education; sponsors from work or study only."""
 
@@ -156,8 +179,12 @@ QD_24_2021 = RuleSet(
     ),
     effective=Period(pendulum.Date(2021, 7, 30), pendulum.Date(2025, 1, 19)),
     rules=_RULES_OLD,
-    policy=Policy(political_topics=_ALL_TOPICS),
-    references=("QĐ 24-QĐ/TW §1.1.1, §1.2.1, §3.2, §3.5, §4.1-4.3", "HD 01-HD/TW 2021"),
+    references=(
+        "QĐ 24-QĐ/TW §1.1.1, §1.2.1, §3.2, §3.5, §4.1-4.3",
+        "HD 01-HD/TW 2016 (to 28/9/2021)",
+        "HD 01-HD/TW 2021 §1.1, §1.2, §3.3-3.4, §7",
+    ),
+    guidance=(HD_01_2016, HD_01_2021),
 )
 """QĐ 24-QĐ/TW (2021): lower-secondary diploma only; shared residence counts for sponsors."""
 
@@ -169,10 +196,15 @@ QD_232_2025 = RuleSet(
     ),
     effective=Period(pendulum.Date(2025, 1, 20), pendulum.Date(2025, 6, 30)),
     rules=_RULES_NEW,
-    policy=Policy(),
-    references=("QĐ 232-QĐ/TW §1, §3.3, §3.5, §4.1, §4.3.1, §6.1",),
+    references=(
+        "QĐ 232-QĐ/TW §1, §3.3, §3.5, §4.1, §4.3.1, §6.1",
+        "HD 01-HD/TW 2021 §3.4 (to 8/6/2025)",
+        "HD 06-HD/TW 2025 (from 9/6/2025)",
+    ),
+    guidance=(HD_01_2021, HD_06_2025),
 )
-"""QĐ 232-QĐ/TW (Jan 2025): political standards only; re-worded re-admission bar."""
+"""QĐ 232-QĐ/TW (Jan 2025): re-worded re-admission bar; political standards only once HD 06
+replaced HD 01-2021 (9 Jun 2025)."""
 
 QD_294_2025 = RuleSet(
     code="294-QĐ/TW",
@@ -191,6 +223,7 @@ QD_294_2025 = RuleSet(
         card_number_pattern=r"\d{2}\.\d{6}|\d{12}",
     ),
     references=("QĐ 294-QĐ/TW §1, §3.5, §4.1, §4.2, §9.3.2 (S)", "HD 06-HD/TW 2025 (S)"),
+    guidance=(HD_06_2025,),
 )
 """QĐ 294-QĐ/TW (Jul 2025): no district level; card numbering after Chỉ thị 51 (U)."""
 

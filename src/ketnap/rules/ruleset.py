@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
+from types import MappingProxyType
 from typing import Any
 
 import attrs
+import pendulum
 
 from ketnap.errors import InvalidRuleSet
 from ketnap.messages import Message
 from ketnap.policy import Policy
 from ketnap.rules._base import Period, Rule
 
-__all__ = ["RuleSet"]
+__all__ = ["Guidance", "RuleSet"]
 
 
 def _check_ids(rules: tuple[Rule, ...]) -> None:
@@ -25,6 +27,36 @@ def _check_ids(rules: tuple[Rule, ...]) -> None:
 
 def _rule_tuple(rules: Iterable[Rule]) -> tuple[Rule, ...]:
     return tuple(rules)
+
+
+def _changes(value: Mapping[str, Any]) -> Mapping[str, Any]:
+    Policy().with_changes(**value)  # an unknown name or a wrong value fails here, named
+    return MappingProxyType(dict(value))
+
+
+@attrs.frozen
+class Guidance:
+    """
+    A guidance text (hướng dẫn) with its own dates, and the policy values it sets.
+
+    Guidance is issued apart from the regulation it implements and changes on its own
+    dates: HD 01-HD/TW of 2016 ran until 28 Sep 2021, HD 01 of 2021 until 8 Jun 2025,
+    HD 06 from 9 Jun 2025. A rule whose content comes from guidance reads the value the
+    guidance in force on the date of the act sets (`RuleSet.policy_on`).
+
+    Attributes:
+        code: the text's code, e.g. ``"HD 01-HD/TW 2021"``.
+        effective: when it is in force.
+        changes: the policy values it sets (names of `ketnap.Policy` fields).
+    """
+
+    code: str
+    effective: Period
+    changes: Mapping[str, Any] = attrs.field(converter=_changes)
+
+
+def _guidance_tuple(guidance: Iterable[Guidance]) -> tuple[Guidance, ...]:
+    return tuple(guidance)
 
 
 @attrs.frozen
@@ -45,8 +77,10 @@ class RuleSet:
         title: its title in both languages.
         effective: when it is in force; the workflow picks the set by the date of the act.
         rules: the rules, in the order failures are reported.
-        policy: the policy values the rules read.
+        policy: the policy values the rules read, before any guidance.
         references: where the rules come from.
+        guidance: the guidance texts that implement it, each on its own dates; on a date,
+            the values of the guidance then in force apply over ``policy``.
     """
 
     code: str
@@ -55,6 +89,7 @@ class RuleSet:
     rules: tuple[Rule, ...] = attrs.field(converter=_rule_tuple)
     policy: Policy = Policy()
     references: tuple[str, ...] = ()
+    guidance: tuple[Guidance, ...] = attrs.field(default=(), converter=_guidance_tuple)
     # Filled on first use per step code: a process may have steps no shipped set names.
     _by_step: dict[str, tuple[Rule, ...]] = attrs.field(
         init=False, eq=False, repr=False, hash=False, factory=dict
@@ -64,8 +99,34 @@ class RuleSet:
         init=False, eq=False, repr=False, hash=False, factory=dict
     )
 
+    _policies: dict[tuple[str, ...], Policy] = attrs.field(
+        init=False, eq=False, repr=False, hash=False, factory=dict
+    )
+
     def __attrs_post_init__(self) -> None:
         _check_ids(self.rules)
+
+    def policy_on(self, on: pendulum.Date) -> Policy:
+        """
+        The policy the rules read on *on*: ``policy`` with the guidance then in force.
+
+        >>> from ketnap import QD_232_2025, PoliticalTopic
+        >>> import pendulum
+        >>> len(QD_232_2025.policy_on(pendulum.date(2025, 6, 8)).political_topics)
+        3
+        >>> QD_232_2025.policy_on(pendulum.date(2025, 6, 9)).political_topics == {
+        ...     PoliticalTopic.POLITICAL_STANDARDS}
+        True
+        """
+        applying = tuple(g for g in self.guidance if g.effective.contains(on))
+        key = tuple(g.code for g in applying)
+        found = self._policies.get(key)
+        if found is None:
+            found = self.policy
+            for guidance in applying:
+                found = found.with_changes(**guidance.changes)
+            self._policies[key] = found
+        return found
 
     def for_step(self, step: str) -> tuple[Rule, ...]:
         """Return the rules that guard the step with code *step*, in order."""
