@@ -46,6 +46,8 @@ __all__ = [
     "full_membership_date",
     "is_youth",
     "months_text",
+    "party_age_months",
+    "party_age_text",
     "pool_time_reached_on",
     "probation_end",
     "readmission_ready_on",
@@ -150,6 +152,50 @@ def full_membership_date(dossier: Dossier, policy: Policy) -> pendulum.Date | No
     if dossier.last_act(Step.RECOGNIZE) is None:
         return None
     return dossier_probation_end(dossier, policy)
+
+
+def party_age_months(dossier: Dossier, on: dt.date) -> int | None:
+    """
+    Return a member's party age (tuổi đảng) on *on*, in whole months (J-01, J-02).
+
+    Party age counts from the (first) admission decision, less the time out of the
+    Party: for a re-admitted member, the time between leaving and the new admission
+    decision. Each period of membership counts its completed months (the event day not
+    counted, month ends as in `ketnap.dates.completed_months`), and the periods are
+    added. None until the member is recognised (party age counts for official members,
+    from the decision), after a removal, or before the decision.
+
+    >>> import pendulum
+    >>> from ketnap import Stage, Workflow
+    >>> from ketnap.testing import make_dossier, walk
+    >>> dossier = make_dossier(meeting=pendulum.date(2024, 3, 12))
+    >>> _ = walk(Workflow(), dossier, meeting=pendulum.date(2024, 3, 12))
+    >>> dossier.admission_decision_date
+    Date(2024, 4, 9)
+    >>> party_age_months(dossier, pendulum.date(2026, 4, 8)), party_age_months(
+    ...     dossier, pendulum.date(2026, 4, 9))
+    (23, 24)
+    """
+    decided = dossier.admission_decision_date
+    if decided is None or dossier.last_act(Step.RECOGNIZE) is None:
+        return None
+    if dossier.last_act(Step.REMOVE) is not None:
+        return None
+    periods: list[tuple[dt.date, dt.date]] = []
+    prior = dossier.candidate.prior_membership
+    if prior is not None:
+        periods.append((prior.first_decision_on, min(prior.left_on, on)))
+    if on >= decided:
+        periods.append((decided, on))
+    if not periods or on < periods[0][0]:
+        return None
+    return sum(max(completed_months(start, end), 0) for start, end in periods)
+
+
+def party_age_text(months: int) -> Message:
+    """A party age in years and months: ``17 năm 2 tháng``, ``17 years 2 months``."""
+    years, rest = divmod(months, 12)
+    return Message(vi="{y} năm {m} tháng", en="{y} years {m} months").bind(y=years, m=rest)
 
 
 def readmission_ready_on(prior: PriorMembership, policy: Policy) -> pendulum.Date | None:
