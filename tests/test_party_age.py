@@ -22,10 +22,8 @@ from ketnap.testing import make_dossier, walk
 D = pendulum.Date
 
 
-def member(workflow: Workflow, meeting: pendulum.Date, **candidate: object) -> Dossier:
+def member(workflow: Workflow, meeting: pendulum.Date) -> Dossier:
     dossier = make_dossier(meeting=meeting)
-    if candidate:
-        dossier.candidate = attrs.evolve(dossier.candidate, **candidate)
     walk(workflow, dossier, meeting=meeting, until=Stage.FULL_MEMBER)
     return dossier
 
