@@ -139,3 +139,20 @@ def test_public_api_is_exactly_all() -> None:
     }
     assert public == set(ketnap.__all__)
     assert len(ketnap.__all__) == len(set(ketnap.__all__))
+
+
+def test_every_reference_id_cited_in_the_code_is_documented() -> None:
+    """Each id a rule or a docstring cites resolves to an entry of the regulation reference."""
+    from ketnap.catalogue import REFERENCE_IDS  # noqa: PLC0415
+
+    page = (TESTS.parent / "docs" / "reference" / "sources.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r'<span id="([^"]+)"></span>', page))
+    cited: set[str] = set()
+    for ruleset in REGULATIONS.values():
+        for rule in ruleset:
+            cited.update(REFERENCE_IDS.findall(rule.ref))
+    source = TESTS.parent / "src" / "ketnap"
+    for path in source.rglob("*.py"):
+        cited.update(re.findall(r"\b[A-M]-\d{2}[a-z]?\b", path.read_text(encoding="utf-8")))
+    missing = sorted(cited - documented)
+    assert not missing, f"cited but not in docs/reference/sources.md: {missing}"

@@ -11,6 +11,7 @@ True
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterable, Sequence
 
 import attrs
@@ -43,7 +44,7 @@ def rule_catalogue(regulations: Iterable[RuleSet] | None = None) -> str:
     """
     Markdown: every rule of *regulations* (the shipped ones by default), by family.
 
-    For each rule: id, family, DOMAIN.md id, what it checks, the steps it guards, and
+    For each rule: id, family, regulation reference ids, what it checks, the steps it guards, and
     per wording (clause, Vietnamese and English message) the regulations that use it.
     The rule the workflow applies under every regulation (`workflow.step_available`)
     is listed with them.
@@ -79,7 +80,7 @@ def rule_catalogue(regulations: Iterable[RuleSet] | None = None) -> str:
                 "",
                 f"{_summary(first)}",
                 "",
-                f"- DOMAIN.md: {first.ref}",
+                f"- reference: {_reference_links(first.ref)}",
                 f"- steps: {steps}",
                 f"- time-bound: {'declares its window' if first.window else 'no'}",
                 f"- in force under: {in_force}",
@@ -96,6 +97,15 @@ def rule_catalogue(regulations: Iterable[RuleSet] | None = None) -> str:
                 )
             lines.append("")
     return "\n".join(lines)
+
+
+REFERENCE_IDS = re.compile(r"§\d+|[A-M]-\d{2}[a-z]?|—")
+"""What a rule's ``ref`` cites: ids of the regulation reference (docs/reference/sources.md)."""
+
+
+def _reference_links(ref: str) -> str:
+    """Link each id of a rule's ``ref`` to its entry in the regulation reference."""
+    return REFERENCE_IDS.sub(lambda m: f"[{m.group(0)}](sources.md#{m.group(0)})", ref)
 
 
 def _show(value: object) -> str:

@@ -3,7 +3,7 @@ Date arithmetic for the admission workflow: calendar months and working days.
 
 This module is the only place in ketnap that does date arithmetic. The
 regulations count their limits in calendar months (tháng) and working days
-(ngày làm việc); DOMAIN.md §8 gives the conventions, which follow the Civil
+(ngày làm việc); the regulation reference (§8) gives the conventions, which follow the Civil
 Code 2015 Art. 147-148 by analogy:
 
 - the day of the event is not counted;
@@ -124,7 +124,7 @@ def calendar_months(start: dt.date, end: dt.date) -> int:
     """
     Return the months between the calendar months of *start* and *end*, ignoring the day.
 
-    This is DOMAIN.md A-04's reading of "tính theo tháng" for age: a person is
+    This is the reading of regulation reference A-04 of "tính theo tháng" for age: a person is
     "đủ 18" from the month of the 18th birthday.
 
     >>> calendar_months(pendulum.date(2004, 10, 15), pendulum.date(2022, 10, 1))

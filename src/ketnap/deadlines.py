@@ -1,5 +1,5 @@
 """
-Deadlines ahead of a dossier (thời hạn), DOMAIN.md §8, read from the rules in force.
+Deadlines ahead of a dossier (thời hạn), regulation reference §8, read from the rules in force.
 
 A dossier's deadlines are the windows of the time-bound rules that guard the steps
 still ahead of it in its process (`ketnap.rules.Window`): a window that closes is a date

@@ -2,7 +2,7 @@
 Party organisations (tổ chức đảng) as a tree, yearly admission quotas and courses.
 
 The levels are configurable because the 2025 reform removed the district level
-(DOMAIN.md §1.2): `LEVELS_2021` is district → base party committee or base branch →
+(regulation reference F-07): `LEVELS_2021` is district → base party committee or base branch →
 branch; `LEVELS_2025` is province → commune-level committee → base organisations →
 branches. Each dossier belongs to a branch (`Organization.code`); authority and reports
 come from the tree.

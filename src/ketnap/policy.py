@@ -1,7 +1,7 @@
 """
 Policy values: every number and choice a deployment may change without new code.
 
-Each field names the DOMAIN.md row it comes from and its status (V verified,
+Each field names the regulation reference id it comes from and its status (V verified,
 S secondary, U unverified). The U values are our reading of the regulation's
 intent, documented in docs/policy.md; change them with `RuleSet.with_policy`.
 """
@@ -24,7 +24,7 @@ __all__ = ["AgeCounting", "Policy"]
 
 
 class AgeCounting(enum.StrEnum):
-    """How age is counted "by month" (tính theo tháng), DOMAIN.md A-04 (U)."""
+    """How age is counted "by month" (tính theo tháng), regulation reference A-04 (U)."""
 
     CALENDAR_MONTHS = "calendar_months"
     """Year·12 + month, the day ignored: 18 from the month of the 18th birthday (default)."""

@@ -83,7 +83,7 @@ class Actor(LabelledEnum):
     A party body that may fire a step.
 
     After the 2025 reform the body behind `COMPETENT_COMMITTEE` is configured by
-    the deployment (DOMAIN.md §1.2); ketnap only checks the role.
+    the deployment (see the regulation reference, F-07); ketnap only checks the role.
     """
 
     BRANCH = "branch"
@@ -97,7 +97,7 @@ class EducationLevel(LabelledEnum):
     General education (trình độ học vấn), from lowest to highest.
 
     `LOWER_SECONDARY_EQUIVALENT` is "tương đương trung học cơ sở", accepted only
-    under QĐ 29 (DOMAIN.md A-05a).
+    under QĐ 29 (regulation reference A-05a).
     """
 
     NONE = "none"

@@ -35,7 +35,7 @@ Values = Mapping[str, object]
 
 
 class Family(enum.StrEnum):
-    """The family a rule belongs to, as in DOMAIN.md's sections."""
+    """The family a rule belongs to, as in the sections of the regulation reference."""
 
     AGE = "age"
     EDUCATION = "education"
@@ -158,7 +158,8 @@ class Rule:
     Attributes:
         id: stable id used in errors, tests and snapshots, e.g. ``"age.minimum"``.
         family: the rule's family.
-        ref: the DOMAIN.md ids it encodes, e.g. ``"A-01, A-04"``.
+        ref: the ids of the regulation reference (docs/reference/sources.md) it encodes,
+            e.g. ``"A-01, A-04"``.
         clause: the clause it cites, e.g. ``"Điều lệ Đảng Điều 1.2; QĐ 24 §1.1.1"``.
         message: the failure message; placeholders come from the check's values.
         steps: the codes of the steps the rule guards; None guards every step of any
@@ -273,7 +274,7 @@ class Failure:
         return self.rule.message.render(lang, self.values)
 
     def text(self, lang: Lang = "vi") -> str:
-        """The message followed by the rule id, DOMAIN.md reference and clause."""
+        """The message followed by the rule id, its regulation reference ids and clause."""
         return f"{self.message(lang)} [{self.rule.id}; {self.rule.ref}; {self.rule.clause}]"
 
 

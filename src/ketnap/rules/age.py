@@ -1,4 +1,4 @@
-"""Age rules (độ tuổi): DOMAIN.md A-01 to A-04."""
+"""Age rules (độ tuổi): regulation reference A-01 to A-04."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """
-Authority rules (thẩm quyền): who may fire each step. DOMAIN.md F-05, F-07, A-03, K-02.
+Authority rules (thẩm quyền): who may fire each step. Regulation reference F-05, F-07, A-03, K-02.
 
 The body behind "competent committee" changed with the 2025 reform (F-07, U);
 the policy's ``competent_body`` names it in messages, and the deployment maps

@@ -1,4 +1,4 @@
-"""Party card rules (thẻ đảng viên): DOMAIN.md K-01, K-05, K-07."""
+"""Party card rules (thẻ đảng viên): regulation reference K-01, K-05, K-07."""
 
 from __future__ import annotations
 

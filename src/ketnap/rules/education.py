@@ -1,4 +1,4 @@
-"""Education rules (trình độ học vấn): DOMAIN.md A-05 to A-07."""
+"""Education rules (trình độ học vấn): regulation reference A-05 to A-07."""
 
 from __future__ import annotations
 

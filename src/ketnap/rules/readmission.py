@@ -1,4 +1,4 @@
-"""Re-admission rules (kết nạp lại): DOMAIN.md L-01 to L-07."""
+"""Re-admission rules (kết nạp lại): regulation reference L-01 to L-07."""
 
 from __future__ import annotations
 

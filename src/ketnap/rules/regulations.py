@@ -1,8 +1,8 @@
 """
 The shipped rule sets, one per implementing regulation of the Party Charter.
 
-Each is chosen by the date of the act being checked (DOMAIN.md §1.2). The
-differences between them are those of DOMAIN.md §16:
+Each is chosen by the date of the act being checked (see the regulation reference). The
+differences between them are those the regulation reference records:
 
 ==================  =========================  ==============================================
 Topic               Older                      Newer

@@ -1,5 +1,5 @@
 """
-Sponsor rules: DOMAIN.md B-02, C-01 to C-10.
+Sponsor rules: regulation reference B-02, C-01 to C-10.
 
 The helper (người giúp đỡ), the introducers (người giới thiệu) and the Youth
 Union or trade-union introduction.

@@ -1,5 +1,5 @@
 """
-Timing rules (thời hạn): DOMAIN.md §8.
+Timing rules (thời hạn): regulation reference §8.
 
 The deadlines that condition an act, and the order of acts. Every term is computed
 by `ketnap.terms` from the policy in force; each rule declares the window in which it

@@ -1,4 +1,4 @@
-"""Background verification rules (thẩm tra lý lịch): DOMAIN.md A-09, E-02 to E-05."""
+"""Background verification rules (thẩm tra lý lịch): regulation reference A-09, E-02 to E-05."""
 
 from __future__ import annotations
 

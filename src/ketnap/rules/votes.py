@@ -1,4 +1,4 @@
-"""Vote rules (biểu quyết): thresholds, quorum and referral. DOMAIN.md F-01 to F-10, I-05."""
+"""Vote rules (biểu quyết): thresholds, quorum and referral; regulation reference F-01 to I-05."""
 
 from __future__ import annotations
 
