@@ -292,7 +292,6 @@ def run(
     cohort: Cohort,
     meeting: pendulum.Date,
     *,
-    refusals: Counter[str],
     examples: dict[str, Failure],
 ) -> None:
     """Take *dossier* through every step dated on or before the report date."""
@@ -311,8 +310,9 @@ def run(
         try:
             workflow.advance(dossier, step, on=on, actor=actor)
         except TransitionRefused as refused:
+            # Kept on the dossier, so the store counts refusals by rule for the report.
+            workflow.record_refusal(dossier, refused)
             for failure in refused.failures:
-                refusals[failure.rule_id] += 1
                 examples.setdefault(failure.rule_id, failure)
             return
 
@@ -322,11 +322,10 @@ def simulate(store_path: Path) -> tuple[Report, Counter[str], dict[str, Failure]
     tree = build_tree()
     quotas = build_quotas(tree)
     rng = random.Random(2021)
-    refusals: Counter[str] = Counter()
     examples: dict[str, Failure] = {}
     dossiers = []
     for dossier, cohort, meeting in candidates(tree, rng):
-        run(workflow, dossier, cohort, meeting, refusals=refusals, examples=examples)
+        run(workflow, dossier, cohort, meeting, examples=examples)
         dossiers.append(dossier)
     # The store derives from each dossier what the report needs (the forecast, youth) by
     # the workflow's rules.
@@ -344,7 +343,7 @@ def simulate(store_path: Path) -> tuple[Report, Counter[str], dict[str, Failure]
             on=REPORT_DATE,
             process=workflow.process,
         )
-    return result, refusals, examples
+    return result, Counter(result.refusals_by_rule), examples
 
 
 REFUSALS = Message(

@@ -20,6 +20,7 @@ from ketnap.model import CertificateKind, Dossier, Sex
 __all__ = [
     "CERTIFICATE_EVENT",
     "LATE_EVENT",
+    "REFUSAL_EVENT",
     "DossierFacts",
     "Event",
     "FactsFunction",
@@ -31,6 +32,9 @@ __all__ = [
 CERTIFICATE_EVENT = "awareness_certificate"
 """The event kind of an awareness-course certificate, beside the steps' own values."""
 
+REFUSAL_EVENT = "refused:"
+"""The prefix of a refusal's events, one per failed rule: ``"refused:age.minimum"``."""
+
 LATE_EVENT = "late_act"
 """The event kind of an act done after its deadline (`ketnap.LateAct`), dated by the act."""
 
@@ -41,7 +45,7 @@ class Event(NamedTuple):
     seq: int
     on: pendulum.Date
     kind: str
-    """A step's value, ``"awareness_certificate"`` or ``"late_act"``."""
+    """A step's value, ``"awareness_certificate"``, ``"late_act"`` or ``"refused:<rule id>"``."""
     target: str | None
     """The value of the stage the step led to; None for a certificate or a late act."""
 
@@ -119,6 +123,14 @@ def _events(dossier: Dossier) -> tuple[Event, ...]:
     events.extend(
         Event(len(events) + offset, late.on, LATE_EVENT, None)
         for offset, late in enumerate(dossier.late_acts)
+    )
+    refused = [
+        (refusal.on, REFUSAL_EVENT + rule.rule_id)
+        for refusal in dossier.refusals
+        for rule in refusal.rules
+    ]
+    events.extend(
+        Event(len(events) + offset, on, kind, None) for offset, (on, kind) in enumerate(refused)
     )
     return tuple(events)
 

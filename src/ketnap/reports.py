@@ -28,6 +28,7 @@ from ketnap.errors import InvalidInput, KetnapError
 from ketnap.facts import (
     CERTIFICATE_EVENT,
     LATE_EVENT,
+    REFUSAL_EVENT,
     DossierFacts,
     Event,
     FactsFunction,
@@ -160,6 +161,9 @@ _LABELS: dict[str, Message] = {
     "recognitions": Message(vi="Công nhận đảng viên chính thức", en="Recognised as full members"),
     "removals": Message(vi="Xóa tên đảng viên dự bị", en="Removed during probation"),
     "refusals": Message(vi="Không kết nạp", en="Refused"),
+    "refusals_by_rule": Message(
+        vi="Lần không được chấp nhận theo quy tắc", en="Refused attempts by rule"
+    ),
     "late_acts": Message(vi="Quyết định quá hạn (vẫn có hiệu lực)", en="Late decisions (valid)"),
     "readmissions": Message(vi="Kết nạp lại", en="Re-admissions"),
     "youth": Message(vi="Trong độ tuổi đoàn viên", en="Of Youth Union age"),
@@ -190,8 +194,10 @@ class Report:
     One organisation's admission report for a year, as of a date.
 
     ``percent_of_plan`` is admitted ÷ plan × 100, rounded to one decimal (130 of 200 is
-    65.0); None without a plan. ``late_acts`` counts the decisions taken after their term
-    in the period (`ketnap.LateAct`): they stand, and the committee answers for them.
+    65.0); None without a plan. ``refusals_by_rule`` counts the refused attempts kept
+    in the period (`ketnap.Refusal`), by failed rule, most frequent first. ``late_acts``
+    counts the decisions taken after their term in the period (`ketnap.LateAct`): they
+    stand, and the committee answers for them.
     """
 
     unit: str
@@ -213,6 +219,7 @@ class Report:
     removals: int
     refusals: int
     late_acts: int
+    refusals_by_rule: Mapping[str, int]
     readmissions: int
     composition: Mapping[str, int]
     idle_branches: tuple[tuple[str, str], ...]
@@ -227,6 +234,7 @@ class Report:
         data["on"] = self.on.isoformat()
         data["stages"] = dict(self.stages)
         data["composition"] = dict(self.composition)
+        data["refusals_by_rule"] = dict(self.refusals_by_rule)
         data["idle_branches"] = [{"code": c, "name": n} for c, n in self.idle_branches]
         return data
 
@@ -264,6 +272,8 @@ class Report:
             (label("removals"), number(self.removals)),
             (label("refusals"), number(self.refusals)),
             (label("late_acts"), number(self.late_acts)),
+            (label("refusals_by_rule"), ""),
+            *((f"  {rule_id}", number(n)) for rule_id, n in self.refusals_by_rule.items()),
             (label("forecast"), number(self.forecast)),
             (label("forecast_percent"), percent(self.forecast_percent)),
             (label("stages"), ""),
@@ -379,6 +389,16 @@ def report(
         removals=count("removal"),
         refusals=count("refusal"),
         late_acts=acts.get(LATE_EVENT, 0),
+        refusals_by_rule=dict(
+            sorted(
+                (
+                    (kind.removeprefix(REFUSAL_EVENT), n)
+                    for kind, n in acts.items()
+                    if kind.startswith(REFUSAL_EVENT)
+                ),
+                key=lambda pair: (-pair[1], pair[0]),
+            )
+        ),
         readmissions=figures.composition.get("readmission", 0),
         composition=composition,
         idle_branches=tuple(

@@ -11,7 +11,7 @@ The admission workflow: a `Process` run by the rules in force, checking and adva
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import cast
 
 import attrs
@@ -21,8 +21,8 @@ from ketnap._machine import Carrier, Engine, mermaid
 from ketnap.dates import WorkingCalendar, as_date
 from ketnap.errors import InvalidInput, InvalidWorkflow, NoRegulationInForce, TransitionRefused
 from ketnap.integrity import anchor
-from ketnap.messages import Lang
-from ketnap.model import Actor, Dossier, HistoryEntry, LateAct
+from ketnap.messages import Lang, Message
+from ketnap.model import Actor, Dossier, HistoryEntry, LateAct, Refusal, RefusedRule
 from ketnap.policy import Policy
 from ketnap.process import ADMISSION, Process, Transition
 from ketnap.rules._base import Context, Failure, Period, Rule
@@ -233,6 +233,35 @@ class Workflow:
         attempt = self._attempt(dossier, step, on, actor, None)
         return _blocking(self._evaluate(attempt))
 
+    def record_refusal(self, dossier: Dossier, refused: TransitionRefused) -> Refusal:
+        """
+        Keep a refused attempt on *dossier* (its stage does not change) and return it.
+
+        >>> import pendulum
+        >>> from ketnap import Actor, Step, TransitionRefused, Workflow
+        >>> from ketnap.testing import make_dossier
+        >>> workflow = Workflow()
+        >>> dossier = make_dossier(meeting=pendulum.date(2024, 3, 12))
+        >>> try:
+        ...     workflow.advance(dossier, Step.PROPOSE_ADMISSION,
+        ...                      on=pendulum.date(2024, 3, 12), actor=Actor.BRANCH)
+        ... except TransitionRefused as refused:
+        ...     kept = workflow.record_refusal(dossier, refused)
+        >>> [rule.rule_id for rule in kept.rules], dossier.stage
+        (['workflow.step_available'], 'source_pool')
+        """
+        refusal = Refusal(
+            on=refused.on,
+            step=refused.step,
+            actor=Actor.parse(refused.actor, field="actor"),
+            rules=[
+                RefusedRule(rule_id=failure.rule_id, values=_plain(failure.values))
+                for failure in refused.failures
+            ],
+        )
+        dossier.refusals.append(refusal)
+        return refusal
+
     def lateness(
         self, dossier: Dossier, step: str, *, on: pendulum.Date, actor: Actor
     ) -> tuple[Failure, ...]:
@@ -426,6 +455,19 @@ class Workflow:
         event = self._event(carrier)
         for hook in self._after:
             hook(event)
+
+
+def _plain(values: Mapping[str, object]) -> dict[str, str]:
+    # Messages and labelled values render in Vietnamese, the language of the records.
+    return {key: _text(value) for key, value in values.items()}
+
+
+def _text(value: object) -> str:
+    if isinstance(value, Message):
+        return value.render("vi")
+    if isinstance(value, list | tuple):
+        return ", ".join(_text(item) for item in value)
+    return Message(vi="{v}", en="{v}").render("vi", {"v": value})
 
 
 def _blocking(failures: tuple[Failure, ...]) -> tuple[Failure, ...]:

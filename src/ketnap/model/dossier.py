@@ -19,6 +19,7 @@ from ketnap.model.records import (
     LateAct,
     Member,
     Organization,
+    Refusal,
     Sponsor,
     UnionIntroduction,
     Verification,
@@ -92,7 +93,8 @@ class Dossier:
     ``helper`` helps the candidate before admission (B-02); ``probation_helper`` is the
     official member the branch assigns at the ceremony to help the probationary member
     (HD 01-2021 §7c, I-01), whose comments (11-KNĐ) recognition needs.
-    ``late_acts`` records the acts done after their deadline (`LateAct`).
+    ``late_acts`` records the acts done after their deadline (`LateAct`); ``refusals`` the
+    attempts a workflow refused, when the application keeps them (`Refusal`).
 
     Raises:
         InvalidInput: a structural error, such as a birth date not before ``entered_pool_on``.
@@ -119,6 +121,7 @@ class Dossier:
     )
     card_number: str | None = attrs.field(default=None, converter=_card_number)
     late_acts: list[LateAct] = attrs.Factory(list)
+    refusals: list[Refusal] = attrs.Factory(list)
     history: list[HistoryEntry] = attrs.Factory(list)
     revision: int = attrs.field(default=0, validator=_non_negative)
 

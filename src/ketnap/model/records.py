@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from types import MappingProxyType
 from typing import Any, cast
 
 import attrs
@@ -40,6 +41,8 @@ __all__ = [
     "Member",
     "Organization",
     "PriorMembership",
+    "Refusal",
+    "RefusedRule",
     "Relative",
     "Sponsor",
     "UnionIntroduction",
@@ -437,6 +440,48 @@ class Approval:
     kind: ApprovalKind = attrs.field(validator=_member_of(ApprovalKind))
     by: Actor = attrs.field(validator=_member_of(Actor))
     given_on: pendulum.Date = attrs.field(converter=_date, validator=_is_date)
+
+
+def _plain_values(values: Mapping[str, object]) -> Mapping[str, str]:
+    # Kept as text, so a document holds them whatever their type (a date, a number).
+    return MappingProxyType(
+        {
+            clean_text(k, field="values"): clean_text(str(v), field="values")
+            for k, v in values.items()
+        }
+    )
+
+
+@attrs.frozen(kw_only=True)
+class RefusedRule:
+    """One rule a refused attempt failed, with the values that explained it, as text."""
+
+    rule_id: str = attrs.field(validator=_non_empty)
+    values: Mapping[str, str] = attrs.field(factory=dict, converter=_plain_values)
+
+
+def _refused_rules(values: Iterable[RefusedRule]) -> tuple[RefusedRule, ...]:
+    return tuple(_few("rules", values))
+
+
+@attrs.frozen(kw_only=True)
+class Refusal:
+    """
+    An attempt a workflow refused, kept on the dossier (lần không được chấp nhận).
+
+    The stage does not change; the record says who tried what, when, and which rules
+    failed, so that a store can count refusals by rule. Made by
+    `ketnap.Workflow.record_refusal` from a `ketnap.TransitionRefused`.
+    """
+
+    on: pendulum.Date = attrs.field(converter=_date, validator=_is_date)
+    step: str = attrs.field(validator=_non_empty)
+    actor: Actor = attrs.field(validator=_member_of(Actor))
+    rules: tuple[RefusedRule, ...] = attrs.field(converter=_refused_rules)
+
+    def __attrs_post_init__(self) -> None:
+        if not self.rules:
+            raise InvalidInput("rules", "a refusal names at least one failed rule")
 
 
 @attrs.frozen(kw_only=True)
