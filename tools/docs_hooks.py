@@ -2,8 +2,9 @@
 MkDocs hooks: the reference pages generated from the code at every build.
 
 The rule catalogue, the changes between regulations and the workflow diagram are made
-by `ketnap.catalogue` from the shipped rule sets and process (`ketnap.ADMISSION`);
-nobody writes them.
+by `ketnap.catalogue` from the shipped rule sets and process (`ketnap.ADMISSION`); the
+document format and its JSON Schema by `ketnap.storage.schema` from the model; nobody
+writes them.
 """
 
 from __future__ import annotations
@@ -14,11 +15,14 @@ from typing import Any
 from mkdocs.structure.files import File, Files
 
 from ketnap.catalogue import regulation_changes, rule_catalogue, workflow_page
+from ketnap.storage.schema import SCHEMA_FILE, document_page, schema_text
 
 PAGES: dict[str, Callable[[], str]] = {
     "reference/catalogue.md": rule_catalogue,
     "reference/changes.md": regulation_changes,
     "reference/workflow.md": workflow_page,
+    "reference/document.md": document_page,
+    f"reference/{SCHEMA_FILE}": schema_text,
 }
 
 
