@@ -15,6 +15,7 @@ import logging
 from ketnap.dates import WorkingCalendar, add_months, completed_months
 from ketnap.deadlines import Deadline, DeadlineStatus, deadlines_for
 from ketnap.errors import (
+    AdoptionRefused,
     DossierNotFound,
     InvalidDocument,
     InvalidInput,
@@ -97,7 +98,7 @@ from ketnap.rules.regulations import (
     REGULATIONS,
 )
 from ketnap.storage import DocumentFormat, DossierStore, Query, SQLiteStore, StoreProblem
-from ketnap.workflow import Hook, StepEvent, Workflow
+from ketnap.workflow import Hook, KnownAct, StepEvent, Workflow
 
 # A library leaves logging to the application (Python's logging HOWTO).
 logging.getLogger("ketnap").addHandler(logging.NullHandler())
@@ -113,6 +114,7 @@ __all__ = [
     "QD_294_2025",
     "REGULATIONS",
     "Actor",
+    "AdoptionRefused",
     "AgeCounting",
     "Approval",
     "ApprovalKind",
@@ -144,6 +146,7 @@ __all__ = [
     "InvalidWorkflow",
     "KetnapError",
     "Kinship",
+    "KnownAct",
     "Lang",
     "LateAct",
     "LeavingReason",

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from ketnap.rules import Failure
 
 __all__ = [
+    "AdoptionRefused",
     "DossierNotFound",
     "InvalidDocument",
     "InvalidInput",
@@ -132,6 +133,38 @@ class TransitionRefused(KetnapError):
 _REFUSED = Message(
     vi="Không chấp nhận bước «{step}» ngày {on} ({regulation}):",
     en="Step '{step}' refused on {on} ({regulation}):",
+)
+
+
+class AdoptionRefused(KetnapError):
+    """
+    A dossier in progress could not be adopted; the dossier is unchanged.
+
+    Attributes:
+        failures: ``(index, failure)`` for every failed rule of every known act, the index
+            being the act's place in the list given, in order.
+    """
+
+    def __init__(
+        self,
+        failures: Sequence[tuple[int, Failure]],
+        *,
+        label: Callable[[str], Message] | None = None,
+    ) -> None:
+        self.failures = tuple(failures)
+        self._label = label or (lambda code: Message(vi=code, en=code))
+        super().__init__(self.text("en"))
+
+    def text(self, lang: Lang = "vi") -> str:
+        """Every failure, one line each, prefixed by the act it belongs to."""
+        head = _ADOPTION_REFUSED.render(lang, {"count": len(self.failures)})
+        lines = [f"  - [{index}] {failure.text(lang)}" for index, failure in self.failures]
+        return "\n".join([head, *lines])
+
+
+_ADOPTION_REFUSED = Message(
+    vi="Không tiếp nhận được hồ sơ đang xử lý: {count} quy tắc không đạt",
+    en="The dossier in progress could not be adopted: {count} rules failed",
 )
 
 

@@ -87,6 +87,8 @@ def verify(
     previous = chain_start(dossier.id)
     stage = process.initial
     last_on = dossier.entered_pool_on
+    adoption: list[pendulum.Date] = []  # the adoption day, while entries are adopted ones
+    opening = True
     for index, entry in enumerate(dossier.history):
         path = f"$.history[{index}]"
         if entry.previous != previous:
@@ -98,6 +100,7 @@ def verify(
         if entry.digest != entry.expected_digest():
             raise TamperedHistory(f"{path}.digest", "does not match the entry's content (edited)")
         _check_entry(entry, path, process, periods, last_on)
+        opening = _check_adoption(entry, path, adoption, opening=opening)
         previous = entry.digest
         stage = entry.target
         last_on = entry.on
@@ -147,6 +150,25 @@ def _check_entry(
         raise InvalidDocument(
             f"{path}.regulation", "names a regulation not in force on the entry's date"
         )
+
+
+def _check_adoption(
+    entry: HistoryEntry, path: str, adoption: list[pendulum.Date], *, opening: bool
+) -> bool:
+    # Adopted entries open a history (Workflow.adopt): all of them first, all entered the
+    # same day, none entered before the act it records.
+    if entry.adopted_on is None:
+        return False
+    if not opening:
+        raise InvalidDocument(
+            f"{path}.adopted_on", "an adopted act after an act recorded as it happened"
+        )
+    if adoption and entry.adopted_on != adoption[0]:
+        raise InvalidDocument(f"{path}.adopted_on", "adopted on another day than the first")
+    if entry.adopted_on < entry.on:
+        raise InvalidDocument(f"{path}.adopted_on", "adopted before the act it records")
+    adoption.append(entry.adopted_on)
+    return True
 
 
 def _check_facts(dossier: Dossier, process: Process) -> None:

@@ -10,6 +10,7 @@ The admission workflow: a `Process` run by the rules in force, checking and adva
 
 from __future__ import annotations
 
+import copy
 import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import cast
@@ -19,7 +20,13 @@ import pendulum
 
 from ketnap._machine import Carrier, Engine, mermaid
 from ketnap.dates import WorkingCalendar, as_date
-from ketnap.errors import InvalidInput, InvalidWorkflow, NoRegulationInForce, TransitionRefused
+from ketnap.errors import (
+    AdoptionRefused,
+    InvalidInput,
+    InvalidWorkflow,
+    NoRegulationInForce,
+    TransitionRefused,
+)
 from ketnap.integrity import anchor
 from ketnap.messages import Lang, Message
 from ketnap.model import Actor, Dossier, HistoryEntry, LateAct, Refusal, RefusedRule
@@ -31,7 +38,7 @@ from ketnap.rules.regulations import REGULATIONS
 from ketnap.rules.ruleset import RuleSet
 from ketnap.terms import probation_end
 
-__all__ = ["Hook", "StepEvent", "Workflow"]
+__all__ = ["Hook", "KnownAct", "StepEvent", "Workflow"]
 
 
 @attrs.frozen
@@ -83,6 +90,24 @@ class _Attempt(Carrier):
         self.failures: tuple[Failure, ...] = ()
         self.late: tuple[Failure, ...] = ()
         self.entry: HistoryEntry | None = None
+
+
+@attrs.frozen(kw_only=True)
+class KnownAct:
+    """
+    An act done before the office kept the dossier in ketnap, for `Workflow.adopt`.
+
+    Attributes:
+        step: the step's code (``Step.DECIDE_ADMISSION``).
+        on: the date of the act.
+        actor: the body that acted.
+        reference: its document's number ("123-QĐ/ĐU"), when known.
+    """
+
+    step: str
+    on: pendulum.Date
+    actor: Actor
+    reference: str | None = None
 
 
 class Workflow:
@@ -406,31 +431,51 @@ class Workflow:
 
     def _record(self, carrier: Carrier) -> None:
         assert isinstance(carrier, _Attempt)  # noqa: S101 - only advance() fires the engine
-        context = carrier.context
-        dossier = context.dossier
-        entry = HistoryEntry(
-            on=context.on,
-            step=context.step,
-            actor=context.actor,
-            source=context.source,
-            target=carrier.state,
-            regulation=carrier.ruleset.code,
-            reference=carrier.reference,
-            previous=anchor(dossier),
-        )
-        dossier.stage = carrier.state
-        dossier.history.append(entry)
-        dossier.late_acts.extend(
-            LateAct(
-                step=context.step,
-                on=context.on,
-                due=cast("pendulum.Date", failure.values["due"]),
-                answerable=context.actor,
-                rule_id=failure.rule.id,
-            )
-            for failure in carrier.late
-        )
-        carrier.entry = entry
+        _apply(carrier, carrier.state, adopted_on=None)
+
+    def adopt(
+        self, dossier: Dossier, acts: Sequence[KnownAct], *, adopted_on: pendulum.Date
+    ) -> tuple[HistoryEntry, ...]:
+        """
+        Open *dossier* at the stage its known *acts* lead to: a dossier already in progress.
+
+        An office that adopts ketnap has candidates part-way along the path. Give the
+        dossier with the records it holds (sponsors, votes, documents, certificates,
+        ``decision_received_on``, ``card_number`` ...) and the acts already done, oldest
+        first, each with its date, the body that acted and its document number. Each act
+        is checked as `advance` checks it, on its own date, under the regulation then in
+        force, against the records given; every failure of every act is reported at once,
+        and nothing changes unless all pass. The acts become the first history entries,
+        each marked ``adopted_on``; late decisions are recorded as `LateAct` as usual.
+        Hooks do not run for adopted acts: they did not happen now.
+
+        Raises:
+            AdoptionRefused: an act is not a step from the stage before it, or failed its
+                rules; ``.failures`` lists each act's failures.
+            InvalidInput: the dossier already has a history, *adopted_on* is before an
+                act, or an act's date or actor is not valid.
+        """
+        if dossier.history:
+            raise InvalidInput("history", "only a dossier with no history is adopted")
+        day = as_date(adopted_on, field="adopted_on")
+        trial = copy.deepcopy(dossier)
+        found: list[tuple[int, Failure]] = []
+        for index, act in enumerate(acts):
+            if act.on > day:
+                raise InvalidInput(f"acts[{index}].on", "after the adoption day")
+            attempt = self._attempt(trial, act.step, act.on, act.actor, act.reference)
+            failures = self._evaluate(attempt)
+            found += [(index, failure) for failure in _blocking(failures)]
+            if attempt.context.target is None:
+                break  # no stage to go on from: the acts after it cannot be checked
+            attempt.late = tuple(f for f in failures if f.rule.late)
+            _apply(attempt, attempt.context.target, adopted_on=day)
+        if found:
+            raise AdoptionRefused(found, label=self._process.label)
+        dossier.history = trial.history
+        dossier.stage = trial.stage
+        dossier.late_acts = trial.late_acts
+        return tuple(dossier.history)
 
     def _event(self, carrier: Carrier) -> StepEvent:
         assert isinstance(carrier, _Attempt)  # noqa: S101 - only advance() fires the engine
@@ -468,6 +513,36 @@ def _text(value: object) -> str:
     if isinstance(value, list | tuple):
         return ", ".join(_text(item) for item in value)
     return Message(vi="{v}", en="{v}").render("vi", {"v": value})
+
+
+def _apply(attempt: _Attempt, target: str, *, adopted_on: pendulum.Date | None) -> None:
+    """Record the attempt's step on its dossier: the entry, the stage, its late acts."""
+    context = attempt.context
+    dossier = context.dossier
+    entry = HistoryEntry(
+        on=context.on,
+        step=context.step,
+        actor=context.actor,
+        source=context.source,
+        target=target,
+        regulation=attempt.ruleset.code,
+        reference=attempt.reference,
+        adopted_on=adopted_on,
+        previous=anchor(dossier),
+    )
+    dossier.stage = target
+    dossier.history.append(entry)
+    dossier.late_acts.extend(
+        LateAct(
+            step=context.step,
+            on=context.on,
+            due=cast("pendulum.Date", failure.values["due"]),
+            answerable=context.actor,
+            rule_id=failure.rule.id,
+        )
+        for failure in attempt.late
+    )
+    attempt.entry = entry
 
 
 def _blocking(failures: tuple[Failure, ...]) -> tuple[Failure, ...]:

@@ -37,6 +37,7 @@ def entry_digest(
     target: str,
     regulation: str,
     reference: str | None,
+    adopted_on: dt.date | None = None,
 ) -> str:
     """Return the SHA-256 digest of one history entry's canonical content."""
     ref = "-" if reference is None else _field(reference)
@@ -44,4 +45,7 @@ def entry_digest(
         f"{_FORMAT}|{previous}|{on.isoformat()}|{step}|{actor}|{source}|{target}"
         f"|{_field(regulation)}|{ref}"
     )
+    if adopted_on is not None:
+        # Only adopted entries carry it, so every digest made before adoption existed holds.
+        content += f"|adopted:{adopted_on.isoformat()}"
     return hashlib.sha256(content.encode()).hexdigest()

@@ -527,6 +527,9 @@ class HistoryEntry:
     Attributes:
         reference: the number of the act's document, when given (a branch resolution
             "05-NQ/CB", an admission decision "123-QĐ/ĐU").
+        adopted_on: set on the entries that open an adopted dossier
+            (`ketnap.Workflow.adopt`): the day the office entered an act done before
+            ketnap kept the dossier; None for an act recorded as it happened.
     """
 
     on: pendulum.Date = attrs.field(validator=_is_date)
@@ -536,6 +539,9 @@ class HistoryEntry:
     target: str
     regulation: str = attrs.field(converter=_regulation)
     reference: str | None = attrs.field(default=None, converter=_reference)
+    adopted_on: pendulum.Date | None = attrs.field(
+        default=None, converter=_optional_date, validator=_is_date
+    )
     previous: str = attrs.field(repr=False)
     digest: str = attrs.field(
         repr=False,
@@ -554,4 +560,5 @@ class HistoryEntry:
             target=self.target,
             regulation=self.regulation,
             reference=self.reference,
+            adopted_on=self.adopted_on,
         )

@@ -1,0 +1,140 @@
+"""Adopting dossiers in progress (issue 13, item 1): open at any stage from the known acts."""
+
+from __future__ import annotations
+
+import attrs
+import pendulum
+import pytest
+
+from ketnap import (
+    AdoptionRefused,
+    Dossier,
+    InvalidDocument,
+    InvalidInput,
+    KnownAct,
+    Stage,
+    Step,
+    Workflow,
+)
+from ketnap.deadlines import RECOGNITION_RESOLUTION, deadlines_for
+from ketnap.integrity import verify
+from ketnap.storage import dumps, loads
+from ketnap.terms import party_age_months
+from ketnap.testing import lifecycle, make_dossier
+from tests.conftest import MEETING
+from tests.storage.test_histories import rechain
+
+ADOPTED = pendulum.Date(2026, 1, 5)
+
+
+def known(workflow: Workflow, until: str) -> tuple[Dossier, list[KnownAct]]:
+    """A dossier with its records, and the acts that took it to *until*, not yet recorded."""
+    dossier = make_dossier(meeting=MEETING)
+    acts: list[KnownAct] = []
+    # lifecycle records each act's prerequisites before naming it: read, do not advance.
+    stages = {
+        Step.COMPLETE_TRAINING: Stage.TRAINED,
+        Step.ASSIGN_SPONSORS: Stage.PREPARED,
+        Step.PROPOSE_ADMISSION: Stage.PROPOSED,
+        Step.DECIDE_ADMISSION: Stage.ADMITTED,
+        Step.HOLD_CEREMONY: Stage.PROBATION,
+        Step.PROPOSE_RECOGNITION: Stage.RECOGNITION_PROPOSED,
+        Step.RECOGNIZE: Stage.FULL_MEMBER,
+        Step.ISSUE_CARD: Stage.CARD_ISSUED,
+    }
+    for step, on, actor in lifecycle(dossier, meeting=MEETING, workflow=workflow):
+        acts.append(KnownAct(step=step, on=on, actor=actor, reference=f"{len(acts) + 1}-QĐ"))
+        if stages[step] == until:
+            break
+    return dossier, acts
+
+
+def test_a_probationary_member_is_opened_at_probation(workflow: Workflow) -> None:
+    dossier, acts = known(workflow, Stage.PROBATION)
+    entries = workflow.adopt(dossier, acts, adopted_on=ADOPTED)
+    assert dossier.stage == Stage.PROBATION
+    assert [e.step for e in entries] == [a.step for a in acts]
+    assert {e.adopted_on for e in entries} == {ADOPTED}
+    assert entries[3].reference == "4-QĐ"
+    verify(dossier)
+    assert loads(dumps(dossier)).history == dossier.history
+    # Deadlines are right from the first day: the recognition resolution after probation.
+    due = {d.rule_id: d for d in deadlines_for(dossier, on=ADOPTED, workflow=workflow)}
+    end = workflow.probation_end(dossier)
+    assert end is not None
+    resolution = due[RECOGNITION_RESOLUTION]
+    assert resolution.due == workflow.calendar.add_working_days(end, 30)
+
+
+def test_a_full_member_has_a_party_age_from_the_first_day(workflow: Workflow) -> None:
+    dossier, acts = known(workflow, Stage.CARD_ISSUED)
+    workflow.adopt(dossier, acts, adopted_on=ADOPTED)
+    assert dossier.stage == Stage.CARD_ISSUED
+    decided = dossier.admission_decision_date
+    assert decided is not None
+    assert party_age_months(dossier, decided.add(years=1)) == 12
+
+
+def test_every_failure_of_every_act_is_reported_and_nothing_changes(workflow: Workflow) -> None:
+    dossier, acts = known(workflow, Stage.PROBATION)
+    dossier.votes.clear()  # the branch's vote was not recorded
+    dossier.certificates.clear()  # nor the certificate
+    before = dossier.stage
+    with pytest.raises(AdoptionRefused) as refused:
+        workflow.adopt(dossier, acts, adopted_on=ADOPTED)
+    failed = {(index, f.rule_id) for index, f in refused.value.failures}
+    assert (2, "vote.branch_admission") in failed  # the proposal, third act
+    assert any(rule == "certificate.awareness" for _index, rule in failed)
+    assert dossier.stage == before
+    assert dossier.history == []
+    assert "[2] " in refused.value.text("en")
+
+
+def test_an_act_out_of_order_is_refused(workflow: Workflow) -> None:
+    dossier, acts = known(workflow, Stage.PROBATION)
+    with pytest.raises(AdoptionRefused) as refused:
+        workflow.adopt(dossier, [acts[0], acts[3]], adopted_on=ADOPTED)
+    assert [(i, f.rule_id) for i, f in refused.value.failures] == [(1, "workflow.step_available")]
+
+
+def test_a_late_decision_is_adopted_as_late(workflow: Workflow) -> None:
+    dossier, acts = known(workflow, Stage.ADMITTED)
+    late = workflow.calendar.add_working_days(acts[2].on, 65)
+    acts[3] = attrs.evolve(acts[3], on=late)
+    workflow.adopt(dossier, acts, adopted_on=ADOPTED)
+    (act,) = dossier.late_acts
+    assert (act.step, act.on) == (Step.DECIDE_ADMISSION, late)
+
+
+@pytest.mark.parametrize(("days", "refused"), [(-1, True), (0, False)])
+def test_acts_are_entered_on_or_after_their_date(
+    workflow: Workflow, days: int, refused: bool
+) -> None:
+    dossier, acts = known(workflow, Stage.PROPOSED)
+    adopted_on = acts[-1].on.add(days=days)
+    if refused:
+        with pytest.raises(InvalidInput, match="after the adoption day"):
+            workflow.adopt(dossier, acts, adopted_on=adopted_on)
+    else:
+        workflow.adopt(dossier, acts, adopted_on=adopted_on)
+        assert dossier.stage == Stage.PROPOSED
+
+
+def test_only_a_dossier_without_history_is_adopted(workflow: Workflow) -> None:
+    dossier, acts = known(workflow, Stage.PROPOSED)
+    workflow.adopt(dossier, acts, adopted_on=ADOPTED)
+    with pytest.raises(InvalidInput, match="history"):
+        workflow.adopt(dossier, acts, adopted_on=ADOPTED)
+
+
+def test_an_adopted_entry_after_a_live_one_is_refused_on_load(workflow: Workflow) -> None:
+    live = make_dossier(meeting=MEETING)
+    for step, on, actor in lifecycle(live, meeting=MEETING, workflow=workflow):
+        workflow.advance(live, step, on=on, actor=actor)
+        if live.stage == Stage.PREPARED:
+            break
+    # Re-chain: first a live entry, then an adopted one.
+    second = attrs.evolve(live.history[1], adopted_on=ADOPTED)
+    rechained = rechain(live, [live.history[0], second])
+    with pytest.raises(InvalidDocument, match=r"history\[1\]\.adopted_on"):
+        verify(rechained)
