@@ -18,7 +18,7 @@ that does not parse (a date that is not YYYY-MM-DD, an unknown regulation, a mis
 
 from __future__ import annotations
 
-import datetime as dt
+import json
 import re
 import sys
 import unicodedata
@@ -29,21 +29,24 @@ from typing import Any, Final
 import click
 import pendulum
 
-from ketnap.dates import DATE_MAX, DATE_MIN
-from ketnap.errors import KetnapError
+from ketnap.dates import DATE_MAX, DATE_MIN, as_date, parse_date
+from ketnap.errors import DossierNotFound, InvalidInput, KetnapError
 from ketnap.inputs import LIMITS
 from ketnap.messages import Lang, Message
+from ketnap.organizations import (
+    OrganizationTree,
+    Quotas,
+    course_data,
+    courses_from_data,
+)
 from ketnap.reminders import due_list
 from ketnap.reports import facts_for, report
 from ketnap.rules.regulations import REGULATIONS
 from ketnap.rules.ruleset import RuleSet
-from ketnap.storage import Query, SQLiteStore, loads
+from ketnap.storage import Query, SQLiteStore, dumps, loads
 from ketnap.workflow import Workflow
 
 __all__ = ["main"]
-
-
-_ISO_DATE: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class _DateType(click.ParamType):  # type: ignore[type-arg]  # generic only in newer click
@@ -57,16 +60,10 @@ class _DateType(click.ParamType):  # type: ignore[type-arg]  # generic only in n
         if isinstance(value, pendulum.Date):
             return value
         text = str(value)
-        # date.fromisoformat also takes 20240312 and 2024-W11-2; the command promises one form.
-        if not _ISO_DATE.fullmatch(text):
-            self.fail(f"{_safe(repr(text))} is not a date as YYYY-MM-DD", param, ctx)
         try:
-            parsed = dt.date.fromisoformat(text)
-        except ValueError:
-            self.fail(f"{text} is not a valid date (no such day in the calendar)", param, ctx)
-        if not DATE_MIN <= parsed <= DATE_MAX:
-            self.fail(f"{text} is outside the dates ketnap covers ({DATE_MIN} to {DATE_MAX})")
-        return pendulum.Date(parsed.year, parsed.month, parsed.day)
+            return as_date(parse_date(text))
+        except InvalidInput as exc:
+            self.fail(f"{_safe(repr(text))}: {exc.reason}", param, ctx)
 
 
 # Characters a terminal acts on, or that reorder what a reader sees.
@@ -268,7 +265,10 @@ def diagram(lang: Lang) -> None:
 @_STORE
 @click.argument("files", nargs=-1, required=True,
                 type=click.Path(exists=True, dir_okay=False, path_type=Path))  # fmt: skip
-def import_command(store_path: Path, files: Sequence[Path]) -> None:
+@click.option("--update", is_flag=True,
+              help="replace dossiers already stored (refused if another writer saved them "
+                   "meanwhile)")  # fmt: skip
+def import_command(store_path: Path, files: Sequence[Path], update: bool) -> None:
     """Load dossier JSON FILES into a store, in one transaction (all or none)."""
     dossiers = []
     with click.progressbar(files, label="Reading dossiers", file=sys.stderr) as bar:
@@ -278,8 +278,90 @@ def import_command(store_path: Path, files: Sequence[Path]) -> None:
             except KetnapError as exc:
                 raise click.ClickException(f"{_safe(str(path))}: {_safe(str(exc))}") from None
     with _open(store_path, create=True) as store:
+        if update:
+            # Optimistic: each copy takes the stored revision it replaces; a writer who
+            # saves in between makes the batch fail as stale, and nothing is written.
+            for dossier in dossiers:
+                try:
+                    dossier.revision = store.load(dossier.id).revision
+                except DossierNotFound:
+                    dossier.revision = 0
         saved = store.save_all(dossiers)
     _echo(f"{saved} dossiers saved to {store_path}")
+
+
+_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+
+
+def _json_file(path: Path) -> object:
+    """Parse a JSON setup file (tree, quotas, courses), bounded like a dossier document."""
+    try:
+        return json.loads(_read(path))
+    except (ValueError, RecursionError):
+        raise click.ClickException(f"{_safe(str(path))}: not a JSON file") from None
+
+
+@cli.command()
+@_STORE
+@click.option("--tree", "tree_file", type=_FILE,
+              help="the organisation tree, as OrganizationTree.to_data writes it")  # fmt: skip
+@click.option("--quotas", "quotas_file", type=_FILE,
+              help='quotas: [{"unit": ..., "year": ..., "admissions": ...}]')  # fmt: skip
+@click.option("--courses", "courses_file", type=_FILE,
+              help='courses: [{"code", "unit", "opened_on", "closed_on", "trainees"}]')  # fmt: skip
+def setup(
+    store_path: Path, tree_file: Path | None, quotas_file: Path | None, courses_file: Path | None
+) -> None:
+    """Store the organisation tree, the quotas and the courses a report needs."""
+    if tree_file is None and quotas_file is None and courses_file is None:
+        raise click.UsageError("give at least one of --tree, --quotas, --courses")
+    try:
+        tree = None if tree_file is None else OrganizationTree.from_data(_json_file(tree_file))
+        quotas = None if quotas_file is None else Quotas.from_data(_json_file(quotas_file))
+        courses = None if courses_file is None else courses_from_data(_json_file(courses_file))
+    except KetnapError as exc:
+        raise click.ClickException(_safe(str(exc))) from None
+    with _open(store_path, create=True) as store:
+        if tree is not None:
+            store.save_tree(tree)
+            _echo(f"tree: {len(list(tree))} units")
+        if quotas is not None:
+            store.save_quotas(quotas)
+            _echo(f"quotas: {len(quotas.items())}")
+        if courses is not None:
+            store.save_courses(courses)
+            _echo(f"courses: {len(courses)}")
+
+
+@cli.command()
+@_STORE
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="folder to write one JSON document per dossier into")  # fmt: skip
+@click.option("--setup", "with_setup", is_flag=True,
+              help="also write tree.json, quotas.json and courses.json")  # fmt: skip
+def export(store_path: Path, out_dir: Path, with_setup: bool) -> None:
+    """Write every stored dossier as a JSON document (what import reads back)."""
+    with _open(store_path) as store:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        total = store.count()
+        written = 0
+        with click.progressbar(store.find(), length=total, label="Exporting",
+                               file=sys.stderr) as bar:  # fmt: skip
+            for dossier in bar:
+                name = re.sub(r"[^0-9A-Za-z._-]", "_", dossier.id)
+                (out_dir / f"{name}.json").write_text(dumps(dossier, indent=2), encoding="utf-8")
+                written += 1
+        if with_setup:
+            setup_files = {
+                "tree.json": store.tree().to_data(),
+                "quotas.json": store.quotas().to_data(),
+                "courses.json": [course_data(c) for c in store.courses()],
+            }
+            for file_name, data in setup_files.items():
+                (out_dir / file_name).write_text(
+                    json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8"
+                )
+    _echo(f"{written} dossiers written to {out_dir}")
 
 
 @cli.command()

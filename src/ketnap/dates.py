@@ -22,6 +22,7 @@ from __future__ import annotations
 import bisect
 import calendar as _calendar
 import datetime as dt
+import re
 from collections.abc import Iterable
 from threading import Lock
 from typing import Final
@@ -42,6 +43,7 @@ __all__ = [
     "completed_months",
     "first_day_with_calendar_months",
     "next_day",
+    "parse_date",
     "previous_day",
 ]
 
@@ -53,6 +55,29 @@ DATE_MIN: Final = pendulum.Date(1900, 1, 1)
 DATE_MAX: Final = pendulum.Date(_HORIZON_YEAR, 12, 31)
 """The latest date ketnap accepts: the end of the working-day calendar. Month terms
 from any accepted date stay far from the year 9999, where date arithmetic overflows."""
+
+
+_ISO_DATE: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def parse_date(text: object, *, field: str = "date") -> pendulum.Date:
+    """
+    Return the date a ``YYYY-MM-DD`` text names.
+
+    Exactly that form: ``date.fromisoformat`` alone also takes ``20240312`` and week dates.
+    The range (`DATE_MIN` to `DATE_MAX`) is `as_date`'s to check, where a date enters a
+    record, so that the error names the record's field.
+
+    Raises:
+        InvalidInput: not a text of that form, or no such day.
+    """
+    if not isinstance(text, str) or not _ISO_DATE.fullmatch(text):
+        raise InvalidInput(field, "not a date as YYYY-MM-DD")
+    try:
+        parsed = dt.date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(field, "not a valid date (no such day in the calendar)") from None
+    return pendulum.Date(parsed.year, parsed.month, parsed.day)
 
 
 def as_date(value: object, *, field: str = "date") -> pendulum.Date:

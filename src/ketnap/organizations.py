@@ -28,7 +28,7 @@ from typing import Any
 import attrs
 import pendulum
 
-from ketnap.dates import as_date
+from ketnap.dates import as_date, parse_date
 from ketnap.errors import InvalidInput
 from ketnap.messages import Lang, Message
 from ketnap.model import Actor, Organization
@@ -41,6 +41,8 @@ __all__ = [
     "OrganizationTree",
     "Quotas",
     "Unit",
+    "course_data",
+    "courses_from_data",
 ]
 
 
@@ -358,6 +360,41 @@ _COUNTED = Message(vi="{what}: {n:,}", en="{what}: {n:,}")
 _MEMBERS = Message(vi="đảng viên", en="members")
 
 
+def courses_from_data(data: object) -> list[Course]:
+    """
+    Build courses from ``[{"code", "unit", "opened_on", "closed_on", "trainees"}, ...]``.
+
+    Raises:
+        InvalidInput: the data has the wrong shape, naming the item.
+    """
+    if not isinstance(data, list):
+        raise InvalidInput("courses", "expected a list of courses")
+    courses = []
+    for index, item in enumerate(data):
+        if not isinstance(item, Mapping):
+            raise InvalidInput(f"courses[{index}]", "expected an object")
+        try:
+            dates = {
+                key: parse_date(item[key], field=key)
+                for key in ("opened_on", "closed_on")
+                if isinstance(item.get(key), str)
+            }
+            courses.append(Course(**{**item, **dates}))
+        except TypeError:
+            raise InvalidInput(
+                f"courses[{index}]", "expected code, unit, opened_on, closed_on and trainees"
+            ) from None
+        except InvalidInput as exc:
+            raise InvalidInput(f"courses[{index}].{exc.field}", exc.reason) from None
+    return courses
+
+
+def course_data(course: Course) -> dict[str, Any]:
+    """A course as JSON-compatible data, as `courses_from_data` reads it."""
+    return {**attrs.asdict(course), "opened_on": course.opened_on.isoformat(),
+            "closed_on": course.closed_on.isoformat()}  # fmt: skip
+
+
 def _opened(value: object) -> pendulum.Date:
     return as_date(value, field="opened_on")
 
@@ -417,6 +454,33 @@ class Quotas:
         if isinstance(admissions, bool) or not isinstance(admissions, int) or admissions < 0:
             raise InvalidInput("admissions", "must be a non-negative integer")
         self._assigned[unit, year] = admissions
+
+    def to_data(self) -> list[dict[str, Any]]:
+        """The quotas as JSON-compatible data: ``[{"unit", "year", "admissions"}, ...]``."""
+        return [{"unit": unit, "year": year, "admissions": n} for unit, year, n in self.items()]
+
+    @classmethod
+    def from_data(cls, data: object) -> Quotas:
+        """
+        Build quotas from `to_data` output.
+
+        Raises:
+            InvalidInput: the data has the wrong shape, naming the item.
+        """
+        if not isinstance(data, list):
+            raise InvalidInput("quotas", "expected a list of {unit, year, admissions}")
+        quotas = cls()
+        for index, item in enumerate(data):
+            field = f"quotas[{index}]"
+            if not isinstance(item, Mapping) or set(item) != {"unit", "year", "admissions"}:
+                raise InvalidInput(field, "expected exactly unit, year and admissions")
+            unit, year = item["unit"], item["year"]
+            if not isinstance(unit, str) or not unit:
+                raise InvalidInput(f"{field}.unit", "expected a unit code")
+            if isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= 2100:
+                raise InvalidInput(f"{field}.year", "expected a year from 1900 to 2100")
+            quotas.assign(unit, year, item["admissions"])
+        return quotas
 
     def items(self) -> list[tuple[str, int, int]]:
         """Every assignment as ``(unit, year, admissions)``, sorted."""

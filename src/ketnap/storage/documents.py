@@ -52,6 +52,7 @@ from cattrs.cols import (
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from ketnap import integrity
+from ketnap.dates import parse_date
 from ketnap.errors import InvalidDocument, InvalidInput
 from ketnap.inputs import LIMITS
 from ketnap.model import Dossier
@@ -81,7 +82,6 @@ SCHEMA_VERSION: Final = 1
 Migration = Callable[[dict[str, Any]], dict[str, Any]]
 """Turns the ``dossier`` object of version *n* into that of version *n + 1*."""
 
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _Hook = Callable[[Any, Any], object]
 
 
@@ -102,15 +102,12 @@ def _structure_date(value: object, _type: object) -> pendulum.Date:
     cached = _DATES.get(value) if isinstance(value, str) else None
     if cached is not None:
         return cached
-    if not isinstance(value, str) or len(value) != 10 or not _ISO_DATE.fullmatch(value):
-        raise _Expected("a date as YYYY-MM-DD")
     try:
-        parsed = dt.date.fromisoformat(value)
-    except ValueError:
+        date = parse_date(value)
+    except InvalidInput:
         raise _Expected("a date as YYYY-MM-DD") from None
-    date = pendulum.Date(parsed.year, parsed.month, parsed.day)
     if len(_DATES) < _DATES_CAP:
-        _DATES[value] = date
+        _DATES[cast("str", value)] = date  # parse_date took it: a str
     return date
 
 
