@@ -101,3 +101,33 @@ def test_export_then_import_gives_equal_dossiers_and_update_replaces(tmp_path: P
     assert code == 0, out
     code, out = run("export", "--store", str(copy), "--out", str(tmp_path / "again"))
     assert "5B-KNĐ" in loads((tmp_path / "again" / "HS-001.json").read_bytes()).documents
+
+
+def test_create_then_record_acts_and_keep_a_refusal(tmp_path: Path) -> None:
+    store = tmp_path / "s.db"
+    dossier = make_dossier(meeting=MEETING, organization=TREE.organization("C"))
+    new = tmp_path / "new.json"
+    new.write_text(dumps(dossier), encoding="utf-8")
+    code, out = run("create", "--store", str(store), str(new))
+    assert (code, out.strip()) == (0, "HS-001 created")
+    assert run("create", "--store", str(store), str(new))[0] == 1  # already stored
+    trained = MEETING.subtract(months=6).isoformat()
+    code, out = run("act", "--store", str(store), "HS-001", "complete_training",
+                    "--on", trained, "--actor", "branch", "--lang", "en")  # fmt: skip
+    assert code == 0, out
+    assert "Awareness course completed" in out
+    # Proposing straight from the course is refused; with --keep-refusal it is counted.
+    code, out = run("act", "--store", str(store), "HS-001", "propose_admission",
+                    "--on", MEETING.isoformat(), "--actor", "branch", "--keep-refusal",
+                    "--lang", "en")  # fmt: skip
+    assert code == 1
+    assert "workflow.step_available" in out
+    assert "Refusal kept" in out
+    code, out = run("export", "--store", str(store), "--out", str(tmp_path / "out"))
+    kept = loads((tmp_path / "out" / "HS-001.json").read_bytes())
+    assert kept.stage == Stage.TRAINED
+    assert [r.rules[0].rule_id for r in kept.refusals] == ["workflow.step_available"]
+    code, out = run("act", "--store", str(store), "HS-404", "complete_training",
+                    "--on", trained, "--actor", "branch")  # fmt: skip
+    assert code == 1
+    assert "HS-404" in out

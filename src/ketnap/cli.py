@@ -30,9 +30,16 @@ import click
 import pendulum
 
 from ketnap.dates import DATE_MAX, DATE_MIN, as_date, parse_date
-from ketnap.errors import DossierNotFound, InvalidInput, KetnapError
+from ketnap.errors import (
+    DossierNotFound,
+    InvalidInput,
+    KetnapError,
+    StaleDossier,
+    TransitionRefused,
+)
 from ketnap.inputs import LIMITS
 from ketnap.messages import Lang, Message
+from ketnap.model import Actor
 from ketnap.organizations import (
     OrganizationTree,
     Quotas,
@@ -362,6 +369,72 @@ def export(store_path: Path, out_dir: Path, with_setup: bool) -> None:
                     json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8"
                 )
     _echo(f"{written} dossiers written to {out_dir}")
+
+
+@cli.command()
+@_STORE
+@click.argument("dossier_file", type=_FILE)
+def create(store_path: Path, dossier_file: Path) -> None:
+    """Store a new dossier from a document with its records and no history yet."""
+    try:
+        dossier = loads(_read(dossier_file))
+    except KetnapError as exc:
+        raise click.ClickException(f"{_safe(str(dossier_file))}: {_safe(str(exc))}") from None
+    if dossier.history:
+        raise click.ClickException(
+            "the document already has a history: use import (or adopt it in Python)"
+        )
+    with _open(store_path, create=True) as store:
+        try:
+            store.save(dossier)
+        except StaleDossier:
+            raise click.ClickException(f"{_safe(dossier.id)} is already stored") from None
+        except KetnapError as exc:
+            raise click.ClickException(_safe(str(exc))) from None
+    _echo(f"{dossier.id} created")
+
+
+@cli.command()
+@_STORE
+@click.argument("dossier_id")
+@click.argument("step")
+@click.option("--on", "on", type=DATE, required=True, help="date of the act (YYYY-MM-DD)")
+@click.option("--actor", type=click.Choice([a.value for a in Actor]), required=True,
+              help="the body that acts")  # fmt: skip
+@click.option("--reference", help="the number of the act's document, e.g. 05-NQ/CB")
+@click.option("--keep-refusal", is_flag=True,
+              help="if refused, keep the refusal on the dossier (counted in reports)")  # fmt: skip
+@_LANG
+def act(  # noqa: PLR0917 - click passes one argument per option
+    store_path: Path,
+    dossier_id: str,
+    step: str,
+    on: pendulum.Date,
+    actor: str,
+    reference: str | None,
+    keep_refusal: bool,
+    lang: Lang,
+) -> None:
+    """Record an act (STEP) on a stored dossier; a refusal lists every failed rule."""
+    workflow = Workflow()
+    with _open(store_path) as store:
+        try:
+            dossier = store.load(dossier_id)
+            entry = workflow.advance(dossier, step, on=on, actor=Actor(actor), reference=reference)
+        except TransitionRefused as refused:
+            _echo(refused.text(lang))
+            if keep_refusal:
+                workflow.record_refusal(dossier, refused)
+                store.save(dossier)
+                _echo(_REFUSAL_KEPT.render(lang))
+            sys.exit(1)
+        except KetnapError as exc:
+            raise click.ClickException(_safe(str(exc))) from None
+        store.save(dossier)
+    _echo(f"{dossier.id}: {workflow.process.text(entry.target, lang)}")
+
+
+_REFUSAL_KEPT = Message(vi="Đã lưu lần không được chấp nhận", en="Refusal kept on the dossier")
 
 
 @cli.command()
