@@ -983,84 +983,73 @@ class SQLiteStore:
         """
         # One read transaction: every count sees the same committed state.
         with self._snapshot():
-            return self._figures(
-                branches=branches, units=units, start=start, on=on, year_end=year_end
+            scope, params = _among("organization", branches)
+            period = (start.isoformat(), on.isoformat())
+            day = on.isoformat()
+            # The stage on the report date: the target of each dossier's last act by then
+            # (SQLite returns the bare column of the row holding max(seq)).
+            last_acts = self._db.execute(
+                # Only steps lead to a stage; certificates and late acts have no target.
+                "SELECT target, count(*) FROM (SELECT target, max(seq) FROM events"
+                f" WHERE target IS NOT NULL AND day <= ?{scope} GROUP BY dossier_id)"
+                " GROUP BY target",
+                (day, *params),
+            ).fetchall()
+            stages: dict[str, int] = dict(last_acts)
+            (entered,) = self._db.execute(
+                f"SELECT count(*) FROM dossiers WHERE entered_on <= ?{scope}",
+                (day, *params),
+            ).fetchone()
+            initial = self._process.initial
+            stages[initial] = stages.get(initial, 0) + entered - sum(stages.values())
+            admissions = sorted(self._process.steps_tagged("admission"))
+            marks = ", ".join("?" * len(admissions))
+            acts = dict(
+                self._db.execute(
+                    "SELECT kind, count(*) FROM events"
+                    f" WHERE day BETWEEN ? AND ?{scope} GROUP BY kind",
+                    (*period, *params),
+                ).fetchall()
+            )
+            by_branch = dict(
+                self._db.execute(
+                    f"SELECT organization, count(*) FROM events WHERE kind IN ({marks})"
+                    f" AND day BETWEEN ? AND ?{scope} GROUP BY organization",
+                    (*admissions, *period, *params),
+                ).fetchall()
+            )
+            joined = scope.replace("organization", "e.organization")
+            mix = self._db.execute(
+                "SELECT sum(d.youth), sum(d.female), sum(d.ethnic_minority), sum(d.religious),"
+                " sum(d.readmission) FROM events e JOIN dossiers d ON d.id = e.dossier_id"
+                f" WHERE e.kind IN ({marks}) AND e.day BETWEEN ? AND ?{joined}",
+                (*admissions, *period, *params),
+            ).fetchone()
+            keys = ("youth", "women", "ethnic_minority", "religious", "readmission")
+            pipeline = sorted(self._process.stages_tagged("pipeline"))
+            (expected,) = self._db.execute(
+                f"SELECT count(*) FROM dossiers WHERE stage IN ({', '.join('?' * len(pipeline))})"
+                " AND expected_decision_on <= ?"
+                f" AND (window_closes_on IS NULL OR window_closes_on >= ?){scope}",
+                (*pipeline, year_end.isoformat(), day, *params),
+            ).fetchone()
+            unit_scope, unit_params = _among("unit", units)
+            courses, trainees = self._db.execute(
+                "SELECT count(*), coalesce(sum(trainees), 0) FROM courses"
+                f" WHERE closed_on BETWEEN ? AND ?{unit_scope}",
+                (*period, *unit_params),
+            ).fetchone()
+            return Figures(
+                stages=stages,
+                acts=acts,
+                admitted_by_branch=by_branch,
+                composition={key: int(value or 0) for key, value in zip(keys, mix, strict=True)},
+                expected=expected,
+                courses=courses,
+                trainees=trainees,
             )
 
-    def _figures(
-        self,
-        *,
-        branches: list[str] | None,
-        units: list[str] | None,
-        start: pendulum.Date,
-        on: pendulum.Date,
-        year_end: pendulum.Date,
-    ) -> Figures:
-        scope, params = _among("organization", branches)
-        period = (start.isoformat(), on.isoformat())
-        day = on.isoformat()
-        # The stage on the report date: the target of each dossier's last act by then
-        # (SQLite returns the bare column of the row holding max(seq)).
-        last_acts = self._db.execute(
-            # Only steps lead to a stage; certificates and late acts have no target.
-            "SELECT target, count(*) FROM (SELECT target, max(seq) FROM events"
-            f" WHERE target IS NOT NULL AND day <= ?{scope} GROUP BY dossier_id) GROUP BY target",
-            (day, *params),
-        ).fetchall()
-        stages: dict[str, int] = dict(last_acts)
-        (entered,) = self._db.execute(
-            f"SELECT count(*) FROM dossiers WHERE entered_on <= ?{scope}",
-            (day, *params),
-        ).fetchone()
-        initial = self._process.initial
-        stages[initial] = stages.get(initial, 0) + entered - sum(stages.values())
-        admissions = sorted(self._process.steps_tagged("admission"))
-        marks = ", ".join("?" * len(admissions))
-        acts = dict(
-            self._db.execute(
-                f"SELECT kind, count(*) FROM events WHERE day BETWEEN ? AND ?{scope} GROUP BY kind",
-                (*period, *params),
-            ).fetchall()
-        )
-        by_branch = dict(
-            self._db.execute(
-                f"SELECT organization, count(*) FROM events WHERE kind IN ({marks})"
-                f" AND day BETWEEN ? AND ?{scope} GROUP BY organization",
-                (*admissions, *period, *params),
-            ).fetchall()
-        )
-        joined = scope.replace("organization", "e.organization")
-        mix = self._db.execute(
-            "SELECT sum(d.youth), sum(d.female), sum(d.ethnic_minority), sum(d.religious),"
-            " sum(d.readmission) FROM events e JOIN dossiers d ON d.id = e.dossier_id"
-            f" WHERE e.kind IN ({marks}) AND e.day BETWEEN ? AND ?{joined}",
-            (*admissions, *period, *params),
-        ).fetchone()
-        keys = ("youth", "women", "ethnic_minority", "religious", "readmission")
-        pipeline = sorted(self._process.stages_tagged("pipeline"))
-        (expected,) = self._db.execute(
-            f"SELECT count(*) FROM dossiers WHERE stage IN ({', '.join('?' * len(pipeline))})"
-            " AND expected_decision_on <= ?"
-            f" AND (window_closes_on IS NULL OR window_closes_on >= ?){scope}",
-            (*pipeline, year_end.isoformat(), day, *params),
-        ).fetchone()
-        unit_scope, unit_params = _among("unit", units)
-        courses, trainees = self._db.execute(
-            "SELECT count(*), coalesce(sum(trainees), 0) FROM courses"
-            f" WHERE closed_on BETWEEN ? AND ?{unit_scope}",
-            (*period, *unit_params),
-        ).fetchone()
-        return Figures(
-            stages=stages,
-            acts=acts,
-            admitted_by_branch=by_branch,
-            composition={key: int(value or 0) for key, value in zip(keys, mix, strict=True)},
-            expected=expected,
-            courses=courses,
-            trainees=trainees,
-        )
-
-    # --- internals -------------------------------------------------------------------------
+        # --- internals -------------------------------------------------------------------------
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[None]:
