@@ -159,10 +159,10 @@ def test_import_then_verify(tmp_path: Path, workflow: Workflow) -> None:
         path.write_text(dumps(dossier), encoding="utf-8")
         files.append(str(path))
     store = str(tmp_path / "new.db")
-    code, out, _ = invoke("import", "--store", store, *files)
+    code, out, _ = invoke("import", "--store", store, *files, "--lang", "en")
     assert (code, out.strip()) == (0, f"3 dossiers saved to {store}")
     code, out, _ = invoke("verify", "--store", store)
-    assert (code, out.strip()) == (0, "3 of 3 dossiers verify")
+    assert (code, out.strip()) == (0, "3/3 hồ sơ hợp lệ")  # Vietnamese by default
 
 
 @pytest.mark.parametrize(
@@ -226,7 +226,7 @@ def test_verify_names_a_tampered_dossier_and_fails(tmp_path: Path, workflow: Wor
     )
     db.commit()
     db.close()
-    code, out, _ = invoke("verify", "--store", str(store))
+    code, out, _ = invoke("verify", "--store", str(store), "--lang", "en")
     assert code == 1
     assert "HS-1: $.dossier.history[1].digest" in out
     assert out.strip().endswith("2 of 3 dossiers verify")

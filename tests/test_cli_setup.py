@@ -49,7 +49,7 @@ def test_a_store_filled_by_the_command_line_gives_a_report(tmp_path: Path) -> No
         "--courses", str(write(tmp_path / "courses.json", [course_data(course)])),
     )  # fmt: skip
     assert code == 0, out
-    assert "tree: 2 units" in out
+    assert "cây tổ chức: 2 đơn vị" in out
     assert run("import", str(document), "--store", str(store))[0] == 0
     code, out = run("report", "--store", str(store), "--unit", "H", "--year", "2024",
                     "--format", "json")  # fmt: skip
@@ -108,7 +108,7 @@ def test_create_then_record_acts_and_keep_a_refusal(tmp_path: Path) -> None:
     dossier = make_dossier(meeting=MEETING, organization=TREE.organization("C"))
     new = tmp_path / "new.json"
     new.write_text(dumps(dossier), encoding="utf-8")
-    code, out = run("create", "--store", str(store), str(new))
+    code, out = run("create", "--store", str(store), str(new), "--lang", "en")
     assert (code, out.strip()) == (0, "HS-001 created")
     assert run("create", "--store", str(store), str(new))[0] == 1  # already stored
     trained = MEETING.subtract(months=6).isoformat()

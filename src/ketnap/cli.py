@@ -159,6 +159,16 @@ def _read(path: Path) -> bytes:
     return data
 
 
+# --- what the writing commands say -----------------------------------------------------------
+_SAVED = Message(vi="Đã lưu {n:,} hồ sơ vào {store}", en="{n:,} dossiers saved to {store}")
+_VERIFIED = Message(vi="{ok:,}/{total:,} hồ sơ hợp lệ", en="{ok:,} of {total:,} dossiers verify")
+_STORED_TREE = Message(vi="cây tổ chức: {n:,} đơn vị", en="tree: {n:,} units")
+_STORED_QUOTAS = Message(vi="chỉ tiêu: {n:,}", en="quotas: {n:,}")
+_STORED_COURSES = Message(vi="lớp bồi dưỡng: {n:,}", en="courses: {n:,}")
+_WRITTEN = Message(vi="Đã ghi {n:,} hồ sơ vào {folder}", en="{n:,} dossiers written to {folder}")
+_CREATED = Message(vi="Đã tạo hồ sơ {id}", en="{id} created")
+
+
 @cli.command()
 @click.argument("dossier_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--on", "on", type=DATE, required=True, help="date of the act (YYYY-MM-DD)")
@@ -275,7 +285,8 @@ def diagram(lang: Lang) -> None:
 @click.option("--update", is_flag=True,
               help="replace dossiers already stored (refused if another writer saved them "
                    "meanwhile)")  # fmt: skip
-def import_command(store_path: Path, files: Sequence[Path], update: bool) -> None:
+@_LANG
+def import_command(store_path: Path, files: Sequence[Path], update: bool, lang: Lang) -> None:
     """Load dossier JSON FILES into a store, in one transaction (all or none)."""
     dossiers = []
     with click.progressbar(files, label="Reading dossiers", file=sys.stderr) as bar:
@@ -294,7 +305,7 @@ def import_command(store_path: Path, files: Sequence[Path], update: bool) -> Non
                 except DossierNotFound:
                     dossier.revision = 0
         saved = store.save_all(dossiers)
-    _echo(f"{saved} dossiers saved to {store_path}")
+    _echo(_SAVED.render(lang, {"n": saved, "store": str(store_path)}))
 
 
 _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
@@ -316,8 +327,13 @@ def _json_file(path: Path) -> object:
               help='quotas: [{"unit": ..., "year": ..., "admissions": ...}]')  # fmt: skip
 @click.option("--courses", "courses_file", type=_FILE,
               help='courses: [{"code", "unit", "opened_on", "closed_on", "trainees"}]')  # fmt: skip
+@_LANG
 def setup(
-    store_path: Path, tree_file: Path | None, quotas_file: Path | None, courses_file: Path | None
+    store_path: Path,
+    tree_file: Path | None,
+    quotas_file: Path | None,
+    courses_file: Path | None,
+    lang: Lang,
 ) -> None:
     """Store the organisation tree, the quotas and the courses a report needs."""
     if tree_file is None and quotas_file is None and courses_file is None:
@@ -331,13 +347,13 @@ def setup(
     with _open(store_path, create=True) as store:
         if tree is not None:
             store.save_tree(tree)
-            _echo(f"tree: {len(list(tree))} units")
+            _echo(_STORED_TREE.render(lang, {"n": len(list(tree))}))
         if quotas is not None:
             store.save_quotas(quotas)
-            _echo(f"quotas: {len(quotas.items())}")
+            _echo(_STORED_QUOTAS.render(lang, {"n": len(quotas.items())}))
         if courses is not None:
             store.save_courses(courses)
-            _echo(f"courses: {len(courses)}")
+            _echo(_STORED_COURSES.render(lang, {"n": len(courses)}))
 
 
 @cli.command()
@@ -346,7 +362,8 @@ def setup(
               help="folder to write one JSON document per dossier into")  # fmt: skip
 @click.option("--setup", "with_setup", is_flag=True,
               help="also write tree.json, quotas.json and courses.json")  # fmt: skip
-def export(store_path: Path, out_dir: Path, with_setup: bool) -> None:
+@_LANG
+def export(store_path: Path, out_dir: Path, with_setup: bool, lang: Lang) -> None:
     """Write every stored dossier as a JSON document (what import reads back)."""
     with _open(store_path) as store:
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -368,13 +385,14 @@ def export(store_path: Path, out_dir: Path, with_setup: bool) -> None:
                 (out_dir / file_name).write_text(
                     json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8"
                 )
-    _echo(f"{written} dossiers written to {out_dir}")
+    _echo(_WRITTEN.render(lang, {"n": written, "folder": str(out_dir)}))
 
 
 @cli.command()
 @_STORE
 @click.argument("dossier_file", type=_FILE)
-def create(store_path: Path, dossier_file: Path) -> None:
+@_LANG
+def create(store_path: Path, dossier_file: Path, lang: Lang) -> None:
     """Store a new dossier from a document with its records and no history yet."""
     try:
         dossier = loads(_read(dossier_file))
@@ -391,7 +409,7 @@ def create(store_path: Path, dossier_file: Path) -> None:
             raise click.ClickException(f"{_safe(dossier.id)} is already stored") from None
         except KetnapError as exc:
             raise click.ClickException(_safe(str(exc))) from None
-    _echo(f"{dossier.id} created")
+    _echo(_CREATED.render(lang, {"id": dossier.id}))
 
 
 @cli.command()
@@ -439,7 +457,8 @@ _REFUSAL_KEPT = Message(vi="Đã lưu lần không được chấp nhận", en="
 
 @cli.command()
 @_STORE
-def verify(store_path: Path) -> None:
+@_LANG
+def verify(store_path: Path, lang: Lang) -> None:
     """Verify every stored dossier (history chains, seals); exit 1 if any fails."""
     with _open(store_path) as store:
         total = store.count()
@@ -448,7 +467,7 @@ def verify(store_path: Path) -> None:
     for problem in problems:
         _echo(str(problem))
     failed = len({p.key for p in problems if p.kind == "dossier"})
-    _echo(f"{total - failed} of {total} dossiers verify")
+    _echo(_VERIFIED.render(lang, {"ok": total - failed, "total": total}))
     if problems:
         sys.exit(1)
 
