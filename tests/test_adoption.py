@@ -7,6 +7,7 @@ import pendulum
 import pytest
 
 from ketnap import (
+    Actor,
     AdoptionRefused,
     Dossier,
     InvalidDocument,
@@ -138,3 +139,19 @@ def test_an_adopted_entry_after_a_live_one_is_refused_on_load(workflow: Workflow
     rechained = rechain(live, [live.history[0], second])
     with pytest.raises(InvalidDocument, match=r"history\[1\]\.adopted_on"):
         verify(rechained)
+
+
+def test_a_known_act_checks_its_fields() -> None:
+    with pytest.raises(InvalidInput, match="on"):
+        KnownAct(step=Step.COMPLETE_TRAINING, on="2024-01-01", actor=Actor.BRANCH)
+    with pytest.raises(InvalidInput, match="actor"):
+        KnownAct(step=Step.COMPLETE_TRAINING, on=MEETING, actor="mayor")
+    with pytest.raises(InvalidInput, match="reference"):
+        KnownAct(step=Step.COMPLETE_TRAINING, on=MEETING, actor=Actor.BRANCH, reference="a\x1b")
+
+
+def test_a_dossier_whose_stage_was_set_by_hand_is_not_adopted(workflow: Workflow) -> None:
+    dossier, acts = known(workflow, Stage.PROPOSED)
+    dossier.stage = Stage.PROBATION
+    with pytest.raises(InvalidInput, match="initial stage"):
+        workflow.adopt(dossier, acts, adopted_on=ADOPTED)

@@ -27,6 +27,7 @@ from ketnap.errors import (
     NoRegulationInForce,
     TransitionRefused,
 )
+from ketnap.inputs import clean_text
 from ketnap.integrity import anchor
 from ketnap.messages import Lang, Message
 from ketnap.model import Actor, Dossier, HistoryEntry, LateAct, Refusal, RefusedRule
@@ -92,6 +93,18 @@ class _Attempt(Carrier):
         self.entry: HistoryEntry | None = None
 
 
+def _act_date(value: object) -> pendulum.Date:
+    return as_date(value, field="on")
+
+
+def _act_actor(value: object) -> Actor:
+    return Actor.parse(value, field="actor")
+
+
+def _act_reference(value: object) -> str | None:
+    return None if value is None else clean_text(value, field="reference")
+
+
 @attrs.frozen(kw_only=True)
 class KnownAct:
     """
@@ -104,10 +117,10 @@ class KnownAct:
         reference: its document's number ("123-QĐ/ĐU"), when known.
     """
 
-    step: str
-    on: pendulum.Date
-    actor: Actor
-    reference: str | None = None
+    step: str = attrs.field(validator=attrs.validators.instance_of(str))
+    on: pendulum.Date = attrs.field(converter=_act_date)
+    actor: Actor = attrs.field(converter=_act_actor)
+    reference: str | None = attrs.field(default=None, converter=_act_reference)
 
 
 class Workflow:
@@ -455,8 +468,10 @@ class Workflow:
             InvalidInput: the dossier already has a history, *adopted_on* is before an
                 act, or an act's date or actor is not valid.
         """
-        if dossier.history:
-            raise InvalidInput("history", "only a dossier with no history is adopted")
+        if dossier.history or dossier.stage != self._process.initial:
+            raise InvalidInput(
+                "history", "only a dossier with no history, at the initial stage, is adopted"
+            )
         day = as_date(adopted_on, field="adopted_on")
         trial = copy.deepcopy(dossier)
         found: list[tuple[int, Failure]] = []
