@@ -131,3 +131,17 @@ def test_create_then_record_acts_and_keep_a_refusal(tmp_path: Path) -> None:
                     "--on", trained, "--actor", "branch")  # fmt: skip
     assert code == 1
     assert "HS-404" in out
+
+
+def test_ids_that_share_a_file_name_are_both_exported(tmp_path: Path) -> None:
+    store = tmp_path / "s.db"
+    files = []
+    for dossier_id in ("HS/1", "HS:1"):
+        dossier = make_dossier(meeting=MEETING, id=dossier_id)
+        path = tmp_path / f"{len(files)}.json"
+        path.write_text(dumps(dossier), encoding="utf-8")
+        files.append(str(path))
+    assert run("import", *files, "--store", str(store))[0] == 0
+    assert run("export", "--store", str(store), "--out", str(tmp_path / "out"))[0] == 0
+    ids = {loads(p.read_bytes()).id for p in (tmp_path / "out").glob("*.json")}
+    assert ids == {"HS/1", "HS:1"}

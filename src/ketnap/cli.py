@@ -371,8 +371,12 @@ def export(store_path: Path, out_dir: Path, with_setup: bool, lang: Lang) -> Non
         written = 0
         with click.progressbar(store.find(), length=total, label="Exporting",
                                file=sys.stderr) as bar:  # fmt: skip
+            taken: set[str] = set()
             for dossier in bar:
                 name = re.sub(r"[^0-9A-Za-z._-]", "_", dossier.id)
+                if name in taken:  # two ids that differ only in replaced characters
+                    name += "-" + hashlib.sha256(dossier.id.encode()).hexdigest()[:12]
+                taken.add(name)
                 (out_dir / f"{name}.json").write_text(dumps(dossier, indent=2), encoding="utf-8")
                 written += 1
         if with_setup:
