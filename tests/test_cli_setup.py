@@ -135,7 +135,7 @@ def test_create_then_record_acts_and_keep_a_refusal(tmp_path: Path) -> None:
 
 def test_ids_that_share_a_file_name_are_both_exported(tmp_path: Path) -> None:
     store = tmp_path / "s.db"
-    files = []
+    files: list[str] = []
     for dossier_id in ("HS/1", "HS:1"):
         dossier = make_dossier(meeting=MEETING, id=dossier_id)
         path = tmp_path / f"{len(files)}.json"

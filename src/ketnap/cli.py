@@ -18,6 +18,7 @@ that does not parse (a date that is not YYYY-MM-DD, an unknown regulation, a mis
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import sys
