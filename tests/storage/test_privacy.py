@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import sqlite3
 from pathlib import Path
@@ -20,6 +21,7 @@ from ketnap import (
     SQLiteStore,
     Stage,
     Step,
+    TransitionRefused,
     Workflow,
 )
 from ketnap.storage import from_document, redact, to_document
@@ -135,3 +137,23 @@ def test_the_redacted_export_drops_identifiers_and_keeps_statistics(dossier: Dos
     assert [e["step"] for e in body["history"]] == [e.step for e in dossier.history]
     assert redact(dossier, salt=b"district-2021")["dossier"]["id"] == body["id"]
     assert redact(dossier, salt=b"other")["dossier"]["id"] != body["id"]
+
+
+def test_the_redacted_export_drops_the_probation_helper_and_refusal_values() -> None:
+    workflow = Workflow()
+    meeting = pendulum.Date(2024, 3, 12)
+    member = make_dossier(meeting=meeting)
+    walk(workflow, member, meeting=meeting, until=Stage.PROBATION)
+    member.votes.clear()
+    try:
+        workflow.advance(member, Step.PROPOSE_RECOGNITION, on=meeting.add(years=1, days=20),
+                         actor=Actor.BRANCH)  # fmt: skip
+    except TransitionRefused as refused:
+        workflow.record_refusal(member, refused)
+    assert member.refusals
+    body = redact(member, salt=b"s")["dossier"]
+    assert "name" not in body["probation_helper"]
+    assert all(set(rule) == {"rule_id"} for r in body["refusals"] for rule in r["rules"])
+    text = json.dumps(body, ensure_ascii=False)
+    assert member.candidate.name not in text
+    assert member.sponsors[0].name not in text

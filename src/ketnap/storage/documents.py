@@ -55,7 +55,7 @@ from ketnap import integrity
 from ketnap.dates import parse_date
 from ketnap.errors import InvalidDocument, InvalidInput
 from ketnap.inputs import LIMITS
-from ketnap.model import Dossier
+from ketnap.model import Dossier, HistoryEntry, Relative, Sponsor
 from ketnap.model.labels import LabelledEnum as _Labelled
 from ketnap.process import ADMISSION, Process
 from ketnap.rules import RuleSet
@@ -161,6 +161,14 @@ def _mapping_hook(type_: type, converter: cattrs.Converter) -> _Hook:
     return _require(dict, "an object", mapping_structure_factory(type_, converter))
 
 
+_ADDED_FIELDS: Final[dict[type, tuple[str, ...]]] = {
+    HistoryEntry: ("adopted_on",),
+    Relative: ("full_capacity",),
+    Sponsor: ("branch", "letter_dated"),
+    Dossier: ("probation_helper", "late_acts", "refusals"),
+}
+
+
 def _make_converter(*, detailed: bool) -> cattrs.Converter:
     converter = cattrs.Converter(forbid_extra_keys=True, detailed_validation=detailed)
     converter.register_unstructure_hook(pendulum.Date, dt.date.isoformat)
@@ -179,9 +187,26 @@ def _make_converter(*, detailed: bool) -> cattrs.Converter:
     converter.register_unstructure_hook_factory(
         is_frozenset, lambda _t: lambda value: sorted(str(member) for member in value)
     )
+    # Fields added after version 1 of the document are written only when they differ from
+    # their default: a document that does not use them stays readable by an older ketnap,
+    # and every document stays as small as it was.
+    omitted = override(omit_if_default=True)
+    for record, fields in _ADDED_FIELDS.items():
+        if record is Dossier:
+            continue  # below, with its revision
+        overrides: dict[str, Any] = dict.fromkeys(fields, omitted)
+        converter.register_unstructure_hook(
+            record, make_dict_unstructure_fn(record, converter, **overrides)
+        )
     # The revision belongs to the store that holds the copy, not to the record.
     converter.register_unstructure_hook(
-        Dossier, make_dict_unstructure_fn(Dossier, converter, revision=override(omit=True))
+        Dossier,
+        make_dict_unstructure_fn(
+            Dossier,
+            converter,
+            revision=override(omit=True),
+            **cast("dict[str, Any]", dict.fromkeys(_ADDED_FIELDS[Dossier], omitted)),
+        ),
     )
     converter.register_structure_hook(
         Dossier,
@@ -595,7 +620,8 @@ def redact(dossier: Dossier, *, salt: bytes) -> dict[str, Any]:
     """
     Return *dossier* without personal identifiers, for sharing statistics.
 
-    Removed: names (candidate, helper, sponsors, relatives, verified persons), the citizen
+    Removed: names (candidate, helpers, sponsors, relatives, verified persons), the values
+    of refused rules, the citizen
     ID, document numbers and the card number. The birth date becomes the birth year,
     relatives a count per kinship, the id a keyed pseudonym (HMAC-SHA-256 with *salt*:
     stable across exports with the same salt, not reversible without it). Dates of
@@ -625,11 +651,16 @@ def redact(dossier: Dossier, *, salt: bytes) -> dict[str, Any]:
         "readmission": prior is not None,
     }
     body["id"] = hmac.new(salt, dossier.id.encode(), hashlib.sha256).hexdigest()[:24]
-    if body["helper"] is not None:
-        body["helper"].pop("name")
+    for helper in ("helper", "probation_helper"):
+        if body.get(helper) is not None:
+            body[helper].pop("name")
+    for refusal in body.get("refusals", []):
+        # The values explaining a failure may quote a name or an age: only the ids stay.
+        refusal["rules"] = [{"rule_id": rule["rule_id"]} for rule in refusal["rules"]]
     for sponsor in body["sponsors"]:
         sponsor.pop("name")
         sponsor.pop("replaces")
+        sponsor.pop("branch", None)
     if body["verification"] is not None:
         body["verification"]["verified"] = len(body["verification"]["verified"])
     body["card_number"] = None if dossier.card_number is None else "<redacted>"
