@@ -51,6 +51,7 @@ from ketnap.reminders import due_list
 from ketnap.reports import facts_for, report
 from ketnap.rules.regulations import REGULATIONS
 from ketnap.rules.ruleset import RuleSet
+from ketnap.sheets import SheetRefused, read_candidates, write_candidates, write_template
 from ketnap.storage import Query, SQLiteStore, dumps, loads
 from ketnap.workflow import Workflow
 
@@ -363,10 +364,17 @@ def setup(
               help="folder to write one JSON document per dossier into")  # fmt: skip
 @click.option("--setup", "with_setup", is_flag=True,
               help="also write tree.json, quotas.json and courses.json")  # fmt: skip
+@click.option("--sheet", type=click.Choice(["xlsx", "csv"]),
+              help="also write the candidates' rows, danh-sach.xlsx or .csv")  # fmt: skip
 @_LANG
-def export(store_path: Path, out_dir: Path, with_setup: bool, lang: Lang) -> None:
+def export(
+    store_path: Path, out_dir: Path, with_setup: bool, sheet: str | None, lang: Lang
+) -> None:
     """Write every stored dossier as a JSON document (what import reads back)."""
     with _open(store_path) as store:
+        if sheet is not None:
+            out_dir.mkdir(parents=True, exist_ok=True)
+            write_candidates(out_dir / f"danh-sach.{sheet}", store.find())
         out_dir.mkdir(parents=True, exist_ok=True)
         total = store.count()
         written = 0
@@ -391,6 +399,45 @@ def export(store_path: Path, out_dir: Path, with_setup: bool, lang: Lang) -> Non
                     json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8"
                 )
     _echo(_WRITTEN.render(lang, {"n": written, "folder": str(out_dir)}))
+
+
+@cli.command()
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def template(path: Path) -> None:
+    """Write an empty candidates workbook (.xlsx) with its columns and a guide sheet."""
+    if path.suffix.lower() != ".xlsx":
+        raise click.UsageError("the template is a .xlsx workbook")
+    write_template(path)
+    _echo(str(path))
+
+
+@cli.command(name="import-sheet")
+@_STORE
+@click.argument("sheet_file", type=_FILE)
+@_LANG
+def import_sheet(store_path: Path, sheet_file: Path, lang: Lang) -> None:
+    """Create the candidates of a sheet (.xlsx or .csv): all rows valid, or nothing stored."""
+    try:
+        dossiers = read_candidates(sheet_file)
+    except SheetRefused as refused:
+        for problem in refused.problems:
+            _echo(problem.text(lang), err=True)
+        raise click.ClickException(
+            _SHEET_REFUSED.render(lang, {"n": len(refused.problems)})
+        ) from None
+    except KetnapError as exc:
+        raise click.ClickException(f"{_safe(str(sheet_file))}: {_safe(str(exc))}") from None
+    with _open(store_path, create=True) as store:
+        try:
+            saved = store.save_all(dossiers)
+        except StaleDossier as exc:
+            raise click.ClickException(f"{_safe(exc.dossier_id)} is already stored") from None
+    _echo(_SAVED.render(lang, {"n": saved, "store": str(store_path)}))
+
+
+_SHEET_REFUSED = Message(
+    vi="{n:,} ô không hợp lệ; chưa lưu gì", en="{n:,} problems in the sheet; nothing stored"
+)
 
 
 @cli.command()
