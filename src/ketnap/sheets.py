@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import itertools
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
@@ -373,26 +374,25 @@ def write_candidates(path: Path, dossiers: Iterable[Dossier]) -> int:
     Only the columns of `COLUMNS` are written: records beyond them (relatives, sponsors,
     history) stay in the documents.
     """
-    header = [column.vi for column in COLUMNS]
-    if path.suffix.lower() == ".csv":
+    suffix = path.suffix.lower()
+    if suffix not in {".csv", ".xlsx"}:
+        raise InvalidInput("file", "expected a .xlsx or .csv file")
+    header: list[object] = [column.vi for column in COLUMNS]
+    rows = itertools.chain([header], map(_cells, dossiers))
+    count = -1  # the header is not a dossier
+    if suffix == ".csv":
         with path.open("w", encoding="utf-8-sig", newline="") as file:
             writer = csv.writer(file)
-            writer.writerow(header)
-            count = 0
-            for dossier in dossiers:
-                writer.writerow(_cells(dossier))
+            for row in rows:
+                writer.writerow(row)
                 count += 1
         return count
-    if path.suffix.lower() != ".xlsx":
-        raise InvalidInput("file", "expected a .xlsx or .csv file")
     import openpyxl  # noqa: PLC0415
 
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet(SHEET)
-    sheet.append(header)
-    count = 0
-    for dossier in dossiers:
-        sheet.append(_cells(dossier))
+    for row in rows:
+        sheet.append(row)
         count += 1
     workbook.save(path)
     return count
