@@ -368,19 +368,33 @@ class Workflow:
 
         For tools that evaluate rules themselves (the planner, the deadlines, a benchmark).
         """
+        return self._context(
+            dossier, step, on=on, actor=actor, source=dossier.stage, ruleset=ruleset
+        )
+
+    def _context(
+        self,
+        dossier: Dossier,
+        step: str,
+        *,
+        on: pendulum.Date,
+        actor: Actor,
+        source: str,
+        ruleset: RuleSet | None,
+    ) -> Context:
         process = self._process
-        row = process.row(dossier.stage, step)
+        row = process.row(source, step)
         return Context(
             dossier=dossier,
             on=on,
             actor=actor,
             step=step,
-            source=dossier.stage,
+            source=source,
             target=None if row is None else row.target,
             actors=frozenset() if row is None else row.actors,
             policy=(ruleset or self.ruleset_for(on)).policy_on(on),
             calendar=self._calendar,
-            available=() if row else process.available(dossier.stage),
+            available=() if row else process.available(source),
             label=process.label,
             earlier=functools.partial(self._earlier, dossier),
         )
@@ -389,19 +403,10 @@ class Workflow:
         # The act as it was taken (date, step, stages, actor, regulation then in force),
         # read on the records as they stand now.
         ruleset = self.ruleset_for(entry.on)
-        row = self._process.row(entry.source, entry.step)
-        context = Context(
-            dossier=dossier,
-            on=entry.on,
-            actor=entry.actor,
-            step=entry.step,
-            source=entry.source,
-            target=entry.target,
-            actors=frozenset() if row is None else row.actors,
-            policy=ruleset.policy_on(entry.on),
-            calendar=self._calendar,
-            label=self._process.label,
-        )
+        context = self._context(
+            dossier, entry.step, on=entry.on, actor=entry.actor, source=entry.source,
+            ruleset=ruleset,
+        )  # fmt: skip
         return context, ruleset.for_step(entry.step)
 
     # --- internals -------------------------------------------------------------------------
