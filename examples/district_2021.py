@@ -28,6 +28,7 @@ import attrs
 import pendulum
 
 from ketnap import (
+    Actor,
     AreaKind,
     Certificate,
     CertificateKind,
@@ -286,6 +287,23 @@ def shape(
         dossier.sponsors = [attrs.evolve(sponsor, alongside_since=pendulum.date(2021, 3, 1))]
 
 
+def steps(
+    workflow: Workflow, dossier: Dossier, cohort: Cohort, meeting: pendulum.Date
+) -> Iterator[tuple[str, pendulum.Date, Actor]]:
+    """The steps of *dossier* dated on or before the report date, recording what each needs."""
+    for step, on, actor in lifecycle(
+        dossier,
+        meeting=meeting,
+        workflow=workflow,
+        trained=cohort.trained,
+        prepared=cohort.trained.add(weeks=1),
+        card_number=f"01.{dossier.id[3:]}00",
+    ):
+        if on > REPORT_DATE:
+            return
+        yield step, on, actor
+
+
 def run(
     workflow: Workflow,
     dossier: Dossier,
@@ -295,18 +313,7 @@ def run(
     examples: dict[str, Failure],
 ) -> None:
     """Take *dossier* through every step dated on or before the report date."""
-    prepared = cohort.trained.add(weeks=1)
-    steps = lifecycle(
-        dossier,
-        meeting=meeting,
-        workflow=workflow,
-        trained=cohort.trained,
-        prepared=prepared,
-        card_number=f"01.{dossier.id[3:]}00",
-    )
-    for step, on, actor in steps:
-        if on > REPORT_DATE:
-            return
+    for step, on, actor in steps(workflow, dossier, cohort, meeting):
         try:
             workflow.advance(dossier, step, on=on, actor=actor)
         except TransitionRefused as refused:

@@ -10,6 +10,11 @@ The ``ketnap`` command.
     ketnap diagram                                  the workflow as a Mermaid diagram
     ketnap import --store district.db *.json        load dossier files into a store
     ketnap verify --store district.db               verify every stored dossier
+    ketnap setup --store district.db --tree tree.json --quotas quotas.json
+    ketnap create --store district.db dossier.json  a new dossier, no history yet
+    ketnap act --store district.db HS-001 propose_admission --on 2024-03-12 --actor branch
+    ketnap apply --store district.db journal.jsonl  records and acts, one JSON per line
+    ketnap export --store district.db --out folder  every dossier as a JSON document
 
 Errors are one ``Error: ...`` line on standard error and a non-zero exit: 1 for what
 ketnap refused (a malformed file, an unknown unit, a missing store), 2 for a command line
@@ -23,7 +28,7 @@ import json
 import re
 import sys
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, Final
 
@@ -39,6 +44,7 @@ from ketnap.errors import (
     TransitionRefused,
 )
 from ketnap.inputs import LIMITS
+from ketnap.journal import JournalRefused, apply_journal, read_journal
 from ketnap.messages import Lang, Message
 from ketnap.model import Actor
 from ketnap.organizations import (
@@ -505,6 +511,60 @@ def act(  # noqa: PLR0917 - click passes one argument per option
 
 
 _REFUSAL_KEPT = Message(vi="Đã lưu lần không được chấp nhận", en="Refusal kept on the dossier")
+
+
+def _journal_lines(path: Path) -> Iterator[bytes]:
+    """The lines of a journal file, each bounded like a document before it is read whole."""
+    with path.open("rb") as file:
+        while line := file.readline(LIMITS.document_bytes + 1):
+            if len(line) > LIMITS.document_bytes:
+                raise click.ClickException(
+                    f"{_safe(str(path))}: a line is longer than a dossier document may be "
+                    f"({LIMITS.document_bytes:,} bytes)"
+                )
+            yield line
+
+
+_APPLIED = Message(
+    vi="{acts:,} bước, {records:,} lần ghi hồ sơ; đã lưu {saved:,} hồ sơ",
+    en="{acts:,} acts, {records:,} records; {saved:,} dossiers saved",
+)
+_KEPT_REFUSALS = Message(
+    vi="{n:,} bước không được chấp nhận đã lưu vào hồ sơ; bỏ qua {skipped:,} dòng sau đó",
+    en="{n:,} refused acts kept on their dossiers; {skipped:,} later lines skipped",
+)
+_LINE_REFUSED = Message(vi="Dòng {line}: {reason}", en="Line {line}: {reason}")
+
+
+@cli.command(name="apply")
+@_STORE
+@click.argument("journal_file", type=_FILE)
+@click.option("--keep-refusals", is_flag=True,
+              help="keep a refused act on its dossier, skip its later lines, save the rest "
+                   "(default: a refused act and nothing is saved)")  # fmt: skip
+@_LANG
+def apply_command(store_path: Path, journal_file: Path, keep_refusals: bool, lang: Lang) -> None:
+    """Play a journal (JSON Lines of records and acts) onto stored dossiers."""
+    workflow = Workflow()
+    with _open(store_path) as store:
+        try:
+            result = apply_journal(
+                store, read_journal(_journal_lines(journal_file)), workflow=workflow,
+                keep_refusals=keep_refusals,
+            )  # fmt: skip
+        except JournalRefused as exc:
+            reason = exc.refused.text(lang) if exc.refused is not None else exc.reason
+            raise click.ClickException(
+                _LINE_REFUSED.render(lang, {"line": exc.line, "reason": reason})
+            ) from None
+    for line, dossier_id, refused in result.refused:
+        _echo(_LINE_REFUSED.render(lang, {"line": line, "reason": f"{dossier_id}: "})
+              + refused.text(lang))  # fmt: skip
+    if result.refused:
+        counts = {"n": len(result.refused), "skipped": len(result.skipped)}
+        _echo(_KEPT_REFUSALS.render(lang, counts))
+    counts = {"acts": result.acts, "records": result.records, "saved": result.saved}
+    _echo(_APPLIED.render(lang, counts))
 
 
 @cli.command()

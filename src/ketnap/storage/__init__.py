@@ -12,6 +12,7 @@ from ketnap.storage.documents import (
     loads,
     redact,
     to_document,
+    with_records,
 )
 from ketnap.storage.sqlite import SQLiteStore
 
@@ -30,4 +31,5 @@ __all__ = [
     "loads",
     "redact",
     "to_document",
+    "with_records",
 ]

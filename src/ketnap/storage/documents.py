@@ -69,8 +69,10 @@ __all__ = [
     "dumps",
     "from_document",
     "loads",
+    "parse_json",
     "redact",
     "to_document",
+    "with_records",
 ]
 
 SCHEMA: Final = "ketnap/dossier"
@@ -387,8 +389,63 @@ class DocumentFormat:
                 or the document is invalid.
         """
         return self.from_document(
-            _parse(text), verify=verify, process=process, regulations=regulations
+            parse_json(text), verify=verify, process=process, regulations=regulations
         )
+
+    def with_records(
+        self,
+        dossier: Dossier,
+        records: Mapping[str, object],
+        *,
+        process: Process = ADMISSION,
+        regulations: Iterable[RuleSet] | None = None,
+    ) -> Dossier:
+        """
+        Return a copy of *dossier* with *records* added, as a document would give them.
+
+        *records* is part of a document's ``dossier`` object (`to_document`): the records
+        an office writes down as it goes (a vote, a certificate, a received decision).
+        Lists that accumulate (``votes``, ``certificates``, ``approvals``, ``sponsors``)
+        are appended to; ``documents`` are merged by form; any other field is replaced
+        (``null`` clears an optional one). What acts write (``stage``, ``history``,
+        ``late_acts``, ``refusals``) and ``id``, ``revision`` cannot be given. The
+        result is checked as a loaded document is, so nothing invalid gets in.
+
+        Raises:
+            InvalidDocument: a field cannot be recorded or its value is invalid; the path
+                names the place in *records* (``$.records.votes[0].held_on``).
+        """
+        if not isinstance(records, Mapping):
+            raise InvalidDocument("$.records", "expected an object")
+        body = self.to_document(dossier)["dossier"]
+        offsets: dict[str, int] = {}
+        for name, value in records.items():
+            path = f"$.records.{name}"
+            if name not in attrs.fields_dict(Dossier):
+                raise InvalidDocument(path, "not a field of a dossier")
+            if name in _WRITTEN_BY_ACTS:
+                raise InvalidDocument(path, "written by acts and by the store, not recorded")
+            if name in _ACCUMULATING:
+                if not isinstance(value, list):
+                    raise InvalidDocument(path, "expected a list of items to add")
+                offsets[name] = len(body.get(name, ()))
+                body[name] = [*body.get(name, ()), *value]
+            elif name == "documents":
+                if not isinstance(value, dict):
+                    raise InvalidDocument(path, "expected an object of documents by form")
+                body[name] = {**body.get(name, {}), **value}
+            else:
+                body[name] = value
+        try:
+            updated = self.from_document(
+                {"schema": SCHEMA, "version": self.version, "dossier": body},
+                process=process,
+                regulations=regulations,
+            )
+        except InvalidDocument as exc:
+            raise type(exc)(_records_path(exc.path, records, offsets), exc.reason) from None
+        updated.revision = dossier.revision  # the stored copy it replaces, for the store
+        return updated
 
     def _current_body(self, document: object) -> dict[str, Any]:
         if not isinstance(document, dict):
@@ -423,6 +480,26 @@ class DocumentFormat:
         return body
 
 
+# What `with_records` appends to, and what it refuses: acts and the store write these.
+_ACCUMULATING: Final = frozenset({"votes", "certificates", "approvals", "sponsors"})
+_WRITTEN_BY_ACTS: Final = frozenset(
+    {"id", "stage", "history", "late_acts", "refusals", "revision"}
+)
+
+
+def _records_path(path: str, given: Mapping[str, object], offsets: Mapping[str, int]) -> str:
+    """Turn ``$.dossier.votes[3]...`` into the place in the records: ``$.records.votes[1]``."""
+    found = re.match(r"\$\.dossier\.(\w+)(?:\[(\d+)\])?", path)
+    if found is None or found.group(1) not in given:
+        return path
+    name, index = found.group(1), found.group(2)
+    if name not in offsets:
+        return path.replace("$.dossier.", "$.records.", 1)
+    if index is not None and int(index) >= offsets[name]:
+        return f"$.records.{name}[{int(index) - offsets[name]}]" + path[found.end() :]
+    return path
+
+
 DEFAULT_FORMAT: Final = DocumentFormat()
 
 to_document = DEFAULT_FORMAT.to_document
@@ -430,6 +507,7 @@ from_document = DEFAULT_FORMAT.from_document
 dumps = DEFAULT_FORMAT.dumps
 checked_dumps = DEFAULT_FORMAT.checked_dumps
 loads = DEFAULT_FORMAT.loads
+with_records = DEFAULT_FORMAT.with_records
 
 
 # --- bounded parsing -------------------------------------------------------------------------
@@ -457,8 +535,15 @@ def _constant(name: str) -> object:
     raise _Refused(f"{name} is not a JSON number")
 
 
-def _parse(text: str | bytes) -> object:
-    """Parse a document's JSON text; `from_document` then checks the rest of the limits."""
+def parse_json(text: str | bytes) -> object:
+    """
+    Parse a JSON text within `ketnap.inputs.LIMITS` (no duplicate keys, no NaN).
+
+    `from_document` then checks the rest of the limits (nesting, sizes of lists).
+
+    Raises:
+        InvalidDocument: at ``$``, naming what is wrong.
+    """
     if not isinstance(text, (str, bytes, bytearray)):
         raise InvalidDocument("$", "expected a JSON text")
     if len(text) > LIMITS.document_bytes:
