@@ -482,9 +482,7 @@ class DocumentFormat:
 
 # What `with_records` appends to, and what it refuses: acts and the store write these.
 _ACCUMULATING: Final = frozenset({"votes", "certificates", "approvals", "sponsors"})
-_WRITTEN_BY_ACTS: Final = frozenset(
-    {"id", "stage", "history", "late_acts", "refusals", "revision"}
-)
+_WRITTEN_BY_ACTS: Final = frozenset({"id", "stage", "history", "late_acts", "refusals", "revision"})
 
 
 def _records_path(path: str, given: Mapping[str, object], offsets: Mapping[str, int]) -> str:
