@@ -158,6 +158,8 @@ def _check_adoption(
     # Adopted entries open a history (Workflow.adopt): all of them first, all entered the
     # same day, none entered before the act it records.
     if entry.adopted_on is None:
+        if entry.attested:
+            raise InvalidDocument(f"{path}.attested", "only an adopted act is attested")
         return False
     if not opening:
         raise InvalidDocument(

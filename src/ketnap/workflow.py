@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import copy
 import functools
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import cast
 
 import attrs
@@ -452,7 +452,12 @@ class Workflow:
         _apply(carrier, carrier.state, adopted_on=None)
 
     def adopt(
-        self, dossier: Dossier, acts: Sequence[KnownAct], *, adopted_on: pendulum.Date
+        self,
+        dossier: Dossier,
+        acts: Sequence[KnownAct],
+        *,
+        adopted_on: pendulum.Date,
+        attested: Collection[str] = (),
     ) -> tuple[HistoryEntry, ...]:
         """
         Open *dossier* at the stage its known *acts* lead to: a dossier already in progress.
@@ -466,6 +471,12 @@ class Workflow:
         and nothing changes unless all pass. The acts become the first history entries,
         each marked ``adopted_on``; late decisions are recorded as `LateAct` as usual.
         Hooks do not run for adopted acts: they did not happen now.
+
+        *attested* names rule families (``"vote"``) or rule ids (``"sponsor.count"``)
+        whose evidence the office holds on paper and does not enter: a failure of such a
+        rule does not refuse the act but is written on its entry (`HistoryEntry.attested`),
+        so the dossier says which conditions were taken on the office's word. A
+        spreadsheet row of a member in progress is adopted this way (`ketnap.sheets`).
 
         Raises:
             AdoptionRefused: an act is not a step from the stage before it, or failed its
@@ -485,11 +496,19 @@ class Workflow:
                 raise InvalidInput(f"acts[{index}].on", "after the adoption day")
             attempt = self._attempt(trial, act.step, act.on, act.actor, act.reference)
             failures = self._evaluate(attempt)
-            found += [(index, failure) for failure in _blocking(failures)]
+            taken = tuple(
+                f for f in _blocking(failures) if {f.rule.id, f.rule.family} & set(attested)
+            )
+            found += [(index, f) for f in _blocking(failures) if f not in taken]
             if attempt.context.target is None:
                 break  # no stage to go on from: the acts after it cannot be checked
             attempt.late = tuple(f for f in failures if f.rule.late)
-            _apply(attempt, attempt.context.target, adopted_on=day)
+            _apply(
+                attempt,
+                attempt.context.target,
+                adopted_on=day,
+                attested=tuple(f.rule.id for f in taken),
+            )
         if found:
             raise AdoptionRefused(found, label=self._process.label)
         dossier.history = trial.history
@@ -535,7 +554,13 @@ def _text(value: object) -> str:
     return Message(vi="{v}", en="{v}").render("vi", {"v": value})
 
 
-def _apply(attempt: _Attempt, target: str, *, adopted_on: pendulum.Date | None) -> None:
+def _apply(
+    attempt: _Attempt,
+    target: str,
+    *,
+    adopted_on: pendulum.Date | None,
+    attested: tuple[str, ...] = (),
+) -> None:
     """Record the attempt's step on its dossier: the entry, the stage, its late acts."""
     context = attempt.context
     dossier = context.dossier
@@ -548,6 +573,7 @@ def _apply(attempt: _Attempt, target: str, *, adopted_on: pendulum.Date | None) 
         regulation=attempt.ruleset.code,
         reference=attempt.reference,
         adopted_on=adopted_on,
+        attested=attested,
         previous=anchor(dossier),
     )
     dossier.stage = target

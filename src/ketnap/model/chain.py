@@ -38,6 +38,7 @@ def entry_digest(
     regulation: str,
     reference: str | None,
     adopted_on: dt.date | None = None,
+    attested: tuple[str, ...] = (),
 ) -> str:
     """Return the SHA-256 digest of one history entry's canonical content."""
     ref = "-" if reference is None else _field(reference)
@@ -48,4 +49,6 @@ def entry_digest(
     if adopted_on is not None:
         # Only adopted entries carry it, so every digest made before adoption existed holds.
         content += f"|adopted:{adopted_on.isoformat()}"
+    if attested:
+        content += "|attested:" + ",".join(_field(rule_id) for rule_id in attested)
     return hashlib.sha256(content.encode()).hexdigest()

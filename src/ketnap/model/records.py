@@ -108,6 +108,12 @@ def _reference(value: object) -> str | None:
     return None if value is None else clean_text(value, field="reference")
 
 
+def _rule_ids(value: object) -> tuple[str, ...]:
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise InvalidInput("attested", "expected rule ids")
+    return tuple(sorted({clean_text(item, field="attested") for item in _few("attested", value)}))
+
+
 def _non_negative(_instance: object, attribute: attrs.Attribute[int], value: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise InvalidInput(attribute.name, f"must be a non-negative integer, got {value!r}")
@@ -530,6 +536,9 @@ class HistoryEntry:
         adopted_on: set on the entries that open an adopted dossier
             (`ketnap.Workflow.adopt`): the day the office entered an act done before
             ketnap kept the dossier; None for an act recorded as it happened.
+        attested: on an adopted entry, the ids of the rules that failed on the records
+            given and were taken on the office's word (``attested`` of `Workflow.adopt`):
+            the evidence is on paper, not in the dossier. Empty for every other entry.
     """
 
     on: pendulum.Date = attrs.field(validator=_is_date)
@@ -542,6 +551,7 @@ class HistoryEntry:
     adopted_on: pendulum.Date | None = attrs.field(
         default=None, converter=_optional_date, validator=_is_date
     )
+    attested: tuple[str, ...] = attrs.field(default=(), converter=_rule_ids)
     previous: str = attrs.field(repr=False)
     digest: str = attrs.field(
         repr=False,
@@ -561,4 +571,5 @@ class HistoryEntry:
             regulation=self.regulation,
             reference=self.reference,
             adopted_on=self.adopted_on,
+            attested=self.attested,
         )

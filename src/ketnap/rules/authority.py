@@ -178,7 +178,8 @@ def proposal_conditions(context: Context) -> Values | None:
     earlier, rules = context.earlier(proposal)
     failed = []
     for guard in rules:
-        if guard.family in _NOT_RECHECKED:
+        # A proposal adopted with conditions attested on paper is not re-checked on them.
+        if guard.family in _NOT_RECHECKED or guard.id in proposal.attested:
             continue
         failure = guard.evaluate(earlier)
         if failure is not None:

@@ -164,7 +164,7 @@ def _mapping_hook(type_: type, converter: cattrs.Converter) -> _Hook:
 
 
 _ADDED_FIELDS: Final[dict[type, tuple[str, ...]]] = {
-    HistoryEntry: ("adopted_on",),
+    HistoryEntry: ("adopted_on", "attested"),
     Relative: ("full_capacity",),
     Sponsor: ("branch", "letter_dated"),
     Dossier: ("probation_helper", "late_acts", "refusals"),
