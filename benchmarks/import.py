@@ -25,7 +25,7 @@ import openpyxl
 import pendulum
 
 from ketnap import Dossier, Organization
-from ketnap.sheets import read_candidates, write_candidates
+from ketnap.sheets import read_dossiers, write_dossiers
 from ketnap.testing import make_dossier
 
 
@@ -39,7 +39,7 @@ def make_sheet(path: Path, n: int) -> None:
             template.id = f"HS-{i:07d}"
             yield template
 
-    write_candidates(path, rows())
+    write_dossiers(path, rows())
 
 
 def floor(path: Path) -> int:
@@ -59,7 +59,7 @@ def timed(function: Callable[[Path], object], path: Path) -> float:
 
 def peak_per_row(path: Path, n: int) -> int:
     tracemalloc.start()
-    dossiers = read_candidates(path)
+    dossiers = read_dossiers(path)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     assert len(dossiers) == n
@@ -75,7 +75,7 @@ def main() -> None:
         make_sheet(small, min(10_000, n))
         make_sheet(large, n)
         floor_s = timed(floor, large)
-        ketnap_s = timed(read_candidates, large)
+        ketnap_s = timed(read_dossiers, large)
         mem_small = peak_per_row(small, min(10_000, n))
         mem_large = peak_per_row(large, n)
     print(f"{n:,} rows: ketnap {ketnap_s:.2f} s, floor (openpyxl into dicts) {floor_s:.2f} s")

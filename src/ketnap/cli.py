@@ -57,7 +57,7 @@ from ketnap.reminders import due_list
 from ketnap.reports import facts_for, report
 from ketnap.rules.regulations import REGULATIONS
 from ketnap.rules.ruleset import RuleSet
-from ketnap.sheets import SheetRefused, read_candidates, write_candidates, write_template
+from ketnap.sheets import SheetRefused, read_dossiers, write_dossiers, write_template
 from ketnap.storage import Query, SQLiteStore, dumps, loads
 from ketnap.workflow import Workflow
 
@@ -371,7 +371,7 @@ def setup(
 @click.option("--setup", "with_setup", is_flag=True,
               help="also write tree.json, quotas.json and courses.json")  # fmt: skip
 @click.option("--sheet", type=click.Choice(["xlsx", "csv"]),
-              help="also write the candidates' rows, danh-sach.xlsx or .csv")  # fmt: skip
+              help="also write one row per dossier, danh-sach.xlsx or .csv")  # fmt: skip
 @_LANG
 def export(
     store_path: Path, out_dir: Path, with_setup: bool, sheet: str | None, lang: Lang
@@ -380,7 +380,7 @@ def export(
     with _open(store_path) as store:
         if sheet is not None:
             out_dir.mkdir(parents=True, exist_ok=True)
-            write_candidates(out_dir / f"danh-sach.{sheet}", store.find())
+            write_dossiers(out_dir / f"danh-sach.{sheet}", store.find())
         out_dir.mkdir(parents=True, exist_ok=True)
         total = store.count()
         written = 0
@@ -410,7 +410,7 @@ def export(
 @cli.command()
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 def template(path: Path) -> None:
-    """Write an empty candidates workbook (.xlsx) with its columns and a guide sheet."""
+    """Write an empty workbook (.xlsx) of dossiers with its columns and a guide sheet."""
     if path.suffix.lower() != ".xlsx":
         raise click.UsageError("the template is a .xlsx workbook")
     write_template(path)
@@ -420,11 +420,16 @@ def template(path: Path) -> None:
 @cli.command(name="import-sheet")
 @_STORE
 @click.argument("sheet_file", type=_FILE)
+@click.option("--adopted-on", "adopted_on", type=DATE,
+              help="the day the acts the rows give are entered (needed when a row gives "
+                   "acts: members in progress)")  # fmt: skip
 @_LANG
-def import_sheet(store_path: Path, sheet_file: Path, lang: Lang) -> None:
-    """Create the candidates of a sheet (.xlsx or .csv): all rows valid, or nothing stored."""
+def import_sheet(
+    store_path: Path, sheet_file: Path, adopted_on: pendulum.Date | None, lang: Lang
+) -> None:
+    """Create the dossiers of a sheet (.xlsx or .csv): all rows valid, or nothing stored."""
     try:
-        dossiers = read_candidates(sheet_file)
+        dossiers = read_dossiers(sheet_file, adopted_on=adopted_on)
     except SheetRefused as refused:
         for problem in refused.problems:
             _echo(problem.text(lang), err=True)

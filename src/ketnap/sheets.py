@@ -1,11 +1,15 @@
 """
-Spreadsheets in and out (bảng tính): candidates of the source pool, one row per dossier.
+Spreadsheets in and out (bảng tính): candidates and members in progress, one row per dossier.
 
-Offices keep their lists in spreadsheets. `read_candidates` reads a sheet (.xlsx or
-.csv) whose first row holds the Vietnamese (or English) column headers of `COLUMNS`,
-dates written as offices write them (dd/mm/yyyy), and builds one new dossier per row.
-Every row with a problem is reported with its sheet, row, column and reason
-(`SheetRefused`); nothing is returned unless every row is valid. `write_candidates`
+Offices keep their lists in spreadsheets. `read_dossiers` reads a sheet (.xlsx or .csv)
+whose first row holds the Vietnamese (or English) column headers of `columns`, dates
+written as offices write them (dd/mm/yyyy). A row with only the candidate's columns is
+a new dossier at the source pool; a row that also gives acts already done (the date and
+document number of the branch resolution, the decision, the ceremony ...) is a dossier
+in progress, opened at its stage by `Workflow.adopt` with the conditions a row cannot
+carry (votes, sponsors, certificates, papers, verification: `ON_PAPER`) attested on
+paper. Every row with a problem is reported with its sheet, row, column and reason
+(`SheetRefused`); nothing is returned unless every row is valid. `write_dossiers`
 writes the same columns, so that what it writes reads back into equal dossiers, and
 `write_template` writes an empty workbook with the columns and a sheet explaining them.
 
@@ -15,7 +19,7 @@ however long the list.
 >>> import pathlib, tempfile
 >>> folder = pathlib.Path(tempfile.mkdtemp())
 >>> write_template(folder / "mau.xlsx")
->>> [c.vi for c in COLUMNS][:3]
+>>> [c.vi for c in columns()][:3]
 ['Mã hồ sơ', 'Họ và tên', 'Ngày sinh']
 """
 
@@ -23,6 +27,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import itertools
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -33,22 +38,40 @@ import attrs
 import pendulum
 
 from ketnap.dates import as_date
-from ketnap.errors import InvalidInput, KetnapError
+from ketnap.errors import AdoptionRefused, InvalidInput, KetnapError
 from ketnap.messages import Lang, Message
-from ketnap.model import Candidate, Dossier, EducationLevel, LabelledEnum, Organization, Sex
+from ketnap.model import (
+    Actor,
+    Candidate,
+    Dossier,
+    EducationLevel,
+    LabelledEnum,
+    Organization,
+    Sex,
+)
+from ketnap.process import ADMISSION, Process
+from ketnap.workflow import KnownAct, Workflow
 
 __all__ = [
     "COLUMNS",
+    "ON_PAPER",
     "Column",
     "SheetProblem",
     "SheetRefused",
-    "read_candidates",
-    "write_candidates",
+    "columns",
+    "read_dossiers",
+    "write_dossiers",
     "write_template",
 ]
 
 SHEET: Final = "Danh sách"
-"""The sheet of candidates in a workbook (the first sheet when absent)."""
+"""The sheet of dossiers in a workbook (the first sheet when absent)."""
+
+ON_PAPER: Final = ("vote", "sponsor", "certificate", "dossier", "verification")
+"""
+The rule families whose evidence a row cannot carry: taken as attested on paper when a
+row's acts are adopted (`HistoryEntry.attested` names each rule that failed for it).
+"""
 
 
 @attrs.frozen
@@ -63,11 +86,12 @@ class Column:
 
 
 _YES, _NO = ("có", "x", "yes", "true", "1"), ("không", "", "no", "false", "0")
+_DATE_HELP: Final = Message(vi="dd/mm/yyyy", en="dd/mm/yyyy")
 
-COLUMNS: Final[tuple[Column, ...]] = (
+CANDIDATE_COLUMNS: Final[tuple[Column, ...]] = (
     Column("Mã hồ sơ", "Dossier id", "id", Message(vi="mã duy nhất", en="unique id")),
     Column("Họ và tên", "Full name", "name", Message(vi="họ và tên", en="full name")),
-    Column("Ngày sinh", "Birth date", "birth_date", Message(vi="dd/mm/yyyy", en="dd/mm/yyyy")),
+    Column("Ngày sinh", "Birth date", "birth_date", _DATE_HELP),
     Column("Giới tính", "Sex", "sex", Message(vi="Nam / Nữ", en="Nam / Nữ"), required=False),
     Column(
         "Trình độ học vấn",
@@ -81,7 +105,7 @@ COLUMNS: Final[tuple[Column, ...]] = (
         "Ngày vào danh sách cảm tình Đảng",
         "Entered the source pool",
         "entered_pool_on",
-        Message(vi="dd/mm/yyyy", en="dd/mm/yyyy"),
+        _DATE_HELP,
     ),
     Column(
         "Đoàn viên",
@@ -112,7 +136,54 @@ COLUMNS: Final[tuple[Column, ...]] = (
         required=False,
     ),
 )
-"""The columns of a candidates sheet, in order."""
+"""The candidate's columns: enough for a new dossier at the source pool."""
+
+RECORD_COLUMNS: Final[tuple[Column, ...]] = (
+    Column(
+        "Ngày nhận quyết định kết nạp",
+        "Decision received on",
+        "decision_received_on",
+        _DATE_HELP,
+        required=False,
+    ),
+    Column(
+        "Số thẻ đảng viên",
+        "Party card number",
+        "card_number",
+        Message(vi="NN.NNNNNN", en="NN.NNNNNN"),
+        required=False,
+    ),
+)
+"""The records of a member in progress a row carries besides the acts."""
+
+_ACT_DATE = Message(vi="Ngày: {step}", en="Date: {step}")
+_ACT_NUMBER = Message(vi="Số văn bản: {step}", en="Document no.: {step}")
+_ACT_HELP = Message(vi="dd/mm/yyyy, khi bước này đã làm", en="dd/mm/yyyy, when this step was done")
+_NUMBER_HELP = Message(vi="số, ký hiệu văn bản (nếu có)", en="the document's number, if any")
+
+
+@functools.cache
+def columns(process: Process = ADMISSION) -> tuple[Column, ...]:
+    """
+    Every column of a sheet, in order.
+
+    The candidate, the records, and two per step of *process* (its date, its document's
+    number), labelled by the process's own words.
+    """
+    acts: list[Column] = []
+    for step in process.steps:
+        label = {"step": step.label}
+        acts += [
+            Column(_ACT_DATE.render("vi", label), _ACT_DATE.render("en", label),
+                   f"{step.code}@on", _ACT_HELP, required=False),
+            Column(_ACT_NUMBER.render("vi", label), _ACT_NUMBER.render("en", label),
+                   f"{step.code}@reference", _NUMBER_HELP, required=False),
+        ]  # fmt: skip
+    return (*CANDIDATE_COLUMNS, *RECORD_COLUMNS, *acts)
+
+
+COLUMNS: Final = columns()
+"""The columns of a sheet for the admission process."""
 
 _BOOLEAN_FIELDS: Final = frozenset(
     {"youth_union_member", "trade_union_member", "ethnic_minority", "religious"}
@@ -126,13 +197,13 @@ class SheetProblem:
     sheet: str
     row: int
     column: str
-    reason: str
+    reason: str | Message
 
     def text(self, lang: Lang = "vi") -> str:
         """One line naming the place: ``Danh sách, dòng 3, cột «Ngày sinh»: ...``."""
+        reason = self.reason.render(lang) if isinstance(self.reason, Message) else self.reason
         return _PLACE.render(
-            lang,
-            {"sheet": self.sheet, "row": self.row, "column": self.column, "reason": self.reason},
+            lang, {"sheet": self.sheet, "row": self.row, "column": self.column, "reason": reason}
         )
 
 
@@ -155,35 +226,49 @@ class SheetRefused(KetnapError):
 # --- reading -----------------------------------------------------------------------------------
 
 
-def read_candidates(path: Path) -> list[Dossier]:
+def read_dossiers(
+    path: Path,
+    *,
+    adopted_on: pendulum.Date | None = None,
+    workflow: Workflow | None = None,
+    attested: Iterable[str] = ON_PAPER,
+) -> list[Dossier]:
     """
-    Read a candidates sheet (.xlsx or .csv) into new dossiers at the source pool.
+    Read a sheet (.xlsx or .csv) into dossiers: candidates, and members in progress.
+
+    Args:
+        path: the file; its suffix says which kind.
+        adopted_on: the day the office enters the acts the rows give; required as soon
+            as a row gives one (a row without acts needs none).
+        workflow: checks the acts (default: `Workflow()`); its process names the columns.
+        attested: rule families or ids taken on the office's word for adopted acts.
 
     Raises:
         SheetRefused: any row has a problem; every problem is listed, nothing is returned.
         InvalidInput: the file is not .xlsx or .csv, or its header row lacks a column.
     """
+    workflow = workflow or Workflow()
+    table = columns(workflow.process)
     sheet, rows = _rows(path)
     header = next(rows, None)
     if header is None:
         raise InvalidInput("sheet", "the sheet is empty: no header row")
-    positions = _positions(header)
+    positions = _positions(header, table)
     problems: list[SheetProblem] = []
     dossiers: list[Dossier] = []
     seen: set[str] = set()
+    reader = _RowReader(sheet, table, workflow, adopted_on, frozenset(attested), problems)
     for number, row in enumerate(rows, start=2):
         if not any(_text(cell) for cell in row):
             continue  # a blank line between blocks of a list
         cells = {
-            c.field: (row[positions[c.field]] if positions[c.field] < len(row) else None)
-            for c in COLUMNS
-            if c.field in positions
+            field: (row[index] if index < len(row) else None) for field, index in positions.items()
         }
-        found = _dossier(cells, sheet, number, problems)
+        found = reader.dossier(cells, number)
         if found is None:
             continue
         if found.id in seen:
-            problems.append(SheetProblem(sheet, number, COLUMNS[0].vi, "the id appears twice"))
+            problems.append(SheetProblem(sheet, number, table[0].vi, "the id appears twice"))
             continue
         seen.add(found.id)
         dossiers.append(found)
@@ -225,10 +310,10 @@ def _xlsx_rows(path: Path) -> tuple[str, Iterator[Sequence[object]]]:
     return sheet.title, rows()
 
 
-def _positions(header: Sequence[object]) -> dict[str, int]:
+def _positions(header: Sequence[object], table: Sequence[Column]) -> dict[str, int]:
     names = {_key(_text(cell)): index for index, cell in enumerate(header)}
     positions: dict[str, int] = {}
-    for column in COLUMNS:
+    for column in table:
         index = names.get(_key(column.vi), names.get(_key(column.en)))
         if index is not None:
             positions[column.field] = index
@@ -237,37 +322,105 @@ def _positions(header: Sequence[object]) -> dict[str, int]:
     return positions
 
 
-def _dossier(
-    cells: dict[str, object], sheet: str, row: int, problems: list[SheetProblem]
-) -> Dossier | None:
-    before = len(problems)
-    values: dict[str, Any] = {}
-    for column in COLUMNS:
-        if column.field not in cells:
-            continue
+@attrs.define
+class _RowReader:
+    """Turns the cells of one row into a dossier, adding every problem found."""
+
+    sheet: str
+    table: Sequence[Column]
+    workflow: Workflow
+    adopted_on: pendulum.Date | None
+    attested: frozenset[str]
+    problems: list[SheetProblem]
+
+    def dossier(self, cells: dict[str, object], row: int) -> Dossier | None:
+        before = len(self.problems)
+        values: dict[str, Any] = {}
+        for column in self.table:
+            if column.field not in cells or (
+                not column.required and not _text(cells[column.field])
+            ):
+                continue
+            try:
+                values[column.field] = _reader(column.field)(cells[column.field])
+            except InvalidInput as exc:
+                self.problem(row, column.vi, exc.reason)
+        if len(self.problems) > before:
+            return None
         try:
-            values[column.field] = _READERS.get(column.field, _read_text)(cells[column.field])
+            dossier = Dossier(
+                id=values["id"],
+                candidate=Candidate(
+                    name=values["name"],
+                    birth_date=values["birth_date"],
+                    education=values["education"],
+                    sex=values.get("sex"),
+                    **{k: values.get(k, False) for k in _BOOLEAN_FIELDS},
+                ),
+                organization=Organization(name=values["branch"], code=values["code"]),
+                entered_pool_on=values["entered_pool_on"],
+                decision_received_on=values.get("decision_received_on"),
+                card_number=values.get("card_number"),
+            )
         except InvalidInput as exc:
-            problems.append(SheetProblem(sheet, row, column.vi, exc.reason))
-    if len(problems) > before:
-        return None
-    try:
-        return Dossier(
-            id=values["id"],
-            candidate=Candidate(
-                name=values["name"],
-                birth_date=values["birth_date"],
-                education=values["education"],
-                sex=values.get("sex"),
-                **{k: values.get(k, False) for k in _BOOLEAN_FIELDS},
-            ),
-            organization=Organization(name=values["branch"], code=values["code"]),
-            entered_pool_on=values["entered_pool_on"],
-        )
-    except InvalidInput as exc:
-        header = next((c.vi for c in COLUMNS if c.field == exc.field), exc.field)
-        problems.append(SheetProblem(sheet, row, header, exc.reason))
-        return None
+            header = next((c.vi for c in self.table if c.field == exc.field), exc.field)
+            self.problem(row, header, exc.reason)
+            return None
+        acts = self.acts(values, row)
+        if acts is None or not acts:
+            return None if acts is None else dossier
+        return self.adopt(dossier, acts, row)
+
+    def acts(self, values: dict[str, Any], row: int) -> list[tuple[str, KnownAct]] | None:
+        """The row's acts in the order they happened, each with its date column's header."""
+        acts: list[tuple[int, str, KnownAct]] = []
+        for order, step in enumerate(self.workflow.process.steps):
+            on = values.get(f"{step.code}@on")
+            reference = values.get(f"{step.code}@reference")
+            header = self.header(f"{step.code}@on")
+            if on is None:
+                if reference is not None:
+                    self.problem(row, header, "a document number is given without its date")
+                continue
+            actor = _actor(self.workflow.process, step.code)
+            acts.append((order, header, KnownAct(step=step.code, on=on, actor=actor,
+                                                 reference=reference)))  # fmt: skip
+        if acts and self.adopted_on is None:
+            self.problem(row, acts[0][1], "acts are given: the adoption day is needed")
+            return None
+        acts.sort(key=lambda item: (item[2].on, item[0]))
+        return [(header, act) for _, header, act in acts]
+
+    def adopt(self, dossier: Dossier, acts: list[tuple[str, KnownAct]], row: int) -> Dossier | None:
+        assert self.adopted_on is not None  # noqa: S101 - acts() refuses acts without it
+        try:
+            self.workflow.adopt(
+                dossier, [act for _, act in acts], adopted_on=self.adopted_on,
+                attested=self.attested,
+            )  # fmt: skip
+        except AdoptionRefused as refused:
+            for index, failure in refused.failures:
+                reason = Message(vi=failure.text("vi"), en=failure.text("en"))
+                self.problem(row, acts[index][0], reason)
+            return None
+        except InvalidInput as exc:
+            place = exc.field.split("]", 1)[0].removeprefix("acts[")
+            header = acts[int(place)][0] if place.isdigit() else exc.field
+            self.problem(row, header, exc.reason)
+            return None
+        return dossier
+
+    def header(self, field: str) -> str:
+        return next(c.vi for c in self.table if c.field == field)
+
+    def problem(self, row: int, column: str, reason: str | Message) -> None:
+        self.problems.append(SheetProblem(self.sheet, row, column, reason))
+
+
+def _actor(process: Process, step: str) -> Actor:
+    """The body that acts for *step*: the first, in `Actor` order, the process allows."""
+    allowed = {actor for row in process.transitions if row.step == step for actor in row.actors}
+    return min(allowed, key=list(Actor).index)
 
 
 def _text(cell: object) -> str:
@@ -342,43 +495,61 @@ def _read_optional_sex(cell: object) -> LabelledEnum | None:
 _READERS: Final[dict[str, Callable[[object], object]]] = {
     "birth_date": _read_date,
     "entered_pool_on": _read_date,
+    "decision_received_on": _read_date,
     "education": _read_enum(EducationLevel),
     "sex": _read_optional_sex,
     **dict.fromkeys(_BOOLEAN_FIELDS, _read_flag),
 }
 
 
+def _reader(field: str) -> Callable[[object], object]:
+    if field.endswith("@on"):
+        return _read_date
+    return _READERS.get(field, _read_text)
+
+
 # --- writing -----------------------------------------------------------------------------------
 
 
-def _cells(dossier: Dossier) -> list[object]:
+def _day(value: pendulum.Date | None) -> str:
+    return "" if value is None else f"{value:%d/%m/%Y}"
+
+
+def _cells(dossier: Dossier, table: Sequence[Column]) -> list[object]:
     candidate = dossier.candidate
     values: dict[str, object] = {
         "id": dossier.id,
         "name": candidate.name,
-        "birth_date": f"{candidate.birth_date:%d/%m/%Y}",
+        "birth_date": _day(candidate.birth_date),
         "sex": "" if candidate.sex is None else candidate.sex.message.vi,
         "education": candidate.education.message.vi,
         "code": dossier.organization.code or "",
         "branch": dossier.organization.name,
-        "entered_pool_on": f"{dossier.entered_pool_on:%d/%m/%Y}",
+        "entered_pool_on": _day(dossier.entered_pool_on),
         **{k: "có" if getattr(candidate, k) else "không" for k in _BOOLEAN_FIELDS},
+        "decision_received_on": _day(dossier.decision_received_on),
+        "card_number": dossier.card_number or "",
     }
-    return [values[column.field] for column in COLUMNS]
+    for entry in dossier.history:  # the last act of each step, as the office would list it
+        values[f"{entry.step}@on"] = _day(entry.on)
+        values[f"{entry.step}@reference"] = entry.reference or ""
+    return [values.get(column.field, "") for column in table]
 
 
-def write_candidates(path: Path, dossiers: Iterable[Dossier]) -> int:
+def write_dossiers(path: Path, dossiers: Iterable[Dossier], *, process: Process = ADMISSION) -> int:
     """
-    Write *dossiers* as a candidates sheet (.xlsx or .csv, by the suffix); return the rows.
+    Write *dossiers* as a sheet (.xlsx or .csv, by the suffix); return the rows written.
 
-    Only the columns of `COLUMNS` are written: records beyond them (relatives, sponsors,
-    history) stay in the documents.
+    Each row holds the columns of `columns`: the candidate, the records a row carries, and
+    the date and document number of every act done. Records beyond them (relatives,
+    sponsors, votes, refusals) stay in the documents: export JSON for a complete copy.
     """
     suffix = path.suffix.lower()
     if suffix not in {".csv", ".xlsx"}:
         raise InvalidInput("file", "expected a .xlsx or .csv file")
-    header: list[object] = [column.vi for column in COLUMNS]
-    rows = itertools.chain([header], map(_cells, dossiers))
+    table = columns(process)
+    header: list[object] = [column.vi for column in table]
+    rows = itertools.chain([header], (_cells(dossier, table) for dossier in dossiers))
     count = -1  # the header is not a dossier
     if suffix == ".csv":
         with path.open("w", encoding="utf-8-sig", newline="") as file:
@@ -398,16 +569,17 @@ def write_candidates(path: Path, dossiers: Iterable[Dossier]) -> int:
     return count
 
 
-def write_template(path: Path) -> None:
-    """Write an empty candidates workbook (.xlsx) with the columns and a sheet explaining them."""
+def write_template(path: Path, *, process: Process = ADMISSION) -> None:
+    """Write an empty workbook (.xlsx) with the columns and a sheet explaining them."""
     import openpyxl  # noqa: PLC0415
 
+    table = columns(process)
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet(SHEET)
-    sheet.append([column.vi for column in COLUMNS])
+    sheet.append([column.vi for column in table])
     guide = workbook.create_sheet("Hướng dẫn")
     guide.append(["Cột", "Column", "Bắt buộc", "Cách ghi", "How to write it"])
-    for column in COLUMNS:
+    for column in table:
         guide.append(
             [
                 column.vi,
@@ -427,4 +599,23 @@ def write_template(path: Path) -> None:
             "; ".join(m.message.en for m in EducationLevel),
         ]
     )
+    guide.append(
+        [
+            "Ngày: ... / Số văn bản: ...",
+            "Date: ... / Document no.: ...",
+            "",
+            _ACTS_GUIDE.vi,
+            _ACTS_GUIDE.en,
+        ]
+    )
     workbook.save(path)
+
+
+_ACTS_GUIDE: Final = Message(
+    vi="Hồ sơ đang xử lý: ghi ngày (và số văn bản) của từng bước đã làm; hồ sơ được tiếp "
+    "nhận ở giai đoạn các bước đó dẫn tới. Biểu quyết, người giới thiệu, giấy chứng nhận, "
+    "các văn bản và thẩm tra lý lịch được coi là đã có trên hồ sơ giấy.",
+    en="A dossier in progress: give the date (and document number) of each step done; the "
+    "dossier opens at the stage they lead to. Votes, sponsors, certificates, papers and the "
+    "background check are taken as held on paper.",
+)
