@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Sequence
 from pathlib import Path
 
 import openpyxl
@@ -12,7 +13,19 @@ from click.testing import CliRunner
 
 from ketnap import Actor, Dossier, InvalidInput, Organization, Sex, Stage, Step, Workflow, sheets
 from ketnap.cli import cli
-from ketnap.sheets import COLUMNS, SheetRefused, read_dossiers, write_dossiers, write_template
+from ketnap.organizations import Course, OrganizationTree, Quotas, Unit
+from ketnap.sheets import (
+    COLUMNS,
+    COURSE_COLUMNS,
+    QUOTA_COLUMNS,
+    UNIT_COLUMNS,
+    SheetRefused,
+    read_dossiers,
+    read_setup,
+    write_dossiers,
+    write_setup,
+    write_template,
+)
 from ketnap.storage import dumps, to_document
 from ketnap.terms import party_age_months
 from ketnap.testing import lifecycle, make_dossier
@@ -234,3 +247,128 @@ def test_the_command_line_adopts_members_from_a_sheet(tmp_path: Path) -> None:
     )
     assert due.exit_code == 0, due.output
     assert "recognition" in due.output.lower()
+
+
+# --- the tree, quotas and courses --------------------------------------------------------------
+
+TREE = OrganizationTree(
+    [
+        Unit(code="H", name="Đảng bộ huyện", level="district"),
+        Unit(code="DB1", name="Đảng bộ xã 1", level="base_committee", parent="H", may_admit=True),
+        Unit(code="DB1.1", name="Chi bộ thôn 1", level="branch", parent="DB1", members=21),
+        Unit(code="CB1", name="Chi bộ cơ sở 1", level="base_branch", parent="H", members=15),
+    ]
+)
+QUOTAS = Quotas({("DB1", 2021): 6, ("CB1", 2021): 2})
+COURSES = [Course(code="K1", unit="H", opened_on=MEETING, closed_on=MEETING.add(days=4),
+                  trainees=70)]  # fmt: skip
+
+
+@pytest.mark.parametrize("target", ["thiet-lap.xlsx", "csv"])
+def test_the_setup_written_as_sheets_reads_back_equal(tmp_path: Path, target: str) -> None:
+    written = write_setup(tmp_path / target, tree=TREE, quotas=QUOTAS, courses=COURSES)
+    setup = read_setup(*written)
+    assert setup.tree is not None
+    assert setup.tree.to_data() == TREE.to_data()
+    assert setup.quotas is not None
+    assert setup.quotas.items() == QUOTAS.items()
+    assert setup.courses == COURSES
+
+
+def write_csv(path: Path, rows: Sequence[Sequence[object]]) -> Path:
+    with path.open("w", encoding="utf-8-sig", newline="") as file:
+        csv.writer(file).writerows(rows)
+    return path
+
+
+UNIT_HEADER: list[object] = [c.vi for c in UNIT_COLUMNS]
+
+
+def test_every_bad_row_of_the_tree_is_named(tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "to-chuc.csv",
+        [
+            UNIT_HEADER,
+            ["H", "Huyện", "Đảng bộ huyện", "", "", ""],  # a level by its Vietnamese name
+            ["A", "A", "chi bộ thôn", "H", "", ""],  # no such level
+            ["B", "B", "base_branch", "H", "mười", ""],  # not a number
+            ["C", "C", "base_branch", "H", "-3", "có lẽ"],
+        ],
+    )
+    with pytest.raises(SheetRefused) as refused:
+        read_setup(path)
+    assert [(p.row, p.column) for p in refused.value.problems] == [
+        (3, "Cấp"),
+        (4, "Số đảng viên"),
+        (5, "Số đảng viên"),
+        (5, "Được ủy quyền kết nạp"),
+    ]
+
+
+def test_a_unit_under_an_unknown_parent_is_named_by_its_row(tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "to-chuc.csv",
+        [
+            UNIT_HEADER,
+            ["H", "Huyện", "district", "", "", ""],
+            ["A", "A", "base_branch", "X", 3, ""],
+        ],
+    )
+    with pytest.raises(SheetRefused) as refused:
+        read_setup(path)
+    (problem,) = refused.value.problems
+    assert (problem.row, problem.column) == (3, "Mã đơn vị")
+    assert "unknown parent" in problem.text("en")
+
+
+def test_quotas_and_courses_with_problems(tmp_path: Path) -> None:
+    quotas = write_csv(
+        tmp_path / "chi-tieu.csv",
+        [[c.vi for c in QUOTA_COLUMNS], ["CB1", 2021, 2], ["CB1", 2021, 3], ["CB1", 1800, 1]],
+    )
+    courses = write_csv(
+        tmp_path / "lop.csv",
+        [[c.vi for c in COURSE_COLUMNS], ["K1", "H", "19/03/2021", "15/03/2021", 70]],
+    )
+    with pytest.raises(SheetRefused) as refused:
+        read_setup(quotas, courses)
+    assert [(p.sheet, p.row, p.column) for p in refused.value.problems] == [
+        ("chi-tieu", 3, "Mã đơn vị"),
+        ("chi-tieu", 4, "Năm"),
+        ("lop", 2, "Ngày bế giảng"),
+    ]
+
+
+def test_a_csv_of_no_known_table_is_refused(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "x.csv", [["Cột lạ"], ["1"]])
+    with pytest.raises(InvalidInput, match="no table"):
+        read_setup(path)
+
+
+def test_the_template_holds_every_sheet_and_reads_as_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "mau.xlsx"
+    write_template(path)
+    names = openpyxl.load_workbook(path, read_only=True).sheetnames
+    assert names == ["Danh sách", "Tổ chức", "Chỉ tiêu", "Lớp bồi dưỡng", "Hướng dẫn"]
+    with pytest.raises(InvalidInput, match="with rows"):
+        read_setup(path)
+
+
+def test_the_command_line_stores_the_setup_from_a_workbook(tmp_path: Path) -> None:
+    (book,) = write_setup(tmp_path / "tl.xlsx", tree=TREE, quotas=QUOTAS, courses=COURSES)
+    store = tmp_path / "s.db"
+    runner = CliRunner()
+    done = runner.invoke(cli, ["setup", "--store", str(store), "--sheet", str(book)])
+    assert done.exit_code == 0, done.output
+    out = tmp_path / "out"
+    exported = runner.invoke(
+        cli, ["export", "--store", str(store), "--out", str(out), "--setup", "--sheet", "xlsx"]
+    )
+    assert exported.exit_code == 0, exported.output
+    again = read_setup(out / "thiet-lap.xlsx")
+    assert again.quotas is not None
+    assert again.quotas.items() == QUOTAS.items()
+    bad = write_csv(tmp_path / "to-chuc.csv", [UNIT_HEADER, ["H", "Huyện", "tỉnh?", "", "", ""]])
+    refused = runner.invoke(cli, ["setup", "--store", str(store), "--sheet", str(bad)])
+    assert refused.exit_code == 1
+    assert "to-chuc, dòng 2, cột «Cấp»" in refused.output

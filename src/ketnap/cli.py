@@ -30,7 +30,7 @@ import sys
 import unicodedata
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, NoReturn
 
 import click
 import pendulum
@@ -57,7 +57,15 @@ from ketnap.reminders import due_list
 from ketnap.reports import facts_for, report
 from ketnap.rules.regulations import REGULATIONS
 from ketnap.rules.ruleset import RuleSet
-from ketnap.sheets import SheetRefused, read_dossiers, write_dossiers, write_template
+from ketnap.sheets import (
+    Setup,
+    SheetRefused,
+    read_dossiers,
+    read_setup,
+    write_dossiers,
+    write_setup,
+    write_template,
+)
 from ketnap.storage import Query, SQLiteStore, dumps, loads
 from ketnap.workflow import Workflow
 
@@ -335,23 +343,38 @@ def _json_file(path: Path) -> object:
               help='quotas: [{"unit": ..., "year": ..., "admissions": ...}]')  # fmt: skip
 @click.option("--courses", "courses_file", type=_FILE,
               help='courses: [{"code", "unit", "opened_on", "closed_on", "trainees"}]')  # fmt: skip
+@click.option("--sheet", "sheet_files", type=_FILE, multiple=True,
+              help="a .xlsx workbook with the sheets Tổ chức, Chỉ tiêu, Lớp bồi dưỡng, or a "
+                   ".csv of one of them (repeatable)")  # fmt: skip
 @_LANG
-def setup(
+def setup(  # noqa: PLR0917 - click passes one argument per option
     store_path: Path,
     tree_file: Path | None,
     quotas_file: Path | None,
     courses_file: Path | None,
+    sheet_files: Sequence[Path],
     lang: Lang,
 ) -> None:
     """Store the organisation tree, the quotas and the courses a report needs."""
-    if tree_file is None and quotas_file is None and courses_file is None:
-        raise click.UsageError("give at least one of --tree, --quotas, --courses")
+    if tree_file is None and quotas_file is None and courses_file is None and not sheet_files:
+        raise click.UsageError("give at least one of --tree, --quotas, --courses, --sheet")
     try:
+        from_sheets = read_setup(*sheet_files) if sheet_files else Setup()
         tree = None if tree_file is None else OrganizationTree.from_data(_json_file(tree_file))
         quotas = None if quotas_file is None else Quotas.from_data(_json_file(quotas_file))
         courses = None if courses_file is None else courses_from_data(_json_file(courses_file))
+    except SheetRefused as refused:
+        _sheet_problems(refused, lang)
     except KetnapError as exc:
         raise click.ClickException(_safe(str(exc))) from None
+    if (
+        (tree and from_sheets.tree)
+        or (quotas and from_sheets.quotas)
+        or (courses and from_sheets.courses)
+    ):
+        raise click.UsageError("a table is given both as JSON and in a sheet")
+    tree, quotas = tree or from_sheets.tree, quotas or from_sheets.quotas
+    courses = courses if courses is not None else from_sheets.courses
     with _open(store_path, create=True) as store:
         if tree is not None:
             store.save_tree(tree)
@@ -371,7 +394,8 @@ def setup(
 @click.option("--setup", "with_setup", is_flag=True,
               help="also write tree.json, quotas.json and courses.json")  # fmt: skip
 @click.option("--sheet", type=click.Choice(["xlsx", "csv"]),
-              help="also write one row per dossier, danh-sach.xlsx or .csv")  # fmt: skip
+              help="also write one row per dossier, danh-sach.xlsx or .csv (and with --setup "
+                   "the tree, quotas and courses as sheets)")  # fmt: skip
 @_LANG
 def export(
     store_path: Path, out_dir: Path, with_setup: bool, sheet: str | None, lang: Lang
@@ -394,6 +418,12 @@ def export(
                 taken.add(name)
                 (out_dir / f"{name}.json").write_text(dumps(dossier, indent=2), encoding="utf-8")
                 written += 1
+        if with_setup and sheet is not None:
+            # The same tables as sheets: one workbook, or one .csv per table.
+            write_setup(
+                out_dir / "thiet-lap.xlsx" if sheet == "xlsx" else out_dir,
+                tree=store.tree(), quotas=store.quotas(), courses=store.courses(),
+            )  # fmt: skip
         if with_setup:
             setup_files = {
                 "tree.json": store.tree().to_data(),
@@ -431,11 +461,7 @@ def import_sheet(
     try:
         dossiers = read_dossiers(sheet_file, adopted_on=adopted_on)
     except SheetRefused as refused:
-        for problem in refused.problems:
-            _echo(problem.text(lang), err=True)
-        raise click.ClickException(
-            _SHEET_REFUSED.render(lang, {"n": len(refused.problems)})
-        ) from None
+        _sheet_problems(refused, lang)
     except KetnapError as exc:
         raise click.ClickException(f"{_safe(str(sheet_file))}: {_safe(str(exc))}") from None
     with _open(store_path, create=True) as store:
@@ -444,6 +470,13 @@ def import_sheet(
         except StaleDossier as exc:
             raise click.ClickException(f"{_safe(exc.dossier_id)} is already stored") from None
     _echo(_SAVED.render(lang, {"n": saved, "store": str(store_path)}))
+
+
+def _sheet_problems(refused: SheetRefused, lang: Lang) -> NoReturn:
+    """Print every problem of a refused sheet, then fail with their count."""
+    for problem in refused.problems:
+        _echo(problem.text(lang), err=True)
+    raise click.ClickException(_SHEET_REFUSED.render(lang, {"n": len(refused.problems)}))
 
 
 _SHEET_REFUSED = Message(

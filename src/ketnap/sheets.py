@@ -29,6 +29,7 @@ import csv
 import datetime as dt
 import functools
 import itertools
+import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
@@ -37,30 +38,51 @@ from typing import Any, Final
 import attrs
 import pendulum
 
-from ketnap.dates import as_date
+from ketnap.dates import DATE_MAX, DATE_MIN, as_date
 from ketnap.errors import AdoptionRefused, InvalidInput, KetnapError
+from ketnap.inputs import LIMITS
 from ketnap.messages import Lang, Message
 from ketnap.model import (
     Actor,
+    AreaKind,
     Candidate,
+    Certificate,
+    CertificateKind,
     Dossier,
     EducationLevel,
     LabelledEnum,
+    LocalRole,
     Organization,
     Sex,
+)
+from ketnap.organizations import (
+    LEVELS_2021,
+    LEVELS_2025,
+    Course,
+    OrganizationTree,
+    Quotas,
+    Unit,
 )
 from ketnap.process import ADMISSION, Process
 from ketnap.workflow import KnownAct, Workflow
 
 __all__ = [
+    "CERTIFICATE_COLUMNS",
     "COLUMNS",
+    "COURSE_COLUMNS",
     "ON_PAPER",
+    "QUOTA_COLUMNS",
+    "SETUP_SHEETS",
+    "UNIT_COLUMNS",
     "Column",
+    "Setup",
     "SheetProblem",
     "SheetRefused",
     "columns",
     "read_dossiers",
+    "read_setup",
     "write_dossiers",
+    "write_setup",
     "write_template",
 ]
 
@@ -135,8 +157,70 @@ CANDIDATE_COLUMNS: Final[tuple[Column, ...]] = (
         Message(vi="có / không", en="có / không"),
         required=False,
     ),
+    Column(
+        "Khu vực",
+        "Area",
+        "area",
+        Message(
+            vi="; ".join(m.message.vi for m in AreaKind) + " (trống: bình thường)",
+            en="; ".join(m.message.en for m in AreaKind) + " (empty: ordinary)",
+        ),
+        required=False,
+    ),
+    Column(
+        "Vai trò ở địa phương",
+        "Local role",
+        "local_role",
+        Message(
+            vi="; ".join(m.message.vi for m in LocalRole),
+            en="; ".join(m.message.en for m in LocalRole),
+        ),
+        required=False,
+    ),
+    Column(
+        "Có lý do đặc biệt khi trên 60 tuổi",
+        "Grounds to admit over 60",
+        "over_sixty_grounds",
+        Message(vi="có / không", en="có / không"),
+        required=False,
+    ),
+    Column(
+        "Số định danh cá nhân",
+        "Citizen ID",
+        "citizen_id",
+        Message(vi="12 chữ số (nếu có)", en="12 digits, if known"),
+        required=False,
+    ),
+    Column(
+        "Chi bộ trực thuộc đảng ủy cơ sở",
+        "Branch under a base committee",
+        "under_base_committee",
+        Message(vi="có / không", en="có / không"),
+        required=False,
+    ),
+    Column(
+        "Đảng ủy cơ sở được ủy quyền kết nạp",
+        "Base committee may admit",
+        "base_committee_may_admit",
+        Message(vi="có / không", en="có / không"),
+        required=False,
+    ),
+    Column(
+        "Nơi làm việc, cư trú có tổ chức Đoàn",
+        "Youth Union where they work or live",
+        "has_youth_union",
+        Message(vi="có / không (trống: có)", en="có / không (empty: có)"),
+        required=False,
+    ),
+    Column(
+        "Nơi làm việc, cư trú có Công đoàn",
+        "Trade union where they work or live",
+        "has_trade_union",
+        Message(vi="có / không", en="có / không"),
+        required=False,
+    ),
 )
-"""The candidate's columns: enough for a new dossier at the source pool."""
+"""The candidate's columns, and the branch's: enough for a new dossier at the source pool."""
 
 RECORD_COLUMNS: Final[tuple[Column, ...]] = (
     Column(
@@ -155,6 +239,19 @@ RECORD_COLUMNS: Final[tuple[Column, ...]] = (
     ),
 )
 """The records of a member in progress a row carries besides the acts."""
+
+_ISSUED = Message(vi="Ngày cấp: {kind}", en="Issued on: {kind}")
+CERTIFICATE_COLUMNS: Final[tuple[Column, ...]] = tuple(
+    Column(
+        _ISSUED.render("vi", {"kind": kind.message}),
+        _ISSUED.render("en", {"kind": kind.message}),
+        f"certificate@{kind.value}",
+        _DATE_HELP,
+        required=False,
+    )
+    for kind in CertificateKind
+)
+"""One column per kind of certificate: the day the (latest) one was issued."""
 
 _ACT_DATE = Message(vi="Ngày: {step}", en="Date: {step}")
 _ACT_NUMBER = Message(vi="Số văn bản: {step}", en="Document no.: {step}")
@@ -179,15 +276,20 @@ def columns(process: Process = ADMISSION) -> tuple[Column, ...]:
             Column(_ACT_NUMBER.render("vi", label), _ACT_NUMBER.render("en", label),
                    f"{step.code}@reference", _NUMBER_HELP, required=False),
         ]  # fmt: skip
-    return (*CANDIDATE_COLUMNS, *RECORD_COLUMNS, *acts)
+    return (*CANDIDATE_COLUMNS, *RECORD_COLUMNS, *CERTIFICATE_COLUMNS, *acts)
 
 
 COLUMNS: Final = columns()
 """The columns of a sheet for the admission process."""
 
 _BOOLEAN_FIELDS: Final = frozenset(
-    {"youth_union_member", "trade_union_member", "ethnic_minority", "religious"}
+    {"youth_union_member", "trade_union_member", "ethnic_minority", "religious",
+     "over_sixty_grounds"}
+)  # fmt: skip
+_BRANCH_FIELDS: Final = frozenset(
+    {"under_base_committee", "base_committee_may_admit", "has_youth_union", "has_trade_union"}
 )
+_CANDIDATE_EXTRA: Final = ("sex", "area", "local_role", "citizen_id")
 
 
 @attrs.frozen
@@ -354,13 +456,21 @@ class _RowReader:
                     name=values["name"],
                     birth_date=values["birth_date"],
                     education=values["education"],
-                    sex=values.get("sex"),
-                    **{k: values.get(k, False) for k in _BOOLEAN_FIELDS},
+                    **{k: values[k] for k in (*_BOOLEAN_FIELDS, *_CANDIDATE_EXTRA) if k in values},
                 ),
-                organization=Organization(name=values["branch"], code=values["code"]),
+                organization=Organization(
+                    name=values["branch"],
+                    code=values["code"],
+                    **{k: values[k] for k in _BRANCH_FIELDS if k in values},
+                ),
                 entered_pool_on=values["entered_pool_on"],
                 decision_received_on=values.get("decision_received_on"),
                 card_number=values.get("card_number"),
+                certificates=[
+                    Certificate(kind=kind, issued_on=values[f"certificate@{kind.value}"])
+                    for kind in CertificateKind
+                    if f"certificate@{kind.value}" in values
+                ],
             )
         except InvalidInput as exc:
             header = next((c.vi for c in self.table if c.field == exc.field), exc.field)
@@ -498,12 +608,14 @@ _READERS: Final[dict[str, Callable[[object], object]]] = {
     "decision_received_on": _read_date,
     "education": _read_enum(EducationLevel),
     "sex": _read_optional_sex,
-    **dict.fromkeys(_BOOLEAN_FIELDS, _read_flag),
+    "area": _read_enum(AreaKind),
+    "local_role": _read_enum(LocalRole),
+    **dict.fromkeys(_BOOLEAN_FIELDS | _BRANCH_FIELDS, _read_flag),
 }
 
 
 def _reader(field: str) -> Callable[[object], object]:
-    if field.endswith("@on"):
+    if field.endswith("@on") or field.startswith("certificate@"):
         return _read_date
     return _READERS.get(field, _read_text)
 
@@ -527,9 +639,15 @@ def _cells(dossier: Dossier, table: Sequence[Column]) -> list[object]:
         "branch": dossier.organization.name,
         "entered_pool_on": _day(dossier.entered_pool_on),
         **{k: "có" if getattr(candidate, k) else "không" for k in _BOOLEAN_FIELDS},
+        **{k: "có" if getattr(dossier.organization, k) else "không" for k in _BRANCH_FIELDS},
+        "area": candidate.area.message.vi,
+        "local_role": candidate.local_role.message.vi,
+        "citizen_id": candidate.citizen_id or "",
         "decision_received_on": _day(dossier.decision_received_on),
         "card_number": dossier.card_number or "",
     }
+    for certificate in sorted(dossier.certificates, key=lambda c: c.issued_on):  # the latest
+        values[f"certificate@{certificate.kind.value}"] = _day(certificate.issued_on)
     for entry in dossier.history:  # the last act of each step, as the office would list it
         values[f"{entry.step}@on"] = _day(entry.on)
         values[f"{entry.step}@reference"] = entry.reference or ""
@@ -544,25 +662,32 @@ def write_dossiers(path: Path, dossiers: Iterable[Dossier], *, process: Process 
     the date and document number of every act done. Records beyond them (relatives,
     sponsors, votes, refusals) stay in the documents: export JSON for a complete copy.
     """
+    table = columns(process)
+    return _write_table(
+        path, SHEET, [column.vi for column in table], (_cells(d, table) for d in dossiers)
+    )
+
+
+def _write_table(
+    path: Path, name: str, header: list[object], rows: Iterable[Sequence[object]]
+) -> int:
+    """Write one table as .csv or as a one-sheet .xlsx (by the suffix); return its rows."""
     suffix = path.suffix.lower()
     if suffix not in {".csv", ".xlsx"}:
         raise InvalidInput("file", "expected a .xlsx or .csv file")
-    table = columns(process)
-    header: list[object] = [column.vi for column in table]
-    rows = itertools.chain([header], (_cells(dossier, table) for dossier in dossiers))
-    count = -1  # the header is not a dossier
+    count = -1  # the header is not a row of data
     if suffix == ".csv":
         with path.open("w", encoding="utf-8-sig", newline="") as file:
             writer = csv.writer(file)
-            for row in rows:
+            for row in itertools.chain([header], rows):
                 writer.writerow(row)
                 count += 1
         return count
     import openpyxl  # noqa: PLC0415
 
     workbook = openpyxl.Workbook(write_only=True)
-    sheet = workbook.create_sheet(SHEET)
-    for row in rows:
+    sheet = workbook.create_sheet(name)
+    for row in itertools.chain([header], rows):
         sheet.append(row)
         count += 1
     workbook.save(path)
@@ -570,44 +695,30 @@ def write_dossiers(path: Path, dossiers: Iterable[Dossier], *, process: Process 
 
 
 def write_template(path: Path, *, process: Process = ADMISSION) -> None:
-    """Write an empty workbook (.xlsx) with the columns and a sheet explaining them."""
+    """
+    Write an empty workbook (.xlsx) for an office, with a sheet explaining every column.
+
+    Its sheets: the dossiers ("Danh sách", `read_dossiers`), and the tree, quotas and
+    courses (`SETUP_SHEETS`, `read_setup`).
+    """
     import openpyxl  # noqa: PLC0415
 
-    table = columns(process)
+    tables = {SHEET: columns(process), **dict(SETUP_SHEETS.values())}
     workbook = openpyxl.Workbook(write_only=True)
-    sheet = workbook.create_sheet(SHEET)
-    sheet.append([column.vi for column in table])
+    for name, table in tables.items():
+        workbook.create_sheet(name).append([column.vi for column in table])
     guide = workbook.create_sheet("Hướng dẫn")
-    guide.append(["Cột", "Column", "Bắt buộc", "Cách ghi", "How to write it"])
-    for column in table:
-        guide.append(
-            [
-                column.vi,
-                column.en,
-                "có" if column.required else "không",
-                column.help.vi,
-                column.help.en,
-            ]
-        )
+    guide.append(["Trang", "Cột", "Column", "Bắt buộc", "Cách ghi", "How to write it"])
+    for name, table in tables.items():
+        for column in table:
+            required = "có" if column.required else "không"
+            guide.append([name, column.vi, column.en, required, column.help.vi, column.help.en])
     guide.append([])
-    guide.append(
-        [
-            "Trình độ học vấn",
-            "Education",
-            "",
-            "; ".join(m.message.vi for m in EducationLevel),
-            "; ".join(m.message.en for m in EducationLevel),
-        ]
-    )
-    guide.append(
-        [
-            "Ngày: ... / Số văn bản: ...",
-            "Date: ... / Document no.: ...",
-            "",
-            _ACTS_GUIDE.vi,
-            _ACTS_GUIDE.en,
-        ]
-    )
+    education = ("; ".join(m.message.vi for m in EducationLevel),
+                 "; ".join(m.message.en for m in EducationLevel))  # fmt: skip
+    guide.append([SHEET, "Trình độ học vấn", "Education", "", *education])
+    guide.append([SHEET, "Ngày: ... / Số văn bản: ...", "Date: ... / Document no.: ...", "",
+                  _ACTS_GUIDE.vi, _ACTS_GUIDE.en])  # fmt: skip
     workbook.save(path)
 
 
@@ -619,3 +730,304 @@ _ACTS_GUIDE: Final = Message(
     "dossier opens at the stage they lead to. Votes, sponsors, certificates, papers and the "
     "background check are taken as held on paper.",
 )
+
+
+# --- the organisation tree, quotas and courses ------------------------------------------------
+
+
+@attrs.frozen
+class Setup:
+    """What a report needs besides the dossiers, as read from sheets; None where not given."""
+
+    tree: OrganizationTree | None = None
+    quotas: Quotas | None = None
+    courses: list[Course] | None = None
+
+
+_LEVELS: Final = {level.code: level for level in (*LEVELS_2021, *LEVELS_2025)}
+_LEVEL_HELP: Final = Message(
+    vi="; ".join(f"{lv.code} ({lv.label.vi})" for lv in _LEVELS.values()),
+    en="; ".join(f"{lv.code} ({lv.label.en})" for lv in _LEVELS.values()),
+)
+_COUNT_HELP: Final = Message(vi="số nguyên, không âm", en="a whole number, not negative")
+
+UNIT_COLUMNS: Final[tuple[Column, ...]] = (
+    Column("Mã đơn vị", "Unit code", "code", Message(vi="mã duy nhất", en="unique code")),
+    Column("Tên đơn vị", "Unit name", "name", Message(vi="tên đầy đủ", en="full name")),
+    Column("Cấp", "Level", "level", _LEVEL_HELP),
+    Column(
+        "Mã đơn vị cấp trên",
+        "Parent unit code",
+        "parent",
+        Message(vi="trống với đơn vị cao nhất", en="empty for the top unit"),
+        required=False,
+    ),
+    Column("Số đảng viên", "Members", "members", _COUNT_HELP, required=False),
+    Column(
+        "Được ủy quyền kết nạp",
+        "May admit",
+        "may_admit",
+        Message(vi="có / không (đảng ủy cơ sở được ủy quyền)", en="có / không"),
+        required=False,
+    ),
+)
+"""The columns of the organisation tree's sheet, one unit per row."""
+
+QUOTA_COLUMNS: Final[tuple[Column, ...]] = (
+    Column("Mã đơn vị", "Unit code", "unit", Message(vi="mã đơn vị", en="unit code")),
+    Column("Năm", "Year", "year", Message(vi="ví dụ 2021", en="e.g. 2021")),
+    Column("Chỉ tiêu kết nạp", "Admissions planned", "admissions", _COUNT_HELP),
+)
+"""The columns of the quotas' sheet, one unit and year per row."""
+
+COURSE_COLUMNS: Final[tuple[Column, ...]] = (
+    Column("Mã lớp", "Course code", "code", Message(vi="mã duy nhất", en="unique code")),
+    Column("Mã đơn vị", "Unit code", "unit", Message(vi="đơn vị mở lớp", en="organising unit")),
+    Column("Ngày khai giảng", "Opened on", "opened_on", _DATE_HELP),
+    Column("Ngày bế giảng", "Closed on", "closed_on", _DATE_HELP),
+    Column("Số học viên", "Trainees", "trainees", _COUNT_HELP),
+)
+"""The columns of the courses' sheet, one awareness course per row."""
+
+SETUP_SHEETS: Final = {
+    "tree": ("Tổ chức", UNIT_COLUMNS),
+    "quotas": ("Chỉ tiêu", QUOTA_COLUMNS),
+    "courses": ("Lớp bồi dưỡng", COURSE_COLUMNS),
+}
+"""The sheets of a setup workbook: what each holds, its name and its columns."""
+
+
+def _read_count(cell: object) -> int:
+    if isinstance(cell, int) and not isinstance(cell, bool):
+        value = cell
+    elif isinstance(cell, float) and cell.is_integer():
+        value = int(cell)
+    else:
+        text = _text(cell)
+        if not text.isascii() or not text.isdigit() or len(text) > LIMITS.integer_digits:
+            raise InvalidInput("cell", "expected a whole number")
+        value = int(text)
+    if not 0 <= value < 10**LIMITS.integer_digits:
+        raise InvalidInput("cell", "expected a whole number, not negative")
+    return value
+
+
+def _read_level(cell: object) -> str:
+    text = _key(_text(cell))
+    for level in _LEVELS.values():
+        if text in {_key(level.code), _key(level.label.vi), _key(level.label.en)}:
+            return level.code
+    raise InvalidInput("cell", f"expected one of: {', '.join(_LEVELS)}")
+
+
+_SETUP_READERS: Final[dict[str, Callable[[object], object]]] = {
+    "members": _read_count,
+    "year": _read_count,
+    "admissions": _read_count,
+    "trainees": _read_count,
+    "level": _read_level,
+    "may_admit": _read_flag,
+    "opened_on": _read_date,
+    "closed_on": _read_date,
+}
+
+
+def read_setup(*paths: Path) -> Setup:
+    """
+    Read the organisation tree, quotas and courses from sheets.
+
+    A .xlsx workbook may hold any of the sheets of `SETUP_SHEETS` ("Tổ chức", "Chỉ
+    tiêu", "Lớp bồi dưỡng"); a .csv file holds one table, known by its header row.
+
+    Raises:
+        SheetRefused: a row has a problem; every problem is listed, nothing is returned.
+        InvalidInput: a file is not .xlsx or .csv, holds none of the tables, or gives a
+            table twice.
+    """
+    found: dict[str, tuple[str, list[tuple[int, dict[str, Any]]]]] = {}
+    problems: list[SheetProblem] = []
+    for path in paths:
+        for kind, sheet, rows in _setup_tables(path):
+            if kind in found:
+                raise InvalidInput("file", f"the {kind} are given twice")
+            read = _setup_rows(sheet, SETUP_SHEETS[kind][1], rows, problems)
+            if read:  # a sheet left empty (as in the template) gives nothing
+                found[kind] = (sheet, read)
+    if not found and not problems:
+        raise InvalidInput("file", "no sheet of units, quotas or courses with rows")
+    if problems:
+        raise SheetRefused(problems)
+    setup = Setup(
+        tree=_tree(*found["tree"], problems) if "tree" in found else None,
+        quotas=_quotas(*found["quotas"], problems) if "quotas" in found else None,
+        courses=_courses(*found["courses"], problems) if "courses" in found else None,
+    )
+    if problems:
+        raise SheetRefused(problems)
+    return setup
+
+
+def _setup_tables(path: Path) -> Iterator[tuple[str, str, Iterator[Sequence[object]]]]:
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        rows = _csv_rows(path)
+        header = next(rows, None) or []
+        names = {_key(_text(cell)) for cell in header}
+        for kind, (_, table) in SETUP_SHEETS.items():
+            if all(_key(c.vi) in names or _key(c.en) in names for c in table if c.required):
+                yield kind, path.stem, itertools.chain([header], rows)
+                return
+        raise InvalidInput("header", "the columns of no table of units, quotas or courses")
+    if suffix != ".xlsx":
+        raise InvalidInput("file", "expected a .xlsx or .csv file")
+    import openpyxl  # noqa: PLC0415
+
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception:  # noqa: BLE001 - any unreadable workbook is one clear error
+        raise InvalidInput("file", "not a readable .xlsx workbook") from None
+    try:
+        for kind, (name, _) in SETUP_SHEETS.items():
+            if name in workbook.sheetnames:
+                yield kind, name, workbook[name].iter_rows(values_only=True)
+    finally:
+        workbook.close()
+
+
+def _setup_rows(
+    sheet: str,
+    table: Sequence[Column],
+    rows: Iterator[Sequence[object]],
+    problems: list[SheetProblem],
+) -> list[tuple[int, dict[str, Any]]]:
+    header = next(rows, None)
+    if header is None:
+        raise InvalidInput("sheet", f"{sheet}: empty, no header row")
+    positions = _positions(header, table)
+    read: list[tuple[int, dict[str, Any]]] = []
+    for number, row in enumerate(rows, start=2):
+        if not any(_text(cell) for cell in row):
+            continue
+        values: dict[str, Any] = {}
+        for column in table:
+            index = positions.get(column.field)
+            cell = row[index] if index is not None and index < len(row) else None
+            if not column.required and not _text(cell):
+                continue
+            try:
+                values[column.field] = _SETUP_READERS.get(column.field, _read_text)(cell)
+            except InvalidInput as exc:
+                problems.append(SheetProblem(sheet, number, column.vi, exc.reason))
+        read.append((number, values))
+    return read
+
+
+def _place(sheet: str, rows: list[tuple[int, dict[str, Any]]], exc: InvalidInput) -> SheetProblem:
+    """The row an error of a whole table names (by the code it quotes), or the header."""
+    quoted = re.findall(r"'([^']*)'", exc.reason)
+    for number, values in rows:
+        if values.get("code") in quoted:
+            return SheetProblem(sheet, number, UNIT_COLUMNS[0].vi, exc.reason)
+    return SheetProblem(sheet, 1, exc.field, exc.reason)
+
+
+def _tree(
+    sheet: str, rows: list[tuple[int, dict[str, Any]]], problems: list[SheetProblem]
+) -> OrganizationTree | None:
+    # Levels of the 2025 organisation (province, commune) name the 2025 ladder.
+    levels = {values["level"] for _, values in rows}
+    chosen = LEVELS_2025 if levels - {lv.code for lv in LEVELS_2021} else LEVELS_2021
+    units = []
+    for number, values in rows:
+        try:
+            units.append(Unit(**values))
+        except InvalidInput as exc:
+            header = next((c.vi for c in UNIT_COLUMNS if c.field == exc.field), exc.field)
+            problems.append(SheetProblem(sheet, number, header, exc.reason))
+    if len(units) < len(rows):
+        return None
+    try:
+        return OrganizationTree(units, levels=chosen)
+    except InvalidInput as exc:
+        problems.append(_place(sheet, rows, exc))
+        return None
+
+
+def _quotas(
+    sheet: str, rows: list[tuple[int, dict[str, Any]]], problems: list[SheetProblem]
+) -> Quotas:
+    quotas = Quotas()
+    seen: set[tuple[str, int]] = set()
+    for number, values in rows:
+        key = (values["unit"], values["year"])
+        if not DATE_MIN.year <= key[1] <= DATE_MAX.year:
+            problems.append(SheetProblem(sheet, number, QUOTA_COLUMNS[1].vi, "not a year"))
+            continue
+        if key in seen:
+            problems.append(SheetProblem(sheet, number, QUOTA_COLUMNS[0].vi, "given twice"))
+        seen.add(key)
+        quotas.assign(*key, values["admissions"])
+    return quotas
+
+
+def _courses(
+    sheet: str, rows: list[tuple[int, dict[str, Any]]], problems: list[SheetProblem]
+) -> list[Course]:
+    courses = []
+    for number, values in rows:
+        try:
+            courses.append(Course(**values))
+        except InvalidInput as exc:
+            header = next((c.vi for c in COURSE_COLUMNS if c.field == exc.field), exc.field)
+            problems.append(SheetProblem(sheet, number, header, exc.reason))
+    return courses
+
+
+def write_setup(
+    path: Path,
+    *,
+    tree: OrganizationTree | None = None,
+    quotas: Quotas | None = None,
+    courses: Iterable[Course] | None = None,
+) -> list[Path]:
+    """
+    Write the tables given, as `read_setup` reads them; return the files written.
+
+    *path* is a .xlsx workbook (one sheet per table) or a folder (one .csv per table:
+    ``to-chuc.csv``, ``chi-tieu.csv``, ``lop-boi-duong.csv``).
+    """
+    tables: dict[str, list[list[object]]] = {}
+    if tree is not None:
+        tables["tree"] = [
+            [u.code, u.name, u.level, u.parent or "", u.members, "có" if u.may_admit else "không"]
+            for u in tree
+        ]
+    if quotas is not None:
+        tables["quotas"] = [list(item) for item in quotas.items()]
+    if courses is not None:
+        tables["courses"] = [
+            [c.code, c.unit, _day(c.opened_on), _day(c.closed_on), c.trainees] for c in courses
+        ]
+    if path.suffix.lower() != ".xlsx":
+        path.mkdir(parents=True, exist_ok=True)
+        written = []
+        for kind, rows in tables.items():
+            name, table = SETUP_SHEETS[kind]
+            target = path / f"{_CSV_NAMES[kind]}.csv"
+            _write_table(target, name, [column.vi for column in table], rows)
+            written.append(target)
+        return written
+    import openpyxl  # noqa: PLC0415
+
+    workbook = openpyxl.Workbook(write_only=True)
+    for kind, rows in tables.items():
+        name, table = SETUP_SHEETS[kind]
+        sheet = workbook.create_sheet(name)
+        sheet.append([column.vi for column in table])
+        for row in rows:
+            sheet.append(row)
+    workbook.save(path)
+    return [path]
+
+
+_CSV_NAMES: Final = {"tree": "to-chuc", "quotas": "chi-tieu", "courses": "lop-boi-duong"}
