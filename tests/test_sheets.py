@@ -82,6 +82,8 @@ def test_every_bad_cell_is_reported_with_its_place_and_nothing_is_read(tmp_path:
     assert places == [(2, "Ngày sinh"), (3, "Trình độ học vấn"), (3, "Đoàn viên")]
     assert "dòng 2, cột «Ngày sinh»" in refused.value.problems[0].text("vi")
     assert "no such day" in refused.value.problems[0].text("en")
+    assert "ngày không có trong lịch" in refused.value.problems[0].text("vi")
+    assert "Primary school completed" in refused.value.problems[1].text("en")
 
 
 def test_dates_as_offices_write_them_and_as_workbook_cells(tmp_path: Path) -> None:
@@ -237,7 +239,7 @@ def test_the_command_line_adopts_members_from_a_sheet(tmp_path: Path) -> None:
     runner = CliRunner()
     refused = runner.invoke(cli, ["import-sheet", "--store", str(store), str(path)])
     assert refused.exit_code == 1
-    assert "the adoption day is needed" in refused.output
+    assert "cần ngày tiếp nhận hồ sơ" in refused.output
     done = runner.invoke(
         cli, ["import-sheet", "--store", str(store), str(path), "--adopted-on", "2026-01-05"]
     )

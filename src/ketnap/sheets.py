@@ -328,6 +328,39 @@ class SheetRefused(KetnapError):
 # --- reading -----------------------------------------------------------------------------------
 
 
+class _Cell(InvalidInput):
+    """A cell that cannot be read, with its reason in both languages."""
+
+    def __init__(self, message: Message) -> None:
+        self.message = message
+        super().__init__("cell", message.render("en"))
+
+
+def _why(exc: InvalidInput) -> str | Message:
+    return exc.message if isinstance(exc, _Cell) else exc.reason
+
+
+_EMPTY = Message(vi="ô trống", en="empty")
+_TIME_OF_DAY = Message(vi="cần ngày, không kèm giờ", en="a date without a time of day is expected")
+_NOT_A_DATE = Message(vi="không phải ngày dạng dd/mm/yyyy", en="not a date as dd/mm/yyyy")
+_NO_SUCH_DAY = Message(
+    vi="ngày không có trong lịch", en="not a valid date (no such day in the calendar)"
+)
+_YES_NO = Message(vi="cần ghi có hoặc không", en="expected có or không")
+_ONE_OF = Message(vi="cần một trong: {accepted}", en="expected one of: {accepted}")
+_WHOLE = Message(vi="cần số nguyên không âm", en="expected a whole number, not negative")
+_TWICE = Message(vi="mã đã có ở dòng khác", en="the id appears twice")
+_NUMBER_NO_DATE = Message(
+    vi="có số văn bản nhưng thiếu ngày", en="a document number is given without its date"
+)
+_NO_ADOPTION_DAY = Message(
+    vi="có các bước đã làm: cần ngày tiếp nhận hồ sơ (--adopted-on)",
+    en="acts are given: the adoption day is needed (--adopted-on)",
+)
+_NOT_A_YEAR = Message(vi="không phải năm hợp lệ", en="not a year")
+_GIVEN_TWICE = Message(vi="đơn vị và năm đã có ở dòng khác", en="given twice")
+
+
 def read_dossiers(
     path: Path,
     *,
@@ -370,7 +403,7 @@ def read_dossiers(
         if found is None:
             continue
         if found.id in seen:
-            problems.append(SheetProblem(sheet, number, table[0].vi, "the id appears twice"))
+            problems.append(SheetProblem(sheet, number, table[0].vi, _TWICE))
             continue
         seen.add(found.id)
         dossiers.append(found)
@@ -446,7 +479,7 @@ class _RowReader:
             try:
                 values[column.field] = _reader(column.field)(cells[column.field])
             except InvalidInput as exc:
-                self.problem(row, column.vi, exc.reason)
+                self.problem(row, column.vi, _why(exc))
         if len(self.problems) > before:
             return None
         try:
@@ -490,13 +523,13 @@ class _RowReader:
             header = self.header(f"{step.code}@on")
             if on is None:
                 if reference is not None:
-                    self.problem(row, header, "a document number is given without its date")
+                    self.problem(row, header, _NUMBER_NO_DATE)
                 continue
             actor = _actor(self.workflow.process, step.code)
             acts.append((order, header, KnownAct(step=step.code, on=on, actor=actor,
                                                  reference=reference)))  # fmt: skip
         if acts and self.adopted_on is None:
-            self.problem(row, acts[0][1], "acts are given: the adoption day is needed")
+            self.problem(row, acts[0][1], _NO_ADOPTION_DAY)
             return None
         acts.sort(key=lambda item: (item[2].on, item[0]))
         return [(header, act) for _, header, act in acts]
@@ -548,7 +581,7 @@ def _key(text: str) -> str:
 def _read_text(cell: object) -> str:
     text = _text(cell)
     if not text:
-        raise InvalidInput("cell", "empty")
+        raise _Cell(_EMPTY)
     return text
 
 
@@ -556,18 +589,18 @@ def _read_date(cell: object) -> pendulum.Date:
     # A workbook gives a datetime for a date cell; a text cell is read as dd/mm/yyyy.
     if isinstance(cell, dt.datetime):
         if cell.time() != dt.time():
-            raise InvalidInput("cell", "a date without a time of day is expected")
+            raise _Cell(_TIME_OF_DAY)
         return as_date(cell.date())
     if isinstance(cell, dt.date):
         return as_date(cell)
     text = _text(cell)
     parts = text.split("/")
     if len(parts) != 3 or not all(p.isdigit() for p in parts) or len(parts[2]) != 4:
-        raise InvalidInput("cell", "not a date as dd/mm/yyyy")
+        raise _Cell(_NOT_A_DATE)
     try:
         day = dt.date(int(parts[2]), int(parts[1]), int(parts[0]))
     except ValueError:
-        raise InvalidInput("cell", "not a valid date (no such day in the calendar)") from None
+        raise _Cell(_NO_SUCH_DAY) from None
     return as_date(day)
 
 
@@ -579,7 +612,7 @@ def _read_flag(cell: object) -> bool:
         return True
     if text in _NO:
         return False
-    raise InvalidInput("cell", "expected có or không")
+    raise _Cell(_YES_NO)
 
 
 def _read_enum(kind: type[LabelledEnum]) -> Callable[[object], LabelledEnum]:
@@ -591,8 +624,7 @@ def _read_enum(kind: type[LabelledEnum]) -> Callable[[object], LabelledEnum]:
     def read(cell: object) -> LabelledEnum:
         found = names.get(_key(_text(cell)))
         if found is None:
-            accepted = ", ".join(member.message.vi for member in kind)
-            raise InvalidInput("cell", f"expected one of: {accepted}")
+            raise _Cell(_ONE_OF.bind(accepted=[member.message for member in kind]))
         return found
 
     return read
@@ -805,10 +837,10 @@ def _read_count(cell: object) -> int:
     else:
         text = _text(cell)
         if not text.isascii() or not text.isdigit() or len(text) > LIMITS.integer_digits:
-            raise InvalidInput("cell", "expected a whole number")
+            raise _Cell(_WHOLE)
         value = int(text)
     if not 0 <= value < 10**LIMITS.integer_digits:
-        raise InvalidInput("cell", "expected a whole number, not negative")
+        raise _Cell(_WHOLE)
     return value
 
 
@@ -817,7 +849,7 @@ def _read_level(cell: object) -> str:
     for level in _LEVELS.values():
         if text in {_key(level.code), _key(level.label.vi), _key(level.label.en)}:
             return level.code
-    raise InvalidInput("cell", f"expected one of: {', '.join(_LEVELS)}")
+    raise _Cell(_ONE_OF.bind(accepted=", ".join(_LEVELS)))
 
 
 _SETUP_READERS: Final[dict[str, Callable[[object], object]]] = {
@@ -917,7 +949,7 @@ def _setup_rows(
             try:
                 values[column.field] = _SETUP_READERS.get(column.field, _read_text)(cell)
             except InvalidInput as exc:
-                problems.append(SheetProblem(sheet, number, column.vi, exc.reason))
+                problems.append(SheetProblem(sheet, number, column.vi, _why(exc)))
         read.append((number, values))
     return read
 
@@ -961,10 +993,10 @@ def _quotas(
     for number, values in rows:
         key = (values["unit"], values["year"])
         if not DATE_MIN.year <= key[1] <= DATE_MAX.year:
-            problems.append(SheetProblem(sheet, number, QUOTA_COLUMNS[1].vi, "not a year"))
+            problems.append(SheetProblem(sheet, number, QUOTA_COLUMNS[1].vi, _NOT_A_YEAR))
             continue
         if key in seen:
-            problems.append(SheetProblem(sheet, number, QUOTA_COLUMNS[0].vi, "given twice"))
+            problems.append(SheetProblem(sheet, number, QUOTA_COLUMNS[0].vi, _GIVEN_TWICE))
         seen.add(key)
         quotas.assign(*key, values["admissions"])
     return quotas
