@@ -96,6 +96,22 @@ class Dossier:
     ``late_acts`` records the acts done after their deadline (`LateAct`); ``refusals`` the
     attempts a workflow refused, when the application keeps them (`Refusal`).
 
+    Attributes:
+        entered_pool_on: the day the candidate entered the source pool (nguồn kết nạp).
+        sponsors: the two sponsors (người giới thiệu), or the replacement after one left.
+        union_introduction: the Youth Union's or trade union's introduction, standing
+            for a sponsor (C-02, C-03).
+        certificates: the awareness-course and new-member-course certificates.
+        documents: the papers of the dossier by form code ("2-KNĐ" ...), each dated.
+        verification: the background check (thẩm tra lý lịch) and its conclusion.
+        votes: every vote of the branch and the base committee, on admission,
+            recognition or removal.
+        approvals: consents and extensions given by a higher body (over 60, low
+            education, re-admission, a late ceremony, an extended term).
+        decision_received_on: the day the branch received the admission decision; the
+            30 working days to the ceremony count from it.
+        card_number: the party card's number, recorded before the card is issued.
+
     Raises:
         InvalidInput: a structural error, such as a birth date not before ``entered_pool_on``.
     """
