@@ -304,6 +304,20 @@ def steps(
         yield step, on, actor
 
 
+# Document symbols by the body that acts: a branch's resolution (NQ/CB), the base
+# committee's (NQ/ĐU), the district standing board's decision (QĐ/HU).
+SYMBOLS = {
+    Actor.BRANCH: "NQ/CB",
+    Actor.BASE_COMMITTEE: "NQ/ĐU",
+    Actor.COMPETENT_COMMITTEE: "QĐ/HU",
+}
+
+
+def reference(dossier: Dossier, actor: Actor) -> str:
+    """The number and symbol of an act's document, as the office numbered it."""
+    return f"{int(dossier.id[3:]):03d}-{SYMBOLS[actor]}"
+
+
 def run(
     workflow: Workflow,
     dossier: Dossier,
@@ -315,7 +329,7 @@ def run(
     """Take *dossier* through every step dated on or before the report date."""
     for step, on, actor in steps(workflow, dossier, cohort, meeting):
         try:
-            workflow.advance(dossier, step, on=on, actor=actor)
+            workflow.advance(dossier, step, on=on, actor=actor, reference=reference(dossier, actor))
         except TransitionRefused as refused:
             # Kept on the dossier, so the store counts refusals by rule for the report.
             workflow.record_refusal(dossier, refused)

@@ -84,7 +84,8 @@ def write_office_files(folder: Path, setup_as: str) -> tuple[list[str], Path]:
             line: dict[str, Any] = {"dossier": dossier.id}
             if records := recorded(before, after):
                 line["records"] = records
-            line |= {"step": str(step), "on": on.isoformat(), "actor": actor.value}
+            line |= {"step": str(step), "on": on.isoformat(), "actor": actor.value,
+                     "reference": district.reference(dossier, actor)}  # fmt: skip
             lines.append(json.dumps(line, ensure_ascii=False))
             before = after
     journal = folder / "journal.jsonl"

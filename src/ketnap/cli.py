@@ -15,6 +15,8 @@ The ``ketnap`` command.
     ketnap act --store district.db HS-001 propose_admission --on 2024-03-12 --actor branch
     ketnap apply --store district.db journal.jsonl  records and acts, one JSON per line
     ketnap export --store district.db --out folder  every dossier as a JSON document
+    ketnap forms                                    the forms ketnap fills
+    ketnap form 9-KNĐ HS-001 --store district.db --place "Yên Lạc" --signer "..."
 
 Errors are one ``Error: ...`` line on standard error and a non-zero exit: 1 for what
 ketnap refused (a malformed file, an unknown unit, a missing store), 2 for a command line
@@ -43,6 +45,7 @@ from ketnap.errors import (
     StaleDossier,
     TransitionRefused,
 )
+from ketnap.forms import FORMS, FormRefused, Office, find_form, write_form
 from ketnap.inputs import LIMITS
 from ketnap.journal import JournalRefused, apply_journal, read_journal
 from ketnap.messages import Lang, Message
@@ -549,6 +552,62 @@ def act(  # noqa: PLR0917 - click passes one argument per option
 
 
 _REFUSAL_KEPT = Message(vi="Đã lưu lần không được chấp nhận", en="Refusal kept on the dossier")
+
+
+@cli.command()
+@_LANG
+def forms(lang: Lang) -> None:
+    """List the forms ketnap fills (ketnap form CODE ...)."""
+    for form in FORMS.values():
+        _echo(f"{form.code:<10} {form.title.render(lang)}")
+
+
+@cli.command()
+@_STORE
+@click.argument("code")
+@click.argument("dossier_id")
+@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="the .docx to write (default: CODE-ID.docx)")  # fmt: skip
+@click.option("--place", default="", help="the place in the date line, e.g. Yên Lạc")
+@click.option("--signer", default="", help="the name of the person who signs")
+@click.option("--signer-title", default="BÍ THƯ", show_default=True,
+              help="their title in the signature block")  # fmt: skip
+@click.option("--on", "on", type=DATE, help="the checklist's date (YYYY-MM-DD)")
+@click.option("--templates", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="a folder of the deployment's own templates (same file names)")  # fmt: skip
+@_LANG
+def form(  # noqa: PLR0917 - click passes one argument per option
+    store_path: Path,
+    code: str,
+    dossier_id: str,
+    out_path: Path | None,
+    place: str,
+    signer: str,
+    signer_title: str,
+    on: pendulum.Date | None,
+    templates: Path | None,
+    lang: Lang,
+) -> None:
+    """Fill form CODE (ketnap forms lists them) from a stored dossier, as a .docx file."""
+    try:
+        code = find_form(code).code
+    except InvalidInput:
+        known = ", ".join(FORMS)
+        raise click.BadParameter(f"unknown form; known: {known}", param_hint="CODE") from None
+    office = Office(place=place, signer=signer, signer_title=signer_title)
+    with _open(store_path) as store:
+        dossier = store.load(dossier_id)
+        try:
+            tree = store.tree()
+        except KetnapError:
+            tree = None  # reported below as a missing fact, with the others
+    plain = f"{code}-{dossier_id}".replace("Đ", "D")
+    target = out_path or Path(re.sub(r"[^0-9A-Za-z._-]", "_", plain) + ".docx")
+    try:
+        write_form(code, dossier, target, tree=tree, office=office, on=on, templates=templates)
+    except FormRefused as refused:
+        raise click.ClickException(refused.text(lang)) from None
+    _echo(str(target))
 
 
 def _journal_lines(path: Path) -> Iterator[bytes]:

@@ -25,7 +25,15 @@ from typing import Literal, Protocol, runtime_checkable
 
 import attrs
 
-__all__ = ["Labelled", "Lang", "Message", "format_date", "format_number", "render_value"]
+__all__ = [
+    "Labelled",
+    "Lang",
+    "Message",
+    "format_date",
+    "format_long_date",
+    "format_number",
+    "render_value",
+]
 
 Lang = Literal["vi", "en"]
 """A language ketnap speaks: ``"vi"`` (Vietnamese, the default) or ``"en"``."""
@@ -166,3 +174,19 @@ def format_date(day: dt.date, lang: Lang) -> str:
     ('12/03/2024', '2024-03-12')
     """
     return f"{day:%d/%m/%Y}" if lang == "vi" else day.isoformat()
+
+
+def format_long_date(day: dt.date) -> str:
+    """
+    Write a date as a party document dates itself: ``ngày 05 tháng 02 năm 2024``.
+
+    A day below 10 and the months January and February take a leading zero, so that a
+    date written by hand cannot be lengthened afterwards (Decree 30/2020 on the layout of
+    administrative documents, which party documents follow in this).
+
+    >>> import pendulum
+    >>> format_long_date(pendulum.date(2024, 2, 5)), format_long_date(pendulum.date(2024, 3, 12))
+    ('ngày 05 tháng 02 năm 2024', 'ngày 12 tháng 3 năm 2024')
+    """
+    month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
+    return f"ngày {day.day:02d} tháng {month} năm {day.year}"

@@ -1,0 +1,509 @@
+"""
+The papers an office signs (biểu mẫu), filled from a dossier as .docx files.
+
+Each form records one act of the dossier: the branch's resolution proposing admission
+(6-KNĐ), the base committee's (8-KNĐ), the admission decision (9-KNĐ), the branch's
+resolution proposing recognition (13-KNĐ) and the recognition decision (16-KNĐ), numbered
+as in HD 12-HD/BTCTW (2022); and the dossier's checklist (danh mục hồ sơ). Its facts come
+from the act as recorded (date, document number, the vote), the dossier, the organisation
+tree (the issuing body and the one above it) and what only the office knows: the place
+it writes from and who signs. A form whose facts are missing is refused with every
+missing fact named (`FormRefused`), never printed with blanks.
+
+The templates are Word documents with placeholders (docxtpl), shipped with the package;
+a deployment passes its own folder (``templates=``) holding files of the same names,
+laid out as it writes, using the facts `form_facts` returns.
+
+>>> sorted(FORMS)
+['13-KNĐ', '16-KNĐ', '6-KNĐ', '8-KNĐ', '9-KNĐ', 'checklist']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, Final
+
+import attrs
+import pendulum
+
+from ketnap.errors import InvalidInput, KetnapError
+from ketnap.messages import Lang, Message, format_date, format_long_date
+from ketnap.model import Actor, Dossier, HistoryEntry, Step, Vote, VotePurpose
+from ketnap.organizations import OrganizationTree, Unit
+from ketnap.rules.documents import refresh_dates, required_admission_forms
+from ketnap.terms import document_expiry, dossier_probation_end, full_membership_date
+from ketnap.workflow import Workflow
+
+__all__ = [
+    "FORMS",
+    "TEMPLATES",
+    "Form",
+    "FormRefused",
+    "Office",
+    "find_form",
+    "form_facts",
+    "write_form",
+]
+
+TEMPLATES: Final = Path(__file__).parent / "templates"
+"""The folder of the shipped templates."""
+
+
+@attrs.frozen
+class Office:
+    """
+    What only the office knows: where it writes from, and who signs.
+
+    Attributes:
+        place: the place in the date line ("Yên Lạc").
+        signer: the name of the person who signs.
+        signer_title: their title in the signature block ("BÍ THƯ", "PHÓ BÍ THƯ").
+    """
+
+    place: str = ""
+    signer: str = ""
+    signer_title: str = "BÍ THƯ"
+
+
+@attrs.frozen
+class Form:
+    """A form: its code, title, template file and the act it records (None: the checklist)."""
+
+    code: str
+    title: Message
+    template: str
+    step: str | None
+
+
+FORMS: Final[Mapping[str, Form]] = {
+    form.code: form
+    for form in (
+        Form(
+            "6-KNĐ",
+            Message(vi="Nghị quyết chi bộ đề nghị kết nạp", en="Branch resolution on admission"),
+            "6-KND.docx",
+            Step.PROPOSE_ADMISSION,
+        ),
+        Form(
+            "8-KNĐ",
+            Message(
+                vi="Nghị quyết đảng ủy cơ sở đề nghị kết nạp",
+                en="Base committee resolution on admission",
+            ),
+            "8-KND.docx",
+            Step.ENDORSE,
+        ),
+        Form(
+            "9-KNĐ",
+            Message(vi="Quyết định kết nạp đảng viên", en="Admission decision"),
+            "9-KND.docx",
+            Step.DECIDE_ADMISSION,
+        ),
+        Form(
+            "13-KNĐ",
+            Message(
+                vi="Nghị quyết chi bộ đề nghị công nhận đảng viên chính thức",
+                en="Branch resolution on recognition",
+            ),
+            "13-KND.docx",
+            Step.PROPOSE_RECOGNITION,
+        ),
+        Form(
+            "16-KNĐ",
+            Message(vi="Quyết định công nhận đảng viên chính thức", en="Recognition decision"),
+            "16-KND.docx",
+            Step.RECOGNIZE,
+        ),
+        Form(
+            "checklist",
+            Message(vi="Danh mục hồ sơ", en="Dossier checklist"),
+            "checklist.docx",
+            None,
+        ),
+    )
+}
+"""The forms ketnap fills, by code."""
+
+# The papers of a dossier as the checklist names them (form codes of the local guides).
+_TITLES: Final = {
+    "1-KNĐ": "Đơn xin vào Đảng",
+    "2-KNĐ": "Lý lịch của người xin vào Đảng",
+    "3-KNĐ": "Giấy giới thiệu người vào Đảng",
+    "4-KNĐ": "Nghị quyết giới thiệu đoàn viên ưu tú vào Đảng",
+    "4A-KNĐ": "Nghị quyết giới thiệu công đoàn viên vào Đảng",
+    "5-KNĐ": "Tổng hợp ý kiến nhận xét của tổ chức đoàn thể và chi ủy nơi cư trú",
+    "10-KNĐ": "Bản tự kiểm điểm của đảng viên dự bị",
+    "11-KNĐ": "Bản nhận xét của đảng viên được phân công giúp đỡ",
+    "12-KNĐ": "Tổng hợp ý kiến nhận xét đảng viên dự bị",
+}
+
+
+class FormRefused(KetnapError):
+    """
+    A form could not be filled: facts are missing. Nothing was written.
+
+    Attributes:
+        form: the form's code.
+        missing: each missing fact, in both languages.
+    """
+
+    def __init__(self, form: str, missing: Sequence[Message]) -> None:
+        self.form = form
+        self.missing = tuple(missing)
+        super().__init__(self.text("en"))
+
+    def text(self, lang: Lang = "vi") -> str:
+        """The form and every missing fact, on one line."""
+        facts = "; ".join(fact.render(lang) for fact in self.missing)
+        return _REFUSED.render(lang, {"form": self.form, "facts": facts})
+
+
+_REFUSED = Message(vi="Không lập được mẫu {form}, còn thiếu: {facts}",
+                   en="Form {form} cannot be filled; missing: {facts}")  # fmt: skip
+_NO_ACT = Message(
+    vi="bước «{step}» chưa được ghi vào hồ sơ", en="the step '{step}' is not recorded"
+)
+_NO_NUMBER = Message(vi="số văn bản của «{step}»", en="the document number of '{step}'")
+_NO_VOTE = Message(vi="biểu quyết của «{step}»", en="the vote of '{step}'")
+_NO_TREE = Message(
+    vi="cây tổ chức có chi bộ {code}", en="an organisation tree holding the branch {code}"
+)
+_NO_CODE = Message(
+    vi="mã chi bộ của hồ sơ (trong cây tổ chức)", en="the dossier's branch code (in the tree)"
+)
+_NO_PLACE = Message(vi="địa danh ghi ở dòng ngày tháng", en="the place of the date line")
+_NO_SIGNER = Message(vi="họ tên người ký", en="the signer's name")
+_NOT_A_FORM = "unknown form; known: " + ", ".join(FORMS)
+
+
+def find_form(code: str) -> Form:
+    """
+    Return the form *code* names, also written without the Đ (``9-KND``) or in any case.
+
+    Raises:
+        InvalidInput: no form has that code.
+    """
+    wanted = _plain_code(code)
+    for form in FORMS.values():
+        if _plain_code(form.code) == wanted:
+            return form
+    raise InvalidInput("form", _NOT_A_FORM)
+
+
+def _plain_code(code: str) -> str:
+    return code.replace("Đ", "D").replace("đ", "d").casefold()
+
+
+class _Facts:
+    """Collects a form's facts and every missing one."""
+
+    def __init__(self, workflow: Workflow, dossier: Dossier) -> None:
+        self.workflow = workflow
+        self.dossier = dossier
+        self.values: dict[str, Any] = {}
+        self.missing: list[Message] = []
+
+    def label(self, step: str) -> Message:
+        return self.workflow.process.label(step)
+
+    def act(self, step: str, *, numbered: bool = True) -> HistoryEntry | None:
+        entry = self.dossier.last_act(step)
+        if entry is None:
+            self.missing.append(_NO_ACT.bind(step=self.label(step)))
+        elif numbered and entry.reference is None:
+            self.missing.append(_NO_NUMBER.bind(step=self.label(step)))
+        return entry
+
+    def vote(
+        self, step: str, entry: HistoryEntry | None, body: Actor, purpose: VotePurpose
+    ) -> None:
+        votes = [
+            vote
+            for vote in self.dossier.votes
+            if vote.body is body and vote.purpose is purpose
+            and (entry is None or vote.held_on <= entry.on)
+        ]  # fmt: skip
+        if not votes:
+            self.missing.append(_NO_VOTE.bind(step=self.label(step)))
+            return
+        vote: Vote = max(votes, key=lambda v: v.held_on)
+        share = vote.in_favour / vote.members_counted if vote.members_counted else 0.0
+        self.values |= {
+            "counted": vote.members_counted,
+            "in_favour": vote.in_favour,
+            "percent": Message(vi="{p:.1f}%", en="{p:.1f}%").render("vi", {"p": share * 100}),
+        }
+
+
+def form_facts(
+    code: str,
+    dossier: Dossier,
+    *,
+    tree: OrganizationTree | None,
+    office: Office,
+    on: pendulum.Date | None = None,
+    workflow: Workflow | None = None,
+) -> dict[str, Any]:
+    """
+    Return the facts a form's template is filled with.
+
+    Args:
+        code: the form's code (`FORMS`).
+        dossier: the dossier; the act the form records must be recorded on it.
+        tree: the organisation tree, for the issuing body and the one above it.
+        office: the place and the signer.
+        on: the checklist's date (what is stale is stale on that day); act forms are
+            dated by their act.
+        workflow: the process and the policy (default: `Workflow()`).
+
+    Raises:
+        FormRefused: facts are missing; every one is named.
+        InvalidInput: *code* names no form, or the checklist has no date.
+    """
+    form = find_form(code)
+    workflow = workflow or Workflow()
+    facts = _Facts(workflow, dossier)
+    candidate = dossier.candidate
+    facts.values |= {
+        "name": candidate.name,
+        "birth_date": format_date(candidate.birth_date, "vi"),
+        "education": candidate.education.message.vi,
+        "branch": dossier.organization.name,
+        "place": office.place,
+        "signer": office.signer,
+        "signer_title": office.signer_title,
+    }
+    units = _units(facts, tree)
+    if form.step is None:
+        if on is None:
+            raise InvalidInput("on", "the checklist is dated: give the day it is made")
+        _checklist(facts, units, on)
+    else:
+        _act_form(facts, form.step, units)
+        if not office.place:
+            facts.missing.append(_NO_PLACE)
+        if not office.signer:
+            facts.missing.append(_NO_SIGNER)
+    if facts.missing:
+        raise FormRefused(form.code, facts.missing)
+    return facts.values
+
+
+@attrs.frozen
+class _Units:
+    branch: Unit
+    base: Unit
+    competent: Unit
+    tree: OrganizationTree
+
+    def above(self, unit: Unit) -> str:
+        return "" if unit.parent is None else self.tree.unit(unit.parent).name.upper()
+
+
+def _units(facts: _Facts, tree: OrganizationTree | None) -> _Units | None:
+    code = facts.dossier.organization.code
+    if code is None:
+        facts.missing.append(_NO_CODE)
+        return None
+    if tree is None or code not in tree:
+        facts.missing.append(_NO_TREE.bind(code=code))
+        return None
+    return _Units(tree.unit(code), tree.base_of(code), tree.competent_committee(code), tree)
+
+
+def _act_form(facts: _Facts, step: str, units: _Units | None) -> None:
+    entry = facts.act(step)
+    if entry is not None:
+        facts.values |= {
+            "number": entry.reference or "",
+            "long_date": format_long_date(entry.on),
+            "long_act_date": format_long_date(entry.on),
+            "regulation": entry.regulation,
+        }
+    _BUILDERS[step](facts, entry, units)
+
+
+def _issuer(facts: _Facts, units: _Units | None, which: str) -> None:
+    if units is None:
+        return
+    unit = getattr(units, which)
+    facts.values |= {
+        "issuer": unit.name,
+        "issuer_upper": unit.name.upper(),
+        "superior": units.above(unit),
+    }
+
+
+def _next_body(facts: _Facts, units: _Units | None, *, from_branch: bool) -> None:
+    if units is None:
+        return
+    under = facts.dossier.organization.under_base_committee
+    facts.values["next_body"] = (
+        units.base.name if from_branch and under and units.base != units.competent
+        else units.competent.name
+    )  # fmt: skip
+
+
+def _proposal(facts: _Facts, branch_step: str, endorse_step: str) -> None:
+    """The act the decision answers: the base committee's endorsement, else the branch's."""
+    endorsed = facts.dossier.last_act(endorse_step) is not None
+    entry = facts.act(endorse_step if endorsed else branch_step)
+    if entry is None:
+        return
+    facts.values |= {
+        "proposal_number": entry.reference or "",
+        "proposal_long_date": format_long_date(entry.on),
+    }
+
+
+def _proposer(facts: _Facts, units: _Units | None, endorse_step: str) -> None:
+    if units is None:
+        return
+    endorsed = facts.dossier.last_act(endorse_step) is not None
+    facts.values["proposer"] = units.base.name if endorsed else units.branch.name
+
+
+def _propose_admission(facts: _Facts, entry: HistoryEntry | None, units: _Units | None) -> None:
+    _issuer(facts, units, "branch")
+    _next_body(facts, units, from_branch=True)
+    facts.vote(Step.PROPOSE_ADMISSION, entry, Actor.BRANCH, VotePurpose.ADMISSION)
+
+
+def _endorse(facts: _Facts, entry: HistoryEntry | None, units: _Units | None) -> None:
+    _issuer(facts, units, "base")
+    _next_body(facts, units, from_branch=False)
+    proposal = facts.act(Step.PROPOSE_ADMISSION)
+    if proposal is not None:
+        facts.values |= {
+            "proposal_number": proposal.reference or "",
+            "proposal_long_date": format_long_date(proposal.on),
+        }
+    facts.vote(Step.ENDORSE, entry, Actor.BASE_COMMITTEE, VotePurpose.ADMISSION)
+
+
+def _decide_admission(facts: _Facts, entry: HistoryEntry | None, units: _Units | None) -> None:
+    _issuer(facts, units, "competent")
+    _proposal(facts, Step.PROPOSE_ADMISSION, Step.ENDORSE)
+    _proposer(facts, units, Step.ENDORSE)
+    if entry is not None:
+        facts.values["probation_months"] = facts.workflow.policy_for(entry.on).probation_months
+
+
+def _propose_recognition(facts: _Facts, entry: HistoryEntry | None, units: _Units | None) -> None:
+    _issuer(facts, units, "branch")
+    _next_body(facts, units, from_branch=True)
+    decision = facts.act(Step.DECIDE_ADMISSION)
+    ceremony = facts.act(Step.HOLD_CEREMONY, numbered=False)
+    if decision is not None:
+        facts.values |= {
+            "decision_number": decision.reference or "",
+            "decision_long_date": format_long_date(decision.on),
+        }
+    if ceremony is not None:
+        # Probation is counted by the policy in force at the ceremony.
+        end = dossier_probation_end(facts.dossier, facts.workflow.policy_for(ceremony.on))
+        facts.values |= {
+            "ceremony_date": format_date(ceremony.on, "vi"),
+            "probation_end": "" if end is None else format_date(end, "vi"),
+        }
+    facts.vote(Step.PROPOSE_RECOGNITION, entry, Actor.BRANCH, VotePurpose.RECOGNITION)
+
+
+def _recognize(facts: _Facts, _entry: HistoryEntry | None, units: _Units | None) -> None:
+    _issuer(facts, units, "competent")
+    _proposal(facts, Step.PROPOSE_RECOGNITION, Step.ENDORSE_RECOGNITION)
+    _proposer(facts, units, Step.ENDORSE_RECOGNITION)
+    ceremony = facts.act(Step.HOLD_CEREMONY, numbered=False)
+    if ceremony is not None:
+        policy = facts.workflow.policy_for(ceremony.on)
+        official = full_membership_date(facts.dossier, policy)
+        facts.values["full_membership_date"] = (
+            "" if official is None else format_date(official, "vi")
+        )
+
+
+_BUILDERS: Final[dict[str, Callable[[_Facts, HistoryEntry | None, _Units | None], None]]] = {
+    Step.PROPOSE_ADMISSION: _propose_admission,
+    Step.ENDORSE: _endorse,
+    Step.DECIDE_ADMISSION: _decide_admission,
+    Step.PROPOSE_RECOGNITION: _propose_recognition,
+    Step.RECOGNIZE: _recognize,
+}
+
+_PRESENT, _MISSING, _STALE = "có", "thiếu", "quá hạn"
+
+
+def _checklist(facts: _Facts, units: _Units | None, on: pendulum.Date) -> None:
+    dossier = facts.dossier
+    policy = facts.workflow.policy_for(on)
+    forms = set(required_admission_forms(dossier, policy))
+    if dossier.last_act(Step.HOLD_CEREMONY) is not None:
+        forms |= set(policy.recognition_forms)
+    stale = {
+        form
+        for form, dated in refresh_dates(dossier, policy)
+        if dossier.admission_decision_date is None and document_expiry(dated, policy) < on
+    }
+    rows = []
+    for form in sorted(forms, key=_form_order):
+        document = dossier.documents.get(form)
+        if document is None or document.dated > on:
+            status, dated = _MISSING, ""
+        else:
+            status = _STALE if form in stale else _PRESENT
+            dated = format_date(document.dated, "vi")
+        rows.append({"form": form, "title": _TITLES.get(form, form), "dated": dated,
+                     "status": status})  # fmt: skip
+    counts = {s: sum(row["status"] == s for row in rows) for s in (_PRESENT, _MISSING, _STALE)}
+    facts.values |= {
+        "rows": rows,
+        "present": counts[_PRESENT],
+        "missing": counts[_MISSING],
+        "stale": counts[_STALE],
+        "long_date": format_long_date(on),
+    }
+    if units is not None:
+        facts.values["issuer_upper"] = units.branch.name.upper()
+
+
+def _form_order(form: str) -> tuple[int, str]:
+    number = form.split("-", 1)[0].rstrip("AB")
+    return (int(number) if number.isdigit() else 999, form)
+
+
+def write_form(
+    code: str,
+    dossier: Dossier,
+    path: Path,
+    *,
+    tree: OrganizationTree | None,
+    office: Office,
+    on: pendulum.Date | None = None,
+    workflow: Workflow | None = None,
+    templates: Path | None = None,
+) -> Path:
+    """
+    Fill form *code* from *dossier* and write it to *path* (.docx); return *path*.
+
+    *templates* is a folder holding the deployment's own template files (same names as
+    the shipped ones, `Form.template`); a template that uses a fact ketnap does not give
+    is refused rather than printed with a blank.
+
+    Raises:
+        FormRefused: facts are missing; every one is named, nothing is written.
+        InvalidInput: *code* names no form, or the template uses an unknown fact.
+    """
+    import jinja2  # noqa: PLC0415 - only users of forms pay for importing docxtpl
+    from docxtpl import DocxTemplate  # type: ignore[import-untyped]  # noqa: PLC0415
+
+    facts = form_facts(code, dossier, tree=tree, office=office, on=on, workflow=workflow)
+    template = DocxTemplate(str((templates or TEMPLATES) / find_form(code).template))
+    environment = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
+    try:
+        # Escaped: a name holding "&" or "<" must not break the document's XML.
+        template.render(facts, jinja_env=environment, autoescape=True)
+    except jinja2.UndefinedError as exc:
+        raise InvalidInput("template", f"uses a fact ketnap does not give ({exc})") from None
+    template.save(str(path))
+    return path
