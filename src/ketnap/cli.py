@@ -16,6 +16,7 @@ The ``ketnap`` command.
     ketnap apply --store district.db journal.jsonl  records and acts, one JSON per line
     ketnap export --store district.db --out folder  every dossier as a JSON document
     ketnap forms                                    the forms ketnap fills
+    ketnap statistics --store district.db --unit YL --on 2021-08-25   Biểu số 3-BTCTW
     ketnap form 9-KNĐ HS-001 --store district.db --place "Yên Lạc" --signer "..."
 
 Errors are one ``Error: ...`` line on standard error and a non-zero exit: 1 for what
@@ -69,6 +70,7 @@ from ketnap.sheets import (
     write_setup,
     write_template,
 )
+from ketnap.statistics import new_members
 from ketnap.storage import Query, SQLiteStore, dumps, loads
 from ketnap.workflow import Workflow
 
@@ -265,6 +267,39 @@ def report_command(  # noqa: PLR0917 - click passes one argument per option
         _echo(result.to_csv(), nl=False)
     else:
         _echo(result.to_table(lang))
+
+
+@cli.command()
+@_STORE
+@click.option("--unit", required=True, help="code of the organisation counted")
+@click.option("--on", "on", type=DATE, required=True, help="last day of the period")
+@click.option("--from", "since", type=DATE, help="first day (default: 1 January)")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "xlsx"]), default="table",
+              show_default=True)  # fmt: skip
+@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="the .xlsx to write (with --format xlsx)")  # fmt: skip
+@_LANG
+def statistics(  # noqa: PLR0917 - click passes one argument per option
+    store_path: Path,
+    unit: str,
+    on: pendulum.Date,
+    since: pendulum.Date | None,
+    fmt: str,
+    out_path: Path | None,
+    lang: Lang,
+) -> None:
+    """The statistics of newly admitted members (Biểu số 3-BTCTW) for a unit and period."""
+    if fmt == "xlsx" and out_path is None:
+        raise click.UsageError("--format xlsx writes a file: give --out FILE.xlsx")
+    with _open(store_path) as store:
+        form = new_members(store, store.tree(), unit=unit, on=on, since=since)
+    if fmt == "csv":
+        _echo(form.to_csv(), nl=False)
+    elif fmt == "xlsx":
+        assert out_path is not None  # noqa: S101 - refused above
+        _echo(str(form.write_xlsx(out_path, lang)))
+    else:
+        _echo(form.to_text(lang))
 
 
 def _regulation(code: str) -> RuleSet:

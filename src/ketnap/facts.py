@@ -20,12 +20,14 @@ from ketnap.model import CertificateKind, Dossier, Sex
 __all__ = [
     "CERTIFICATE_EVENT",
     "LATE_EVENT",
+    "PROFILE_FACTS",
     "REFUSAL_EVENT",
     "DossierFacts",
     "Event",
     "FactsFunction",
     "FigureSource",
     "Figures",
+    "Profile",
     "plain_facts",
 ]
 
@@ -160,6 +162,38 @@ class Figures:
     trainees: int
 
 
+PROFILE_FACTS: tuple[str, ...] = (
+    "sex",
+    "age",
+    "education",
+    "youth_union",
+    "political_theory",
+    "occupation",
+    "ethnic_minority",
+    "religious",
+    "youth",
+)
+"""The facts of an admitted member that `Profile` counts, in the order stores return them."""
+
+
+@attrs.frozen(kw_only=True)
+class Profile:
+    """
+    The members admitted in a period, counted by each fact the statistics of new members ask.
+
+    Attributes:
+        total: admission decisions in the period.
+        counts: for each fact of `PROFILE_FACTS`, the number admitted with each value:
+            ``counts["sex"] == {"female": 12, "male": 20, None: 3}``; None counts those
+            for whom the fact is not recorded. ``age`` is the age in whole years on the
+            decision; ``youth`` is youth age on the decision as `ketnap.terms.is_youth`
+            counts it; codes are the values of the model's enumerations.
+    """
+
+    total: int
+    counts: Mapping[str, Mapping[object, int]]
+
+
 class FigureSource(Protocol):
     """What `report` needs from a store."""
 
@@ -173,4 +207,10 @@ class FigureSource(Protocol):
         year_end: pendulum.Date,
     ) -> Figures:
         """Counts for *branches* (None: all) and courses of *units* (None: all)."""
+        ...
+
+    def admitted_profile(
+        self, *, branches: list[str] | None, start: pendulum.Date, on: pendulum.Date
+    ) -> Profile:
+        """Who was admitted in *branches* (None: all) from *start* to *on*, by `PROFILE_FACTS`."""
         ...

@@ -52,7 +52,9 @@ from ketnap.model import (
     EducationLevel,
     LabelledEnum,
     LocalRole,
+    Occupation,
     Organization,
+    PoliticalTheory,
     Sex,
 )
 from ketnap.organizations import (
@@ -192,6 +194,26 @@ CANDIDATE_COLUMNS: Final[tuple[Column, ...]] = (
         required=False,
     ),
     Column(
+        "Trình độ lý luận chính trị",
+        "Political theory",
+        "political_theory",
+        Message(
+            vi="; ".join(m.message.vi for m in PoliticalTheory) + " (trống: chưa ghi nhận)",
+            en="; ".join(m.message.en for m in PoliticalTheory) + " (empty: not recorded)",
+        ),
+        required=False,
+    ),
+    Column(
+        "Nghề nghiệp",
+        "Occupation",
+        "occupation",
+        Message(
+            vi="; ".join(m.message.vi for m in Occupation) + " (trống: chưa ghi nhận)",
+            en="; ".join(m.message.en for m in Occupation) + " (empty: not recorded)",
+        ),
+        required=False,
+    ),
+    Column(
         "Chi bộ trực thuộc đảng ủy cơ sở",
         "Branch under a base committee",
         "under_base_committee",
@@ -289,7 +311,9 @@ _BOOLEAN_FIELDS: Final = frozenset(
 _BRANCH_FIELDS: Final = frozenset(
     {"under_base_committee", "base_committee_may_admit", "has_youth_union", "has_trade_union"}
 )
-_CANDIDATE_EXTRA: Final = ("sex", "area", "local_role", "citizen_id")
+_CANDIDATE_EXTRA: Final = (
+    "sex", "area", "local_role", "citizen_id", "political_theory", "occupation"
+)  # fmt: skip
 
 
 @attrs.frozen
@@ -642,6 +666,8 @@ _READERS: Final[dict[str, Callable[[object], object]]] = {
     "sex": _read_optional_sex,
     "area": _read_enum(AreaKind),
     "local_role": _read_enum(LocalRole),
+    "political_theory": _read_enum(PoliticalTheory),
+    "occupation": _read_enum(Occupation),
     **dict.fromkeys(_BOOLEAN_FIELDS | _BRANCH_FIELDS, _read_flag),
 }
 
@@ -675,6 +701,10 @@ def _cells(dossier: Dossier, table: Sequence[Column]) -> list[object]:
         "area": candidate.area.message.vi,
         "local_role": candidate.local_role.message.vi,
         "citizen_id": candidate.citizen_id or "",
+        "political_theory": ""
+        if candidate.political_theory is None
+        else candidate.political_theory.message.vi,
+        "occupation": "" if candidate.occupation is None else candidate.occupation.message.vi,
         "decision_received_on": _day(dossier.decision_received_on),
         "card_number": dossier.card_number or "",
     }

@@ -24,6 +24,8 @@ from ketnap.model.vocabulary import (
     LeavingReason,
     LocalRole,
     MemberStatus,
+    Occupation,
+    PoliticalTheory,
     PoliticalTopic,
     Relation,
     Sex,
@@ -260,6 +262,10 @@ class Candidate:
         sex: as recorded, for the composition of new members (None: not recorded).
         ethnic_minority: belongs to an ethnic minority (người dân tộc thiểu số).
         religious: a religious follower (người theo tôn giáo).
+        political_theory: political theory training, for the statistics of new members
+            (None: not recorded).
+        occupation: occupation group, for the statistics of new members (None: not
+            recorded).
 
     The citizen ID, birth date, relatives and prior membership are personal data: `repr`
     shows them as ``<redacted>`` and no error message quotes them.
@@ -284,6 +290,12 @@ class Candidate:
     )
     ethnic_minority: bool = False
     religious: bool = False
+    political_theory: PoliticalTheory | None = attrs.field(
+        default=None, validator=attrs.validators.optional(_member_of(PoliticalTheory))
+    )
+    occupation: Occupation | None = attrs.field(
+        default=None, validator=attrs.validators.optional(_member_of(Occupation))
+    )
 
     def __attrs_post_init__(self) -> None:
         prior = self.prior_membership

@@ -24,6 +24,8 @@ __all__ = [
     "LeavingReason",
     "LocalRole",
     "MemberStatus",
+    "Occupation",
+    "PoliticalTheory",
     "PoliticalTopic",
     "Relation",
     "Sex",
@@ -191,6 +193,41 @@ class Sex(LabelledEnum):
 
     FEMALE = "female"
     MALE = "male"
+
+
+class PoliticalTheory(LabelledEnum):
+    """
+    Political theory training (trình độ lý luận chính trị), as the statistics forms count it.
+
+    `NONE` is a recorded "not trained"; a candidate whose training is not recorded has
+    None instead, and the statistics show it as not recorded.
+    """
+
+    NONE = "none"
+    ELEMENTARY = "elementary"
+    INTERMEDIATE = "intermediate"
+    ADVANCED = "advanced"
+
+
+class Occupation(LabelledEnum):
+    """
+    Occupation group (nghề nghiệp) of a new member, as the statistics of new members group it.
+
+    The groups follow the structure of the statistics form as we read it (HD 11-HD/BTCTW,
+    2021; secondary sources): a deployment whose form groups differently maps its own
+    codes onto these.
+    """
+
+    WORKER = "worker"
+    FARMER = "farmer"
+    CIVIL_SERVANT = "civil_servant"
+    PUBLIC_EMPLOYEE = "public_employee"
+    ARMED_FORCES = "armed_forces"
+    BUSINESS_OWNER = "business_owner"
+    PRIVATE_SECTOR = "private_sector"
+    STUDENT = "student"
+    SELF_EMPLOYED = "self_employed"
+    OTHER = "other"
 
 
 class Kinship(LabelledEnum):
@@ -374,6 +411,23 @@ register_labels(
         Kinship.PARENT_IN_LAW: _m("Cha, mẹ vợ (chồng)", "Parent-in-law"),
         Sex.FEMALE: _m("Nữ", "Female"),
         Sex.MALE: _m("Nam", "Male"),
+        PoliticalTheory.NONE: _m("Chưa qua đào tạo", "Not trained"),
+        PoliticalTheory.ELEMENTARY: _m("Sơ cấp", "Elementary"),
+        PoliticalTheory.INTERMEDIATE: _m("Trung cấp", "Intermediate"),
+        PoliticalTheory.ADVANCED: _m("Cao cấp, cử nhân", "Advanced or bachelor"),
+        Occupation.WORKER: _m("Công nhân", "Worker"),
+        Occupation.FARMER: _m("Nông dân, ngư dân", "Farmer or fisher"),
+        Occupation.CIVIL_SERVANT: _m("Cán bộ, công chức", "Cadre or civil servant"),
+        Occupation.PUBLIC_EMPLOYEE: _m("Viên chức", "Public employee"),
+        Occupation.ARMED_FORCES: _m("Lực lượng vũ trang", "Armed forces"),
+        Occupation.BUSINESS_OWNER: _m("Chủ doanh nghiệp tư nhân", "Private business owner"),
+        Occupation.PRIVATE_SECTOR: _m(
+            "Người lao động trong doanh nghiệp ngoài khu vực nhà nước",
+            "Employee of a non-state enterprise",
+        ),
+        Occupation.STUDENT: _m("Học sinh, sinh viên", "Pupil or student"),
+        Occupation.SELF_EMPLOYED: _m("Lao động tự do", "Self-employed"),
+        Occupation.OTHER: _m("Khác", "Other"),
         PoliticalTopic.POLITICAL_HISTORY: _m("lịch sử chính trị", "political history"),
         PoliticalTopic.CURRENT_POLITICS: _m("chính trị hiện nay", "current politics"),
         PoliticalTopic.POLITICAL_STANDARDS: _m("tiêu chuẩn chính trị", "political standards"),

@@ -55,7 +55,7 @@ from ketnap import integrity
 from ketnap.dates import parse_date
 from ketnap.errors import InvalidDocument, InvalidInput
 from ketnap.inputs import LIMITS
-from ketnap.model import Dossier, HistoryEntry, Relative, Sponsor
+from ketnap.model import Candidate, Dossier, HistoryEntry, Relative, Sponsor
 from ketnap.model.labels import LabelledEnum as _Labelled
 from ketnap.process import ADMISSION, Process
 from ketnap.rules import RuleSet
@@ -166,6 +166,7 @@ def _mapping_hook(type_: type, converter: cattrs.Converter) -> _Hook:
 _ADDED_FIELDS: Final[dict[type, tuple[str, ...]]] = {
     HistoryEntry: ("adopted_on", "attested"),
     Relative: ("full_capacity",),
+    Candidate: ("political_theory", "occupation"),
     Sponsor: ("branch", "letter_dated"),
     Dossier: ("probation_helper", "late_acts", "refusals"),
 }

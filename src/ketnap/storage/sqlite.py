@@ -45,7 +45,7 @@ from ketnap.errors import (
     StaleDossier,
     StoreError,
 )
-from ketnap.facts import FactsFunction, Figures, plain_facts
+from ketnap.facts import PROFILE_FACTS, FactsFunction, Figures, Profile, plain_facts
 from ketnap.model import Dossier
 from ketnap.organizations import Course, OrganizationTree, Quotas
 from ketnap.process import ADMISSION, Process
@@ -160,6 +160,26 @@ _EVENT = (
 )
 _JOURNAL = "INSERT INTO journal (kind, key, revision, seal, link) VALUES (?, ?, ?, ?, ?)"
 _GENESIS: Final = "ketnap-journal-1"
+
+# The admitted in a period, grouped by every fact the statistics ask (ketnap.facts.Profile).
+# The facts that are not derived columns are read from the sealed document; the age is
+# whole years from the birth date to the decision.
+_PROFILE = """
+SELECT json_extract(c, '$.sex'),
+       CAST(substr(day, 1, 4) AS INTEGER) - CAST(substr(born, 1, 4) AS INTEGER)
+           - (substr(day, 6) < substr(born, 6)),
+       json_extract(c, '$.education'), json_extract(c, '$.youth_union_member'),
+       json_extract(c, '$.political_theory'), json_extract(c, '$.occupation'),
+       ethnic_minority, religious, youth, count(*)
+FROM (SELECT day, ethnic_minority, religious, youth, c, json_extract(c, '$.birth_date') AS born
+      FROM (SELECT e.day AS day, d.ethnic_minority, d.religious, d.youth,
+                   -- the candidate's object, parsed once; the facts are read from it
+                   json_extract(d.document, '$.dossier.candidate') AS c
+            FROM events e JOIN dossiers d ON d.id = e.dossier_id
+            WHERE e.kind IN ({marks}) AND e.day BETWEEN ? AND ?{scope}))
+GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
+"""
+_FLAGS: Final = frozenset({"youth_union", "ethnic_minority", "religious", "youth"})
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
@@ -1048,6 +1068,32 @@ class SQLiteStore:
                 courses=courses,
                 trainees=trainees,
             )
+
+    @_guarded
+    def admitted_profile(
+        self, *, branches: list[str] | None, start: pendulum.Date, on: pendulum.Date
+    ) -> Profile:
+        """
+        Who was admitted from *start* to *on* in *branches* (None: all), in one query.
+
+        Read from the admission events and the sealed documents (`ketnap.facts.Profile`).
+        """
+        scope, params = _among("e.organization", branches)
+        admissions = sorted(self._process.steps_tagged("admission"))
+        marks = ", ".join("?" * len(admissions))
+        with self._snapshot():
+            rows = self._db.execute(
+                _PROFILE.format(marks=marks, scope=scope),
+                (*admissions, start.isoformat(), on.isoformat(), *params),
+            ).fetchall()
+        counts: dict[str, dict[object, int]] = {fact: {} for fact in PROFILE_FACTS}
+        total = 0
+        for *values, number in rows:
+            total += number
+            for fact, value in zip(PROFILE_FACTS, values, strict=True):
+                key = bool(value) if fact in _FLAGS and value is not None else value
+                counts[fact][key] = counts[fact].get(key, 0) + number
+        return Profile(total=total, counts=counts)
 
         # --- internals -------------------------------------------------------------------------
 
