@@ -26,6 +26,7 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 pytest: $(STAMP)
+	bash tools/ensure_browser.sh
 	$(BIN)/pytest -q
 
 # The site, with the rule catalogue and the workflow diagram generated from the code;

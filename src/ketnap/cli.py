@@ -57,6 +57,7 @@ from ketnap.organizations import (
     course_data,
     courses_from_data,
 )
+from ketnap.page import report_page
 from ketnap.reminders import due_list
 from ketnap.reports import facts_for, report
 from ketnap.rules.regulations import REGULATIONS
@@ -243,8 +244,11 @@ def due(store_path: Path, on: pendulum.Date, within: int, lang: Lang) -> None:
               help="the year")  # fmt: skip
 @click.option("--on", "on", type=DATE, help="report date (default: 31 December of the year)")
 @click.option("--from", "since", type=DATE, help="first day of the period (default: 1 January)")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
-              show_default=True)  # fmt: skip
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "html"]),
+              default="table", show_default=True,
+              help="html: one self-contained page with charts (no network needed)")  # fmt: skip
+@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="write to this file instead of the terminal")  # fmt: skip
 @_LANG
 def report_command(  # noqa: PLR0917 - click passes one argument per option
     store_path: Path,
@@ -253,20 +257,32 @@ def report_command(  # noqa: PLR0917 - click passes one argument per option
     on: pendulum.Date | None,
     since: pendulum.Date | None,
     fmt: str,
+    out_path: Path | None,
     lang: Lang,
 ) -> None:
     """Print an organisation's admission report for a year against its quota."""
+    day = on or pendulum.Date(year, 12, 31)
+    if fmt == "html" and since is not None:
+        raise click.UsageError("the html page is of the year to date: --from is for the others")
     with _open(store_path) as store:
-        result = report(
-            store, store.tree(), store.quotas(), unit=unit, year=year,
-            on=on or pendulum.Date(year, 12, 31), since=since,
-        )  # fmt: skip
-    if fmt == "json":
-        _echo(result.to_json())
-    elif fmt == "csv":
-        _echo(result.to_csv(), nl=False)
+        if fmt == "html":
+            text = report_page(
+                store, store.tree(), store.quotas(), unit=unit, year=year, on=day, lang=lang
+            )
+        else:
+            result = report(
+                store, store.tree(), store.quotas(), unit=unit, year=year, on=day, since=since
+            )
+            text = {
+                "json": result.to_json() + "\n",
+                "csv": result.to_csv(),
+                "table": result.to_table(lang) + "\n",
+            }[fmt]
+    if out_path is None:
+        _echo(text, nl=False)
     else:
-        _echo(result.to_table(lang))
+        out_path.write_text(text, encoding="utf-8")
+        _echo(str(out_path))
 
 
 @cli.command()

@@ -54,6 +54,7 @@ __all__ = [
     "Report",
     "facts",
     "facts_for",
+    "metric_label",
     "plain_facts",
     "report",
 ]
@@ -177,6 +178,11 @@ _LABELS: dict[str, Message] = {
     ),
     "stages": Message(vi="Số người ở từng bước", en="People in each stage"),
 }
+
+
+def metric_label(key: str) -> Message:
+    """The words for a report's figure (``"admitted"`` → "Đã kết nạp" / "Admitted")."""
+    return _LABELS[key]
 
 
 _PERCENT = Message(vi="{value:.1f}%", en="{value:.1f}%")
