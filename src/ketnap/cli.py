@@ -50,7 +50,7 @@ from ketnap.forms import FORMS, FormRefused, Office, find_form, write_form
 from ketnap.inputs import LIMITS
 from ketnap.journal import JournalRefused, apply_journal, read_journal
 from ketnap.messages import Lang, Message
-from ketnap.model import Actor
+from ketnap.model import Actor, Dossier
 from ketnap.organizations import (
     OrganizationTree,
     Quotas,
@@ -358,23 +358,29 @@ def diagram(lang: Lang) -> None:
 @_LANG
 def import_command(store_path: Path, files: Sequence[Path], update: bool, lang: Lang) -> None:
     """Load dossier JSON FILES into a store, in one transaction (all or none)."""
-    dossiers = []
-    with click.progressbar(files, label="Reading dossiers", file=sys.stderr) as bar:
-        for path in bar:
-            try:
-                dossiers.append(loads(_read(path)))
-            except KetnapError as exc:
-                raise click.ClickException(f"{_safe(str(path))}: {_safe(str(exc))}") from None
     with _open(store_path, create=True) as store:
-        if update:
-            # Optimistic: each copy takes the stored revision it replaces; a writer who
-            # saves in between makes the batch fail as stale, and nothing is written.
-            for dossier in dossiers:
-                try:
-                    dossier.revision = store.load(dossier.id).revision
-                except DossierNotFound:
-                    dossier.revision = 0
-        saved = store.save_all(dossiers)
+
+        def dossiers() -> Iterator[Dossier]:
+            # Read one file at a time inside the transaction: memory stays flat however
+            # many files, and any bad one rolls everything back.
+            with click.progressbar(files, label="Importing dossiers", file=sys.stderr) as bar:
+                for path in bar:
+                    try:
+                        dossier = loads(_read(path))
+                    except KetnapError as exc:
+                        raise click.ClickException(
+                            f"{_safe(str(path))}: {_safe(str(exc))}"
+                        ) from None
+                    if update:
+                        # Optimistic: each copy takes the stored revision it replaces; a
+                        # writer who saves in between makes the batch fail as stale.
+                        try:
+                            dossier.revision = store.load(dossier.id).revision
+                        except DossierNotFound:
+                            dossier.revision = 0
+                    yield dossier
+
+        saved = store.save_all(dossiers())
     _echo(_SAVED.render(lang, {"n": saved, "store": str(store_path)}))
 
 

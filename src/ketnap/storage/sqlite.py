@@ -6,7 +6,9 @@ seal over the document, and a few columns derived from it for queries (stage, br
 years, the next open deadline). The derived columns are only an index: what a load
 returns always comes from the verified document.
 
->>> import pendulum
+>>> import attrs
+import attrs
+import pendulum
 >>> from ketnap import Stage, Workflow
 >>> from ketnap.reports import facts_for
 >>> from ketnap.testing import make_dossier, walk
@@ -24,17 +26,20 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import heapq
 import hmac
 import json
 import logging
 import os
 import sqlite3
 import threading
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import islice
 from pathlib import Path
 from typing import Any, Concatenate, Final, ParamSpec, Self, TypeVar
 
+import attrs
 import pendulum
 
 from ketnap.errors import (
@@ -58,7 +63,7 @@ __all__ = ["SQLiteStore"]
 _log = logging.getLogger("ketnap.storage")
 
 # The table layout; bumped (with a migration in _migrate) when the tables change.
-_LAYOUT: Final = 2
+_LAYOUT: Final = 3
 _CHUNK: Final = 500
 
 _SCHEMA = """
@@ -103,7 +108,7 @@ CREATE TABLE quotas (
     seal TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (unit, year)
 );
-CREATE INDEX dossiers_stage ON dossiers (stage);
+CREATE INDEX dossiers_stage_id ON dossiers (stage, id);
 CREATE INDEX dossiers_organization ON dossiers (organization, stage);
 CREATE INDEX dossiers_admitted ON dossiers (admitted_on);
 CREATE INDEX dossiers_entered ON dossiers (entered_on);
@@ -130,6 +135,12 @@ CREATE TABLE identities (
     PRIMARY KEY (kind, value)
 ) WITHOUT ROWID;
 CREATE INDEX identities_dossier ON identities (dossier_id);
+"""
+
+# Layout 3: dossiers by stage in id order, so that find(stage=...) pages without sorting.
+_SCHEMA_3 = """
+DROP INDEX IF EXISTS dossiers_stage;
+CREATE INDEX IF NOT EXISTS dossiers_stage_id ON dossiers (stage, id);
 """
 
 _DERIVED = (
@@ -338,10 +349,20 @@ class SQLiteStore:
                 self._db.execute(statement)
 
     def _migrate(self) -> None:
+        """Bring an older layout up to this one, a step at a time, each in a transaction."""
+        self._migrate_1_to_2()
+        with self._transaction():
+            row = self._db.execute("SELECT value FROM ketnap_meta WHERE key = 'layout'").fetchone()
+            if row[0] != "2":  # another process migrated first
+                return
+            self._script(_SCHEMA_3)
+            self._db.execute("UPDATE ketnap_meta SET value = '3' WHERE key = 'layout'")
+
+    def _migrate_1_to_2(self) -> None:
         """Layout 1 to 2: seal every row as it stands and start the journal from them."""
         with self._transaction():
             row = self._db.execute("SELECT value FROM ketnap_meta WHERE key = 'layout'").fetchone()
-            if row[0] != "1":  # another process migrated first
+            if row[0] != "1":  # another process migrated first, or no need
                 return
             self._db.execute("ALTER TABLE dossiers ADD COLUMN events_seal TEXT NOT NULL DEFAULT ''")
             for table in ("courses", "quotas"):
@@ -426,15 +447,19 @@ class SQLiteStore:
             InvalidDocument: one of them would not load back.
             InvalidInput: a dossier given twice, or an identity held by another dossier.
         """
+        # Only weak references are kept until the commit: a dossier the caller still holds
+        # gets its new revision, one made by a generator for the batch is freed as soon as
+        # it is written, so memory stays flat however many are fed.
+        saved: weakref.WeakSet[Dossier] = weakref.WeakSet()
         with self._transaction():
-            saved = self._write_all(iter(dossiers))
+            count = self._write_all(iter(dossiers), saved)
         for dossier in saved:
             dossier.revision += 1
-        _log.debug("saved %d dossiers", len(saved))
-        return len(saved)
+        _log.debug("saved %d dossiers", count)
+        return count
 
-    def _write_all(self, dossiers: Iterator[Dossier]) -> list[Dossier]:
-        saved: list[Dossier] = []
+    def _write_all(self, dossiers: Iterator[Dossier], saved: weakref.WeakSet[Dossier]) -> int:
+        count = 0
         seen: set[str] = set()
         while chunk := list(islice(dossiers, _CHUNK)):
             for dossier in chunk:
@@ -444,8 +469,9 @@ class SQLiteStore:
             if not self._write(chunk):
                 self._db.execute("ROLLBACK")
                 raise self._stale(chunk)
-            saved.extend(chunk)
-        return saved
+            saved.update(chunk)
+            count += len(chunk)
+        return count
 
     def _write(self, chunk: list[Dossier]) -> bool:
         """Write *chunk*; False if some revision check failed (the caller rolls back)."""
@@ -618,22 +644,53 @@ class SQLiteStore:
             raise InvalidDocument("$", "the row's index columns disagree with its document")
         return dossier
 
-    def _pages(self, where: str, params: list[object]) -> Iterator[list[Any]]:
+    def _pages(self, query: Query | None) -> Iterator[list[Any]]:
         """Rows in id order, one page per statement, none left open across a yield."""
         after = ""
-        clause = f"{where} AND id > ?" if where else " WHERE id > ?"
         while True:
             with self._lock:
                 try:
-                    rows = self._db.execute(
-                        f"{_READ}{clause} ORDER BY id LIMIT {_CHUNK}", (*params, after)
-                    ).fetchall()
+                    ids = self._page_ids(query, after, _CHUNK)
+                    rows = self._rows_by_id(ids)
                 except sqlite3.Error as exc:
                     raise _store_error(exc) from None
             if not rows:
                 return
             yield rows
-            after = rows[-1][0]
+            after = ids[-1]
+
+    def _page_ids(self, query: Query | None, after: str, limit: int) -> list[str]:
+        """
+        The next *limit* ids after *after* matching *query*, in id order.
+
+        Each access path reads in id order and stops at *limit*, so the first page of a
+        large store costs what a page costs: by stage, through the (stage, id) index, one
+        ordered stream per stage merged; by due date, through the partial due index,
+        whose few rows are sorted; otherwise by the key.
+        """
+        where, params = _where(query)
+        clause = f"{where} AND id > ?" if where else " WHERE id > ?"
+        if query is not None and query.stage is not None and len(query.stage) > 1:
+            streams = [
+                self._page_ids(attrs.evolve(query, stage=frozenset({stage})), after, limit)
+                for stage in sorted(query.stage)
+            ]
+            return list(islice(heapq.merge(*streams), limit))
+        index = " INDEXED BY dossiers_due" if query is not None and query.due_by else ""
+        return [
+            row[0]
+            for row in self._db.execute(
+                f"SELECT id FROM dossiers{index}{clause} ORDER BY id LIMIT {limit}",
+                (*params, after),
+            ).fetchall()
+        ]
+
+    def _rows_by_id(self, ids: list[str]) -> list[Any]:
+        if not ids:
+            return []
+        marks = ", ".join("?" * len(ids))
+        found = {row[0]: row for row in self._db.execute(f"{_READ} WHERE id IN ({marks})", ids)}
+        return [found[dossier_id] for dossier_id in ids if dossier_id in found]
 
     def find(self, query: Query | None = None) -> Iterator[Dossier]:
         """
@@ -642,21 +699,17 @@ class SQLiteStore:
         Rows are read a page at a time and no read stays open between pages, so the
         caller may save while iterating, and other processes may commit meanwhile.
         """
-        where, params = _where(query)
-        for rows in self._pages(where, params):
+        for rows in self._pages(query):
             for row in rows:
                 yield self._rebuild(row)
 
     @_guarded
     def ids(self, query: Query | None = None) -> list[str]:
         """The ids of the dossiers matching *query*, in order; nothing is loaded."""
-        where, params = _where(query)
-        return [
-            row[0]
-            for row in self._db.execute(
-                f"SELECT id FROM dossiers{where} ORDER BY id", params
-            ).fetchall()
-        ]
+        found: list[str] = []
+        while page := self._page_ids(query, found[-1] if found else "", _CHUNK * 20):
+            found.extend(page)
+        return found
 
     @_guarded
     def count(self, query: Query | None = None) -> int:
@@ -708,7 +761,7 @@ class SQLiteStore:
                 problems.extend(self._check_others(latest))
             except sqlite3.Error as exc:
                 raise _store_error(exc) from None
-        for rows in self._pages("", []):
+        for rows in self._pages(None):
             with self._lock:
                 try:
                     problems.extend(self._check_dossiers(rows, latest))
@@ -1004,6 +1057,9 @@ class SQLiteStore:
         # One read transaction: every count sees the same committed state.
         with self._snapshot():
             scope, params = _among("organization", branches)
+            # Events of the branches' dossiers found through the dossiers' organisation
+            # index and the events' key: a committee's report reads its own events only.
+            acts_of, acts_params = _events_of("dossier_id", branches)
             period = (start.isoformat(), on.isoformat())
             day = on.isoformat()
             # The stage on the report date: the target of each dossier's last act by then
@@ -1011,9 +1067,9 @@ class SQLiteStore:
             last_acts = self._db.execute(
                 # Only steps lead to a stage; certificates and late acts have no target.
                 "SELECT target, count(*) FROM (SELECT target, max(seq) FROM events"
-                f" WHERE target IS NOT NULL AND day <= ?{scope} GROUP BY dossier_id)"
+                f" WHERE target IS NOT NULL AND day <= ?{acts_of} GROUP BY dossier_id)"
                 " GROUP BY target",
-                (day, *params),
+                (day, *acts_params),
             ).fetchall()
             stages: dict[str, int] = dict(last_acts)
             (entered,) = self._db.execute(
@@ -1027,23 +1083,23 @@ class SQLiteStore:
             acts = dict(
                 self._db.execute(
                     "SELECT kind, count(*) FROM events"
-                    f" WHERE day BETWEEN ? AND ?{scope} GROUP BY kind",
-                    (*period, *params),
+                    f" WHERE day BETWEEN ? AND ?{acts_of} GROUP BY kind",
+                    (*period, *acts_params),
                 ).fetchall()
             )
             by_branch = dict(
                 self._db.execute(
                     f"SELECT organization, count(*) FROM events WHERE kind IN ({marks})"
-                    f" AND day BETWEEN ? AND ?{scope} GROUP BY organization",
-                    (*admissions, *period, *params),
+                    f" AND day BETWEEN ? AND ?{acts_of} GROUP BY organization",
+                    (*admissions, *period, *acts_params),
                 ).fetchall()
             )
-            joined = scope.replace("organization", "e.organization")
+            joined, _ = _events_of("e.dossier_id", branches)
             mix = self._db.execute(
                 "SELECT sum(d.youth), sum(d.female), sum(d.ethnic_minority), sum(d.religious),"
                 " sum(d.readmission) FROM events e JOIN dossiers d ON d.id = e.dossier_id"
                 f" WHERE e.kind IN ({marks}) AND e.day BETWEEN ? AND ?{joined}",
-                (*admissions, *period, *params),
+                (*admissions, *period, *acts_params),
             ).fetchone()
             keys = ("youth", "women", "ethnic_minority", "religious", "readmission")
             pipeline = sorted(self._process.stages_tagged("pipeline"))
@@ -1078,7 +1134,7 @@ class SQLiteStore:
 
         Read from the admission events and the sealed documents (`ketnap.facts.Profile`).
         """
-        scope, params = _among("e.organization", branches)
+        scope, params = _events_of("e.dossier_id", branches)
         admissions = sorted(self._process.steps_tagged("admission"))
         marks = ", ".join("?" * len(admissions))
         with self._snapshot():
@@ -1138,6 +1194,17 @@ def _among(column: str, values: list[str] | None) -> tuple[str, list[object]]:
     if values is None:
         return "", []
     return f" AND {column} IN ({', '.join('?' * len(values))})", list(values)
+
+
+def _events_of(column: str, branches: list[str] | None) -> tuple[str, list[object]]:
+    """A condition keeping the events of the dossiers of *branches* (None: all)."""
+    if branches is None:
+        return "", []
+    marks = ", ".join("?" * len(branches))
+    return (
+        f" AND {column} IN (SELECT id FROM dossiers WHERE organization IN ({marks}))",
+        list(branches),
+    )
 
 
 def _iso(day: pendulum.Date | None) -> str | None:

@@ -1,0 +1,99 @@
+"""
+What grows with the number of dossiers in a store: memory of one save, due lists, paging, reports.
+
+Fills a SQLite store with N dossiers in ONE `save_all` call fed by a generator (copies of
+walked dossiers, as benchmarks/report.py makes them), then measures:
+
+- ``save_peak_mb``: the growth of the process's peak memory during that call;
+- ``due_ids_ms``: `ids(Query(due_by=day))` for a day with about 0.2% of the dossiers due;
+- ``first_row_ms``: the time to the first dossier of `find(Query(stage=...))`, for the
+  stages of people on probation (a quarter of the store);
+- ``base_share``: the report of one base committee's time as a share of the district
+  report's, divided by its share of the dossiers (1 is proportional).
+
+    python benchmarks/scale.py              # 1,000,000 dossiers (10 to 20 minutes)
+    python benchmarks/scale.py --n 100000
+
+The last line is ``n= save_peak_mb= due_ids_ms= first_row_ms= base_share=``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import sqlite3
+import tempfile
+import time
+from pathlib import Path
+
+import pendulum
+from report import ON, best_of, copies, district, templates
+
+from ketnap import Quotas, SQLiteStore, Stage, Workflow
+from ketnap import report as make_report
+from ketnap.reports import facts_for
+from ketnap.storage import Query
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="What grows with the store.")
+    parser.add_argument("--n", type=int, default=1_000_000, help="dossiers (default 1,000,000)")
+    args = parser.parse_args()
+    workflow = Workflow()
+    tree = district()
+    quotas = Quotas({(base.code, 2021): 4 for base in tree.base_units("YL")})
+    facts = facts_for(workflow)
+    shapes = templates(workflow, tree, 600)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder, "scale.db")
+        with SQLiteStore(path, facts=facts, durable=False) as store:
+            store.save_tree(tree)
+            store.save_quotas(quotas)
+            before = peak_mb()
+            started = time.perf_counter()
+            store.save_all(copies(shapes, args.n))
+            filled = time.perf_counter() - started
+            save_peak = max(peak_mb() - before, 0.0)
+        db = sqlite3.connect(path)
+        (day,) = db.execute(
+            "SELECT next_due FROM dossiers WHERE next_due IS NOT NULL ORDER BY next_due"
+            " LIMIT 1 OFFSET ?",
+            (max(args.n // 500 - 1, 0),),
+        ).fetchone()
+        db.close()
+        due_by = pendulum.Date.fromisoformat(day)
+        base = tree.base_units("YL")[0]
+        with SQLiteStore(path, facts=facts) as store:
+            due_s, due_ids = best_of(3, lambda: store.ids(Query(due_by=due_by)))
+            stages = Query(stage=frozenset({Stage.PROBATION, Stage.RECOGNITION_PROPOSED}))
+
+            def first() -> object:
+                return next(iter(store.find(stages)))
+
+            first_s, _ = best_of(3, first)
+            whole_s, _ = best_of(
+                3, lambda: make_report(store, tree, quotas, unit="YL", year=2021, on=ON)
+            )
+            part_s, _ = best_of(
+                3, lambda: make_report(store, tree, quotas, unit=base.code, year=2021, on=ON)
+            )
+            branches = [b.code for b in tree.branches(base.code)]
+            share = sum(store.count(Query(organization=code)) for code in branches) / args.n
+    assert isinstance(due_ids, list)
+    base_share = (part_s / whole_s) / share
+    print(f"{args.n:,} dossiers saved in one call in {filled:.0f} s")
+    print(f"  due by {due_by}: {len(due_ids):,} ids in {due_s * 1e3:.1f} ms")
+    print(f"  base committee {base.code}: {share:.1%} of the dossiers, report {part_s:.3f} s"
+          f" of the district's {whole_s:.3f} s")  # fmt: skip
+    print(
+        f"n={args.n} save_peak_mb={save_peak:.0f} due_ids_ms={due_s * 1e3:.1f}"
+        f" first_row_ms={first_s * 1e3:.1f} base_share={base_share:.2f}"
+    )
+
+
+if __name__ == "__main__":
+    main()
