@@ -6,9 +6,7 @@ seal over the document, and a few columns derived from it for queries (stage, br
 years, the next open deadline). The derived columns are only an index: what a load
 returns always comes from the verified document.
 
->>> import attrs
-import attrs
-import pendulum
+>>> import pendulum
 >>> from ketnap import Stage, Workflow
 >>> from ketnap.reports import facts_for
 >>> from ketnap.testing import make_dossier, walk
