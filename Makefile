@@ -27,6 +27,7 @@ typecheck: $(STAMP)
 
 pytest: $(STAMP)
 	bash tools/ensure_browser.sh
+	bash tools/ensure_postgres.sh
 	$(BIN)/pytest -q
 
 # The site, with the rule catalogue and the workflow diagram generated from the code;

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+import warnings
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pendulum
@@ -141,3 +142,21 @@ def decision_received_16_aug_2021(workflow: Workflow, *, delay_consent: bool = F
             )
         )
     return dossier
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A PostgreSQL server for the store's contract tests (tests/pg.py), for the session."""
+    from tests.pg import ENV, server  # noqa: PLC0415
+
+    with server() as url:
+        if url is None:
+            message = (
+                "!!! POSTGRESQL TESTS SKIPPED: no server binaries (run tools/ensure_postgres.sh"
+                f" as root) and no {ENV} !!!"
+            )
+            if os.environ.get("CI"):
+                pytest.fail(message)
+            warnings.warn(message, stacklevel=1)
+            pytest.skip(message)
+        yield url

@@ -16,12 +16,27 @@ from ketnap.storage.documents import (
 )
 from ketnap.storage.sqlite import SQLiteStore
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from ketnap.storage.postgres import PostgresStore
+
+
+def __getattr__(name: str) -> object:
+    # PostgresStore needs psycopg (pip install 'ketnap[postgres]'): imported on first use.
+    if name == "PostgresStore":
+        from ketnap.storage.postgres import PostgresStore  # noqa: PLC0415
+
+        return PostgresStore
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 __all__ = [
     "SCHEMA",
     "SCHEMA_VERSION",
     "DocumentFormat",
     "DossierStore",
     "Migration",
+    "PostgresStore",
     "Query",
     "SQLiteStore",
     "StoreProblem",

@@ -1,0 +1,330 @@
+"""
+The server store: PostgreSQL through psycopg 3 and a connection pool.
+
+The same tables, seals, save journal and checks as `SQLiteStore` (`ketnap.storage._sql`),
+for a province or a national register where many offices write at once. Where SQLite
+locks the file, PostgreSQL locks rows: a save waits only for a writer of the same
+dossier (and, at the commit, for the journal's head); a report or a ``find`` loop reads
+one committed state page by page, holding a pooled connection only for a page, and never
+blocks a writer.
+
+    store = PostgresStore("postgresql://ketnap@db.example/ketnap", facts=facts_for(workflow))
+
+The layout is versioned as in SQLite: migrations run in order, and a database holding a
+newer layout is refused before anything is changed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import re
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, ClassVar, Final
+
+import psycopg
+from psycopg.pq import TransactionStatus
+from psycopg_pool import ConnectionPool, PoolTimeout
+
+from ketnap.errors import StoreError
+from ketnap.facts import FactsFunction, plain_facts
+from ketnap.process import ADMISSION, Process
+from ketnap.rules import RuleSet
+from ketnap.storage._sql import _GENESIS, Connection, Cursor, Dialect, SQLStore
+from ketnap.storage.documents import DEFAULT_FORMAT, DocumentFormat
+
+__all__ = ["PostgresStore"]
+
+# The PostgreSQL layout, numbered on its own; bumped with an entry in _MIGRATIONS.
+_LAYOUT: Final = 1
+_MIGRATIONS: Final[dict[int, str]] = {}
+"""``{n: script}`` bringing layout *n* to *n + 1*."""
+
+_SCHEMA = """
+CREATE TABLE ketnap_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE dossiers (
+    id           TEXT PRIMARY KEY,
+    revision     INTEGER NOT NULL CHECK (revision > 0),
+    stage        TEXT NOT NULL,
+    organization TEXT NOT NULL,
+    entered_on   TEXT NOT NULL,
+    admitted_on  TEXT,
+    next_due     TEXT,
+    female       INTEGER NOT NULL,
+    ethnic_minority INTEGER NOT NULL,
+    religious    INTEGER NOT NULL,
+    youth        INTEGER NOT NULL,
+    readmission  INTEGER NOT NULL,
+    expected_decision_on TEXT,
+    window_closes_on TEXT,
+    events_seal  TEXT NOT NULL DEFAULT '',
+    seal         TEXT NOT NULL,
+    document     TEXT NOT NULL
+);
+CREATE TABLE events (
+    dossier_id   TEXT NOT NULL,
+    seq          INTEGER NOT NULL,
+    day          TEXT NOT NULL,
+    kind         TEXT NOT NULL,
+    target       TEXT,
+    organization TEXT NOT NULL,
+    PRIMARY KEY (dossier_id, seq)
+);
+CREATE TABLE courses (
+    code TEXT PRIMARY KEY, unit TEXT NOT NULL, opened_on TEXT NOT NULL,
+    closed_on TEXT NOT NULL, trainees INTEGER NOT NULL, seal TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE quotas (
+    unit TEXT NOT NULL, year INTEGER NOT NULL, admissions INTEGER NOT NULL,
+    seal TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (unit, year)
+);
+CREATE TABLE journal (
+    seq      BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    kind     TEXT NOT NULL,
+    key      TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    seal     TEXT NOT NULL,
+    link     TEXT NOT NULL
+);
+CREATE TABLE identities (
+    kind       TEXT NOT NULL,
+    value      TEXT NOT NULL,
+    dossier_id TEXT NOT NULL,
+    PRIMARY KEY (kind, value)
+);
+CREATE INDEX dossiers_stage_id ON dossiers (stage, id);
+CREATE INDEX dossiers_organization ON dossiers (organization, stage);
+CREATE INDEX dossiers_admitted ON dossiers (admitted_on);
+CREATE INDEX dossiers_entered ON dossiers (entered_on);
+CREATE INDEX dossiers_due ON dossiers (next_due) WHERE next_due IS NOT NULL;
+CREATE INDEX identities_dossier ON identities (dossier_id);
+"""
+
+POSTGRES: Final = Dialect(
+    begin_write="BEGIN",
+    # One committed state for every count of a report, and no lock taken.
+    begin_read="BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+    # Writers queue on the journal's head at the commit; everything before runs at once.
+    journal_head="SELECT value FROM ketnap_meta WHERE key = 'journal' FOR UPDATE",
+    due_index="",
+    last_acts="SELECT target, count(*) FROM (SELECT DISTINCT ON (dossier_id) target"
+    " FROM events WHERE target IS NOT NULL AND day <= ?{scope}"
+    " ORDER BY dossier_id, seq DESC) AS last GROUP BY target",
+    profile="""
+SELECT c->>'sex',
+       CAST(substr(day, 1, 4) AS INTEGER) - CAST(substr(c->>'birth_date', 1, 4) AS INTEGER)
+           - CASE WHEN substr(day, 6) < substr(c->>'birth_date', 6) THEN 1 ELSE 0 END,
+       c->>'education', (c->>'youth_union_member')::boolean,
+       c->>'political_theory', c->>'occupation',
+       ethnic_minority, religious, youth, count(*)
+FROM (SELECT e.day AS day, d.ethnic_minority, d.religious, d.youth,
+             (d.document::jsonb)->'dossier'->'candidate' AS c
+      FROM events e JOIN dossiers d ON d.id = e.dossier_id
+      WHERE e.kind IN ({marks}) AND e.day BETWEEN ? AND ?{scope}) AS admitted
+GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
+""",
+)
+
+_SCHEMA_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
+
+
+@functools.lru_cache(maxsize=512)
+def _placeholders(sql: str) -> str:
+    """The store's ``?`` placeholders as psycopg's ``%s`` (a literal ``%`` doubled)."""
+    return sql.replace("%", "%%").replace("?", "%s")
+
+
+class _Connection:
+    """A psycopg connection as the store speaks to it."""
+
+    def __init__(self, connection: psycopg.Connection[Any]) -> None:
+        self._connection = connection
+
+    @property
+    def in_transaction(self) -> bool:
+        return bool(self._connection.info.transaction_status != TransactionStatus.IDLE)
+
+    def execute(self, sql: str, params: Sequence[Any] = (), /) -> Cursor:
+        cursor = self._connection.cursor()
+        cursor.execute(_placeholders(sql), params)
+        return cursor  # type: ignore[return-value]  # psycopg's cursor has what we read
+
+    def executemany(self, sql: str, rows: Iterable[Sequence[Any]], /) -> Cursor:
+        cursor = self._connection.cursor()
+        cursor.executemany(_placeholders(sql), list(rows))
+        return cursor  # type: ignore[return-value]
+
+
+class PostgresStore(SQLStore):
+    """
+    Dossiers in a PostgreSQL database, behind the `DossierStore` interface.
+
+    Args:
+        url: the server, as ``postgresql://user@host:port/database`` (a password is
+            better given by the environment, ``PGPASSWORD``, or ``~/.pgpass``).
+        schema: the PostgreSQL schema holding the tables (created when missing), so that
+            several stores can share a database.
+        pool_size: at most this many connections at once (at least 1 kept open).
+        process, facts, regulations, seal_key, document_format: as for `SQLiteStore`.
+        create: create the tables when the schema holds none; with False only an
+            existing store is opened.
+        timeout: seconds to wait for a pooled connection before `StoreError`.
+
+    One object may be shared by threads: each operation takes a pooled connection for
+    its own time. Processes each open their own object.
+
+    Raises:
+        StoreError: the server cannot be reached, the schema holds a newer layout or
+            tables that are not a ketnap store.
+    """
+
+    _dialect: ClassVar[Dialect] = POSTGRES
+    _conflicts: ClassVar[tuple[type[Exception], ...]] = (psycopg.errors.UniqueViolation,)
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        schema: str = "ketnap",
+        pool_size: int = 4,
+        process: Process = ADMISSION,
+        facts: FactsFunction | None = None,
+        regulations: Iterable[RuleSet] | None = None,
+        seal_key: bytes | None = None,
+        document_format: DocumentFormat = DEFAULT_FORMAT,
+        create: bool = True,
+        timeout: float = 10.0,
+    ) -> None:
+        super().__init__(
+            process=process,
+            facts=facts or plain_facts,
+            regulations=regulations,
+            seal_key=seal_key,
+            document_format=document_format,
+        )
+        if not _SCHEMA_NAME.fullmatch(schema):
+            raise StoreError(f"{schema!r} is not a schema name ketnap uses (a-z, 0-9, _)")
+        if pool_size < 1:
+            raise StoreError("pool_size must be at least 1")
+        self._schema = schema
+        self._timeout = timeout
+        self._local = threading.local()
+        try:
+            self._pool = ConnectionPool(
+                url,
+                min_size=1,
+                max_size=pool_size,
+                kwargs={"autocommit": True, "options": f"-c search_path={schema}"},
+                timeout=timeout,
+                open=False,
+            )
+            self._pool.open(wait=True, timeout=timeout)
+        except Exception as exc:  # noqa: BLE001 - the driver's and the pool's, as one error
+            raise StoreError(f"cannot reach the store's server: {_reason(exc)}") from None
+        try:
+            with self._session():
+                self._open(create=create)
+        except StoreError:
+            self._pool.close()
+            raise
+
+    @property
+    def _db(self) -> Connection:
+        connection: Connection | None = getattr(self._local, "db", None)
+        if connection is None:
+            raise StoreError("no connection held: a store method was called from outside it")
+        return connection
+
+    @contextlib.contextmanager
+    def _session(self) -> Iterator[None]:
+        if getattr(self._local, "db", None) is not None:
+            yield  # nested in an operation that already holds a connection
+            return
+        try:
+            with self._pool.connection(timeout=self._timeout) as connection:
+                self._local.db = _Connection(connection)
+                try:
+                    yield
+                finally:
+                    self._local.db = None
+        except PoolTimeout:
+            raise StoreError("no connection to the store's server within the timeout") from None
+        except psycopg.Error as exc:
+            raise _store_error(exc) from None
+
+    def _open(self, *, create: bool) -> None:
+        found = self._db.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = ?",
+            (self._schema,),
+        ).fetchall()
+        tables = {row[0] for row in found}
+        layout = None
+        if "ketnap_meta" in tables:
+            row = self._db.execute("SELECT value FROM ketnap_meta WHERE key = 'layout'").fetchone()
+            layout = None if row is None else row[0]
+        if layout is None:
+            if tables:
+                raise StoreError(f"the schema {self._schema!r} holds tables of another program")
+            if not create:
+                raise StoreError(f"no ketnap store in the schema {self._schema!r}")
+        elif not layout.isdigit():
+            raise StoreError("the store's layout is unreadable")
+        elif int(layout) > _LAYOUT:
+            raise StoreError(f"the store has layout {layout}, newer than this ketnap's {_LAYOUT}")
+        if layout is None:
+            self._create()
+        elif int(layout) < _LAYOUT:
+            self._migrate()
+
+    def _create(self) -> None:
+        with self._transaction():
+            # Two processes opening an empty schema at once: one creates, the other waits.
+            self._db.execute("SELECT pg_advisory_xact_lock(hashtext(?))", (self._schema,))
+            self._db.execute(f"CREATE SCHEMA IF NOT EXISTS {self._schema}")
+            exists = self._db.execute(
+                "SELECT 1 FROM information_schema.tables"
+                " WHERE table_schema = ? AND table_name = 'ketnap_meta'",
+                (self._schema,),
+            ).fetchone()
+            if exists:
+                return
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    self._db.execute(statement)
+            self._db.execute("INSERT INTO ketnap_meta VALUES ('layout', ?)", (str(_LAYOUT),))
+            self._db.execute("INSERT INTO ketnap_meta VALUES ('journal', ?)", (_GENESIS,))
+
+    def _migrate(self) -> None:
+        with self._transaction():
+            self._db.execute("SELECT pg_advisory_xact_lock(hashtext(?))", (self._schema,))
+            (layout,) = self._db.execute(
+                "SELECT value FROM ketnap_meta WHERE key = 'layout'"
+            ).fetchone()
+            for step in range(int(layout), _LAYOUT):
+                for statement in _MIGRATIONS[step].split(";"):
+                    if statement.strip():
+                        self._db.execute(statement)
+            self._db.execute(
+                "UPDATE ketnap_meta SET value = ? WHERE key = 'layout'", (str(_LAYOUT),)
+            )
+
+    def _close(self) -> None:
+        self._pool.close()
+
+
+def _reason(exc: BaseException) -> str:
+    # The driver's first line: the server's own words, without the connection string.
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+def _store_error(exc: BaseException) -> StoreError:
+    name = type(exc).__name__
+    if name in {"SerializationFailure", "DeadlockDetected", "LockNotAvailable"}:
+        return StoreError("the store is busy with another writer; try again")
+    if name in {"DiskFull", "OutOfMemory"}:
+        return StoreError(f"the store cannot grow: {_reason(exc)}")
+    if name in {"OperationalError", "InterfaceError"}:
+        return StoreError(f"the store's server failed or went away: {_reason(exc)}")
+    return StoreError(f"the store failed: {_reason(exc)}")

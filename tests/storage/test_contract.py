@@ -1,0 +1,247 @@
+"""
+One contract for every store: SQLite and PostgreSQL run the same tests (issue 15).
+
+Each test gets a fresh store of each kind: a temporary SQLite file, or a schema of its
+own on the test server (tests/pg.py), dropped afterwards.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pendulum
+import pytest
+
+from ketnap import (
+    Actor,
+    Course,
+    Dossier,
+    DossierNotFound,
+    InvalidDocument,
+    InvalidInput,
+    OrganizationTree,
+    Quotas,
+    Stage,
+    StaleDossier,
+    TransitionRefused,
+    Unit,
+    Workflow,
+)
+from ketnap.reports import facts_for, report
+from ketnap.storage import Query, SQLiteStore, to_document
+from ketnap.storage._sql import SQLStore
+from ketnap.testing import clone, make_dossier, walk
+from tests.conftest import MEETING
+from tests.storage.test_histories import rechain
+
+WORKFLOW = Workflow()
+FACTS = facts_for(WORKFLOW)
+TREE = OrganizationTree(
+    [
+        Unit(code="H", name="Đảng bộ huyện", level="district"),
+        Unit(code="A", name="Chi bộ cơ sở A", level="base_branch", parent="H", members=20),
+        Unit(code="B", name="Chi bộ cơ sở B", level="base_branch", parent="H", members=15),
+    ]
+)
+Opener = Callable[..., SQLStore]
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def opener(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Opener]:
+    """Opens the test's store (again, as another writer would) with the given options."""
+    opened: list[SQLStore] = []
+    if request.param == "sqlite":
+
+        def open_sqlite(**options: Any) -> SQLStore:
+            store = SQLiteStore(tmp_path / "s.db", facts=FACTS, **options)
+            opened.append(store)
+            return store
+
+        yield open_sqlite
+    else:
+        from ketnap.storage.postgres import PostgresStore  # noqa: PLC0415
+
+        url = request.getfixturevalue("postgres_url")
+        schema = f"t_{uuid.uuid4().hex[:16]}"
+
+        def open_postgres(**options: Any) -> SQLStore:
+            store = PostgresStore(url, schema=schema, facts=FACTS, pool_size=2, **options)
+            opened.append(store)
+            return store
+
+        yield open_postgres
+        import psycopg  # noqa: PLC0415
+
+        with psycopg.connect(url, autocommit=True) as connection:
+            connection.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+    for store in opened:
+        store.close()
+
+
+@pytest.fixture
+def store(opener: Opener) -> SQLStore:
+    return opener()
+
+
+def at(stage: str, dossier_id: str = "HS-001", branch: str = "A", **meeting: Any) -> Dossier:
+    day = meeting.get("meeting", MEETING)
+    dossier = make_dossier(meeting=day, id=dossier_id, organization=TREE.organization(branch))
+    walk(WORKFLOW, dossier, meeting=day, until=stage)
+    return dossier
+
+
+def test_save_and_load_give_the_same_document(store: SQLStore) -> None:
+    dossier = at(Stage.PROBATION)
+    store.save(dossier)
+    assert dossier.revision == 1
+    loaded = store.load(dossier.id)
+    assert to_document(loaded) == to_document(dossier)
+    assert loaded.revision == 1
+    with pytest.raises(DossierNotFound):
+        store.load("HS-404")
+
+
+def test_queries_count_find_and_list_in_id_order(store: SQLStore) -> None:
+    store.save_all(
+        [at(Stage.PREPARED, "HS-003"), at(Stage.PROBATION, "HS-001"), at(Stage.PROPOSED, "HS-002",
+                                                                          branch="B")]
+    )  # fmt: skip
+    assert store.ids() == ["HS-001", "HS-002", "HS-003"]
+    assert store.count(Query(stage=Stage.PROBATION)) == 1
+    both = Query(stage=frozenset({Stage.PREPARED, Stage.PROBATION}))
+    assert [d.id for d in store.find(both)] == ["HS-001", "HS-003"]
+    assert store.ids(Query(organization="B")) == ["HS-002"]
+    assert store.count(Query(admitted_in=2024)) == 1
+
+
+def test_a_stale_copy_is_refused_and_nothing_written(opener: Opener) -> None:
+    first = opener()
+    first.save(at(Stage.PREPARED))
+    mine, theirs = first.load("HS-001"), opener().load("HS-001")
+    mine.votes.clear()
+    first.save(mine)
+    with pytest.raises(StaleDossier):
+        opener().save(theirs)
+    assert first.load("HS-001").revision == 2
+
+
+def test_a_batch_is_all_or_nothing(store: SQLStore) -> None:
+    store.save(at(Stage.PREPARED, "HS-002"))
+    stale = at(Stage.PREPARED, "HS-002")  # revision 0: already stored
+    with pytest.raises(StaleDossier):
+        store.save_all([at(Stage.PREPARED, "HS-001"), stale])
+    assert store.ids() == ["HS-002"]
+    with pytest.raises(InvalidInput, match="given twice"):
+        store.save_all([at(Stage.PREPARED, "HS-005"), at(Stage.PREPARED, "HS-005")])
+
+
+def test_a_dossier_that_would_not_load_is_not_saved(store: SQLStore) -> None:
+    dossier = at(Stage.PROPOSED)
+    dossier.stage = Stage.PROBATION  # set by hand, no history leads there
+    with pytest.raises(InvalidDocument):
+        store.save(dossier)
+    assert store.count() == 0
+
+
+def test_an_illegal_history_is_refused(store: SQLStore) -> None:
+    dossier = at(Stage.PROPOSED)
+    entries = [attrs.evolve(dossier.history[1], actor=Actor.COMPETENT_COMMITTEE), *dossier.history]
+    with pytest.raises(InvalidDocument):
+        store.save(rechain(dossier, entries))
+
+
+def test_identities_are_held_by_one_open_dossier(store: SQLStore) -> None:
+    first, second = at(Stage.PREPARED, "HS-001"), at(Stage.PREPARED, "HS-002")
+    for dossier in (first, second):
+        dossier.candidate = attrs.evolve(dossier.candidate, citizen_id="001099012345")
+    store.save(first)
+    with pytest.raises(InvalidInput, match="HS-001"):
+        store.save(second)
+    assert store.ids() == ["HS-001"]
+
+
+def test_verify_finds_nothing_wrong_in_what_was_saved(store: SQLStore) -> None:
+    store.save_tree(TREE)
+    store.save_quotas(Quotas({("A", 2024): 3}))
+    store.save_all(clone(at(Stage.PROBATION), f"HS-{i:03d}") for i in range(5))
+    anchor = store.anchor()
+    store.save(at(Stage.PREPARED, "HS-100"))
+    assert store.verify(anchor=anchor) == []
+
+
+def test_tree_quotas_and_courses_are_kept_and_replaced(store: SQLStore) -> None:
+    store.save_tree(TREE)
+    store.save_quotas(Quotas({("A", 2024): 3, ("B", 2024): 2}))
+    store.save_quotas(Quotas({("A", 2024): 4}))
+    course = Course(code="K1", unit="H", opened_on=MEETING, closed_on=MEETING.add(days=4),
+                    trainees=40)  # fmt: skip
+    store.save_courses([course])
+    store.save_courses([attrs.evolve(course, trainees=41)])
+    assert store.tree().to_data() == TREE.to_data()
+    assert store.quotas().items() == [("A", 2024, 4), ("B", 2024, 2)]
+    assert [c.trainees for c in store.courses()] == [41]
+    assert store.verify() == []
+
+
+def test_figures_and_reports_agree_across_stores(store: SQLStore) -> None:
+    store.save_tree(TREE)
+    store.save_quotas(Quotas({("A", 2024): 3, ("B", 2024): 2}))
+    store.save_all(
+        [
+            clone(at(Stage.PROBATION), "HS-001"),
+            clone(at(Stage.CARD_ISSUED, branch="B"), "HS-002"),
+            clone(at(Stage.PREPARED), "HS-003"),
+        ]
+    )
+    result = report(store, TREE, store.quotas(), unit="H", year=2024,
+                    on=pendulum.date(2024, 12, 31))  # fmt: skip
+    assert result.admitted == 2
+    assert result.plan == 5
+    assert result.stages[Stage.PREPARED] == 1
+    part = report(store, TREE, store.quotas(), unit="B", year=2024,
+                  on=pendulum.date(2024, 12, 31))  # fmt: skip
+    assert part.admitted == 1
+    profile = store.admitted_profile(
+        branches=["A"], start=pendulum.date(2024, 1, 1), on=pendulum.date(2024, 12, 31)
+    )
+    assert profile.total == 1
+    assert profile.counts["youth_union"] == {True: 1}
+
+
+def test_refusals_are_kept_and_counted(store: SQLStore) -> None:
+    dossier = at(Stage.PREPARED)
+    dossier.votes.clear()
+    try:
+        WORKFLOW.advance(dossier, "propose_admission", on=MEETING, actor=Actor.BRANCH)
+    except TransitionRefused as refused:
+        WORKFLOW.record_refusal(dossier, refused)
+    store.save(dossier)
+    store.save_tree(TREE)
+    result = report(store, TREE, Quotas(), unit="H", year=2024,
+                    on=pendulum.date(2024, 12, 31))  # fmt: skip
+    assert result.refusals_by_rule == {"vote.branch_admission": 1}
+    assert store.load(dossier.id).refusals == dossier.refusals
+
+
+def test_due_lists_come_from_the_due_index(store: SQLStore) -> None:
+    meetings = [MEETING.add(weeks=w) for w in range(0, 30, 3)]
+    store.save_all(at(Stage.PROPOSED, f"HS-{i:03d}", meeting=m) for i, m in enumerate(meetings))
+    day = MEETING.add(weeks=20)
+    due = store.ids(Query(due_by=day))
+    assert 0 < len(due) < len(meetings)
+    assert due == sorted(due)
+    assert all(d.id in due for d in store.find(Query(due_by=day)))
+
+
+def test_a_seal_key_is_needed_to_verify_what_it_sealed(opener: Opener) -> None:
+    sealed = opener(seal_key=b"k" * 32)
+    sealed.save(at(Stage.PREPARED))
+    assert sealed.verify() == []
+    unkeyed = opener()
+    problems = unkeyed.verify()
+    assert problems
+    assert {p.kind for p in problems} >= {"journal"}
