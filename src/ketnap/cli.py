@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import sys
 import unicodedata
@@ -73,6 +74,7 @@ from ketnap.sheets import (
 )
 from ketnap.statistics import new_members
 from ketnap.storage import Query, SQLiteStore, dumps, loads
+from ketnap.storage._sql import SQLStore
 from ketnap.workflow import Workflow
 
 __all__ = ["main"]
@@ -118,9 +120,44 @@ _LANG = click.option(
     "--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True,
     help="language of labels and messages",
 )  # fmt: skip
+
+
+class _Server(str):
+    """A PostgreSQL store's address, shown without its password."""
+
+    __slots__ = ()
+
+    def __str__(self) -> str:
+        return re.sub(r"(//[^:/@]*):[^@/]*@", r"\1:***@", str.__str__(self))
+
+
+_Where = Path | _Server
+
+
+class _StoreType(click.ParamType):  # type: ignore[type-arg]  # generic only in newer click
+    """A SQLite file, or a PostgreSQL server as postgresql://user@host/db[#schema]."""
+
+    name = "store"
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> _Where:
+        if isinstance(value, Path | _Server):
+            return value
+        text = str(value)
+        if text.startswith(("postgresql://", "postgres://")):
+            return _Server(text)
+        if text.startswith(("http:", "https:", "mysql:", "sqlite:")):
+            self.fail(
+                f"{_safe(text)!r} is neither a store file nor a postgresql:// address", param, ctx
+            )
+        return Path(text)
+
+
 _STORE = click.option(
-    "--store", "store_path", type=click.Path(dir_okay=False, path_type=Path), required=True,
-    help="the SQLite store file",
+    "--store", "store_path", type=_StoreType(), required=True,
+    help="the SQLite store file, or postgresql://user@host/db[#schema] (the password from"
+         " PGPASSWORD or ~/.pgpass)",
 )  # fmt: skip
 
 
@@ -159,14 +196,51 @@ _NO_STEP = Message(vi="  (không còn bước nào)", en="  (no step leads on)")
 _NOTHING_DUE = Message(vi="Không có việc đến hạn.", en="Nothing due.")
 
 
-def _open(path: Path, *, create: bool = False) -> SQLiteStore:
+def _open(path: _Where, *, create: bool = False) -> SQLStore:
+    # The command line sits above reports, so it gives the store its facts function.
+    # Read-only commands never create: a file that is not a store is refused untouched.
+    key = _seal_key()
+    if isinstance(path, _Server):
+        from ketnap.storage.postgres import PostgresStore  # noqa: PLC0415 - the extra's
+
+        url, _, schema = str.__str__(path).partition("#")
+        return PostgresStore(
+            url, schema=schema or "ketnap", facts=facts_for(Workflow()), create=create,
+            seal_key=key,
+        )  # fmt: skip
     if str(path) in {"", ":memory:"} or str(path).startswith("file:"):
         raise click.ClickException(f"{_safe(str(path))!r} is not a store file")
     if not create and not path.exists():
         raise click.ClickException(f"no store at {_safe(str(path))}")
-    # The command line sits above reports, so it gives the store its facts function.
-    # Read-only commands never create: a file that is not a store is refused untouched.
-    return SQLiteStore(path, facts=facts_for(Workflow()), create=create)
+    return SQLiteStore(path, facts=facts_for(Workflow()), create=create, seal_key=key)
+
+
+SEAL_KEY_ENV: Final = "KETNAP_SEAL_KEY"
+SEAL_KEY_FILE_ENV: Final = "KETNAP_SEAL_KEY_FILE"
+
+
+def _seal_key() -> bytes | None:
+    """
+    The store's seal key, from the environment or a file it names; never from the command line.
+
+    A command line is seen by every user of the machine (ps) and kept in shell histories.
+    """
+    value = os.environ.get(SEAL_KEY_ENV)
+    named = os.environ.get(SEAL_KEY_FILE_ENV)
+    if value and named:
+        raise click.UsageError(f"set {SEAL_KEY_ENV} or {SEAL_KEY_FILE_ENV}, not both")
+    if named:
+        try:
+            key = Path(named).read_bytes().strip()
+        except OSError as exc:
+            raise click.ClickException(
+                f"{SEAL_KEY_FILE_ENV}: cannot read ({exc.strerror})"
+            ) from None
+    else:
+        key = (value or "").encode()
+    if key and len(key) < 16:
+        raise click.ClickException("the seal key is shorter than 16 bytes")
+    return key or None
 
 
 def _read(path: Path) -> bytes:
@@ -219,7 +293,7 @@ def check(dossier_file: Path, on: pendulum.Date, lang: Lang) -> None:
 @click.option("--within", type=click.IntRange(0, 2000), default=15, show_default=True,
               help="horizon in working days")  # fmt: skip
 @_LANG
-def due(store_path: Path, on: pendulum.Date, within: int, lang: Lang) -> None:
+def due(store_path: _Where, on: pendulum.Date, within: int, lang: Lang) -> None:
     """List what is due within a horizon, and what is overdue, by branch."""
     workflow = Workflow()
     horizon = workflow.calendar.add_working_days(on, within)
@@ -251,7 +325,7 @@ def due(store_path: Path, on: pendulum.Date, within: int, lang: Lang) -> None:
               help="write to this file instead of the terminal")  # fmt: skip
 @_LANG
 def report_command(  # noqa: PLR0917 - click passes one argument per option
-    store_path: Path,
+    store_path: _Where,
     unit: str,
     year: int,
     on: pendulum.Date | None,
@@ -296,7 +370,7 @@ def report_command(  # noqa: PLR0917 - click passes one argument per option
               help="the .xlsx to write (with --format xlsx)")  # fmt: skip
 @_LANG
 def statistics(  # noqa: PLR0917 - click passes one argument per option
-    store_path: Path,
+    store_path: _Where,
     unit: str,
     on: pendulum.Date,
     since: pendulum.Date | None,
@@ -356,7 +430,7 @@ def diagram(lang: Lang) -> None:
               help="replace dossiers already stored (refused if another writer saved them "
                    "meanwhile)")  # fmt: skip
 @_LANG
-def import_command(store_path: Path, files: Sequence[Path], update: bool, lang: Lang) -> None:
+def import_command(store_path: _Where, files: Sequence[Path], update: bool, lang: Lang) -> None:
     """Load dossier JSON FILES into a store, in one transaction (all or none)."""
     with _open(store_path, create=True) as store:
 
@@ -408,7 +482,7 @@ def _json_file(path: Path) -> object:
                    ".csv of one of them (repeatable)")  # fmt: skip
 @_LANG
 def setup(  # noqa: PLR0917 - click passes one argument per option
-    store_path: Path,
+    store_path: _Where,
     tree_file: Path | None,
     quotas_file: Path | None,
     courses_file: Path | None,
@@ -458,7 +532,7 @@ def setup(  # noqa: PLR0917 - click passes one argument per option
                    "the tree, quotas and courses as sheets)")  # fmt: skip
 @_LANG
 def export(
-    store_path: Path, out_dir: Path, with_setup: bool, sheet: str | None, lang: Lang
+    store_path: _Where, out_dir: Path, with_setup: bool, sheet: str | None, lang: Lang
 ) -> None:
     """Write every stored dossier as a JSON document (what import reads back)."""
     with _open(store_path) as store:
@@ -515,7 +589,7 @@ def template(path: Path) -> None:
                    "acts: members in progress)")  # fmt: skip
 @_LANG
 def import_sheet(
-    store_path: Path, sheet_file: Path, adopted_on: pendulum.Date | None, lang: Lang
+    store_path: _Where, sheet_file: Path, adopted_on: pendulum.Date | None, lang: Lang
 ) -> None:
     """Create the dossiers of a sheet (.xlsx or .csv): all rows valid, or nothing stored."""
     try:
@@ -548,7 +622,7 @@ _SHEET_REFUSED = Message(
 @_STORE
 @click.argument("dossier_file", type=_FILE)
 @_LANG
-def create(store_path: Path, dossier_file: Path, lang: Lang) -> None:
+def create(store_path: _Where, dossier_file: Path, lang: Lang) -> None:
     """Store a new dossier from a document with its records and no history yet."""
     try:
         dossier = loads(_read(dossier_file))
@@ -580,7 +654,7 @@ def create(store_path: Path, dossier_file: Path, lang: Lang) -> None:
               help="if refused, keep the refusal on the dossier (counted in reports)")  # fmt: skip
 @_LANG
 def act(  # noqa: PLR0917 - click passes one argument per option
-    store_path: Path,
+    store_path: _Where,
     dossier_id: str,
     step: str,
     on: pendulum.Date,
@@ -634,7 +708,7 @@ def forms(lang: Lang) -> None:
               help="a folder of the deployment's own templates (same file names)")  # fmt: skip
 @_LANG
 def form(  # noqa: PLR0917 - click passes one argument per option
-    store_path: Path,
+    store_path: _Where,
     code: str,
     dossier_id: str,
     out_path: Path | None,
@@ -697,7 +771,7 @@ _LINE_REFUSED = Message(vi="Dòng {line}: {reason}", en="Line {line}: {reason}")
               help="keep a refused act on its dossier, skip its later lines, save the rest "
                    "(default: a refused act and nothing is saved)")  # fmt: skip
 @_LANG
-def apply_command(store_path: Path, journal_file: Path, keep_refusals: bool, lang: Lang) -> None:
+def apply_command(store_path: _Where, journal_file: Path, keep_refusals: bool, lang: Lang) -> None:
     """Play a journal (JSON Lines of records and acts) onto stored dossiers."""
     workflow = Workflow()
     with _open(store_path) as store:
@@ -724,7 +798,7 @@ def apply_command(store_path: Path, journal_file: Path, keep_refusals: bool, lan
 @cli.command()
 @_STORE
 @_LANG
-def verify(store_path: Path, lang: Lang) -> None:
+def verify(store_path: _Where, lang: Lang) -> None:
     """Verify every stored dossier (history chains, seals); exit 1 if any fails."""
     with _open(store_path) as store:
         total = store.count()

@@ -27,6 +27,7 @@ from ketnap import (
     Quotas,
     Stage,
     StaleDossier,
+    StoreError,
     TransitionRefused,
     Unit,
     Workflow,
@@ -245,3 +246,33 @@ def test_a_seal_key_is_needed_to_verify_what_it_sealed(opener: Opener) -> None:
     problems = unkeyed.verify()
     assert problems
     assert {p.kind for p in problems} >= {"journal"}
+
+
+def test_a_find_loop_goes_on_while_another_writer_saves(opener: Opener) -> None:
+    reader, writer = opener(), opener()
+    reader.save_all(clone(at(Stage.PREPARED), f"HS-{i:04d}") for i in range(1200))
+    seen = []
+    for index, dossier in enumerate(reader.find()):
+        seen.append(dossier.id)
+        if index % 400 == 0:  # another office saves while the loop reads
+            other = writer.load(f"HS-{1199 - index:04d}")
+            other.votes.clear()
+            writer.save(other)
+    assert len(seen) == 1200
+    assert seen == sorted(seen)
+
+
+def test_a_newer_layout_is_refused_before_anything_changes(opener: Opener) -> None:
+    store = opener()
+    store.save(at(Stage.PREPARED))
+    with store._session():  # what a newer ketnap would have written
+        (layout,) = store._db.execute(
+            "SELECT value FROM ketnap_meta WHERE key = 'layout'"
+        ).fetchone()
+        store._db.execute("UPDATE ketnap_meta SET value = '99' WHERE key = 'layout'")
+    with pytest.raises(StoreError, match="newer"):
+        opener()
+    with store._session():  # untouched: the dossier and the layout as they were
+        assert store.ids() == ["HS-001"]
+        store._db.execute("UPDATE ketnap_meta SET value = ? WHERE key = 'layout'", (layout,))
+    assert store.verify() == []

@@ -1,5 +1,5 @@
 """
-Load: 8 processes write into one store file at once, and no update is lost.
+Load: 8 processes write into one store at once, and no update is lost (SQLite and PostgreSQL).
 
 Each writer loads a dossier of a shared set, adds a document of its own and saves,
 reloading and retrying when another writer saved first (`StaleDossier`). At the end
@@ -14,9 +14,13 @@ import json
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
+import pytest
+
 from ketnap import SQLiteStore, Stage, Workflow
+from ketnap.storage._sql import SQLStore
 from ketnap.testing import clone, make_dossier, walk
 from tests.conftest import MEETING
 
@@ -29,11 +33,17 @@ import json, random, sys, time
 import pendulum
 from ketnap import Document, SQLiteStore, StaleDossier, StoreError
 
-path, writer, seconds = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
+where, writer, seconds = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
 dossiers = int(sys.argv[4])
 rng = random.Random(writer)
 saved, raw, stale = [], [], 0
-with SQLiteStore(path, timeout=30.0, durable=False, create=False) as store:
+if where.startswith("postgresql:"):
+    from ketnap.storage.postgres import PostgresStore
+    url, schema = where.rsplit("#", 1)
+    opened = PostgresStore(url, schema=schema, pool_size=1, create=False, timeout=30.0)
+else:
+    opened = SQLiteStore(where, timeout=30.0, durable=False, create=False)
+with opened as store:
     sys.stdout.write("ready\\n")
     sys.stdout.flush()
     sys.stdin.readline()  # every writer starts at once
@@ -61,15 +71,32 @@ print(json.dumps({"saved": saved, "raw": raw, "stale": stale}))
 """
 
 
-def test_eight_writers_lose_no_update(tmp_path: Path) -> None:
-    path = tmp_path / "load.db"
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_eight_writers_lose_no_update(
+    kind: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
     base = make_dossier(meeting=MEETING)
     walk(Workflow(), base, meeting=MEETING, until=Stage.PROPOSED)
-    with SQLiteStore(path) as store:
+    if kind == "sqlite":
+        where = str(tmp_path / "load.db")
+
+        def opener() -> SQLStore:
+            return SQLiteStore(where)
+    else:
+        from ketnap.storage.postgres import PostgresStore  # noqa: PLC0415
+
+        url = request.getfixturevalue("postgres_url")
+        schema = f"load_{uuid.uuid4().hex[:12]}"
+        where = f"{url}#{schema}"
+
+        def opener() -> SQLStore:
+            return PostgresStore(url, schema=schema)
+
+    with opener() as store:
         store.save_all(clone(base, f"HS-{n:03d}") for n in range(DOSSIERS))
     writers = [
         subprocess.Popen(  # noqa: S603 - our own interpreter and script
-            [sys.executable, "-c", WRITER, str(path), str(w), str(SECONDS), str(DOSSIERS)],
+            [sys.executable, "-c", WRITER, where, str(w), str(SECONDS), str(DOSSIERS)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -96,11 +123,13 @@ def test_eight_writers_lose_no_update(tmp_path: Path) -> None:
             saves.setdefault(dossier_id, set()).add(form)
     total = sum(len(forms) for forms in saves.values())
     assert total > 0
-    with SQLiteStore(path) as store:
+    with opener() as store:
         for dossier_id, forms in saves.items():
             dossier = store.load(dossier_id)
             assert dossier.revision == 1 + len(forms)  # no save counted twice or lost
             assert forms <= set(dossier.documents)  # no update overwritten
         assert store.verify() == []
-    rate = f"{total} saves by {WRITERS} processes in {elapsed:.1f} s: {total / elapsed:.0f}/s"
+    rate = (
+        f"{kind}: {total} saves by {WRITERS} processes in {elapsed:.1f} s: {total / elapsed:.0f}/s"
+    )
     print(rate)  # noqa: T201 - shown with pytest -s, quoted in the release notes
