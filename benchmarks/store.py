@@ -18,6 +18,11 @@ from it (`WITH_REPLACEMENT`), which the store checks each history entry against.
 
     python benchmarks/store.py            # 100,000 dossiers
     python benchmarks/store.py --n 10000  # quicker
+    python benchmarks/store.py --store postgresql [--url postgresql://...]
+
+With ``--store postgresql`` both sides use one PostgreSQL server (the one ``--url`` or
+$KETNAP_BENCH_POSTGRES_URL names, or a throwaway one): ketnap's `PostgresStore` against
+plain psycopg with the same json text in a two-column table, each in a schema of its own.
 
 Times are per dossier, measured in one run; the last line holds the ratios.
 """
@@ -31,12 +36,16 @@ import json
 import sqlite3
 import tempfile
 import time
+import uuid
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import attrs
 import pendulum
+import psycopg
+from _postgres import postgres_url
+from psycopg import sql
 
 from ketnap import (
     ADMISSION,
@@ -76,6 +85,7 @@ from ketnap.model import (
 )
 from ketnap.reports import facts_for
 from ketnap.storage import SQLiteStore
+from ketnap.storage.postgres import PostgresStore
 from ketnap.testing import clone, make_dossier, walk
 
 _BATCH = 10_000
@@ -407,6 +417,53 @@ def ketnap_load(path: Path) -> list[Dossier]:
 # --- measurement -------------------------------------------------------------------------------
 
 
+def pg_floor_save(url: str, schema: str, dossiers: Sequence[Dossier]) -> None:
+    with psycopg.connect(url, autocommit=True) as db:
+        name = sql.Identifier(schema)
+        db.execute(sql.SQL("CREATE SCHEMA {}").format(name))
+        db.execute(
+            sql.SQL(
+                "CREATE TABLE {}.dossiers (id TEXT PRIMARY KEY, document TEXT NOT NULL)"
+            ).format(name)
+        )
+        for start in range(0, len(dossiers), _BATCH):
+            with db.transaction(), db.cursor() as cursor:
+                cursor.executemany(
+                    sql.SQL("INSERT INTO {}.dossiers (id, document) VALUES (%s, %s)").format(
+                        sql.Identifier(schema)
+                    ),
+                    [
+                        (d.id, json.dumps(plain(d), ensure_ascii=False))
+                        for d in dossiers[start : start + _BATCH]
+                    ],
+                )
+
+
+def pg_floor_load(url: str, schema: str) -> list[Dossier]:
+    with psycopg.connect(url) as db, attrs.validators.disabled():
+        return [
+            build(json.loads(text))
+            for (text,) in db.execute(
+                sql.SQL("SELECT document FROM {}.dossiers ORDER BY id").format(
+                    sql.Identifier(schema)
+                )
+            )
+        ]
+
+
+def pg_ketnap_save(url: str, schema: str, dossiers: Sequence[Dossier]) -> None:
+    with PostgresStore(url, schema=schema, process=WITH_REPLACEMENT,
+                       facts=facts_for(WORKFLOW)) as store:  # fmt: skip
+        for start in range(0, len(dossiers), _BATCH):
+            store.save_all(dossiers[start : start + _BATCH])
+
+
+def pg_ketnap_load(url: str, schema: str) -> list[Dossier]:
+    with PostgresStore(url, schema=schema, process=WITH_REPLACEMENT,
+                       facts=facts_for(WORKFLOW)) as store:  # fmt: skip
+        return list(store.find())
+
+
 def timed(action: Callable[[], object]) -> float:
     gc.collect()
     start = time.perf_counter()
@@ -421,6 +478,8 @@ def same(left: Sequence[Dossier], right: Sequence[Dossier]) -> bool:
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
     parser.add_argument("--n", type=int, default=100_000, help="dossiers (default 100,000)")
+    parser.add_argument("--store", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--url", help="a PostgreSQL server (default: a throwaway one)")
     args = parser.parse_args(argv)
     n: int = args.n
 
@@ -428,19 +487,37 @@ def main(argv: Sequence[str] | None = None) -> None:
     dossiers = [clone(shapes[i % len(shapes)], f"HS-{i:07d}") for i in range(n)]
     assert all(len(d.history) == 11 for d in dossiers)
 
-    with tempfile.TemporaryDirectory() as folder:
-        ours, floor = Path(folder, "ketnap.db"), Path(folder, "floor.db")
-        save = {"floor": timed(lambda: floor_save(floor, dossiers))}
-        save["ketnap"] = timed(lambda: ketnap_save(ours, dossiers))
-        loaded: dict[str, list[Dossier]] = {}
-        load = {"floor": timed(lambda: loaded.setdefault("floor", floor_load(floor)))}
-        load["ketnap"] = timed(lambda: loaded.setdefault("ketnap", ketnap_load(ours)))
-        size = {
-            name: sum(p.stat().st_size for p in Path(folder).glob(f"{name}.db*"))
-            for name in ("floor", "ketnap")
-        }
-        assert same(loaded["ketnap"], dossiers), "ketnap changed a dossier on the round trip"
-        assert same(loaded["floor"], dossiers), "the floor changed a dossier on the round trip"
+    size: dict[str, int] = {}
+    if args.store == "postgresql":
+        suffix = uuid.uuid4().hex[:8]
+        ours_schema, floor_schema = f"bench_ketnap_{suffix}", f"bench_floor_{suffix}"
+        with postgres_url(args.url) as url:
+            save = {"floor": timed(lambda: pg_floor_save(url, floor_schema, dossiers))}
+            save["ketnap"] = timed(lambda: pg_ketnap_save(url, ours_schema, dossiers))
+            loaded: dict[str, list[Dossier]] = {}
+            load = {
+                "floor": timed(lambda: loaded.setdefault("floor", pg_floor_load(url, floor_schema)))
+            }
+            load["ketnap"] = timed(
+                lambda: loaded.setdefault("ketnap", pg_ketnap_load(url, ours_schema))
+            )
+            with psycopg.connect(url, autocommit=True) as db:
+                for schema in (ours_schema, floor_schema):
+                    db.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(schema)))
+    else:
+        with tempfile.TemporaryDirectory() as folder:
+            ours, floor = Path(folder, "ketnap.db"), Path(folder, "floor.db")
+            save = {"floor": timed(lambda: floor_save(floor, dossiers))}
+            save["ketnap"] = timed(lambda: ketnap_save(ours, dossiers))
+            loaded = {}
+            load = {"floor": timed(lambda: loaded.setdefault("floor", floor_load(floor)))}
+            load["ketnap"] = timed(lambda: loaded.setdefault("ketnap", ketnap_load(ours)))
+            size = {
+                name: sum(p.stat().st_size for p in Path(folder).glob(f"{name}.db*"))
+                for name in ("floor", "ketnap")
+            }
+    assert same(loaded["ketnap"], dossiers), "ketnap changed a dossier on the round trip"
+    assert same(loaded["floor"], dossiers), "the floor changed a dossier on the round trip"
 
     per = {
         k: {name: v / n * 1e6 for name, v in d.items()} for k, d in (("save", save), ("load", load))
@@ -451,10 +528,11 @@ def main(argv: Sequence[str] | None = None) -> None:
             f"  {what}: ketnap {per[what]['ketnap']:7.1f}   floor {per[what]['floor']:7.1f}"
             f"   ratio {per[what]['ketnap'] / per[what]['floor']:.2f}"
         )
-    print(
-        f"  file: ketnap {size['ketnap'] / n:7.0f} B  floor {size['floor'] / n:7.0f} B"
-        f"   ratio {size['ketnap'] / size['floor']:.2f}"
-    )
+    if size:
+        print(
+            f"  file: ketnap {size['ketnap'] / n:7.0f} B  floor {size['floor'] / n:7.0f} B"
+            f"   ratio {size['ketnap'] / size['floor']:.2f}"
+        )
     print(
         f"save_ratio={per['save']['ketnap'] / per['save']['floor']:.2f} "
         f"load_ratio={per['load']['ketnap'] / per['load']['floor']:.2f}"

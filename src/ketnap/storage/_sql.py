@@ -266,47 +266,68 @@ class SQLStore:
                 updates.append((*row, dossier.id, dossier.revision))
         if inserts:
             try:
-                self._db.executemany(_INSERT, inserts)
+                self._insert_many(_INSERT, inserts)
             except self._conflicts:
                 return False
         if updates:
             if self._db.executemany(_UPDATE, updates).rowcount != len(updates):
                 return False
-            self._db.executemany(
-                "DELETE FROM events WHERE dossier_id = ?", [(u[-2],) for u in updates]
+            changed = [u[-2] for u in updates]
+            self._db.execute(
+                f"DELETE FROM events WHERE dossier_id IN ({', '.join('?' * len(changed))})",
+                changed,
             )
-        self._db.executemany(_EVENT, events)
+        self._insert_many(_EVENT, events)
         self._identify(chunk)
         self._journal(links)
         return True
 
     def _identify(self, chunk: list[Dossier]) -> None:
         """Claim each dossier's citizen ID (while open) and card number, or refuse."""
-        self._db.executemany(
-            "DELETE FROM identities WHERE dossier_id = ?", [(d.id,) for d in chunk]
+        ids = [d.id for d in chunk]
+        self._db.execute(
+            f"DELETE FROM identities WHERE dossier_id IN ({', '.join('?' * len(ids))})", ids
         )
+        claims: list[tuple[str, str, str, str]] = []  # kind, digest, dossier, field
         for dossier in chunk:
             citizen_id = dossier.candidate.citizen_id
             if citizen_id is not None and dossier.stage not in self._exits:
-                self._claim(dossier.id, "citizen_id", citizen_id, "candidate.citizen_id")
+                claims.append(("citizen_id", self._seal("citizen_id", citizen_id), dossier.id,
+                               "candidate.citizen_id"))  # fmt: skip
             if dossier.card_number is not None:
-                self._claim(dossier.id, "card_number", dossier.card_number, "card_number")
-
-    def _claim(self, dossier_id: str, kind: str, value: str, field: str) -> None:
-        digest = self._seal(kind, value)
-        cursor = self._db.execute(
+                claims.append(("card_number", self._seal("card_number", dossier.card_number),
+                               dossier.id, "card_number"))  # fmt: skip
+        if not claims:
+            return
+        # Claimed all at once; a value someone else holds (or a second claim on it in
+        # this chunk) is not inserted, and its holder is named.
+        self._insert_many(
             "INSERT INTO identities (kind, value, dossier_id) VALUES (?, ?, ?)"
             " ON CONFLICT (kind, value) DO NOTHING",
-            (kind, digest, dossier_id),
+            [claim[:3] for claim in claims],
         )
-        if cursor.rowcount == 0:
-            (holder,) = self._db.execute(
-                "SELECT dossier_id FROM identities WHERE kind = ? AND value = ?", (kind, digest)
-            ).fetchone()
-            # The value itself (a citizen ID) stays out of the message.
-            raise InvalidInput(
-                field, f"dossier {holder!r} already holds the same value; {dossier_id!r} cannot"
-            )
+        digests = sorted({claim[1] for claim in claims})
+        holders = {
+            (kind, value): holder
+            for kind, value, holder in self._db.execute(
+                "SELECT kind, value, dossier_id FROM identities"
+                f" WHERE value IN ({', '.join('?' * len(digests))})",
+                digests,
+            ).fetchall()
+        }
+        for kind, digest, dossier_id, field in claims:
+            holder = holders.get((kind, digest))
+            if holder != dossier_id:
+                # The value itself (a citizen ID) stays out of the message.
+                raise InvalidInput(
+                    field,
+                    f"dossier {holder!r} already holds the same value; {dossier_id!r} cannot",
+                )
+
+    def _insert_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        """Run one INSERT for many rows (a database may do it in fewer round trips)."""
+        if rows:
+            self._db.executemany(sql, rows)
 
     def _identify_raw(self, dossier_id: str, stage: str, document: str) -> None:
         # The migration reads identities from the stored JSON; a clash among old rows is
@@ -336,7 +357,7 @@ class SQLStore:
         for kind, key, revision, seal in links:
             head = self._link(head, kind, key, revision, seal)
             rows.append((kind, key, revision, seal, head))
-        self._db.executemany(_JOURNAL, rows)
+        self._insert_many(_JOURNAL, rows)
         self._db.execute("UPDATE ketnap_meta SET value = ? WHERE key = 'journal'", (head,))
 
     def _link(self, previous: str, kind: str, key: str, revision: int, seal: str) -> str:
