@@ -14,6 +14,11 @@ district. Each report is timed three times; the best of each is compared, in one
 
     python benchmarks/report.py              # 1,000,000 dossiers (about 10 minutes to fill)
     python benchmarks/report.py --n 100000   # quicker
+    python benchmarks/report.py --store postgresql [--url postgresql://...]
+
+With ``--store postgresql`` the store is a `PostgresStore` on one server (the one
+``--url`` or $KETNAP_BENCH_POSTGRES_URL names, or a throwaway one), and the floor's SQL
+runs there through psycopg.
 
 The last line is ``ratio_floor=R``.
 """
@@ -21,19 +26,25 @@ The last line is ``ratio_floor=R``.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import random
 import sqlite3
 import tempfile
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pendulum
+import psycopg
+from _postgres import postgres_url
+from psycopg import sql
 
 from ketnap import Course, Dossier, OrganizationTree, Quotas, SQLiteStore, Stage, Unit, Workflow
 from ketnap import report as make_report
 from ketnap.reports import facts_for
+from ketnap.storage.postgres import PostgresStore
 from ketnap.testing import clone, make_dossier, walk
 
 ON = pendulum.Date(2021, 8, 25)
@@ -80,48 +91,66 @@ def copies(shapes: list[Dossier], n: int) -> Iterator[Dossier]:
 # --- the floor: hand-written SQL ------------------------------------------------------------
 
 
-def floor(path: Path) -> dict[str, Any]:
-    db = sqlite3.connect(path)
+# The stage on the report date: the target of each dossier's last act by then.
+_LAST_ACTS = {
+    "sqlite": "SELECT target, count(*) FROM (SELECT target, max(seq) FROM events"
+    " WHERE kind != 'awareness_certificate' AND day <= ? GROUP BY dossier_id) GROUP BY target",
+    "postgresql": "SELECT target, count(*) FROM (SELECT DISTINCT ON (dossier_id) target"
+    " FROM events WHERE target IS NOT NULL AND day <= %s ORDER BY dossier_id, seq DESC) AS t"
+    " GROUP BY target",
+}
+
+
+def floor(connect: Callable[[], Any], kind: str) -> dict[str, Any]:
+    db = connect()
+    mark = "?" if kind == "sqlite" else "%s"
+
+    def q(text: str) -> str:
+        return text.replace("?", mark)
+
     day, start, end = ON.isoformat(), START.isoformat(), YEAR_END.isoformat()
-    stages = dict(
-        db.execute(
-            "SELECT target, count(*) FROM (SELECT target, max(seq) FROM events"
-            " WHERE kind != 'awareness_certificate' AND day <= ? GROUP BY dossier_id)"
-            " GROUP BY target",
-            (day,),
-        ).fetchall()
-    )
+    stages = dict(db.execute(_LAST_ACTS[kind], (day,)).fetchall())
     (entered,) = db.execute(
-        "SELECT count(*) FROM dossiers WHERE entered_on <= ?", (day,)
+        q("SELECT count(*) FROM dossiers WHERE entered_on <= ?"), (day,)
     ).fetchone()
     stages["source_pool"] = stages.get("source_pool", 0) + entered - sum(stages.values())
     acts = dict(
         db.execute(
-            "SELECT kind, count(*) FROM events WHERE day BETWEEN ? AND ? GROUP BY kind",
+            q("SELECT kind, count(*) FROM events WHERE day BETWEEN ? AND ? GROUP BY kind"),
             (start, day),
         ).fetchall()
     )
     by_branch = dict(
         db.execute(
-            "SELECT organization, count(*) FROM events WHERE kind = 'decide_admission'"
-            " AND day BETWEEN ? AND ? GROUP BY organization",
+            q(
+                "SELECT organization, count(*) FROM events WHERE kind = 'decide_admission'"
+                " AND day BETWEEN ? AND ? GROUP BY organization"
+            ),
             (start, day),
         ).fetchall()
     )
     mix = db.execute(
-        "SELECT sum(d.youth), sum(d.female), sum(d.ethnic_minority), sum(d.religious),"
-        " sum(d.readmission) FROM events e JOIN dossiers d ON d.id = e.dossier_id"
-        " WHERE e.kind = 'decide_admission' AND e.day BETWEEN ? AND ?",
+        q(
+            "SELECT sum(d.youth), sum(d.female), sum(d.ethnic_minority), sum(d.religious),"
+            " sum(d.readmission) FROM events e JOIN dossiers d ON d.id = e.dossier_id"
+            " WHERE e.kind = 'decide_admission' AND e.day BETWEEN ? AND ?"
+        ),
         (start, day),
     ).fetchone()
     (expected,) = db.execute(
-        "SELECT count(*) FROM dossiers WHERE stage IN"
-        " ('source_pool', 'trained', 'prepared', 'proposed', 'endorsed')"
-        " AND expected_decision_on <= ? AND (window_closes_on IS NULL OR window_closes_on >= ?)",
+        q(
+            "SELECT count(*) FROM dossiers WHERE stage IN"
+            " ('source_pool', 'trained', 'prepared', 'proposed', 'endorsed')"
+            " AND expected_decision_on <= ?"
+            " AND (window_closes_on IS NULL OR window_closes_on >= ?)"
+        ),
         (end, day),
     ).fetchone()
     courses = db.execute(
-        "SELECT count(*), coalesce(sum(trainees), 0) FROM courses WHERE closed_on BETWEEN ? AND ?",
+        q(
+            "SELECT count(*), coalesce(sum(trainees), 0) FROM courses"
+            " WHERE closed_on BETWEEN ? AND ?"
+        ),
         (start, day),
     ).fetchone()
     db.close()
@@ -145,39 +174,66 @@ def best_of(runs: int, action: Callable[[], object]) -> tuple[float, object]:
     return best, result
 
 
+def fill(store: Any, tree: OrganizationTree, quotas: Quotas, n: int) -> None:  # noqa: ANN401
+    store.save_tree(tree)
+    store.save_quotas(quotas)
+    store.save_courses([
+        Course(code="K1", unit="YL", opened_on=pendulum.Date(2021, 3, 15),
+               closed_on=pendulum.Date(2021, 3, 19), trainees=92),
+        Course(code="K2", unit="YL", opened_on=pendulum.Date(2021, 6, 14),
+               closed_on=pendulum.Date(2021, 6, 18), trainees=83),
+    ])  # fmt: skip
+    store.save_all(copies(templates(Workflow(), tree, 600), n))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="A district report over many dossiers.")
     parser.add_argument("--n", type=int, default=1_000_000, help="dossiers (default 1,000,000)")
+    parser.add_argument("--store", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--url", help="a PostgreSQL server (default: a throwaway one)")
     args = parser.parse_args()
     workflow = Workflow()
     tree = district()
     quotas = Quotas({(base.code, 2021): 4 for base in tree.base_units("YL")})
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder, "district.db")
-        started = time.perf_counter()
-        facts = facts_for(workflow)
-        with SQLiteStore(path, facts=facts, durable=False) as store:
-            store.save_tree(tree)
-            store.save_quotas(quotas)
-            store.save_courses([
-                Course(code="K1", unit="YL", opened_on=pendulum.Date(2021, 3, 15),
-                       closed_on=pendulum.Date(2021, 3, 19), trainees=92),
-                Course(code="K2", unit="YL", opened_on=pendulum.Date(2021, 6, 14),
-                       closed_on=pendulum.Date(2021, 6, 18), trainees=83),
-            ])  # fmt: skip
-            store.save_all(copies(templates(workflow, tree, 600), args.n))
-        filled = time.perf_counter() - started
-        size = sum(p.stat().st_size for p in Path(folder).glob("district.db*"))
+    facts = facts_for(workflow)
+    with contextlib.ExitStack() as stack:
+        if args.store == "postgresql":
+            url = stack.enter_context(postgres_url(args.url))
+            schema = f"bench_report_{uuid.uuid4().hex[:8]}"
 
-        with SQLiteStore(path, facts=facts) as store:
+            def open_store(**options: Any) -> Any:  # noqa: ANN401 - either store
+                return PostgresStore(url, schema=schema, facts=facts, **options)
+
+            def connect() -> Any:  # noqa: ANN401
+                return psycopg.connect(url, options=f"-c search_path={schema}")
+
+        else:
+            folder = stack.enter_context(tempfile.TemporaryDirectory())
+            path = Path(folder, "district.db")
+
+            def open_store(**options: Any) -> Any:  # noqa: ANN401
+                return SQLiteStore(path, facts=facts, **options)
+
+            def connect() -> Any:  # noqa: ANN401
+                return sqlite3.connect(path)
+
+        started = time.perf_counter()
+        options = {"durable": False} if args.store == "sqlite" else {}
+        with open_store(**options) as store:
+            fill(store, tree, quotas, args.n)
+        filled = time.perf_counter() - started
+        with open_store() as store:
             ours, result = best_of(
                 3, lambda: make_report(store, tree, quotas, unit="YL", year=2021, on=ON)
             )
-        theirs, figures = best_of(3, lambda: floor(path))
+        theirs, figures = best_of(3, lambda: floor(connect, args.store))
+        if args.store == "postgresql":
+            with psycopg.connect(url, autocommit=True) as db:
+                db.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(schema)))
     assert isinstance(figures, dict)
     assert result.admitted == figures["admitted"]  # type: ignore[attr-defined]
     assert result.forecast == figures["forecast"]  # type: ignore[attr-defined]
-    print(f"{args.n:,} dossiers filled in {filled:.0f} s ({size / args.n:.0f} B each on disk)")
+    print(f"{args.n:,} dossiers filled in {filled:.0f} s ({args.store})")
     print(f"  admitted {figures['admitted']:,}, forecast {figures['forecast']:,}")
     print(f"  report: ketnap {ours:.3f} s   floor (hand-written SQL) {theirs:.3f} s")
     print(f"ratio_floor={ours / theirs:.2f}")
