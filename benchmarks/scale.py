@@ -13,6 +13,7 @@ walked dossiers, as benchmarks/report.py makes them), then measures:
 
     python benchmarks/scale.py              # 1,000,000 dossiers (10 to 20 minutes)
     python benchmarks/scale.py --n 100000
+    python benchmarks/scale.py --store postgresql [--url postgresql://...]
 
 The last line is ``n= save_peak_mb= due_ids_ms= first_row_ms= base_share=``.
 """
@@ -20,19 +21,25 @@ The last line is ``n= save_peak_mb= due_ids_ms= first_row_ms= base_share=``.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import resource
-import sqlite3
 import tempfile
 import time
+import uuid
 from pathlib import Path
+from typing import Any
 
 import pendulum
+import psycopg
+from _postgres import postgres_url
+from psycopg import sql
 from report import ON, best_of, copies, district, templates
 
 from ketnap import Quotas, SQLiteStore, Stage, Workflow
 from ketnap import report as make_report
 from ketnap.reports import facts_for
 from ketnap.storage import Query
+from ketnap.storage.postgres import PostgresStore
 
 
 def peak_mb() -> float:
@@ -42,15 +49,28 @@ def peak_mb() -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description="What grows with the store.")
     parser.add_argument("--n", type=int, default=1_000_000, help="dossiers (default 1,000,000)")
+    parser.add_argument("--store", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--url", help="a PostgreSQL server (default: a throwaway one)")
     args = parser.parse_args()
     workflow = Workflow()
     tree = district()
     quotas = Quotas({(base.code, 2021): 4 for base in tree.base_units("YL")})
     facts = facts_for(workflow)
     shapes = templates(workflow, tree, 600)
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder, "scale.db")
-        with SQLiteStore(path, facts=facts, durable=False) as store:
+    with contextlib.ExitStack() as stack:
+        if args.store == "postgresql":
+            url = stack.enter_context(postgres_url(args.url))
+            schema = f"bench_scale_{uuid.uuid4().hex[:8]}"
+
+            def open_store(**options: Any) -> Any:  # noqa: ANN401 - either store
+                return PostgresStore(url, schema=schema, facts=facts, **options)
+        else:
+            path = Path(stack.enter_context(tempfile.TemporaryDirectory()), "scale.db")
+
+            def open_store(**options: Any) -> Any:  # noqa: ANN401
+                return SQLiteStore(path, facts=facts, **options)
+
+        with open_store(**({"durable": False} if args.store == "sqlite" else {})) as store:
             store.save_tree(tree)
             store.save_quotas(quotas)
             before = peak_mb()
@@ -58,16 +78,17 @@ def main() -> None:
             store.save_all(copies(shapes, args.n))
             filled = time.perf_counter() - started
             save_peak = max(peak_mb() - before, 0.0)
-        db = sqlite3.connect(path)
-        (day,) = db.execute(
-            "SELECT next_due FROM dossiers WHERE next_due IS NOT NULL ORDER BY next_due"
-            " LIMIT 1 OFFSET ?",
-            (max(args.n // 500 - 1, 0),),
-        ).fetchone()
-        db.close()
-        due_by = pendulum.Date.fromisoformat(day)
+            # The first day by which about 0.2% of the dossiers are due, found by halving.
+            low, high = pendulum.Date(2018, 1, 1), pendulum.Date(2030, 1, 1)
+            while low < high:
+                middle = low.add(days=(high - low).days // 2)
+                if store.count(Query(due_by=middle)) >= max(args.n // 500, 1):
+                    high = middle
+                else:
+                    low = middle.add(days=1)
+        due_by = low
         base = tree.base_units("YL")[0]
-        with SQLiteStore(path, facts=facts) as store:
+        with open_store() as store:
             due_s, due_ids = best_of(3, lambda: store.ids(Query(due_by=due_by)))
             stages = Query(stage=frozenset({Stage.PROBATION, Stage.RECOGNITION_PROPOSED}))
 
@@ -83,6 +104,9 @@ def main() -> None:
             )
             branches = [b.code for b in tree.branches(base.code)]
             share = sum(store.count(Query(organization=code)) for code in branches) / args.n
+        if args.store == "postgresql":
+            with psycopg.connect(url, autocommit=True) as db:
+                db.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(schema)))
     assert isinstance(due_ids, list)
     base_share = (part_s / whole_s) / share
     print(f"{args.n:,} dossiers saved in one call in {filled:.0f} s")
