@@ -40,11 +40,99 @@ from ketnap.rules import RuleSet
 from ketnap.storage.base import Query, StoreProblem
 from ketnap.storage.documents import DocumentFormat
 
-__all__ = ["Dialect", "SQLStore"]
+__all__ = ["Dialect", "SQLStore", "schema_ddl"]
 
 _log = logging.getLogger("ketnap.storage")
 
 _CHUNK: Final = 500
+
+
+# The tables of the current layout, written once for both databases: `schema_ddl` fills
+# what each writes its own way (a clustered key, an increasing sequence).
+_DOSSIER_TABLES = """
+CREATE TABLE ketnap_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE dossiers (
+    id           TEXT PRIMARY KEY,
+    revision     INTEGER NOT NULL CHECK (revision > 0),
+    stage        TEXT NOT NULL,
+    organization TEXT NOT NULL,
+    entered_on   TEXT NOT NULL,
+    admitted_on  TEXT,
+    next_due     TEXT,
+    female       INTEGER NOT NULL,
+    ethnic_minority INTEGER NOT NULL,
+    religious    INTEGER NOT NULL,
+    youth        INTEGER NOT NULL,
+    readmission  INTEGER NOT NULL,
+    expected_decision_on TEXT,
+    window_closes_on TEXT,
+    events_seal  TEXT NOT NULL DEFAULT '',
+    seal         TEXT NOT NULL,
+    document     TEXT NOT NULL
+);
+-- One row per act a report counts. No index beyond the key: a report reads them all
+-- once per query anyway, and an index in date order would cost every save more (its
+-- inserts land all over the tree) than it would spare a report.
+CREATE TABLE events (
+    dossier_id   TEXT NOT NULL,
+    seq          INTEGER NOT NULL,
+    day          TEXT NOT NULL,
+    kind         TEXT NOT NULL,
+    target       TEXT,
+    organization TEXT NOT NULL,
+    PRIMARY KEY (dossier_id, seq)
+){without_rowid};
+CREATE TABLE courses (
+    code TEXT PRIMARY KEY, unit TEXT NOT NULL, opened_on TEXT NOT NULL,
+    closed_on TEXT NOT NULL, trainees INTEGER NOT NULL, seal TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE quotas (
+    unit TEXT NOT NULL, year INTEGER NOT NULL, admissions INTEGER NOT NULL,
+    seal TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (unit, year)
+);
+CREATE INDEX dossiers_stage_id ON dossiers (stage, id);
+CREATE INDEX dossiers_organization ON dossiers (organization, stage);
+CREATE INDEX dossiers_admitted ON dossiers (admitted_on);
+CREATE INDEX dossiers_entered ON dossiers (entered_on);
+CREATE INDEX dossiers_due ON dossiers (next_due) WHERE next_due IS NOT NULL;
+"""
+
+# The save journal and the identities that must be unique (SQLite layout 2 added them).
+_JOURNAL_TABLES = """
+-- Every write, chained: a deleted, rolled-back or renumbered row no longer matches the
+-- latest link for its key (docs/storage.md).
+CREATE TABLE journal (
+    seq      {sequence},
+    kind     TEXT NOT NULL,
+    key      TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    seal     TEXT NOT NULL,
+    link     TEXT NOT NULL
+);
+-- Citizen IDs of open dossiers and card numbers, as digests: one holder each.
+CREATE TABLE identities (
+    kind       TEXT NOT NULL,
+    value      TEXT NOT NULL,
+    dossier_id TEXT NOT NULL,
+    PRIMARY KEY (kind, value)
+){without_rowid};
+CREATE INDEX identities_dossier ON identities (dossier_id);
+"""
+
+
+def schema_ddl(*, without_rowid: str, sequence: str, journal_only: bool = False) -> str:
+    """
+    The DDL of the store's tables for one database.
+
+    Args:
+        without_rowid: what follows a table keyed by its primary key (SQLite's
+            ``WITHOUT ROWID``; nothing for PostgreSQL).
+        sequence: the journal's increasing key column type.
+        journal_only: only the journal and identities (a migration that adds them).
+    """
+    parts = (_JOURNAL_TABLES,) if journal_only else (_DOSSIER_TABLES, _JOURNAL_TABLES)
+    return "".join(parts).format(without_rowid=without_rowid, sequence=sequence)
 
 
 @attrs.frozen(kw_only=True)

@@ -32,7 +32,7 @@ from ketnap.errors import StoreError
 from ketnap.facts import FactsFunction, plain_facts
 from ketnap.process import ADMISSION, Process
 from ketnap.rules import RuleSet
-from ketnap.storage._sql import _GENESIS, Connection, Cursor, Dialect, SQLStore
+from ketnap.storage._sql import _GENESIS, Connection, Cursor, Dialect, SQLStore, schema_ddl
 from ketnap.storage.documents import DEFAULT_FORMAT, DocumentFormat
 
 __all__ = ["PostgresStore"]
@@ -42,66 +42,9 @@ _LAYOUT: Final = 1
 _MIGRATIONS: Final[dict[int, str]] = {}
 """``{n: script}`` bringing layout *n* to *n + 1*."""
 
-_SCHEMA = """
-CREATE TABLE ketnap_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE dossiers (
-    id           TEXT PRIMARY KEY,
-    revision     INTEGER NOT NULL CHECK (revision > 0),
-    stage        TEXT NOT NULL,
-    organization TEXT NOT NULL,
-    entered_on   TEXT NOT NULL,
-    admitted_on  TEXT,
-    next_due     TEXT,
-    female       INTEGER NOT NULL,
-    ethnic_minority INTEGER NOT NULL,
-    religious    INTEGER NOT NULL,
-    youth        INTEGER NOT NULL,
-    readmission  INTEGER NOT NULL,
-    expected_decision_on TEXT,
-    window_closes_on TEXT,
-    events_seal  TEXT NOT NULL DEFAULT '',
-    seal         TEXT NOT NULL,
-    document     TEXT NOT NULL
-);
-CREATE TABLE events (
-    dossier_id   TEXT NOT NULL,
-    seq          INTEGER NOT NULL,
-    day          TEXT NOT NULL,
-    kind         TEXT NOT NULL,
-    target       TEXT,
-    organization TEXT NOT NULL,
-    PRIMARY KEY (dossier_id, seq)
-);
-CREATE TABLE courses (
-    code TEXT PRIMARY KEY, unit TEXT NOT NULL, opened_on TEXT NOT NULL,
-    closed_on TEXT NOT NULL, trainees INTEGER NOT NULL, seal TEXT NOT NULL DEFAULT ''
-);
-CREATE TABLE quotas (
-    unit TEXT NOT NULL, year INTEGER NOT NULL, admissions INTEGER NOT NULL,
-    seal TEXT NOT NULL DEFAULT '',
-    PRIMARY KEY (unit, year)
-);
-CREATE TABLE journal (
-    seq      BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    kind     TEXT NOT NULL,
-    key      TEXT NOT NULL,
-    revision INTEGER NOT NULL,
-    seal     TEXT NOT NULL,
-    link     TEXT NOT NULL
-);
-CREATE TABLE identities (
-    kind       TEXT NOT NULL,
-    value      TEXT NOT NULL,
-    dossier_id TEXT NOT NULL,
-    PRIMARY KEY (kind, value)
-);
-CREATE INDEX dossiers_stage_id ON dossiers (stage, id);
-CREATE INDEX dossiers_organization ON dossiers (organization, stage);
-CREATE INDEX dossiers_admitted ON dossiers (admitted_on);
-CREATE INDEX dossiers_entered ON dossiers (entered_on);
-CREATE INDEX dossiers_due ON dossiers (next_due) WHERE next_due IS NOT NULL;
-CREATE INDEX identities_dossier ON identities (dossier_id);
-"""
+_SCHEMA: Final = schema_ddl(
+    without_rowid="", sequence="BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"
+)
 
 POSTGRES: Final = Dialect(
     begin_write="BEGIN",

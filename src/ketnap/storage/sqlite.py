@@ -34,7 +34,7 @@ from ketnap.errors import StoreError
 from ketnap.facts import FactsFunction, plain_facts
 from ketnap.process import ADMISSION, Process
 from ketnap.rules import RuleSet
-from ketnap.storage._sql import _GENESIS, _READ, Connection, Dialect, SQLStore
+from ketnap.storage._sql import _GENESIS, _READ, Connection, Dialect, SQLStore, schema_ddl
 from ketnap.storage.documents import DEFAULT_FORMAT, DocumentFormat
 
 __all__ = ["SQLiteStore"]
@@ -43,76 +43,13 @@ __all__ = ["SQLiteStore"]
 _LAYOUT: Final = 3
 _CHUNK: Final = 500
 
-_SCHEMA = """
-CREATE TABLE ketnap_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE dossiers (
-    id           TEXT PRIMARY KEY,
-    revision     INTEGER NOT NULL CHECK (revision > 0),
-    stage        TEXT NOT NULL,
-    organization TEXT NOT NULL,
-    entered_on   TEXT NOT NULL,
-    admitted_on  TEXT,
-    next_due     TEXT,
-    female       INTEGER NOT NULL,
-    ethnic_minority INTEGER NOT NULL,
-    religious    INTEGER NOT NULL,
-    youth        INTEGER NOT NULL,
-    readmission  INTEGER NOT NULL,
-    expected_decision_on TEXT,
-    window_closes_on TEXT,
-    events_seal  TEXT NOT NULL DEFAULT '',
-    seal         TEXT NOT NULL,
-    document     TEXT NOT NULL
-);
--- One row per act a report counts. No index beyond the key: a report reads them all
--- once per query anyway, and an index in date order would cost every save more (its
--- inserts land all over the tree) than it would spare a report.
-CREATE TABLE events (
-    dossier_id   TEXT NOT NULL,
-    seq          INTEGER NOT NULL,
-    day          TEXT NOT NULL,
-    kind         TEXT NOT NULL,
-    target       TEXT,
-    organization TEXT NOT NULL,
-    PRIMARY KEY (dossier_id, seq)
-) WITHOUT ROWID;
-CREATE TABLE courses (
-    code TEXT PRIMARY KEY, unit TEXT NOT NULL, opened_on TEXT NOT NULL,
-    closed_on TEXT NOT NULL, trainees INTEGER NOT NULL, seal TEXT NOT NULL DEFAULT ''
-);
-CREATE TABLE quotas (
-    unit TEXT NOT NULL, year INTEGER NOT NULL, admissions INTEGER NOT NULL,
-    seal TEXT NOT NULL DEFAULT '',
-    PRIMARY KEY (unit, year)
-);
-CREATE INDEX dossiers_stage_id ON dossiers (stage, id);
-CREATE INDEX dossiers_organization ON dossiers (organization, stage);
-CREATE INDEX dossiers_admitted ON dossiers (admitted_on);
-CREATE INDEX dossiers_entered ON dossiers (entered_on);
-CREATE INDEX dossiers_due ON dossiers (next_due) WHERE next_due IS NOT NULL;
-"""
 
-# Layout 2: the save journal and the identities that must be unique.
-_SCHEMA_2 = """
--- Every write, chained: a deleted, rolled-back or renumbered row no longer matches the
--- latest link for its key (docs/storage.md).
-CREATE TABLE journal (
-    seq      INTEGER PRIMARY KEY,
-    kind     TEXT NOT NULL,
-    key      TEXT NOT NULL,
-    revision INTEGER NOT NULL,
-    seal     TEXT NOT NULL,
-    link     TEXT NOT NULL
-);
--- Citizen IDs of open dossiers and card numbers, as digests: one holder each.
-CREATE TABLE identities (
-    kind       TEXT NOT NULL,
-    value      TEXT NOT NULL,
-    dossier_id TEXT NOT NULL,
-    PRIMARY KEY (kind, value)
-) WITHOUT ROWID;
-CREATE INDEX identities_dossier ON identities (dossier_id);
-"""
+def _ddl(*, journal_only: bool = False) -> str:
+    # A table keyed by its primary key is clustered on it; the journal's key increases.
+    return schema_ddl(
+        without_rowid=" WITHOUT ROWID", sequence="INTEGER PRIMARY KEY", journal_only=journal_only
+    )
+
 
 # Layout 3: dossiers by stage in id order, so that find(stage=...) pages without sorting.
 _SCHEMA_3 = """
@@ -275,7 +212,7 @@ class SQLiteStore(SQLStore):
                 if not self._db.execute(
                     "SELECT 1 FROM sqlite_master WHERE name = 'ketnap_meta'"
                 ).fetchone():
-                    self._script(_SCHEMA + _SCHEMA_2)
+                    self._script(_ddl())
                     self._db.execute(
                         "INSERT INTO ketnap_meta VALUES ('layout', ?)", (str(_LAYOUT),)
                     )
@@ -308,7 +245,7 @@ class SQLiteStore(SQLStore):
             self._db.execute("ALTER TABLE dossiers ADD COLUMN events_seal TEXT NOT NULL DEFAULT ''")
             for table in ("courses", "quotas"):
                 self._db.execute(f"ALTER TABLE {table} ADD COLUMN seal TEXT NOT NULL DEFAULT ''")
-            self._script(_SCHEMA_2)
+            self._script(_ddl(journal_only=True))
             self._db.execute("INSERT INTO ketnap_meta VALUES ('journal', ?)", (_GENESIS,))
             links: list[tuple[str, str, int, str]] = []
             for dossier_id, revision, *derived, _events_seal, _seal, document in self._db.execute(
