@@ -1,12 +1,24 @@
-"""A PostgreSQL server for the benchmarks: the one given, or a throwaway one (tests/pg.py)."""
+"""The benchmarks' stores: a SQLite file, or a PostgreSQL schema on a given or throwaway server."""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import sqlite3
 import sys
-from collections.abc import Iterator
+import tempfile
+import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
+
+import attrs
+import psycopg
+from psycopg import sql
+
+from ketnap.facts import FactsFunction
+from ketnap.storage import SQLiteStore
+from ketnap.storage.postgres import PostgresStore
 
 ENV = "KETNAP_BENCH_POSTGRES_URL"
 
@@ -25,3 +37,35 @@ def postgres_url(given: str | None = None) -> Iterator[str]:
         if started is None:
             raise SystemExit(f"no PostgreSQL server: install Debian's postgresql or set {ENV}")
         yield started
+
+
+@attrs.frozen
+class Stores:
+    """How a benchmark opens its store and a plain connection to the same database."""
+
+    kind: str
+    open: Callable[..., Any]
+    connect: Callable[[], Any]
+
+
+@contextlib.contextmanager
+def stores(kind: str, url: str | None, facts: FactsFunction, name: str) -> Iterator[Stores]:
+    """A fresh store of *kind* (a SQLite file, or a schema on a server), removed afterwards."""
+    if kind == "postgresql":
+        with postgres_url(url) as found:
+            schema = f"bench_{name}_{uuid.uuid4().hex[:8]}"
+            yield Stores(
+                kind,
+                lambda **options: PostgresStore(found, schema=schema, facts=facts, **options),
+                lambda: psycopg.connect(found, options=f"-c search_path={schema}"),
+            )
+            with psycopg.connect(found, autocommit=True) as db:
+                db.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(schema)))
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder, f"{name}.db")
+        yield Stores(
+            kind,
+            lambda **options: SQLiteStore(path, facts=facts, **options),
+            lambda: sqlite3.connect(path),
+        )

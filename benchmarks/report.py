@@ -26,25 +26,17 @@ The last line is ``ratio_floor=R``.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import random
-import sqlite3
-import tempfile
 import time
-import uuid
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pendulum
-import psycopg
-from _postgres import postgres_url
-from psycopg import sql
+from _postgres import stores
 
-from ketnap import Course, Dossier, OrganizationTree, Quotas, SQLiteStore, Stage, Unit, Workflow
+from ketnap import Course, Dossier, OrganizationTree, Quotas, Stage, Unit, Workflow
 from ketnap import report as make_report
 from ketnap.reports import facts_for
-from ketnap.storage.postgres import PostgresStore
 from ketnap.testing import clone, make_dossier, walk
 
 ON = pendulum.Date(2021, 8, 25)
@@ -196,40 +188,17 @@ def main() -> None:
     tree = district()
     quotas = Quotas({(base.code, 2021): 4 for base in tree.base_units("YL")})
     facts = facts_for(workflow)
-    with contextlib.ExitStack() as stack:
-        if args.store == "postgresql":
-            url = stack.enter_context(postgres_url(args.url))
-            schema = f"bench_report_{uuid.uuid4().hex[:8]}"
-
-            def open_store(**options: Any) -> Any:  # noqa: ANN401 - either store
-                return PostgresStore(url, schema=schema, facts=facts, **options)
-
-            def connect() -> Any:  # noqa: ANN401
-                return psycopg.connect(url, options=f"-c search_path={schema}")
-
-        else:
-            folder = stack.enter_context(tempfile.TemporaryDirectory())
-            path = Path(folder, "district.db")
-
-            def open_store(**options: Any) -> Any:  # noqa: ANN401
-                return SQLiteStore(path, facts=facts, **options)
-
-            def connect() -> Any:  # noqa: ANN401
-                return sqlite3.connect(path)
-
+    with stores(args.store, args.url, facts, "report") as store_kind:
         started = time.perf_counter()
         options = {"durable": False} if args.store == "sqlite" else {}
-        with open_store(**options) as store:
+        with store_kind.open(**options) as store:
             fill(store, tree, quotas, args.n)
         filled = time.perf_counter() - started
-        with open_store() as store:
+        with store_kind.open() as store:
             ours, result = best_of(
                 3, lambda: make_report(store, tree, quotas, unit="YL", year=2021, on=ON)
             )
-        theirs, figures = best_of(3, lambda: floor(connect, args.store))
-        if args.store == "postgresql":
-            with psycopg.connect(url, autocommit=True) as db:
-                db.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(schema)))
+        theirs, figures = best_of(3, lambda: floor(store_kind.connect, args.store))
     assert isinstance(figures, dict)
     assert result.admitted == figures["admitted"]  # type: ignore[attr-defined]
     assert result.forecast == figures["forecast"]  # type: ignore[attr-defined]

@@ -21,25 +21,17 @@ The last line is ``n= save_peak_mb= due_ids_ms= first_row_ms= base_share=``.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import resource
-import tempfile
 import time
-import uuid
-from pathlib import Path
-from typing import Any
 
 import pendulum
-import psycopg
-from _postgres import postgres_url
-from psycopg import sql
+from _postgres import stores
 from report import ON, best_of, copies, district, templates
 
-from ketnap import Quotas, SQLiteStore, Stage, Workflow
+from ketnap import Quotas, Stage, Workflow
 from ketnap import report as make_report
 from ketnap.reports import facts_for
 from ketnap.storage import Query
-from ketnap.storage.postgres import PostgresStore
 
 
 def peak_mb() -> float:
@@ -57,19 +49,8 @@ def main() -> None:
     quotas = Quotas({(base.code, 2021): 4 for base in tree.base_units("YL")})
     facts = facts_for(workflow)
     shapes = templates(workflow, tree, 600)
-    with contextlib.ExitStack() as stack:
-        if args.store == "postgresql":
-            url = stack.enter_context(postgres_url(args.url))
-            schema = f"bench_scale_{uuid.uuid4().hex[:8]}"
-
-            def open_store(**options: Any) -> Any:  # noqa: ANN401 - either store
-                return PostgresStore(url, schema=schema, facts=facts, **options)
-        else:
-            path = Path(stack.enter_context(tempfile.TemporaryDirectory()), "scale.db")
-
-            def open_store(**options: Any) -> Any:  # noqa: ANN401
-                return SQLiteStore(path, facts=facts, **options)
-
+    with stores(args.store, args.url, facts, "scale") as store_kind:
+        open_store = store_kind.open
         with open_store(**({"durable": False} if args.store == "sqlite" else {})) as store:
             store.save_tree(tree)
             store.save_quotas(quotas)
@@ -104,9 +85,6 @@ def main() -> None:
             )
             branches = [b.code for b in tree.branches(base.code)]
             share = sum(store.count(Query(organization=code)) for code in branches) / args.n
-        if args.store == "postgresql":
-            with psycopg.connect(url, autocommit=True) as db:
-                db.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(schema)))
     assert isinstance(due_ids, list)
     base_share = (part_s / whole_s) / share
     print(f"{args.n:,} dossiers saved in one call in {filled:.0f} s")
