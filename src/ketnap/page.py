@@ -184,55 +184,53 @@ def _figures(result: Report, lang: Lang) -> str:
 
 def _bars(items: Sequence[tuple[str, int]], lang: Lang, *, figure: str) -> str:
     """Horizontal bars, one per item, scaled to the largest."""
-    top = max((value for _, value in items), default=0) or 1
-    row, label_width, width = 22, 330, 360
-    height = row * len(items) + 4
-    out = [
-        (
-            f'<svg data-chart="{figure}" width="{label_width + width + 80}" height="{height}" '
-            f'role="img" xmlns="http://www.w3.org/2000/svg">'
-        )
-    ]
-    for index, (label, value) in enumerate(items):
-        y = index * row + 2
-        length = round(width * value / top)
-        out.append(
-            f'<text x="{label_width - 6}" y="{y + 15}" text-anchor="end" font-size="13">'
-            f"{_e(label)}</text>"
-            f'<rect x="{label_width}" y="{y + 3}" width="{length}" height="{row - 6}" fill="#b22"/>'
-            f'<text x="{label_width + length + 4}" y="{y + 15}" font-size="13">'
-            f"{_e(_n(value, lang))}</text>"
-        )
-    out.append("</svg>")
-    return "".join(out)
+    return _hbars([(label, value, None, _n(value, lang)) for label, value in items], figure)
 
 
 def _quota_bars(bases: Sequence[tuple[str, Report]], lang: Lang) -> str:
     """Each base organisation: admitted against its plan, the plan as an outline."""
+    return _hbars(
+        [
+            (
+                name,
+                result.admitted,
+                result.plan or 0,
+                _NO_PLAN.render(lang)
+                if result.plan is None
+                else f"{_n(result.admitted, lang)}/{_n(result.plan, lang)}",
+            )
+            for name, result in bases
+        ],
+        "quotas",
+    )
+
+
+def _hbars(items: Sequence[tuple[str, int, int | None, str]], figure: str) -> str:
+    """Bars of (label, value, outline or None, note), scaled to the largest of them all."""
     row, label_width, width = 22, 330, 360
-    top = max((max(r.plan or 0, r.admitted) for _, r in bases), default=0) or 1
+    top = max((max(value, outline or 0) for _, value, outline, _ in items), default=0) or 1
     out = [
         (
-            f'<svg data-chart="quotas" width="{label_width + width + 120}" '
-            f'height="{row * len(bases) + 4}" role="img" xmlns="http://www.w3.org/2000/svg">'
+            f'<svg data-chart="{figure}" width="{label_width + width + 120}"'
+            f' height="{row * len(items) + 4}" role="img" xmlns="http://www.w3.org/2000/svg">'
         )
     ]
-    for index, (name, result) in enumerate(bases):
+    for index, (label, value, outline, note) in enumerate(items):
         y = index * row + 2
-        done = round(width * result.admitted / top)
-        planned = round(width * (result.plan or 0) / top)
-        note = (
-            _NO_PLAN.render(lang)
-            if result.plan is None
-            else f"{_n(result.admitted, lang)}/{_n(result.plan, lang)}"
-        )
+        length = round(width * value / top)
+        frame = None if outline is None else round(width * outline / top)
         out.append(
             f'<text x="{label_width - 6}" y="{y + 15}" text-anchor="end" font-size="13">'
-            f"{_e(name)}</text>"
-            f'<rect x="{label_width}" y="{y + 3}" width="{planned}" height="{row - 6}" '
-            f'fill="none" stroke="#999"/>'
-            f'<rect x="{label_width}" y="{y + 3}" width="{done}" height="{row - 6}" fill="#b22"/>'
-            f'<text x="{label_width + max(done, planned) + 4}" y="{y + 15}" font-size="13">'
+            f"{_e(label)}</text>"
+        )
+        if frame is not None:
+            out.append(
+                f'<rect x="{label_width}" y="{y + 3}" width="{frame}" height="{row - 6}" '
+                'fill="none" stroke="#999"/>'
+            )
+        out.append(
+            f'<rect x="{label_width}" y="{y + 3}" width="{length}" height="{row - 6}" fill="#b22"/>'
+            f'<text x="{label_width + max(length, frame or 0) + 4}" y="{y + 15}" font-size="13">'
             f"{_e(note)}</text>"
         )
     out.append("</svg>")
