@@ -394,15 +394,18 @@ class SQLStore:
             " ON CONFLICT (kind, value) DO NOTHING",
             [claim[:3] for claim in claims],
         )
-        digests = sorted({claim[1] for claim in claims})
-        holders = {
-            (kind, value): holder
-            for kind, value, holder in self._db.execute(
-                "SELECT kind, value, dossier_id FROM identities"
-                f" WHERE value IN ({', '.join('?' * len(digests))})",
-                digests,
-            ).fetchall()
-        }
+        holders: dict[tuple[str, str], str] = {}
+        for kind in sorted({claim[0] for claim in claims}):
+            # By kind, then value: the key's own order, so each lookup is a key search.
+            digests = sorted({claim[1] for claim in claims if claim[0] == kind})
+            holders.update(
+                ((kind, value), holder)
+                for value, holder in self._db.execute(
+                    "SELECT value, dossier_id FROM identities"
+                    f" WHERE kind = ? AND value IN ({', '.join('?' * len(digests))})",
+                    (kind, *digests),
+                ).fetchall()
+            )
         for kind, digest, dossier_id, field in claims:
             holder = holders.get((kind, digest))
             if holder != dossier_id:
