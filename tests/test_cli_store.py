@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from ketnap import Stage, Workflow
+from ketnap import Stage, StoreError, Workflow
 from ketnap.cli import _Server, cli
 from ketnap.storage import dumps
 from ketnap.testing import make_dossier, walk
@@ -71,3 +71,23 @@ def test_the_seal_key_comes_from_the_environment_or_a_file(
     refused = runner.invoke(cli, ["verify", "--store", store])
     assert refused.exit_code == 1
     assert "shorter than 16 bytes" in refused.output
+
+
+def test_an_unreachable_server_is_one_store_error() -> None:
+    from ketnap.storage.postgres import PostgresStore  # noqa: PLC0415
+
+    with pytest.raises(StoreError, match="cannot reach the store's server"):
+        PostgresStore("postgresql://nobody@127.0.0.1:9/none", timeout=1.0)
+
+
+def test_a_schema_name_ketnap_does_not_use_is_refused() -> None:
+    from ketnap.storage.postgres import PostgresStore  # noqa: PLC0415
+
+    with pytest.raises(StoreError, match="not a schema name"):
+        PostgresStore("postgresql://nobody@127.0.0.1:9/none", schema="x; DROP TABLE y")
+
+
+def test_the_store_option_refuses_an_address_of_another_kind() -> None:
+    result = CliRunner().invoke(cli, ["verify", "--store", "mysql://db/x"])
+    assert result.exit_code == 2
+    assert "neither a store file nor a postgresql:// address" in result.output
