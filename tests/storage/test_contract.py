@@ -276,3 +276,31 @@ def test_a_newer_layout_is_refused_before_anything_changes(opener: Opener) -> No
         assert store.ids() == ["HS-001"]
         store._db.execute("UPDATE ketnap_meta SET value = ? WHERE key = 'layout'", (layout,))
     assert store.verify() == []
+
+
+def test_a_postgresql_layout_1_is_migrated_in_place(postgres_url: str) -> None:
+    from ketnap.storage.postgres import PostgresStore  # noqa: PLC0415
+
+    schema = f"t_{uuid.uuid4().hex[:16]}"
+    first = PostgresStore(postgres_url, schema=schema, facts=FACTS)
+    first.save_all(clone(at(Stage.PROBATION), f"HS-{i:03d}") for i in range(3))
+    with first._session():  # what layout 1 was: events keyed by dossier
+        first._db.execute("ALTER TABLE events DROP CONSTRAINT events_pkey")
+        first._db.execute("ALTER TABLE events ADD PRIMARY KEY (dossier_id, seq)")
+        first._db.execute("UPDATE ketnap_meta SET value = '1' WHERE key = 'layout'")
+    first.close()
+    again = PostgresStore(postgres_url, schema=schema, facts=FACTS)
+    try:
+        with again._session():
+            (layout,) = again._db.execute(
+                "SELECT value FROM ketnap_meta WHERE key = 'layout'"
+            ).fetchone()
+        assert layout == "2"
+        assert again.verify() == []
+        assert again.count() == 3
+    finally:
+        again.close()
+        import psycopg  # noqa: PLC0415
+
+        with psycopg.connect(postgres_url, autocommit=True) as connection:
+            connection.execute(f"DROP SCHEMA {schema} CASCADE")

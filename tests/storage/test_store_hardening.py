@@ -259,7 +259,7 @@ def test_a_layout_1_file_is_migrated_in_place_and_verifies(
         assert store.verify() == []
         assert store.count(Query(stage=Stage.PROBATION, admitted_in=2024)) == 1
     layout = sqlite3.connect(path).execute("SELECT value FROM ketnap_meta WHERE key = 'layout'")
-    assert layout.fetchone() == ("3",)
+    assert layout.fetchone() == ("4",)
 
 
 def test_a_report_date_far_in_the_past_counts_nothing(path: Path, proposed: Dossier) -> None:

@@ -145,7 +145,8 @@ def test_49_fake_admissions_inserted_into_events_are_detected(
             " WHERE dossier_id = 'HS-1' AND kind = 'decide_admission'"
         ).fetchone()
         db.executemany(
-            "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO events (dossier_id, seq, day, kind, target, organization)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
             [("HS-1", 100 + n, day, kind, target, unit) for n in range(49)],
         )
     db.close()
@@ -159,7 +160,7 @@ def test_49_fake_admissions_inserted_into_events_are_detected(
         "DELETE FROM events WHERE dossier_id = 'HS-1' AND kind = 'decide_admission'",
         "UPDATE events SET day = '2024-12-31' WHERE dossier_id = 'HS-1'",
         (
-            "INSERT INTO events VALUES"
+            "INSERT INTO events (dossier_id, seq, day, kind, target, organization) VALUES"
             " ('HS-9', 1, '2024-05-01', 'decide_admission', 'admitted', 'X.1')"
         ),
     ],

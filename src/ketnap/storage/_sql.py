@@ -70,17 +70,19 @@ CREATE TABLE dossiers (
     seal         TEXT NOT NULL,
     document     TEXT NOT NULL
 );
--- One row per act a report counts. No index beyond the key: a report reads them all
--- once per query anyway, and an index in date order would cost every save more (its
--- inserts land all over the tree) than it would spare a report.
+-- One row per act a report counts, kept in branch order: a committee's report reads
+-- its branches' events as a few contiguous runs, the district's reads them all. No other
+-- index: an index in date order would cost every save more (its inserts land all over
+-- the tree) than it would spare a report. The key's columns come first: SQLite 3.40's
+-- integrity check misreads a WITHOUT ROWID table whose key columns are declared later.
 CREATE TABLE events (
+    organization TEXT NOT NULL,
     dossier_id   TEXT NOT NULL,
     seq          INTEGER NOT NULL,
     day          TEXT NOT NULL,
     kind         TEXT NOT NULL,
     target       TEXT,
-    organization TEXT NOT NULL,
-    PRIMARY KEY (dossier_id, seq)
+    PRIMARY KEY (organization, dossier_id, seq)
 ){without_rowid};
 CREATE TABLE courses (
     code TEXT PRIMARY KEY, unit TEXT NOT NULL, opened_on TEXT NOT NULL,
@@ -358,12 +360,17 @@ class SQLStore:
             except self._conflicts:
                 return False
         if updates:
+            # The events are keyed by the branch they were saved under, which the update
+            # may change: read it first.
+            changed = [u[-2] for u in updates]
+            marks = ", ".join("?" * len(changed))
+            stored = self._db.execute(
+                f"SELECT organization, id FROM dossiers WHERE id IN ({marks})", changed
+            ).fetchall()
             if self._db.executemany(_UPDATE, updates).rowcount != len(updates):
                 return False
-            changed = [u[-2] for u in updates]
-            self._db.execute(
-                f"DELETE FROM events WHERE dossier_id IN ({', '.join('?' * len(changed))})",
-                changed,
+            self._db.executemany(
+                "DELETE FROM events WHERE organization = ? AND dossier_id = ?", stored
             )
         self._insert_many(_EVENT, events)
         self._identify(chunk)
@@ -650,9 +657,10 @@ class SQLStore:
             if progress is not None:
                 progress(len(rows))
         with self._session():
+            # Events whose dossier is not stored, or not under that branch.
             orphans = self._db.execute(
                 "SELECT DISTINCT dossier_id FROM events"
-                " WHERE dossier_id NOT IN (SELECT id FROM dossiers)"
+                " WHERE (organization, dossier_id) NOT IN (SELECT organization, id FROM dossiers)"
             ).fetchall()
         problems.extend(
             StoreProblem(key, StoreError("events of a dossier that is not stored"), kind="events")
@@ -767,14 +775,18 @@ class SQLStore:
         self, rows: list[Any], latest: dict[tuple[str, str], tuple[int, str]]
     ) -> list[StoreProblem]:
         problems: list[StoreProblem] = []
-        ids = [row[0] for row in rows]
-        stored: dict[str, list[tuple[Any, ...]]] = {key: [] for key in ids}
-        for dossier_id, *event in self._db.execute(
-            "SELECT dossier_id, seq, day, kind, target, organization FROM events"
-            f" WHERE dossier_id IN ({', '.join('?' * len(ids))}) ORDER BY dossier_id, seq",
-            ids,
-        ).fetchall():
-            stored[dossier_id].append(tuple(event))
+        stored: dict[str, list[tuple[Any, ...]]] = {row[0]: [] for row in rows}
+        by_branch: dict[str, list[str]] = {}
+        for row in rows:  # the events are keyed by branch first
+            by_branch.setdefault(row[3], []).append(row[0])
+        for organization, ids in by_branch.items():
+            for dossier_id, *event in self._db.execute(
+                "SELECT dossier_id, seq, day, kind, target, organization FROM events"
+                f" WHERE organization = ? AND dossier_id IN ({', '.join('?' * len(ids))})"
+                " ORDER BY dossier_id, seq",
+                (organization, *ids),
+            ).fetchall():
+                stored[dossier_id].append(tuple(event))
         for row in rows:
             dossier_id, revision, *_derived, events_seal, seal, _document = row
             journal = self._expect(
@@ -940,9 +952,8 @@ class SQLStore:
         # One read transaction: every count sees the same committed state.
         with self._snapshot():
             scope, params = _among("organization", branches)
-            # Events of the branches' dossiers found through the dossiers' organisation
-            # index and the events' key: a committee's report reads its own events only.
-            acts_of, acts_params = _events_of("dossier_id", branches)
+            # A committee's report reads its own branches' events only, along their key.
+            acts_of, acts_params = _events_of("organization", branches)
             period = (start.isoformat(), on.isoformat())
             day = on.isoformat()
             # The stage on the report date: the target of each dossier's last act by then
@@ -973,7 +984,7 @@ class SQLStore:
                     (*admissions, *period, *acts_params),
                 ).fetchall()
             )
-            joined, _ = _events_of("e.dossier_id", branches)
+            joined, _ = _events_of("e.organization", branches)
             mix = self._db.execute(
                 "SELECT sum(d.youth), sum(d.female), sum(d.ethnic_minority), sum(d.religious),"
                 " sum(d.readmission) FROM events e JOIN dossiers d ON d.id = e.dossier_id"
@@ -1013,7 +1024,7 @@ class SQLStore:
 
         Read from the admission events and the sealed documents (`ketnap.facts.Profile`).
         """
-        scope, params = _events_of("e.dossier_id", branches)
+        scope, params = _events_of("e.organization", branches)
         admissions = sorted(self._process.steps_tagged("admission"))
         marks = ", ".join("?" * len(admissions))
         with self._snapshot():
@@ -1065,14 +1076,8 @@ def _among(column: str, values: list[str] | None) -> tuple[str, list[object]]:
 
 
 def _events_of(column: str, branches: list[str] | None) -> tuple[str, list[object]]:
-    """A condition keeping the events of the dossiers of *branches* (None: all)."""
-    if branches is None:
-        return "", []
-    marks = ", ".join("?" * len(branches))
-    return (
-        f" AND {column} IN (SELECT id FROM dossiers WHERE organization IN ({marks}))",
-        list(branches),
-    )
+    """A condition keeping the events of *branches* (None: all), along the events' key."""
+    return _among(column, branches)
 
 
 def _iso(day: pendulum.Date | None) -> str | None:

@@ -38,8 +38,12 @@ from ketnap.storage.documents import DEFAULT_FORMAT, DocumentFormat
 __all__ = ["PostgresStore"]
 
 # The PostgreSQL layout, numbered on its own; bumped with an entry in _MIGRATIONS.
-_LAYOUT: Final = 1
-_MIGRATIONS: Final[dict[int, str]] = {}
+_LAYOUT: Final = 2
+_MIGRATIONS: Final[dict[int, str]] = {
+    # The events in branch order (a committee's report reads contiguous runs).
+    1: "ALTER TABLE events DROP CONSTRAINT events_pkey;"
+    " ALTER TABLE events ADD PRIMARY KEY (organization, dossier_id, seq)",
+}
 """``{n: script}`` bringing layout *n* to *n + 1*."""
 
 _SCHEMA: Final = schema_ddl(

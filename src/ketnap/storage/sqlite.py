@@ -40,7 +40,7 @@ from ketnap.storage.documents import DEFAULT_FORMAT, DocumentFormat
 __all__ = ["SQLiteStore"]
 
 # The table layout; bumped (with a migration in _migrate) when the tables change.
-_LAYOUT: Final = 3
+_LAYOUT: Final = 4
 _CHUNK: Final = 500
 
 
@@ -55,6 +55,23 @@ def _ddl(*, journal_only: bool = False) -> str:
 _SCHEMA_3 = """
 DROP INDEX IF EXISTS dossiers_stage;
 CREATE INDEX IF NOT EXISTS dossiers_stage_id ON dossiers (stage, id);
+"""
+
+# Layout 4: the events in branch order (a committee's report reads contiguous runs).
+_SCHEMA_4 = """
+CREATE TABLE events_by_branch (
+    organization TEXT NOT NULL,
+    dossier_id   TEXT NOT NULL,
+    seq          INTEGER NOT NULL,
+    day          TEXT NOT NULL,
+    kind         TEXT NOT NULL,
+    target       TEXT,
+    PRIMARY KEY (organization, dossier_id, seq)
+) WITHOUT ROWID;
+INSERT INTO events_by_branch (organization, dossier_id, seq, day, kind, target)
+    SELECT organization, dossier_id, seq, day, kind, target FROM events;
+DROP TABLE events;
+ALTER TABLE events_by_branch RENAME TO events;
 """
 
 # The admitted in a period, grouped by every fact the statistics ask (ketnap.facts.Profile).
@@ -229,12 +246,17 @@ class SQLiteStore(SQLStore):
     def _migrate(self) -> None:
         """Bring an older layout up to this one, a step at a time, each in a transaction."""
         self._migrate_1_to_2()
-        with self._transaction():
-            row = self._db.execute("SELECT value FROM ketnap_meta WHERE key = 'layout'").fetchone()
-            if row[0] != "2":  # another process migrated first
-                return
-            self._script(_SCHEMA_3)
-            self._db.execute("UPDATE ketnap_meta SET value = '3' WHERE key = 'layout'")
+        for layout, script in (("2", _SCHEMA_3), ("3", _SCHEMA_4)):
+            with self._transaction():
+                row = self._db.execute(
+                    "SELECT value FROM ketnap_meta WHERE key = 'layout'"
+                ).fetchone()
+                if row[0] != layout:  # another process migrated first, or no need
+                    continue
+                self._script(script)
+                self._db.execute(
+                    "UPDATE ketnap_meta SET value = ? WHERE key = 'layout'", (str(int(layout) + 1),)
+                )
 
     def _migrate_1_to_2(self) -> None:
         """Layout 1 to 2: seal every row as it stands and start the journal from them."""
