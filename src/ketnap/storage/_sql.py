@@ -45,6 +45,7 @@ __all__ = ["Dialect", "SQLStore", "schema_ddl"]
 _log = logging.getLogger("ketnap.storage")
 
 _CHUNK: Final = 500
+_FIRST_PAGE: Final = 25
 
 
 # The tables of the current layout, written once for both databases: `schema_ddl` fills
@@ -545,14 +546,16 @@ class SQLStore:
     def _pages(self, query: Query | None) -> Iterator[list[Any]]:
         """Rows in id order, one page per statement, none left open across a yield."""
         after = ""
+        size = _FIRST_PAGE  # the first rows soon; then pages of _CHUNK
         while True:
             with self._session():
-                ids = self._page_ids(query, after, _CHUNK)
+                ids = self._page_ids(query, after, size)
                 rows = self._rows_by_id(ids)
             if not rows:
                 return
             yield rows
             after = ids[-1]
+            size = min(size * 4, _CHUNK)
 
     def _page_ids(self, query: Query | None, after: str, limit: int) -> list[str]:
         """
