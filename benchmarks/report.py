@@ -86,9 +86,11 @@ def copies(shapes: list[Dossier], n: int) -> Iterator[Dossier]:
 # The stage on the report date: the target of each dossier's last act by then.
 _LAST_ACTS = {
     "sqlite": "SELECT target, count(*) FROM (SELECT target, max(seq) FROM events"
-    " WHERE kind != 'awareness_certificate' AND day <= ? GROUP BY dossier_id) GROUP BY target",
-    "postgresql": "SELECT target, count(*) FROM (SELECT DISTINCT ON (dossier_id) target"
-    " FROM events WHERE target IS NOT NULL AND day <= %s ORDER BY dossier_id, seq DESC) AS t"
+    " WHERE kind != 'awareness_certificate' AND day <= ? GROUP BY organization, dossier_id)"
+    " GROUP BY target",
+    "postgresql": "SELECT target, count(*) FROM (SELECT DISTINCT ON (organization, dossier_id)"
+    " target FROM events WHERE target IS NOT NULL AND day <= %s"
+    " ORDER BY organization, dossier_id, seq DESC) AS t"
     " GROUP BY target",
 }
 

@@ -60,9 +60,9 @@ POSTGRES: Final = Dialect(
     # Writers queue on the journal's head at the commit; everything before runs at once.
     journal_head="SELECT value FROM ketnap_meta WHERE key = 'journal' FOR UPDATE",
     due_index="",
-    last_acts="SELECT target, count(*) FROM (SELECT DISTINCT ON (dossier_id) target"
-    " FROM events WHERE target IS NOT NULL AND day <= ?{scope}"
-    " ORDER BY dossier_id, seq DESC) AS last GROUP BY target",
+    last_acts="SELECT target, count(*) FROM (SELECT DISTINCT ON (organization, dossier_id)"
+    " target FROM events WHERE target IS NOT NULL AND day <= ?{scope}"
+    " ORDER BY organization, dossier_id, seq DESC) AS last GROUP BY target",
     profile="""
 SELECT c->>'sex',
        CAST(substr(day, 1, 4) AS INTEGER) - CAST(substr(c->>'birth_date', 1, 4) AS INTEGER)

@@ -102,8 +102,10 @@ SQLITE: Final = Dialect(
     due_index=" INDEXED BY dossiers_due",
     # The stage on a day: the target of each dossier's last act by then (SQLite returns
     # the bare column of the row holding max(seq)). Only steps lead to a stage.
+    # Grouped in the events' key order (a dossier's events share its branch): no sort.
     last_acts="SELECT target, count(*) FROM (SELECT target, max(seq) FROM events"
-    " WHERE target IS NOT NULL AND day <= ?{scope} GROUP BY dossier_id) GROUP BY target",
+    " WHERE target IS NOT NULL AND day <= ?{scope} GROUP BY organization, dossier_id)"
+    " GROUP BY target",
     profile=_PROFILE,
 )
 
