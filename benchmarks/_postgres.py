@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import os
 import sqlite3
@@ -69,3 +70,14 @@ def stores(kind: str, url: str | None, facts: FactsFunction, name: str) -> Itera
             lambda **options: SQLiteStore(path, facts=facts, **options),
             lambda: sqlite3.connect(path),
         )
+
+
+def arguments(description: str, *, default_n: int) -> argparse.Namespace:
+    """The options every store benchmark takes: --n, --store, --url."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument(
+        "--n", type=int, default=default_n, help=f"dossiers (default {default_n:,})"
+    )
+    parser.add_argument("--store", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--url", help="a PostgreSQL server (default: a throwaway one)")
+    return parser.parse_args()

@@ -25,14 +25,13 @@ The last line is ``ratio_floor=R``.
 
 from __future__ import annotations
 
-import argparse
 import random
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pendulum
-from _postgres import stores
+from _postgres import arguments, stores
 
 from ketnap import Course, Dossier, OrganizationTree, Quotas, Stage, Unit, Workflow
 from ketnap import report as make_report
@@ -181,11 +180,7 @@ def fill(store: Any, tree: OrganizationTree, quotas: Quotas, n: int) -> None:  #
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description="A district report over many dossiers.")
-    parser.add_argument("--n", type=int, default=1_000_000, help="dossiers (default 1,000,000)")
-    parser.add_argument("--store", choices=["sqlite", "postgresql"], default="sqlite")
-    parser.add_argument("--url", help="a PostgreSQL server (default: a throwaway one)")
-    args = parser.parse_args()
+    args = arguments("A district report over many dossiers.", default_n=1_000_000)
     workflow = Workflow()
     tree = district()
     quotas = Quotas({(base.code, 2021): 4 for base in tree.base_units("YL")})

@@ -20,12 +20,11 @@ The last line is ``n= save_peak_mb= due_ids_ms= first_row_ms= base_share=``.
 
 from __future__ import annotations
 
-import argparse
 import resource
 import time
 
 import pendulum
-from _postgres import stores
+from _postgres import arguments, stores
 from report import ON, best_of, copies, district, templates
 
 from ketnap import Quotas, Stage, Workflow
@@ -39,11 +38,7 @@ def peak_mb() -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description="What grows with the store.")
-    parser.add_argument("--n", type=int, default=1_000_000, help="dossiers (default 1,000,000)")
-    parser.add_argument("--store", choices=["sqlite", "postgresql"], default="sqlite")
-    parser.add_argument("--url", help="a PostgreSQL server (default: a throwaway one)")
-    args = parser.parse_args()
+    args = arguments("What grows with the store.", default_n=1_000_000)
     workflow = Workflow()
     tree = district()
     quotas = Quotas({(base.code, 2021): 4 for base in tree.base_units("YL")})
