@@ -32,6 +32,7 @@ __all__ = [
     "format_date",
     "format_long_date",
     "format_number",
+    "format_percent",
     "render_value",
 ]
 
@@ -190,3 +191,13 @@ def format_long_date(day: dt.date) -> str:
     """
     month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
     return f"ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+def format_percent(value: float, lang: Lang) -> str:
+    """
+    A share out of 100 to one decimal, as *lang* writes it: ``65,0%`` or ``65.0%``.
+
+    >>> format_percent(65.0, "vi"), format_percent(91.666, "en")
+    ('65,0%', '91.7%')
+    """
+    return f"{format_number(value, lang, '.1f')}%"

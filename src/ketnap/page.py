@@ -20,7 +20,7 @@ import pendulum
 
 from ketnap.dates import add_months
 from ketnap.facts import FigureSource
-from ketnap.messages import Lang, Message
+from ketnap.messages import Lang, Message, format_number, format_percent
 from ketnap.organizations import OrganizationTree, Quotas
 from ketnap.process import ProcessStage
 from ketnap.reminders import DueList, due_list
@@ -55,8 +55,6 @@ _LEGEND = Message(
     en="bars: admitted in the month; lines: cumulative against plan",
 )
 _NO_PLAN = Message(vi="chưa giao chỉ tiêu", en="no quota")
-_COUNT = Message(vi="{n:,}", en="{n:,}")
-_PERCENT = Message(vi="{p:.1f}%", en="{p:.1f}%")
 _SHOWN: Final = 300
 """Due items listed on the page; the rest are counted."""
 
@@ -141,7 +139,7 @@ def _e(text: object) -> str:
 
 
 def _n(value: int, lang: Lang) -> str:
-    return _COUNT.render(lang, {"n": value})
+    return format_number(value, lang, ",")
 
 
 def _period(result: Report, lang: Lang) -> str:
@@ -156,9 +154,7 @@ def _ordered(result: Report, stages: Iterable[ProcessStage]) -> list[tuple[str, 
 
 def _figures(result: Report, lang: Lang) -> str:
     percent = (
-        "—"
-        if result.percent_of_plan is None
-        else _PERCENT.render(lang, {"p": result.percent_of_plan})
+        "—" if result.percent_of_plan is None else format_percent(result.percent_of_plan, lang)
     )
     plan = _NO_PLAN.render(lang) if result.plan is None else _n(result.plan, lang)
     cards = [

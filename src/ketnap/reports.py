@@ -36,7 +36,7 @@ from ketnap.facts import (
     FigureSource,
     plain_facts,
 )
-from ketnap.messages import Lang, Message
+from ketnap.messages import Lang, Message, format_percent
 from ketnap.model import Dossier
 from ketnap.organizations import OrganizationTree, Quotas
 from ketnap.planner import plan
@@ -185,7 +185,6 @@ def metric_label(key: str) -> Message:
     return _LABELS[key]
 
 
-_PERCENT = Message(vi="{value:.1f}%", en="{value:.1f}%")
 _PERIOD = Message(vi="{since} → {on}", en="{since} → {on}")
 _COUNT = Message(vi="{n:,}", en="{n:,}")
 
@@ -258,7 +257,7 @@ class Report:
             return _COUNT.render(lang, {"n": value})
 
         def percent(value: float | None) -> str:
-            return "—" if value is None else _PERCENT.render(lang, {"value": value})
+            return "—" if value is None else format_percent(value, lang)
 
         return [
             (label("unit"), self.unit_name),

@@ -28,7 +28,7 @@ import attrs
 import pendulum
 
 from ketnap.errors import InvalidInput, KetnapError
-from ketnap.messages import Lang, Message, format_date, format_long_date
+from ketnap.messages import Lang, Message, format_date, format_long_date, format_percent
 from ketnap.model import Actor, Dossier, HistoryEntry, Step, Vote, VotePurpose
 from ketnap.organizations import OrganizationTree, Unit
 from ketnap.rules.documents import refresh_dates, required_admission_forms
@@ -232,7 +232,7 @@ class _Facts:
         self.values |= {
             "counted": vote.members_counted,
             "in_favour": vote.in_favour,
-            "percent": Message(vi="{p:.1f}%", en="{p:.1f}%").render("vi", {"p": share * 100}),
+            "percent": format_percent(share * 100, "vi"),
         }
 
 
