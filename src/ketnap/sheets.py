@@ -111,6 +111,21 @@ class Column:
 
 _YES, _NO = ("có", "x", "yes", "true", "1"), ("không", "", "no", "false", "0")
 _DATE_HELP: Final = Message(vi="dd/mm/yyyy", en="dd/mm/yyyy")
+_FLAG_HELP: Final = Message(vi="có / không", en="có / không")
+
+
+def _choices(kind: type[LabelledEnum], empty: Message | None = None) -> Message:
+    """The labels a cell of *kind* accepts, and what an empty cell means."""
+    note = {"vi": "", "en": ""} if empty is None else {
+        "vi": f" (trống: {empty.vi})", "en": f" (empty: {empty.en})"
+    }  # fmt: skip
+    return Message(
+        vi="; ".join(m.message.vi for m in kind) + note["vi"],
+        en="; ".join(m.message.en for m in kind) + note["en"],
+    )
+
+
+_NOT_RECORDED_HELP: Final = Message(vi="chưa ghi nhận", en="not recorded")
 
 CANDIDATE_COLUMNS: Final[tuple[Column, ...]] = (
     Column("Mã hồ sơ", "Dossier id", "id", Message(vi="mã duy nhất", en="unique id")),
@@ -135,55 +150,49 @@ CANDIDATE_COLUMNS: Final[tuple[Column, ...]] = (
         "Đoàn viên",
         "Youth Union member",
         "youth_union_member",
-        Message(vi="có / không", en="có / không"),
+        _FLAG_HELP,
         required=False,
     ),
     Column(
         "Công đoàn viên",
         "Trade-union member",
         "trade_union_member",
-        Message(vi="có / không", en="có / không"),
+        _FLAG_HELP,
         required=False,
     ),
     Column(
         "Dân tộc thiểu số",
         "Ethnic minority",
         "ethnic_minority",
-        Message(vi="có / không", en="có / không"),
+        _FLAG_HELP,
         required=False,
     ),
     Column(
         "Theo tôn giáo",
         "Religious",
         "religious",
-        Message(vi="có / không", en="có / không"),
+        _FLAG_HELP,
         required=False,
     ),
     Column(
         "Khu vực",
         "Area",
         "area",
-        Message(
-            vi="; ".join(m.message.vi for m in AreaKind) + " (trống: bình thường)",
-            en="; ".join(m.message.en for m in AreaKind) + " (empty: ordinary)",
-        ),
+        _choices(AreaKind, AreaKind.ORDINARY.message),
         required=False,
     ),
     Column(
         "Vai trò ở địa phương",
         "Local role",
         "local_role",
-        Message(
-            vi="; ".join(m.message.vi for m in LocalRole),
-            en="; ".join(m.message.en for m in LocalRole),
-        ),
+        _choices(LocalRole),
         required=False,
     ),
     Column(
         "Có lý do đặc biệt khi trên 60 tuổi",
         "Grounds to admit over 60",
         "over_sixty_grounds",
-        Message(vi="có / không", en="có / không"),
+        _FLAG_HELP,
         required=False,
     ),
     Column(
@@ -197,34 +206,28 @@ CANDIDATE_COLUMNS: Final[tuple[Column, ...]] = (
         "Trình độ lý luận chính trị",
         "Political theory",
         "political_theory",
-        Message(
-            vi="; ".join(m.message.vi for m in PoliticalTheory) + " (trống: chưa ghi nhận)",
-            en="; ".join(m.message.en for m in PoliticalTheory) + " (empty: not recorded)",
-        ),
+        _choices(PoliticalTheory, _NOT_RECORDED_HELP),
         required=False,
     ),
     Column(
         "Nghề nghiệp",
         "Occupation",
         "occupation",
-        Message(
-            vi="; ".join(m.message.vi for m in Occupation) + " (trống: chưa ghi nhận)",
-            en="; ".join(m.message.en for m in Occupation) + " (empty: not recorded)",
-        ),
+        _choices(Occupation, _NOT_RECORDED_HELP),
         required=False,
     ),
     Column(
         "Chi bộ trực thuộc đảng ủy cơ sở",
         "Branch under a base committee",
         "under_base_committee",
-        Message(vi="có / không", en="có / không"),
+        _FLAG_HELP,
         required=False,
     ),
     Column(
         "Đảng ủy cơ sở được ủy quyền kết nạp",
         "Base committee may admit",
         "base_committee_may_admit",
-        Message(vi="có / không", en="có / không"),
+        _FLAG_HELP,
         required=False,
     ),
     Column(
@@ -238,7 +241,7 @@ CANDIDATE_COLUMNS: Final[tuple[Column, ...]] = (
         "Nơi làm việc, cư trú có Công đoàn",
         "Trade union where they work or live",
         "has_trade_union",
-        Message(vi="có / không", en="có / không"),
+        _FLAG_HELP,
         required=False,
     ),
 )
@@ -776,8 +779,8 @@ def write_template(path: Path, *, process: Process = ADMISSION) -> None:
             required = "có" if column.required else "không"
             guide.append([name, column.vi, column.en, required, column.help.vi, column.help.en])
     guide.append([])
-    education = ("; ".join(m.message.vi for m in EducationLevel),
-                 "; ".join(m.message.en for m in EducationLevel))  # fmt: skip
+    levels = _choices(EducationLevel)
+    education = (levels.vi, levels.en)
     guide.append([SHEET, "Trình độ học vấn", "Education", "", *education])
     guide.append([SHEET, "Ngày: ... / Số văn bản: ...", "Date: ... / Document no.: ...", "",
                   _ACTS_GUIDE.vi, _ACTS_GUIDE.en])  # fmt: skip
