@@ -48,6 +48,20 @@ class Stores:
     open: Callable[..., Any]
     connect: Callable[[], Any]
 
+    def settle(self) -> None:
+        """
+        After a fill, what autovacuum does within a minute or two of a large commit.
+
+        On PostgreSQL: fresh statistics, and the visibility map that lets a query read an
+        index alone (autovacuum vacuums a table after many inserts since version 13). On
+        SQLite nothing: no background process refreshes anything there.
+        """
+        if self.kind != "postgresql":
+            return
+        with self.connect() as db:
+            db.autocommit = True
+            db.execute("VACUUM ANALYZE")
+
 
 @contextlib.contextmanager
 def stores(kind: str, url: str | None, facts: FactsFunction, name: str) -> Iterator[Stores]:

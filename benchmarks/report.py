@@ -191,6 +191,7 @@ def main() -> None:
         with store_kind.open(**options) as store:
             fill(store, tree, quotas, args.n)
         filled = time.perf_counter() - started
+        store_kind.settle()
         with store_kind.open() as store:
             ours, result = best_of(
                 3, lambda: make_report(store, tree, quotas, unit="YL", year=2021, on=ON)

@@ -63,10 +63,7 @@ def main() -> None:
                 else:
                     low = middle.add(days=1)
         due_by = low
-        if args.store == "postgresql":
-            # What autovacuum does within a minute of a large commit: fresh statistics.
-            with store_kind.connect() as db:
-                db.execute("ANALYZE")
+        store_kind.settle()
         base = tree.base_units("YL")[0]
         with open_store() as store:
             due_s, due_ids = best_of(3, lambda: store.ids(Query(due_by=due_by)))

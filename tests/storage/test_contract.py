@@ -278,29 +278,46 @@ def test_a_newer_layout_is_refused_before_anything_changes(opener: Opener) -> No
     assert store.verify() == []
 
 
-def test_a_postgresql_layout_1_is_migrated_in_place(postgres_url: str) -> None:
+def _indexes(store: Any) -> set[tuple[str, str]]:
+    """The store's indexes as PostgreSQL writes them back, the schema's name left out."""
+    with store._session():
+        rows = store._db.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = ?", (store._schema,)
+        ).fetchall()
+    return {(name, text.replace(f"{store._schema}.", "")) for name, text in rows}
+
+
+def test_a_postgresql_layout_1_is_migrated_to_the_layout_a_new_store_gets(
+    postgres_url: str,
+) -> None:
+    import psycopg  # noqa: PLC0415
+
     from ketnap.storage.postgres import PostgresStore  # noqa: PLC0415
 
-    schema = f"t_{uuid.uuid4().hex[:16]}"
+    schema, fresh_schema = f"t_{uuid.uuid4().hex[:16]}", f"t_{uuid.uuid4().hex[:16]}"
     first = PostgresStore(postgres_url, schema=schema, facts=FACTS)
     first.save_all(clone(at(Stage.PROBATION), f"HS-{i:03d}") for i in range(3))
-    with first._session():  # what layout 1 was: events keyed by dossier
+    with first._session():  # what layout 1 was: events keyed by dossier, nothing covered
         first._db.execute("ALTER TABLE events DROP CONSTRAINT events_pkey")
         first._db.execute("ALTER TABLE events ADD PRIMARY KEY (dossier_id, seq)")
+        first._db.execute("DROP INDEX dossiers_organization")
+        first._db.execute("CREATE INDEX dossiers_organization ON dossiers (organization, stage)")
         first._db.execute("UPDATE ketnap_meta SET value = '1' WHERE key = 'layout'")
     first.close()
     again = PostgresStore(postgres_url, schema=schema, facts=FACTS)
+    fresh = PostgresStore(postgres_url, schema=fresh_schema, facts=FACTS)
     try:
         with again._session():
             (layout,) = again._db.execute(
                 "SELECT value FROM ketnap_meta WHERE key = 'layout'"
             ).fetchone()
-        assert layout == "2"
+        assert layout == "3"
+        assert _indexes(again) == _indexes(fresh)
         assert again.verify() == []
         assert again.count() == 3
     finally:
         again.close()
-        import psycopg  # noqa: PLC0415
-
+        fresh.close()
         with psycopg.connect(postgres_url, autocommit=True) as connection:
-            connection.execute(f"DROP SCHEMA {schema} CASCADE")
+            for name in (schema, fresh_schema):
+                connection.execute(f"DROP SCHEMA {name} CASCADE")

@@ -83,7 +83,7 @@ CREATE TABLE events (
     day          TEXT NOT NULL,
     kind         TEXT NOT NULL,
     target       TEXT,
-    PRIMARY KEY (organization, dossier_id, seq)
+    PRIMARY KEY (organization, dossier_id, seq){events_cover}
 ){without_rowid};
 CREATE TABLE courses (
     code TEXT PRIMARY KEY, unit TEXT NOT NULL, opened_on TEXT NOT NULL,
@@ -95,7 +95,7 @@ CREATE TABLE quotas (
     PRIMARY KEY (unit, year)
 );
 CREATE INDEX dossiers_stage_id ON dossiers (stage, id);
-CREATE INDEX dossiers_organization ON dossiers (organization, stage);
+CREATE INDEX dossiers_organization ON dossiers (organization, stage){organization_cover};
 CREATE INDEX dossiers_admitted ON dossiers (admitted_on);
 CREATE INDEX dossiers_entered ON dossiers (entered_on);
 CREATE INDEX dossiers_due ON dossiers (next_due) WHERE next_due IS NOT NULL;
@@ -124,7 +124,17 @@ CREATE INDEX identities_dossier ON identities (dossier_id);
 """
 
 
-def schema_ddl(*, without_rowid: str, sequence: str, journal_only: bool = False) -> str:
+# What a committee's report reads besides an index's key: the events' act and date, and
+# a dossier's dates. Kept in the index itself (PostgreSQL's INCLUDE), a committee's counts
+# read its own stretch of the index; from the table they would read pages shared with
+# every other branch (PostgreSQL keeps rows in the order they were written, not by key).
+EVENTS_COVER: Final = "day, kind, target"
+ORGANIZATION_COVER: Final = "entered_on, expected_decision_on, window_closes_on"
+
+
+def schema_ddl(
+    *, without_rowid: str, sequence: str, covering: bool = False, journal_only: bool = False
+) -> str:
     """
     The DDL of the store's tables for one database.
 
@@ -132,10 +142,18 @@ def schema_ddl(*, without_rowid: str, sequence: str, journal_only: bool = False)
         without_rowid: what follows a table keyed by its primary key (SQLite's
             ``WITHOUT ROWID``; nothing for PostgreSQL).
         sequence: the journal's increasing key column type.
+        covering: index the report's columns too (`EVENTS_COVER`, `ORGANIZATION_COVER`);
+            for PostgreSQL, whose tables are not stored in key order as SQLite's
+            ``WITHOUT ROWID`` tables are.
         journal_only: only the journal and identities (a migration that adds them).
     """
     parts = (_JOURNAL_TABLES,) if journal_only else (_DOSSIER_TABLES, _JOURNAL_TABLES)
-    return "".join(parts).format(without_rowid=without_rowid, sequence=sequence)
+    return "".join(parts).format(
+        without_rowid=without_rowid,
+        sequence=sequence,
+        events_cover=f" INCLUDE ({EVENTS_COVER})" if covering else "",
+        organization_cover=f" INCLUDE ({ORGANIZATION_COVER})" if covering else "",
+    )
 
 
 @attrs.frozen(kw_only=True)

@@ -32,22 +32,37 @@ from ketnap.errors import StoreError
 from ketnap.facts import FactsFunction, plain_facts
 from ketnap.process import ADMISSION, Process
 from ketnap.rules import RuleSet
-from ketnap.storage._sql import _GENESIS, Connection, Cursor, Dialect, SQLStore, schema_ddl
+from ketnap.storage._sql import (
+    _GENESIS,
+    EVENTS_COVER,
+    ORGANIZATION_COVER,
+    Connection,
+    Cursor,
+    Dialect,
+    SQLStore,
+    schema_ddl,
+)
 from ketnap.storage.documents import DEFAULT_FORMAT, DocumentFormat
 
 __all__ = ["PostgresStore"]
 
 # The PostgreSQL layout, numbered on its own; bumped with an entry in _MIGRATIONS.
-_LAYOUT: Final = 2
+_LAYOUT: Final = 3
 _MIGRATIONS: Final[dict[int, str]] = {
     # The events in branch order (a committee's report reads contiguous runs).
     1: "ALTER TABLE events DROP CONSTRAINT events_pkey;"
     " ALTER TABLE events ADD PRIMARY KEY (organization, dossier_id, seq)",
+    # A committee's counts read from the indexes alone (see `EVENTS_COVER`).
+    2: "ALTER TABLE events DROP CONSTRAINT events_pkey;"
+    f" ALTER TABLE events ADD PRIMARY KEY (organization, dossier_id, seq) INCLUDE ({EVENTS_COVER});"
+    " DROP INDEX dossiers_organization;"
+    " CREATE INDEX dossiers_organization ON dossiers (organization, stage)"
+    f" INCLUDE ({ORGANIZATION_COVER})",
 }
 """``{n: script}`` bringing layout *n* to *n + 1*."""
 
 _SCHEMA: Final = schema_ddl(
-    without_rowid="", sequence="BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"
+    without_rowid="", sequence="BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY", covering=True
 )
 
 POSTGRES: Final = Dialect(
@@ -60,9 +75,10 @@ POSTGRES: Final = Dialect(
     # Writers queue on the journal's head at the commit; everything before runs at once.
     journal_head="SELECT value FROM ketnap_meta WHERE key = 'journal' FOR UPDATE",
     due_index="",
+    # Each dossier's last act, in the events' key order read backwards: no sort.
     last_acts="SELECT target, count(*) FROM (SELECT DISTINCT ON (organization, dossier_id)"
     " target FROM events WHERE target IS NOT NULL AND day <= ?{scope}"
-    " ORDER BY organization, dossier_id, seq DESC) AS last GROUP BY target",
+    " ORDER BY organization DESC, dossier_id DESC, seq DESC) AS last GROUP BY target",
     profile="""
 SELECT c->>'sex',
        CAST(substr(day, 1, 4) AS INTEGER) - CAST(substr(c->>'birth_date', 1, 4) AS INTEGER)
