@@ -415,11 +415,16 @@ class SQLStore:
             return
         # Claimed all at once; a value someone else holds (or a second claim on it in
         # this chunk) is not inserted, and its holder is named.
-        self._insert_many(
+        claimed = self._insert_many(
             "INSERT INTO identities (kind, value, dossier_id) VALUES (?, ?, ?)"
             " ON CONFLICT (kind, value) DO NOTHING",
             [claim[:3] for claim in claims],
         )
+        if claimed == len(claims):
+            # Every value was free, the usual case: nothing to look up. (Inside one large
+            # transaction PostgreSQL's statistics can call the table empty, and the
+            # lookup below then reads every identity of a kind: quadratic over a fill.)
+            return
         holders: dict[tuple[str, str], str] = {}
         for kind in sorted({claim[0] for claim in claims}):
             # By kind, then value: the key's own order, so each lookup is a key search.
@@ -441,10 +446,15 @@ class SQLStore:
                     f"dossier {holder!r} already holds the same value; {dossier_id!r} cannot",
                 )
 
-    def _insert_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-        """Run one INSERT for many rows (a database may do it in fewer round trips)."""
-        if rows:
-            self._db.executemany(sql, rows)
+    def _insert_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> int:
+        """
+        Run one INSERT for many rows (a database may do it in fewer round trips).
+
+        Returns the number of rows inserted (fewer than given where a conflict skipped some).
+        """
+        if not rows:
+            return 0
+        return int(self._db.executemany(sql, rows).rowcount)
 
     def _identify_raw(self, dossier_id: str, stage: str, document: str) -> None:
         # The migration reads identities from the stored JSON; a clash among old rows is

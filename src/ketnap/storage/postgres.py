@@ -289,15 +289,15 @@ class PostgresStore(SQLStore):
                 "UPDATE ketnap_meta SET value = ? WHERE key = 'layout'", (str(_LAYOUT),)
             )
 
-    def _insert_many(self, statement: str, rows: Sequence[Sequence[Any]]) -> None:
+    def _insert_many(self, statement: str, rows: Sequence[Sequence[Any]]) -> int:
         # A plain insert goes as COPY; one that resolves conflicts row by row does not.
         found = _PLAIN_INSERT.fullmatch(statement)
         if found is None or not rows:
-            super()._insert_many(statement, rows)
-            return
+            return super()._insert_many(statement, rows)
         connection = self._db
         assert isinstance(connection, _Connection)  # noqa: S101 - held by _session
         connection.copy(found.group(1), found.group(2), rows)
+        return len(rows)
 
     def _close(self) -> None:
         self._pool.close()
