@@ -165,6 +165,23 @@ def test_identities_are_held_by_one_open_dossier(store: SQLStore) -> None:
     assert store.ids() == ["HS-001"]
 
 
+def test_two_claims_on_one_identity_in_one_batch_save_nothing(store: SQLStore) -> None:
+    first, second = at(Stage.PREPARED, "HS-001"), at(Stage.PREPARED, "HS-002")
+    for dossier in (first, second):
+        dossier.candidate = attrs.evolve(dossier.candidate, citizen_id="001099012345")
+    with pytest.raises(InvalidInput, match="HS-001"):
+        store.save_all([first, second])
+    assert store.ids() == []
+
+
+def test_a_dossier_saved_again_keeps_its_own_identity(store: SQLStore) -> None:
+    dossier = at(Stage.PREPARED, "HS-001")
+    dossier.candidate = attrs.evolve(dossier.candidate, citizen_id="001099012345")
+    store.save(dossier)
+    store.save(dossier)
+    assert store.load("HS-001").revision == 2
+
+
 def test_verify_finds_nothing_wrong_in_what_was_saved(store: SQLStore) -> None:
     store.save_tree(TREE)
     store.save_quotas(Quotas({("A", 2024): 3}))
