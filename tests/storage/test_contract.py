@@ -148,6 +148,23 @@ def test_a_dossier_that_would_not_load_is_not_saved(store: SQLStore) -> None:
     assert store.count() == 0
 
 
+def test_a_bad_dossier_inside_a_batch_leaves_nothing_and_the_store_usable(
+    store: SQLStore,
+) -> None:
+    # Rows are made while they are sent (COPY on PostgreSQL): a dossier refused after
+    # others were already streamed must end the statement, roll back and keep the
+    # connection fit for the next save.
+    bad = at(Stage.PROPOSED, "HS-003")
+    bad.stage = Stage.PROBATION
+    batch = [at(Stage.PREPARED, f"HS-{i:03d}") for i in (1, 2)] + [bad]
+    with pytest.raises(InvalidDocument):
+        store.save_all(batch)
+    assert store.count() == 0
+    store.save(at(Stage.PREPARED, "HS-004"))
+    assert store.ids() == ["HS-004"]
+    assert store.verify() == []
+
+
 def test_an_illegal_history_is_refused(store: SQLStore) -> None:
     dossier = at(Stage.PROPOSED)
     entries = [attrs.evolve(dossier.history[1], actor=Actor.COMPETENT_COMMITTEE), *dossier.history]

@@ -361,23 +361,26 @@ class SQLStore:
 
     def _write(self, chunk: list[Dossier]) -> bool:
         """Write *chunk*; False if some revision check failed (the caller rolls back)."""
-        inserts: list[tuple[Any, ...]] = []
         updates: list[tuple[Any, ...]] = []
         events: list[tuple[Any, ...]] = []
         links: list[tuple[str, str, int, str]] = []
-        for dossier in chunk:
-            row, dossier_events = self._row(dossier)
-            events.extend(dossier_events)
-            links.append(("dossier", dossier.id, row[0], self._seal(row[-2], row[-3])))
-            if dossier.revision == 0:
-                inserts.append((dossier.id, *row))
-            else:
-                updates.append((*row, dossier.id, dossier.revision))
-        if inserts:
-            try:
-                self._insert_many(_INSERT, inserts)
-            except self._conflicts:
-                return False
+
+        def inserts() -> Iterator[tuple[Any, ...]]:
+            # Made while they are sent: a server that takes rows as a stream (COPY)
+            # stores one dossier while the next is checked and sealed.
+            for dossier in chunk:
+                row, dossier_events = self._row(dossier)
+                events.extend(dossier_events)
+                links.append(("dossier", dossier.id, row[0], self._seal(row[-2], row[-3])))
+                if dossier.revision == 0:
+                    yield (dossier.id, *row)
+                else:
+                    updates.append((*row, dossier.id, dossier.revision))
+
+        try:
+            self._insert_many(_INSERT, inserts())
+        except self._conflicts:
+            return False
         if updates:
             # The events are keyed by the branch they were saved under, which the update
             # may change: read it first.
@@ -446,14 +449,13 @@ class SQLStore:
                     f"dossier {holder!r} already holds the same value; {dossier_id!r} cannot",
                 )
 
-    def _insert_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> int:
+    def _insert_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> int:
         """
         Run one INSERT for many rows (a database may do it in fewer round trips).
 
-        Returns the number of rows inserted (fewer than given where a conflict skipped some).
+        *rows* may be an iterator, consumed while the statement runs. Returns the number
+        of rows inserted (fewer than given where a conflict skipped some).
         """
-        if not rows:
-            return 0
         return int(self._db.executemany(sql, rows).rowcount)
 
     def _identify_raw(self, dossier_id: str, stage: str, document: str) -> None:

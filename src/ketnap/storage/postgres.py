@@ -125,15 +125,39 @@ class _Connection:
         cursor.executemany(_placeholders(sql), list(rows))
         return cursor  # type: ignore[return-value]
 
-    def copy(self, table: str, columns: str, rows: Iterable[Sequence[Any]]) -> None:
-        """Send *rows* with COPY: one stream, where an INSERT per row is a round trip each."""
+    def copy(self, table: str, columns: str, rows: Iterable[Sequence[Any]]) -> int:
+        """
+        Send *rows* with COPY: one stream, where an INSERT per row is a round trip each.
+
+        *rows* may be an iterator: the server stores what was sent while the next rows
+        are made. Returns the number of rows sent.
+        """
         statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
             sql.Identifier(table),
             sql.SQL(", ").join(sql.Identifier(c.strip()) for c in columns.split(",")),
         )
-        with self._connection.cursor() as cursor, cursor.copy(statement) as copy:
-            for row in rows:
-                copy.write_row(row)
+        count = 0
+        try:
+            with self._connection.cursor() as cursor, cursor.copy(statement) as copy:
+                try:
+                    for row in rows:
+                        copy.write_row(row)
+                        count += 1
+                except Exception as exc:  # noqa: BLE001 - raised again below
+                    # psycopg ends a failed COPY with the exception's text, which the
+                    # server writes to its log: send a bare marker instead.
+                    raise _RowsFailed(exc) from None
+        except _RowsFailed as failed:
+            raise failed.cause from None
+        return count
+
+
+class _RowsFailed(Exception):
+    """The rows of a COPY could not be made; *cause* is raised once the COPY is ended."""
+
+    def __init__(self, cause: Exception) -> None:
+        super().__init__("rows not made")
+        self.cause = cause
 
 
 class PostgresStore(SQLStore):
@@ -289,15 +313,14 @@ class PostgresStore(SQLStore):
                 "UPDATE ketnap_meta SET value = ? WHERE key = 'layout'", (str(_LAYOUT),)
             )
 
-    def _insert_many(self, statement: str, rows: Sequence[Sequence[Any]]) -> int:
+    def _insert_many(self, statement: str, rows: Iterable[Sequence[Any]]) -> int:
         # A plain insert goes as COPY; one that resolves conflicts row by row does not.
         found = _PLAIN_INSERT.fullmatch(statement)
-        if found is None or not rows:
+        if found is None:
             return super()._insert_many(statement, rows)
         connection = self._db
         assert isinstance(connection, _Connection)  # noqa: S101 - held by _session
-        connection.copy(found.group(1), found.group(2), rows)
-        return len(rows)
+        return connection.copy(found.group(1), found.group(2), rows)
 
     def _close(self) -> None:
         self._pool.close()
