@@ -60,6 +60,13 @@ class Stores:
             return
         with self.connect() as db:
             db.autocommit = True
+            # The throwaway server commits without waiting for the WAL to be flushed;
+            # until it is, VACUUM may not mark a page all-visible (it cannot set the
+            # hint bits), and a committee's counts would read the heap after all. A
+            # commit that waits flushes everything before it.
+            with db.transaction():
+                db.execute("SET LOCAL synchronous_commit = on")
+                db.execute("SELECT pg_current_xact_id()")
             db.execute("VACUUM ANALYZE")
 
 
