@@ -165,6 +165,26 @@ def test_a_bad_dossier_inside_a_batch_leaves_nothing_and_the_store_usable(
     assert store.verify() == []
 
 
+def test_a_failure_in_a_later_chunk_undoes_the_chunks_already_sent(store: SQLStore) -> None:
+    # A long batch is sent chunk by chunk by a writer thread while the next chunk is
+    # prepared: a refusal in the third chunk (a bad document, a stale copy) must still
+    # leave nothing, and the store must take the next save.
+    store.save(at(Stage.PREPARED, "HS-9999"))
+    template = at(Stage.PREPARED)
+    bad = at(Stage.PROPOSED, "HS-1100")
+    bad.stage = Stage.PROBATION
+    good = [clone(template, f"HS-{i:04d}") for i in range(1100)]
+    with pytest.raises(InvalidDocument):
+        store.save_all([*good, bad])
+    stale = at(Stage.PREPARED, "HS-9999")  # revision 0: already stored
+    with pytest.raises(StaleDossier):
+        store.save_all([*good, stale])
+    assert store.ids() == ["HS-9999"]
+    assert store.save_all(good) == 1100
+    assert store.count() == 1101
+    assert store.verify() == []
+
+
 def test_an_illegal_history_is_refused(store: SQLStore) -> None:
     dossier = at(Stage.PROPOSED)
     entries = [attrs.evolve(dossier.history[1], actor=Actor.COMPETENT_COMMITTEE), *dossier.history]
