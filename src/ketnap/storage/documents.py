@@ -40,6 +40,7 @@ from typing import Any, Final, cast, get_args, get_origin
 
 import attrs
 import cattrs
+import orjson
 import pendulum
 from cattrs.cols import (
     homogenous_tuple_structure_factory,
@@ -362,10 +363,12 @@ class DocumentFormat:
         _check_in_memory(dossier)
         _check_dossier(dossier, process, regulations, verify=True)
         try:
-            document = self.to_document(dossier)
-        except (ValueError, TypeError) as exc:
+            # orjson writes the stored text about five times faster than json (a tenth
+            # of a save); compact, UTF-8, and refusing what JSON cannot hold (a lone
+            # surrogate, an integer over 64 bits) where json would write it.
+            text = orjson.dumps(self.to_document(dossier)).decode()
+        except (ValueError, TypeError) as exc:  # orjson.JSONEncodeError is a TypeError
             raise InvalidDocument("$", f"cannot be written ({type(exc).__name__})") from None
-        text = json.dumps(document, ensure_ascii=False)
         if len(text) > LIMITS.document_bytes // 4 and len(text.encode()) > LIMITS.document_bytes:
             raise InvalidDocument("$", f"larger than {LIMITS.document_bytes:,} bytes")
         return text
