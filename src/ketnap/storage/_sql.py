@@ -408,10 +408,13 @@ class SQLStore:
 
     def _identify(self, chunk: list[Dossier]) -> None:
         """Claim each dossier's citizen ID (while open) and card number, or refuse."""
-        ids = [d.id for d in chunk]
-        self._db.execute(
-            f"DELETE FROM identities WHERE dossier_id IN ({', '.join('?' * len(ids))})", ids
-        )
+        # A dossier saved before gives up what it held; a new one (its row just inserted,
+        # so its id was free) holds nothing yet.
+        ids = [d.id for d in chunk if d.revision]
+        if ids:
+            self._db.execute(
+                f"DELETE FROM identities WHERE dossier_id IN ({', '.join('?' * len(ids))})", ids
+            )
         claims: list[tuple[str, str, str, str]] = []  # kind, digest, dossier, field
         for dossier in chunk:
             citizen_id = dossier.candidate.citizen_id
@@ -425,11 +428,7 @@ class SQLStore:
             return
         # Claimed all at once; a value someone else holds (or a second claim on it in
         # this chunk) is not inserted, and its holder is named.
-        claimed = self._insert_many(
-            "INSERT INTO identities (kind, value, dossier_id) VALUES (?, ?, ?)"
-            " ON CONFLICT (kind, value) DO NOTHING",
-            [claim[:3] for claim in claims],
-        )
+        claimed = self._claim([claim[:3] for claim in claims])
         if claimed == len(claims):
             # Every value was free, the usual case: nothing to look up. (Inside one large
             # transaction PostgreSQL's statistics can call the table empty, and the
@@ -455,6 +454,14 @@ class SQLStore:
                     field,
                     f"dossier {holder!r} already holds the same value; {dossier_id!r} cannot",
                 )
+
+    def _claim(self, rows: list[tuple[str, str, str]]) -> int:
+        """Insert the identity rows (kind, digest, dossier) not yet held; return how many."""
+        return self._insert_many(
+            "INSERT INTO identities (kind, value, dossier_id) VALUES (?, ?, ?)"
+            " ON CONFLICT (kind, value) DO NOTHING",
+            rows,
+        )
 
     def _insert_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> int:
         """

@@ -313,6 +313,19 @@ class PostgresStore(SQLStore):
                 "UPDATE ketnap_meta SET value = ? WHERE key = 'layout'", (str(_LAYOUT),)
             )
 
+    def _claim(self, rows: list[tuple[str, str, str]]) -> int:
+        # One statement over arrays, where an insert per row costs a round trip each;
+        # DO NOTHING also skips a second claim on one value within the statement.
+        kinds, values, holders = (list(column) for column in zip(*rows, strict=True))
+        return int(
+            self._db.execute(
+                "INSERT INTO identities (kind, value, dossier_id)"
+                " SELECT * FROM unnest(?::text[], ?::text[], ?::text[])"
+                " ON CONFLICT (kind, value) DO NOTHING",
+                (kinds, values, holders),
+            ).rowcount
+        )
+
     def _insert_many(self, statement: str, rows: Iterable[Sequence[Any]]) -> int:
         # A plain insert goes as COPY; one that resolves conflicts row by row does not.
         found = _PLAIN_INSERT.fullmatch(statement)
