@@ -314,8 +314,8 @@ class PostgresStore(SQLStore):
             )
 
     def _claim(self, rows: list[tuple[str, str, str]]) -> int:
-        # One statement over arrays, where an insert per row costs a round trip each;
-        # DO NOTHING also skips a second claim on one value within the statement.
+        # One statement over arrays, where executemany runs one per claim; DO NOTHING
+        # also skips a second claim on one value within the statement.
         kinds, values, holders = (list(column) for column in zip(*rows, strict=True))
         return int(
             self._db.execute(
@@ -329,6 +329,8 @@ class PostgresStore(SQLStore):
     def _insert_many(self, statement: str, rows: Iterable[Sequence[Any]]) -> int:
         # A plain insert goes as COPY; one that resolves conflicts row by row does not.
         found = _PLAIN_INSERT.fullmatch(statement)
+        if isinstance(rows, Sequence) and not rows:
+            return 0  # nothing to send: no empty COPY
         if found is None:
             return super()._insert_many(statement, rows)
         connection = self._db
