@@ -91,7 +91,7 @@ def templates(workflow: Workflow, count: int, rng: random.Random) -> list[Dossie
     result = []
     for index in range(count):
         stage = stages[index % len(stages)]
-        meeting = workflow.calendar.roll_forward(
+        meeting = workflow.law.calendar.roll_forward(
             pendulum.Date(2022, 1, 4).add(days=rng.randrange(0, 1300))
         )
         under = stage == Stage.ENDORSED or (stage != Stage.PROPOSED and index % 2 == 0)
@@ -267,10 +267,10 @@ class Floor:
     """The deadlines by hand: tables built once, then dates and integers only."""
 
     def __init__(self, workflow: Workflow) -> None:
-        process = workflow.process
+        process = workflow.law.process
         self.final = process.final
         self.workdays = working_days()
-        self.terms = [_terms(rs) for rs in workflow.regulations]
+        self.terms = [_terms(rs) for rs in workflow.law.regulations]
         self.windows: dict[str, WindowFn] = {
             "age.minimum": w_age_minimum,
             "age.maximum": w_age_maximum,
@@ -289,7 +289,7 @@ class Floor:
         # Per regulation and stage: each time-bound rule guarding a step ahead, once, with
         # the nearest step it guards and who acts there (what a hand-written table holds).
         self.ahead: list[dict[str, list[tuple[WindowFn, str, str, Actor]]]] = []
-        for ruleset in workflow.regulations:
+        for ruleset in workflow.law.regulations:
             table: dict[str, list[tuple[WindowFn, str, str, Actor]]] = {}
             for stage in process.stage_codes:
                 seen: set[str] = set()
@@ -384,7 +384,7 @@ def _ahead(workflow: Workflow, stage: str) -> list[Transition]:
     seen = {stage}
     queue = deque([stage])
     while queue:
-        for row in workflow.process.steps_from(queue.popleft()):
+        for row in workflow.law.process.steps_from(queue.popleft()):
             rows.append(row)
             if row.target not in seen:
                 seen.add(row.target)
@@ -457,7 +457,7 @@ def main() -> None:
     step = max(1, n // min(n, args.sample))
     checked = 0
     for d, on in zip(dossiers[::step], days[::step], strict=True):
-        ours = as_rows(deadlines_for(d, on=on, workflow=workflow))
+        ours = as_rows(deadlines_for(d, on=on, law=workflow.law))
         theirs = floor.deadlines(d, on)
         assert ours == theirs, (d.id, d.stage, on, ours, theirs)
         checked += 1
@@ -471,7 +471,7 @@ def main() -> None:
         group = [(dossiers[i], days[i]) for i in indexes]
 
         def run_ketnap(group: list[tuple[Dossier, pendulum.Date]] = group) -> None:
-            found["ketnap"] += sum(len(deadlines_for(d, on=o, workflow=workflow)) for d, o in group)
+            found["ketnap"] += sum(len(deadlines_for(d, on=o, law=workflow.law)) for d, o in group)
 
         def run_floor(group: list[tuple[Dossier, pendulum.Date]] = group) -> None:
             found["floor"] += sum(len(floor.deadlines(d, o)) for d, o in group)
@@ -486,7 +486,7 @@ def main() -> None:
         f"({found['ketnap']:,} deadlines; {checked:,} dossiers checked equal):"
     )
     print(f"  {'stage':<22}{'dossiers':>9}{'ketnap µs':>12}{'floor µs':>11}{'ratio':>8}")
-    for stage in workflow.process.stage_codes:
+    for stage in workflow.law.process.stage_codes:
         if stage not in t_stage:
             continue
         count = len(by_stage[stage])
@@ -501,7 +501,7 @@ def main() -> None:
         profiler = cProfile.Profile()
         profiler.enable()
         for d, on in zip(dossiers, days, strict=True):
-            deadlines_for(d, on=on, workflow=workflow)
+            deadlines_for(d, on=on, law=workflow.law)
         profiler.disable()
         pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
 

@@ -23,7 +23,7 @@ from typing import Any
 import pendulum
 from docxtpl import DocxTemplate  # type: ignore[import-untyped]
 
-from ketnap import Dossier, OrganizationTree, Step, Unit, Workflow
+from ketnap import Dossier, Law, OrganizationTree, Step, Unit, Workflow
 from ketnap.forms import TEMPLATES, Office, form_facts, write_form
 from ketnap.testing import clone, lifecycle, make_dossier
 
@@ -36,6 +36,7 @@ TREE = OrganizationTree(
     ]
 )
 OFFICE = Office(place="Yên Lạc", signer="Trần Văn Bình")
+LAW = Law()
 
 
 def decided(n: int) -> list[Dossier]:
@@ -58,7 +59,9 @@ def floor(facts: list[dict[str, Any]], folder: Path) -> None:
 
 def ours(dossiers: list[Dossier], folder: Path) -> None:
     for index, dossier in enumerate(dossiers):
-        write_form("9-KNĐ", dossier, folder / f"ketnap-{index}.docx", tree=TREE, office=OFFICE)
+        write_form(
+            "9-KNĐ", dossier, folder / f"ketnap-{index}.docx", tree=TREE, office=OFFICE, law=LAW
+        )
 
 
 def main() -> None:
@@ -66,7 +69,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=10_000, help="dossiers (default 10,000)")
     args = parser.parse_args()
     dossiers = decided(args.n)
-    facts = [form_facts("9-KNĐ", d, tree=TREE, office=OFFICE) for d in dossiers]
+    facts = [form_facts("9-KNĐ", d, tree=TREE, office=OFFICE, law=LAW) for d in dossiers]
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
         started = time.perf_counter()

@@ -50,7 +50,7 @@ def meetings(n: int, seed: int = 7) -> list[pendulum.Date]:
     """Branch meeting dates spread over 2022-2024, on working days (reproducible)."""
     rng = random.Random(seed)
     start = pendulum.Date(2022, 1, 4)
-    calendar = Workflow().calendar
+    calendar = Workflow().law.calendar
     return [calendar.roll_forward(start.add(days=rng.randrange(0, 1000))) for _ in range(n)]
 
 
@@ -79,8 +79,8 @@ def evaluate(
     workflow: Workflow, dossier: Dossier, step: str, on: pendulum.Date, actor: Actor
 ) -> tuple[RuleSet, list[Failure]]:
     """The same rule checks ketnap runs: the set in force, every rule of the step."""
-    ruleset = workflow.ruleset_for(on)
-    context = workflow.context(dossier, step, on=on, actor=actor, ruleset=ruleset)
+    ruleset = workflow.law.ruleset_for(on)
+    context = workflow.law.context(dossier, step, on=on, actor=actor, ruleset=ruleset)
     return ruleset, [f for r in ruleset.for_step(step) if (f := r.evaluate(context)) is not None]
 
 
@@ -88,7 +88,7 @@ def evaluate(
 
 
 def floor_engine(workflow: Workflow) -> Advance:
-    table = {(t.source, t.step): t for t in workflow.process.transitions}
+    table = {(t.source, t.step): t for t in workflow.law.process.transitions}
 
     def advance(dossier: Dossier, step: str, on: pendulum.Date, actor: Actor) -> HistoryEntry:
         row = table[dossier.stage, step]
@@ -147,7 +147,7 @@ def machine_for(carrier_dossier: Dossier, workflow: Workflow) -> MachineDossier:
         pending["regulation"] = ruleset.code
         return not failures
 
-    process = workflow.process
+    process = workflow.law.process
     machine = Machine(
         model=None,
         states=list(process.stage_codes),

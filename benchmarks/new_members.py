@@ -40,7 +40,7 @@ from ketnap import (
     SQLiteStore,
     Workflow,
 )
-from ketnap.reports import facts_for
+from ketnap.derived import facts_for
 from ketnap.statistics import new_members
 from ketnap.testing import make_dossier, walk
 
@@ -116,7 +116,7 @@ def main() -> None:
     args = parser.parse_args()
     workflow = Workflow()
     tree = district()
-    facts = facts_for(workflow)
+    facts = facts_for(workflow.law)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder, "district.db")
         started = time.perf_counter()

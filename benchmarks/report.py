@@ -35,7 +35,7 @@ from _postgres import arguments, stores
 
 from ketnap import Course, Dossier, OrganizationTree, Quotas, Stage, Unit, Workflow
 from ketnap import report as make_report
-from ketnap.reports import facts_for
+from ketnap.derived import facts_for
 from ketnap.testing import clone, make_dossier, walk
 
 ON = pendulum.Date(2021, 8, 25)
@@ -184,7 +184,7 @@ def main() -> None:
     workflow = Workflow()
     tree = district()
     quotas = Quotas({(base.code, 2021): 4 for base in tree.base_units("YL")})
-    facts = facts_for(workflow)
+    facts = facts_for(workflow.law)
     with stores(args.store, args.url, facts, "report") as store_kind:
         started = time.perf_counter()
         options = {"durable": False} if args.store == "sqlite" else {}

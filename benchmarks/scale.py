@@ -29,7 +29,7 @@ from report import ON, best_of, copies, district, templates
 
 from ketnap import Quotas, Stage, Workflow
 from ketnap import report as make_report
-from ketnap.reports import facts_for
+from ketnap.derived import facts_for
 from ketnap.storage import Query
 
 
@@ -42,7 +42,7 @@ def main() -> None:
     workflow = Workflow()
     tree = district()
     quotas = Quotas({(base.code, 2021): 4 for base in tree.base_units("YL")})
-    facts = facts_for(workflow)
+    facts = facts_for(workflow.law)
     shapes = templates(workflow, tree, 600)
     with stores(args.store, args.url, facts, "scale") as store_kind:
         open_store = store_kind.open

@@ -62,6 +62,7 @@ from ketnap import (
     Transition,
     Workflow,
 )
+from ketnap.derived import facts_for
 from ketnap.model import (
     Actor,
     Approval,
@@ -83,7 +84,6 @@ from ketnap.model import (
     Vote,
     VotePurpose,
 )
-from ketnap.reports import facts_for
 from ketnap.storage import SQLiteStore
 from ketnap.storage.postgres import PostgresStore
 from ketnap.testing import clone, make_dossier, walk
@@ -404,13 +404,13 @@ def floor_load(path: Path) -> list[Dossier]:
 
 def ketnap_save(path: Path, dossiers: Sequence[Dossier]) -> None:
     # The facts a report and a due list read are derived on every save, by the workflow.
-    with SQLiteStore(path, process=WITH_REPLACEMENT, facts=facts_for(WORKFLOW)) as store:
+    with SQLiteStore(path, process=WITH_REPLACEMENT, facts=facts_for(WORKFLOW.law)) as store:
         for start in range(0, len(dossiers), _BATCH):
             store.save_all(dossiers[start : start + _BATCH])
 
 
 def ketnap_load(path: Path) -> list[Dossier]:
-    with SQLiteStore(path, process=WITH_REPLACEMENT, facts=facts_for(WORKFLOW)) as store:
+    with SQLiteStore(path, process=WITH_REPLACEMENT, facts=facts_for(WORKFLOW.law)) as store:
         return list(store.find())
 
 
@@ -453,14 +453,14 @@ def pg_floor_load(url: str, schema: str) -> list[Dossier]:
 
 def pg_ketnap_save(url: str, schema: str, dossiers: Sequence[Dossier]) -> None:
     with PostgresStore(url, schema=schema, process=WITH_REPLACEMENT,
-                       facts=facts_for(WORKFLOW)) as store:  # fmt: skip
+                       facts=facts_for(WORKFLOW.law)) as store:  # fmt: skip
         for start in range(0, len(dossiers), _BATCH):
             store.save_all(dossiers[start : start + _BATCH])
 
 
 def pg_ketnap_load(url: str, schema: str) -> list[Dossier]:
     with PostgresStore(url, schema=schema, process=WITH_REPLACEMENT,
-                       facts=facts_for(WORKFLOW)) as store:  # fmt: skip
+                       facts=facts_for(WORKFLOW.law)) as store:  # fmt: skip
         return list(store.find())
 
 

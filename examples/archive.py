@@ -24,8 +24,8 @@ from ketnap import (
     StaleDossier,
     Workflow,
 )
+from ketnap.derived import facts_for
 from ketnap.integrity import anchor, verify
-from ketnap.reports import facts_for
 from ketnap.storage import redact
 from ketnap.testing import make_dossier, walk
 
@@ -57,7 +57,7 @@ def main() -> None:
     workflow = Workflow()
     dossiers = build(workflow)
     # What the store derives from each dossier for due lists and reports, by this workflow.
-    facts = facts_for(workflow)
+    facts = facts_for(workflow.law)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder, "chi-bo-thon-dong.db")
 
@@ -75,7 +75,7 @@ def main() -> None:
                 verify(dossier, anchor=register[dossier.id])
                 print(
                     f"   {dossier.id}  {dossier.candidate.name:<15} "
-                    f"{workflow.process.text(dossier.stage)} (revision {dossier.revision}, "
+                    f"{workflow.law.process.text(dossier.stage)} (revision {dossier.revision}, "
                     f"{len(dossier.history)} acts) ✓"
                 )
             on_probation = [d.id for d in store.find(Query(stage=Stage.PROBATION))]

@@ -174,7 +174,7 @@ def header(part: str, process: Process, lang: Lang) -> None:
 
 def show(workflow: Workflow, dossier: Dossier, lang: Lang) -> None:
     """Print the last step of *dossier* in *lang*, with the labels its process gives."""
-    process = workflow.process
+    process = workflow.law.process
     entry = dossier.history[-1]
     values = {
         "on": entry.on,
@@ -194,14 +194,14 @@ def refused(attempt: TransitionRefused, lang: Lang) -> None:
 
 def finish(workflow: Workflow, dossier: Dossier, lang: Lang) -> None:
     """Verify the history against the workflow's process, and say where the dossier is."""
-    process = workflow.process
-    verify(dossier, process=process, regulations=workflow.regulations)
+    process = workflow.law.process
+    verify(dossier, process=process, regulations=workflow.law.regulations)
     print(DONE.render(lang, {"id": dossier.id, "stage": process.text(dossier.stage, lang)}))
 
 
 def youth_union_branch(lang: Lang) -> Dossier:
-    workflow = Workflow(process=YOUTH_UNION_PROCESS, regulations=LOCAL_REGULATIONS, after=[audit])
-    process = workflow.process
+    workflow = Workflow(LOCAL_REGULATIONS, process=YOUTH_UNION_PROCESS, after=[audit])
+    process = workflow.law.process
     header("a", process, lang)
     for code in (ENDORSED_BY_YOUTH, YOUTH_VOTE):
         print(f"    + {code}: {process.text(code, lang)}")
@@ -228,7 +228,7 @@ def youth_union_branch(lang: Lang) -> Dossier:
         show(workflow, dossier, lang)
     finish(workflow, dossier, lang)
     try:
-        verify(dossier, regulations=workflow.regulations)
+        verify(dossier, regulations=workflow.law.regulations)
     except TamperedHistory as problem:
         print(NOT_SHIPPED.render(lang, {"problem": problem}))
     return dossier
@@ -236,7 +236,7 @@ def youth_union_branch(lang: Lang) -> Dossier:
 
 def base_branch(lang: Lang) -> Dossier:
     workflow = Workflow(process=BASE_BRANCH_PROCESS, after=[audit])
-    process = workflow.process
+    process = workflow.law.process
     header("b", process, lang)
     print(f"    - {Stage.ENDORSED}: {Stage.ENDORSED in process.stage_codes}")
     print(f"    - {Step.ENDORSE}: {Step.ENDORSE in process.step_codes}")

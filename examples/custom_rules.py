@@ -92,7 +92,7 @@ def main() -> None:
     print(f"  shipped set untouched: {QD_294_2025.code}, {len(QD_294_2025)} rules\n")
 
     for name, flow in [("shipped QĐ 294", Workflow()), ("local variant", workflow)]:
-        failures = flow.check(dossier, Step.PROPOSE_ADMISSION, on=meeting, actor=Actor.BRANCH)
+        failures = flow.law.check(dossier, Step.PROPOSE_ADMISSION, on=meeting, actor=Actor.BRANCH)
         print(f"{name}: {len(failures)} failure(s)")
         for failure in failures:
             print(f"  - {failure.text('vi')}")

@@ -15,7 +15,7 @@ from ketnap.testing import lifecycle, make_dossier
 
 def main() -> None:
     workflow = Workflow()
-    process = workflow.process
+    process = workflow.law.process
     meeting = pendulum.date(2024, 3, 12)
     dossier = make_dossier(meeting=meeting, name="Nguyễn Thị Lan")
     candidate = dossier.candidate
@@ -34,11 +34,11 @@ def main() -> None:
 
     print("\nCác mốc thời gian (key dates):")
     ceremony = dossier.ceremony_date
-    policy = workflow.policy_for(ceremony) if ceremony else None
+    policy = workflow.law.policy_for(ceremony) if ceremony else None
     dates = {
         "Ngày quyết định kết nạp (tuổi đảng tính từ đây)": dossier.admission_decision_date,
         "Ngày lễ kết nạp (bắt đầu dự bị)": dossier.ceremony_date,
-        "Ngày hết 12 tháng dự bị": workflow.probation_end(dossier),
+        "Ngày hết 12 tháng dự bị": workflow.law.probation_end(dossier),
         "Ngày trở thành đảng viên chính thức": (
             full_membership_date(dossier, policy) if policy else None
         ),

@@ -49,7 +49,7 @@ from ketnap import (
     Workflow,
     report,
 )
-from ketnap.reports import facts_for
+from ketnap.derived import facts_for
 from ketnap.testing import lifecycle, make_dossier
 
 REPORT_DATE = pendulum.date(2021, 8, 25)
@@ -350,7 +350,9 @@ def simulate(store_path: Path) -> tuple[Report, Counter[str], dict[str, Failure]
         dossiers.append(dossier)
     # The store derives from each dossier what the report needs (the forecast, youth) by
     # the workflow's rules.
-    with SQLiteStore(store_path, process=workflow.process, facts=facts_for(workflow)) as store:
+    with SQLiteStore(
+        store_path, process=workflow.law.process, facts=facts_for(workflow.law)
+    ) as store:
         store.save_tree(tree)
         store.save_quotas(quotas)
         store.save_courses(COURSES)
@@ -362,7 +364,7 @@ def simulate(store_path: Path) -> tuple[Report, Counter[str], dict[str, Failure]
             unit=DISTRICT,
             year=2021,
             on=REPORT_DATE,
-            process=workflow.process,
+            process=workflow.law.process,
         )
     return result, Counter(result.refusals_by_rule), examples
 

@@ -25,7 +25,7 @@ def main() -> None:
         dossier.sponsors[0], alongside_since=pendulum.date(2022, 3, 1)
     )
 
-    result = plan(workflow, dossier, on=pendulum.date(2022, 7, 1))
+    result = plan(workflow.law, dossier, on=pendulum.date(2022, 7, 1))
     print(result.text("vi"))
     print()
     print(result.text("en"))

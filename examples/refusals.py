@@ -62,7 +62,7 @@ def main() -> None:
         print(refused.text("vi"))
         print()
         print(refused.text("en"))
-        stage = workflow.process.text(dossier.stage)
+        stage = workflow.law.process.text(dossier.stage)
         print(f"\n{len(refused.failures)} rules failed; the dossier stays at: {stage}")
 
 

@@ -48,7 +48,7 @@ def build(workflow: Workflow) -> list[Dossier]:
 def main() -> None:
     workflow = Workflow()
     dossiers = build(workflow)
-    feed = due_list(dossiers, on=REPORT, within=15, workflow=workflow)
+    feed = due_list(dossiers, on=REPORT, within=15, law=workflow.law)
 
     headings: list[tuple[Lang, str, str, str]] = [
         ("vi", "Nhắc việc ngày", "Đến hạn trong 15 ngày làm việc", "Quá hạn"),

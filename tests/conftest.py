@@ -70,8 +70,8 @@ def failing(workflow: Workflow) -> Failing:
         dossier: Dossier, step: Step, on: pendulum.Date, actor: Actor | None = None
     ) -> set[str]:
         who = actor or ACTOR_FOR[step]
-        refused = workflow.check(dossier, step, on=on, actor=who)
-        late = workflow.lateness(dossier, step, on=on, actor=who)
+        refused = workflow.law.check(dossier, step, on=on, actor=who)
+        late = workflow.law.lateness(dossier, step, on=on, actor=who)
         return {f.rule_id for f in (*refused, *late)}
 
     return run
@@ -87,7 +87,7 @@ def proposal(workflow: Workflow) -> Callable[..., set[str]]:
     def run(dossier: Dossier, on: pendulum.Date) -> set[str]:
         if not any(v.held_on == on and v.body is Actor.BRANCH for v in dossier.votes):
             add_vote(dossier, on)
-        failures = workflow.check(dossier, Step.PROPOSE_ADMISSION, on=on, actor=Actor.BRANCH)
+        failures = workflow.law.check(dossier, Step.PROPOSE_ADMISSION, on=on, actor=Actor.BRANCH)
         return {f.rule_id for f in failures}
 
     return run

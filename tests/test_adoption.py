@@ -60,11 +60,11 @@ def test_a_probationary_member_is_opened_at_probation(workflow: Workflow) -> Non
     verify(dossier)
     assert loads(dumps(dossier)).history == dossier.history
     # Deadlines are right from the first day: the recognition resolution after probation.
-    due = {d.rule_id: d for d in deadlines_for(dossier, on=ADOPTED, workflow=workflow)}
-    end = workflow.probation_end(dossier)
+    due = {d.rule_id: d for d in deadlines_for(dossier, on=ADOPTED, law=workflow.law)}
+    end = workflow.law.probation_end(dossier)
     assert end is not None
     resolution = due[RECOGNITION_RESOLUTION]
-    assert resolution.due == workflow.calendar.add_working_days(end, 30)
+    assert resolution.due == workflow.law.calendar.add_working_days(end, 30)
 
 
 def test_a_full_member_has_a_party_age_from_the_first_day(workflow: Workflow) -> None:
@@ -100,7 +100,7 @@ def test_an_act_out_of_order_is_refused(workflow: Workflow) -> None:
 
 def test_a_late_decision_is_adopted_as_late(workflow: Workflow) -> None:
     dossier, acts = known(workflow, Stage.ADMITTED)
-    late = workflow.calendar.add_working_days(acts[2].on, 65)
+    late = workflow.law.calendar.add_working_days(acts[2].on, 65)
     acts[3] = attrs.evolve(acts[3], on=late)
     workflow.adopt(dossier, acts, adopted_on=ADOPTED)
     (act,) = dossier.late_acts

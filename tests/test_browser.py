@@ -20,9 +20,9 @@ from typing import Any
 import pendulum
 import pytest
 
+from ketnap.derived import facts_for
 from ketnap.page import report_page
 from ketnap.process import ADMISSION
-from ketnap.reports import facts_for
 from ketnap.storage import SQLiteStore
 from ketnap.workflow import Workflow
 
@@ -90,9 +90,10 @@ def test_the_report_page_loads_clean_with_its_figures(
 ) -> None:
     from selenium.webdriver.common.by import By  # noqa: PLC0415
 
-    with SQLiteStore(district, facts=facts_for(Workflow()), create=False) as store:
+    law = Workflow().law
+    with SQLiteStore(district, facts=facts_for(law), create=False) as store:
         html = report_page(store, store.tree(), store.quotas(), unit="YL", year=2021,
-                           on=pendulum.date(2021, 8, 25))  # fmt: skip
+                           on=pendulum.date(2021, 8, 25), law=law)  # fmt: skip
     page = tmp_path / "report.html"
     page.write_text(html, encoding="utf-8")
     browser.get_log("browser")  # start from an empty log

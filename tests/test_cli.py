@@ -26,7 +26,7 @@ from ketnap import (
     Workflow,
 )
 from ketnap.cli import cli, main
-from ketnap.reports import facts_for
+from ketnap.derived import facts_for
 from ketnap.storage import dumps
 from ketnap.testing import make_dossier, walk
 from tests.conftest import MEETING
@@ -63,7 +63,7 @@ def store_path(tmp_path_factory: pytest.TempPathFactory, tree: OrganizationTree)
         )
         walk(workflow, dossier, meeting=MEETING, until=stage)
         dossiers.append(dossier)
-    with SQLiteStore(path, facts=facts_for(workflow)) as store:
+    with SQLiteStore(path, facts=facts_for(workflow.law)) as store:
         store.save_tree(tree)
         store.save_quotas(Quotas({("X", 2024): 3, ("C", 2024): 1}))
         store.save_courses([Course(code="K1", unit="H", opened_on=pendulum.Date(2023, 9, 4),
@@ -109,7 +109,7 @@ def test_check_prints_every_open_step_with_reasons(tmp_path: Path, workflow: Wor
 
 
 def test_due_lists_the_pending_decision(store_path: Path) -> None:
-    decision_due = Workflow().calendar.add_working_days(MEETING, 60)
+    decision_due = Workflow().law.calendar.add_working_days(MEETING, 60)
     code, out, _ = invoke("due", "--store", str(store_path), "--on", "2024-05-27", "--within", "15")
     assert code == 0
     assert "HS-1" in out
@@ -120,7 +120,7 @@ def test_due_lists_the_pending_decision(store_path: Path) -> None:
 def test_due_groups_same_named_branches_of_two_communes_apart(tmp_path: Path) -> None:
     workflow = Workflow()
     path = tmp_path / "two.db"
-    with SQLiteStore(path, facts=facts_for(workflow)) as store:
+    with SQLiteStore(path, facts=facts_for(workflow.law)) as store:
         for number, code in enumerate(["XA.T1", "XB.T1"]):
             dossier = make_dossier(
                 meeting=MEETING,
@@ -214,7 +214,7 @@ def test_main_returns_the_exit_status() -> None:
 
 def test_verify_names_a_tampered_dossier_and_fails(tmp_path: Path, workflow: Workflow) -> None:
     store = tmp_path / "s.db"
-    with SQLiteStore(store, facts=facts_for(workflow)) as writer:
+    with SQLiteStore(store, facts=facts_for(workflow.law)) as writer:
         for number in range(3):
             dossier = make_dossier(meeting=MEETING, id=f"HS-{number}")
             walk(workflow, dossier, meeting=MEETING, until=Stage.PROPOSED)

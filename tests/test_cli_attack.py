@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 
 from ketnap import SQLiteStore, Stage, Workflow
 from ketnap.cli import cli
+from ketnap.derived import facts_for
 from ketnap.inputs import LIMITS
-from ketnap.reports import facts_for
 from ketnap.storage import dumps
 from ketnap.testing import make_dossier, walk
 from tests.conftest import MEETING
@@ -50,7 +50,7 @@ def places(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     workflow = Workflow()
     dossier = make_dossier(meeting=MEETING)
     walk(workflow, dossier, meeting=MEETING, until=Stage.PROBATION)
-    with SQLiteStore(store, facts=facts_for(workflow)) as opened:
+    with SQLiteStore(store, facts=facts_for(workflow.law)) as opened:
         opened.save(dossier)
     empty = root / "empty.db"
     empty.write_bytes(b"")

@@ -13,7 +13,7 @@ import pendulum
 import pytest
 
 import ketnap
-from ketnap import ADMISSION, REGULATIONS, Rule, Stage, Step, Workflow
+from ketnap import ADMISSION, REGULATIONS, Law, Rule, Stage, Step, Workflow
 from ketnap.catalogue import regulation_changes, rule_catalogue, workflow_page
 from ketnap.messages import Lang
 from ketnap.rules import Context, Family
@@ -70,8 +70,8 @@ class TestRuleContract:
                 source=dossier.stage,
                 target=Stage.FULL_MEMBER,
                 actors=frozenset({ketnap.Actor.BRANCH}),
-                policy=workflow.ruleset_for(on).policy,
-                calendar=workflow.calendar,
+                policy=workflow.law.ruleset_for(on).policy,
+                calendar=workflow.law.calendar,
             )
             first, second = rule.evaluate(context), rule.evaluate(context)
             assert first == second
@@ -97,7 +97,7 @@ def test_the_catalogue_lists_every_shipped_rule_in_every_regulation() -> None:
 def test_the_diagram_shows_every_stage_and_step_in_both_languages() -> None:
     langs: tuple[Lang, ...] = ("vi", "en")
     for lang in langs:
-        page = workflow_page(lang)
+        page = workflow_page(Law(), lang)
         for stage in ADMISSION.stages:
             assert f'state "{stage.label.render(lang)}" as {stage.code}' in page, stage.code
         for row in ADMISSION.transitions:

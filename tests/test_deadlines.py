@@ -43,13 +43,13 @@ READMISSION_WAIT = "readmission.waiting_time"
 
 
 def only(dossier: Dossier, rule_id: str, on: D, workflow: Workflow) -> Deadline:
-    found = deadlines_for(dossier, on=on, workflow=workflow)
+    found = deadlines_for(dossier, on=on, law=workflow.law)
     (deadline,) = [d for d in found if d.rule_id == rule_id]
     return deadline
 
 
 def rule_ids(dossier: Dossier, on: D, workflow: Workflow) -> set[str]:
-    return {d.rule_id for d in deadlines_for(dossier, on=on, workflow=workflow)}
+    return {d.rule_id for d in deadlines_for(dossier, on=on, law=workflow.law)}
 
 
 def test_a_deadline_is_pending_or_missed() -> None:
@@ -87,7 +87,7 @@ class TestAdmissionDecision:
         )
         # The decision is behind the dossier now: its deadline is gone, the ceremony's
         # (30 working days from the decision) is the one ahead.
-        found = deadlines_for(dossier, on=D(2024, 7, 1), workflow=workflow)
+        found = deadlines_for(dossier, on=D(2024, 7, 1), law=workflow.law)
         assert [d.rule_id for d in found] == [CEREMONY]
         assert found[0].status is DeadlineStatus.PENDING
 
@@ -109,7 +109,7 @@ class TestAdmissionDecision:
         dossier = proposed(workflow)
         workflow.advance(dossier, Step.REFUSE, on=D(2024, 4, 1), actor=Actor.COMPETENT_COMMITTEE)
         # A final stage has nothing ahead: no deadline is left open (or missed).
-        assert deadlines_for(dossier, on=D(2024, 9, 1), workflow=workflow) == []
+        assert deadlines_for(dossier, on=D(2024, 9, 1), law=workflow.law) == []
 
     def test_extension(self, workflow: Workflow) -> None:
         dossier = proposed(workflow)
@@ -121,7 +121,7 @@ class TestAdmissionDecision:
             )
         )
         deadline = only(dossier, DECISION, D(2024, 6, 10), workflow)
-        assert deadline.due == workflow.calendar.add_working_days(MEETING, 90)
+        assert deadline.due == workflow.law.calendar.add_working_days(MEETING, 90)
         assert deadline.status is DeadlineStatus.PENDING
 
 
@@ -143,7 +143,7 @@ class TestCeremony:
         # With the higher committee's consent the ceremony may come later: the rule holds
         # with no last day, so no ceremony deadline is listed, and none is missed.
         dossier = decision_received_16_aug_2021(workflow, delay_consent=True)
-        found = deadlines_for(dossier, on=late, workflow=workflow)
+        found = deadlines_for(dossier, on=late, law=workflow.law)
         assert CEREMONY not in {d.rule_id for d in found}
         assert all(d.status is DeadlineStatus.PENDING for d in found)
 
@@ -164,7 +164,7 @@ class TestProbation:
         dossier = at_stage(workflow, Stage.ADMITTED, meeting=add_days(ceremony, -60))
         dossier.decision_received_on = add_days(ceremony, -3)
         workflow.advance(dossier, Step.HOLD_CEREMONY, on=ceremony, actor=Actor.BRANCH)
-        assert workflow.probation_end(dossier) == end
+        assert workflow.law.probation_end(dossier) == end
         # A waiting date: due is the first day it holds, the day after the last day of
         # probation.
         probation = only(dossier, PROBATION_END, ceremony, workflow)
@@ -177,12 +177,12 @@ class TestProbation:
         # Reached: no longer a date ahead.
         assert PROBATION_END not in rule_ids(dossier, add_days(end, 1), workflow)
         resolution = only(dossier, RECOGNITION_RESOLUTION, end, workflow)
-        assert resolution.due == workflow.calendar.add_working_days(end, 30)
+        assert resolution.due == workflow.law.calendar.add_working_days(end, 30)
         assert resolution.actor is Actor.BRANCH
 
     def test_recognition_decision(self, workflow: Workflow) -> None:
         dossier = at_stage(workflow, Stage.PROBATION)
-        end = workflow.probation_end(dossier)
+        end = workflow.law.probation_end(dossier)
         assert end is not None
         on = add_days(end, 3)
         ready_for_recognition(dossier, on)
@@ -190,7 +190,7 @@ class TestProbation:
         # The branch resolution is taken: its term is behind the dossier.
         assert RECOGNITION_RESOLUTION not in rule_ids(dossier, on, workflow)
         decision = only(dossier, RECOGNITION_DECISION, on, workflow)
-        assert decision.due == workflow.calendar.add_working_days(on, 30)
+        assert decision.due == workflow.law.calendar.add_working_days(on, 30)
         assert decision.actor is Actor.COMPETENT_COMMITTEE
 
 
@@ -200,7 +200,7 @@ class TestBeforeTheProposal:
     def test_certificate_and_documents(self, workflow: Workflow) -> None:
         dossier = at_stage(workflow, Stage.PREPARED)
         dossier.add_documents([Document(form="5-KNĐ", dated=D(2023, 6, 30))])
-        found = {d.rule_id: d for d in deadlines_for(dossier, on=MEETING, workflow=workflow)}
+        found = {d.rule_id: d for d in deadlines_for(dossier, on=MEETING, law=workflow.law)}
         assert found[CERTIFICATE_VALIDITY].due == D(2028, 9, 12)
         assert found[DOSSIER_STALENESS].due == D(2024, 6, 30)
         assert READMISSION_WAIT not in found

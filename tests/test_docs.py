@@ -34,7 +34,32 @@ def test_docs_use_only_runnable_or_output_blocks() -> None:
         for path in DOCS
         for kind, _ in FENCE.findall(path.read_text(encoding="utf-8"))
     }
-    assert {kind for _, kind in kinds} <= {"python", "console", "text"}, kinds
+    assert {kind for _, kind in kinds} <= {"python", "console", "text", "toml"}, kinds
+
+
+def test_every_configuration_shown_in_the_docs_loads(tmp_path: pathlib.Path) -> None:
+    # A ```toml block is a ketnap.toml: it must load, its rulebook standing for a module
+    # of the office's own (here one that gives the shipped workflow).
+    from ketnap import Deployment  # noqa: PLC0415
+
+    (tmp_path / "office_rules.py").write_text(
+        "from ketnap import Workflow\nWORKFLOW = Workflow()\n", encoding="utf-8"
+    )
+    blocks = [
+        (path.name, text)
+        for path in DOCS
+        for kind, text in FENCE.findall(path.read_text(encoding="utf-8"))
+        if kind == "toml"
+    ]
+    assert blocks
+    try:
+        for name, text in blocks:
+            config = tmp_path / "ketnap.toml"
+            config.write_text(text, encoding="utf-8")
+            deployment = Deployment.load(config, environ={})
+            assert deployment.rulebook in {None, "office_rules:WORKFLOW"}, name
+    finally:
+        sys.modules.pop("office_rules", None)
 
 
 def command(line: str) -> list[str]:

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 from docxtpl import DocxTemplate  # type: ignore[import-untyped]
 
-from ketnap import Dossier, InvalidInput, OrganizationTree, Stage, Step, Unit, Workflow
+from ketnap import Dossier, InvalidInput, Law, OrganizationTree, Stage, Step, Unit, Workflow
 from ketnap.cli import cli
 from ketnap.forms import FORMS, TEMPLATES, FormRefused, Office, form_facts, write_form
 from ketnap.storage import SQLiteStore
@@ -27,6 +27,7 @@ TREE = OrganizationTree(
     ]
 )
 OFFICE = Office(place="Yên Lạc", signer="Trần Văn Bình")
+LAW = Law()
 NUMBERS = {
     Step.PROPOSE_ADMISSION: "05-NQ/CB",
     Step.ENDORSE: "12-NQ/ĐU",
@@ -62,7 +63,7 @@ def full_member() -> Dossier:
 def test_every_act_form_is_a_party_document_with_its_facts(
     full_member: Dossier, tmp_path: Path, code: str
 ) -> None:
-    path = write_form(code, full_member, tmp_path / "f.docx", tree=TREE, office=OFFICE)
+    path = write_form(code, full_member, tmp_path / "f.docx", tree=TREE, office=OFFICE, law=LAW)
     text = text_of(path)
     entry = full_member.last_act(FORMS[code].step or "")
     assert entry is not None
@@ -82,7 +83,9 @@ def test_every_act_form_is_a_party_document_with_its_facts(
 def test_the_branch_resolution_carries_the_vote_and_the_next_body(
     full_member: Dossier, tmp_path: Path
 ) -> None:
-    text = text_of(write_form("6-KNĐ", full_member, tmp_path / "6.docx", tree=TREE, office=OFFICE))
+    text = text_of(
+        write_form("6-KNĐ", full_member, tmp_path / "6.docx", tree=TREE, office=OFFICE, law=LAW)
+    )
     vote = full_member.votes[0]
     assert f"Số đảng viên chính thức được triệu tập: {vote.members_counted}" in text
     assert f"số tán thành: {vote.in_favour} đồng chí, đạt 91,7%" in text
@@ -94,7 +97,9 @@ def test_the_branch_resolution_carries_the_vote_and_the_next_body(
 def test_the_decision_answers_the_endorsement_and_states_probation(
     full_member: Dossier, tmp_path: Path
 ) -> None:
-    text = text_of(write_form("9-KNĐ", full_member, tmp_path / "9.docx", tree=TREE, office=OFFICE))
+    text = text_of(
+        write_form("9-KNĐ", full_member, tmp_path / "9.docx", tree=TREE, office=OFFICE, law=LAW)
+    )
     assert "Xét đề nghị của Đảng bộ xã Tam Hồng (Nghị quyết số 12-NQ/ĐU" in text
     assert "BAN THƯỜNG VỤ ĐẢNG BỘ HUYỆN YÊN LẠC QUYẾT ĐỊNH:" in text
     assert "Thời gian dự bị 12 tháng" in text
@@ -105,7 +110,7 @@ def test_the_recognition_decision_names_the_day_of_full_membership(
     full_member: Dossier, tmp_path: Path
 ) -> None:
     text = text_of(write_form("16-KNĐ", full_member, tmp_path / "16.docx", tree=TREE,
-                              office=OFFICE))  # fmt: skip
+                              office=OFFICE, law=LAW))  # fmt: skip
     ceremony = full_member.ceremony_date
     assert ceremony is not None
     official = ceremony.add(years=1)
@@ -114,7 +119,9 @@ def test_the_recognition_decision_names_the_day_of_full_membership(
 
 def test_a_base_branch_proposes_straight_to_the_competent_committee(tmp_path: Path) -> None:
     dossier = member("C", until=Stage.PROPOSED)
-    text = text_of(write_form("6-KNĐ", dossier, tmp_path / "6.docx", tree=TREE, office=OFFICE))
+    text = text_of(
+        write_form("6-KNĐ", dossier, tmp_path / "6.docx", tree=TREE, office=OFFICE, law=LAW)
+    )
     assert "Chi bộ đề nghị Đảng bộ huyện Yên Lạc xem xét" in text
 
 
@@ -122,7 +129,7 @@ def test_missing_facts_are_listed_and_nothing_is_written(tmp_path: Path) -> None
     dossier = member(until=Stage.PREPARED)
     target = tmp_path / "9.docx"
     with pytest.raises(FormRefused) as refused:
-        write_form("9-KNĐ", dossier, target, tree=None, office=Office())
+        write_form("9-KNĐ", dossier, target, tree=None, office=Office(), law=LAW)
     assert not target.exists()
     text = refused.value.text("en")
     for fact in ("organisation tree", "'Admission decision' is not recorded", "place",
@@ -139,7 +146,7 @@ def test_an_act_without_its_number_is_refused() -> None:
         if dossier.stage == Stage.PROPOSED:
             break
     with pytest.raises(FormRefused, match="document number"):
-        form_facts("6-KNĐ", dossier, tree=TREE, office=OFFICE)
+        form_facts("6-KNĐ", dossier, tree=TREE, office=OFFICE, law=LAW)
 
 
 def test_the_checklist_marks_present_missing_and_stale(tmp_path: Path) -> None:
@@ -147,7 +154,9 @@ def test_the_checklist_marks_present_missing_and_stale(tmp_path: Path) -> None:
     del dossier.documents["5-KNĐ"]
     # The last day a document may be used is 12 months after it; stale the day after.
     on = dossier.documents["3-KNĐ"].dated.add(months=12).add(days=1)
-    path = write_form("checklist", dossier, tmp_path / "c.docx", tree=TREE, office=Office(), on=on)
+    path = write_form(
+        "checklist", dossier, tmp_path / "c.docx", tree=TREE, office=Office(), on=on, law=LAW
+    )
     rows = [
         [cell.text for cell in row.cells] for row in docx.Document(str(path)).tables[0].rows[1:]
     ]
@@ -156,20 +165,20 @@ def test_the_checklist_marks_present_missing_and_stale(tmp_path: Path) -> None:
     assert status["1-KNĐ"] == "có"  # an application does not go stale
     assert status["3-KNĐ"] == "quá hạn"
     the_day_before = form_facts(
-        "checklist", dossier, tree=TREE, office=Office(), on=on.subtract(days=1)
+        "checklist", dossier, tree=TREE, office=Office(), on=on.subtract(days=1), law=LAW
     )
     assert {row["form"]: row["status"] for row in the_day_before["rows"]}["3-KNĐ"] == "có"
 
 
 def test_the_checklist_needs_its_date() -> None:
     with pytest.raises(InvalidInput, match="checklist is dated"):
-        form_facts("checklist", member(until=Stage.PREPARED), tree=TREE, office=OFFICE)
+        form_facts("checklist", member(until=Stage.PREPARED), tree=TREE, office=OFFICE, law=LAW)
 
 
 def test_every_template_uses_only_the_facts_ketnap_gives(full_member: Dossier) -> None:
     for form in FORMS.values():
         used = DocxTemplate(str(TEMPLATES / form.template)).get_undeclared_template_variables()
-        given = form_facts(form.code, full_member, tree=TREE, office=OFFICE, on=MEETING)
+        given = form_facts(form.code, full_member, tree=TREE, office=OFFICE, on=MEETING, law=LAW)
         assert used <= set(given), (form.code, used - set(given))
 
 
@@ -185,9 +194,9 @@ def test_a_deployment_template_using_an_unknown_fact_is_refused(
     document.save(str(own / "9-KND.docx"))
     with pytest.raises(InvalidInput, match="does not give"):
         write_form("9-KNĐ", full_member, tmp_path / "9.docx", tree=TREE, office=OFFICE,
-                   templates=own)  # fmt: skip
+                   law=LAW, templates=own)  # fmt: skip
     assert write_form("6-KND", full_member, tmp_path / "6.docx", tree=TREE, office=OFFICE,
-                      templates=own).exists()  # fmt: skip
+                      law=LAW, templates=own).exists()  # fmt: skip
 
 
 def test_the_command_line_lists_and_fills_forms(full_member: Dossier, tmp_path: Path) -> None:
@@ -215,5 +224,7 @@ def test_the_command_line_lists_and_fills_forms(full_member: Dossier, tmp_path: 
 
 def test_a_date_in_a_party_document_keeps_its_leading_zeros() -> None:
     dossier = make_dossier(meeting=MEETING, organization=TREE.organization("C"))
-    facts = form_facts("checklist", dossier, tree=TREE, office=OFFICE, on=pendulum.date(2024, 2, 5))
+    facts = form_facts(
+        "checklist", dossier, tree=TREE, office=OFFICE, on=pendulum.date(2024, 2, 5), law=LAW
+    )
     assert facts["long_date"] == "ngày 05 tháng 02 năm 2024"

@@ -107,7 +107,7 @@ def test_a_journal_records_the_vote_then_the_act_it_carries(store: SQLiteStore) 
         {"dossier": "HS-001", "records": {"votes": [BRANCH_VOTE]}},
         {"dossier": "HS-001", **PROPOSE, "reference": "05-NQ/CB"},
     )
-    result = apply_journal(store, read_journal(lines))
+    result = apply_journal(store, read_journal(lines), workflow=Workflow())
     assert (result.acts, result.records, result.saved) == (1, 1, 1)
     stored = store.load("HS-001")
     assert stored.stage == Stage.PROPOSED
@@ -120,7 +120,7 @@ def test_a_refused_act_saves_nothing_by_default(store: SQLiteStore) -> None:
         {"dossier": "HS-002", **PROPOSE},  # no vote recorded: refused
     )
     with pytest.raises(JournalRefused) as caught:
-        apply_journal(store, read_journal(lines))
+        apply_journal(store, read_journal(lines), workflow=Workflow())
     assert caught.value.line == 2
     assert caught.value.refused is not None
     assert "vote.branch_admission" in {f.rule_id for f in caught.value.refused.failures}
@@ -135,7 +135,7 @@ def test_kept_refusals_skip_that_dossiers_later_lines_and_save_the_rest(
         {"dossier": "HS-001", "records": {"votes": [BRANCH_VOTE]}, **PROPOSE},
         {"dossier": "HS-002", "step": "endorse", "on": "2024-03-26", "actor": "base_committee"},
     )
-    result = apply_journal(store, read_journal(lines), keep_refusals=True)
+    result = apply_journal(store, read_journal(lines), workflow=Workflow(), keep_refusals=True)
     assert [line for line, _, _ in result.refused] == [1]
     assert result.skipped == (3,)
     assert store.load("HS-001").stage == Stage.PROPOSED
@@ -167,7 +167,9 @@ def test_a_bad_line_is_refused_with_its_number_and_field(line: str, reason: str)
 
 def test_an_unknown_dossier_is_refused(store: SQLiteStore) -> None:
     with pytest.raises(JournalRefused, match="line 1: no dossier"):
-        apply_journal(store, read_journal(journal({"dossier": "HS-404", **PROPOSE})))
+        apply_journal(
+            store, read_journal(journal({"dossier": "HS-404", **PROPOSE})), workflow=Workflow()
+        )
 
 
 def test_a_journal_applied_over_a_newer_copy_is_stale(store: SQLiteStore) -> None:
@@ -185,7 +187,7 @@ def test_a_journal_applied_over_a_newer_copy_is_stale(store: SQLiteStore) -> Non
             return loaded
 
     with pytest.raises(StaleDossier):
-        apply_journal(Racing(), lines)  # type: ignore[arg-type]
+        apply_journal(Racing(), lines, workflow=Workflow())  # type: ignore[arg-type]
 
 
 def test_ketnap_apply_prints_refusals_and_counts(store: SQLiteStore, tmp_path: Path) -> None:

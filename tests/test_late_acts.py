@@ -27,8 +27,8 @@ from ketnap import (
     due_list,
     report,
 )
+from ketnap.derived import facts_for
 from ketnap.organizations import Quotas
-from ketnap.reports import facts_for
 from ketnap.storage import dumps, loads
 from ketnap.terms import dossier_probation_end, full_membership_date
 from ketnap.testing import make_dossier, walk
@@ -54,12 +54,13 @@ def test_an_admission_decision_after_its_term_stands_and_is_recorded(
 ) -> None:
     dossier = proposed(workflow)
     on = (
-        workflow.calendar.add_working_days(DUE, working_days_after)
+        workflow.law.calendar.add_working_days(DUE, working_days_after)
         if working_days_after >= 0
         else DUE.subtract(days=1)
     )
     assert (
-        workflow.check(dossier, Step.DECIDE_ADMISSION, on=on, actor=Actor.COMPETENT_COMMITTEE) == ()
+        workflow.law.check(dossier, Step.DECIDE_ADMISSION, on=on, actor=Actor.COMPETENT_COMMITTEE)
+        == ()
     )
     workflow.advance(dossier, Step.DECIDE_ADMISSION, on=on, actor=Actor.COMPETENT_COMMITTEE)
     assert dossier.stage == Stage.ADMITTED
@@ -79,13 +80,13 @@ def test_an_admission_decision_after_its_term_stands_and_is_recorded(
 
 def test_a_refused_step_records_no_late_act(workflow: Workflow) -> None:
     dossier = proposed(workflow)
-    late = workflow.calendar.add_working_days(DUE, 5)
+    late = workflow.law.calendar.add_working_days(DUE, 5)
     with pytest.raises(TransitionRefused):
         workflow.advance(dossier, Step.DECIDE_ADMISSION, on=late, actor=Actor.BRANCH)
     assert dossier.late_acts == []
     assert [
         f.rule_id
-        for f in workflow.lateness(
+        for f in workflow.law.lateness(
             dossier, Step.DECIDE_ADMISSION, on=late, actor=Actor.COMPETENT_COMMITTEE
         )
     ] == ["timing.decision_deadline"]
@@ -95,18 +96,18 @@ def test_a_late_recognition_keeps_the_full_membership_date(workflow: Workflow) -
     dossier = make_dossier(meeting=MEETING)
     walk(workflow, dossier, meeting=MEETING, until=Stage.RECOGNITION_PROPOSED)
     resolution = dossier.history[-1].on
-    late = workflow.calendar.add_working_days(resolution, 31)
+    late = workflow.law.calendar.add_working_days(resolution, 31)
     workflow.advance(dossier, Step.RECOGNIZE, on=late, actor=Actor.COMPETENT_COMMITTEE)
     assert dossier.stage == Stage.FULL_MEMBER
     (act,) = dossier.late_acts
     assert act.rule_id == "timing.recognition_decision_deadline"
-    policy = workflow.policy_for(late)
+    policy = workflow.law.policy_for(late)
     assert full_membership_date(dossier, policy) == dossier_probation_end(dossier, policy)
 
 
 def test_a_late_act_survives_a_document_and_a_forged_one_is_refused(workflow: Workflow) -> None:
     dossier = proposed(workflow)
-    on = workflow.calendar.add_working_days(DUE, 3)
+    on = workflow.law.calendar.add_working_days(DUE, 3)
     workflow.advance(dossier, Step.DECIDE_ADMISSION, on=on, actor=Actor.COMPETENT_COMMITTEE)
     assert loads(dumps(dossier)).late_acts == dossier.late_acts
     forged = attrs.evolve(dossier.late_acts[0], answerable=Actor.BASE_COMMITTEE)
@@ -122,20 +123,20 @@ def test_a_late_act_must_be_after_its_due_day() -> None:
 
 def test_reports_and_due_lists_show_the_late_decision_and_who_answers(workflow: Workflow) -> None:
     dossier = proposed(workflow)
-    on = workflow.calendar.add_working_days(DUE, 2)
+    on = workflow.law.calendar.add_working_days(DUE, 2)
     workflow.advance(dossier, Step.DECIDE_ADMISSION, on=on, actor=Actor.COMPETENT_COMMITTEE)
-    with SQLiteStore(":memory:", facts=facts_for(workflow)) as store:
+    with SQLiteStore(":memory:", facts=facts_for(workflow.law)) as store:
         store.save(dossier)
         year_end = pendulum.Date(2024, 12, 31)
         found = report(store, TREE, Quotas({("C", 2024): 1}), unit="H", year=2024, on=year_end)
         assert found.late_acts == 1
         assert found.admitted == 1
         assert store.verify() == []
-    feed = due_list([dossier], on=on.add(days=1), within=15, workflow=workflow)
+    feed = due_list([dossier], on=on.add(days=1), within=15, law=workflow.law)
     (item,) = feed.late
     assert item.working_days_late == 2
     assert "competent committee answers for it" in item.text("en").lower()
     assert "kiểm điểm trách nhiệm" in item.text("vi")
     grouped = feed.by_organization()
     assert [len(part.late) for part in grouped.values()] == [1]
-    assert due_list([dossier], on=on.add(days=60), within=15, workflow=workflow).late == ()
+    assert due_list([dossier], on=on.add(days=60), within=15, law=workflow.law).late == ()

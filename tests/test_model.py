@@ -82,7 +82,9 @@ class TestDossier:
     def test_act_before_birth(self) -> None:
         dossier = make_dossier(meeting=D(2024, 3, 12))
         with pytest.raises(InvalidInput) as info:
-            Workflow().check(dossier, Step.COMPLETE_TRAINING, on=D(1990, 1, 1), actor=Actor.BRANCH)
+            Workflow().law.check(
+                dossier, Step.COMPLETE_TRAINING, on=D(1990, 1, 1), actor=Actor.BRANCH
+            )
         assert info.value.field == "on"
 
     def test_dossiers_compare_by_identity(self) -> None:

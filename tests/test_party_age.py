@@ -49,7 +49,7 @@ def test_a_decision_on_a_leap_day(workflow: Workflow) -> None:
     meeting = next(
         day
         for day in (D(2024, 1, 2).add(days=n) for n in range(58))
-        if workflow.calendar.add_working_days(day, 20) == D(2024, 2, 29)
+        if workflow.law.calendar.add_working_days(day, 20) == D(2024, 2, 29)
     )
     dossier = member(workflow, meeting)
     assert decision_on(dossier) == D(2024, 2, 29)

@@ -36,7 +36,7 @@ class TestEarliestBranchMeeting:
     def test_age_and_sponsor(self, workflow: Workflow) -> None:
         """18 by month count from 1 Oct 2022; the sponsor's 12 months end on 1 Mar 2023."""
         dossier = young_candidate(workflow)
-        result = plan(workflow, dossier, on=D(2022, 7, 1))
+        result = plan(workflow.law, dossier, on=D(2022, 7, 1))
         windows = {r.rule_id: r for r in result.requirements}
         assert windows["age.minimum"].holds_from == D(2022, 10, 1)
         assert windows["sponsor.duration"].holds_from == D(2023, 3, 1)
@@ -48,11 +48,11 @@ class TestEarliestBranchMeeting:
     def test_the_plan_is_right(self, workflow: Workflow) -> None:
         """The day before the earliest date is refused, the earliest date passes."""
         dossier = young_candidate(workflow)
-        earliest = plan(workflow, dossier, on=D(2022, 7, 1)).earliest
+        earliest = plan(workflow.law, dossier, on=D(2022, 7, 1)).earliest
         assert earliest == D(2023, 3, 1)
         for day in (D(2023, 2, 28), earliest):
             add_vote(dossier, day)
-        failures = workflow.check(
+        failures = workflow.law.check(
             dossier, Step.PROPOSE_ADMISSION, on=D(2023, 2, 28), actor=Actor.BRANCH
         )
         assert {f.rule_id for f in failures} == {"sponsor.duration"}
@@ -60,7 +60,7 @@ class TestEarliestBranchMeeting:
 
     def test_window_closes_when_the_dossier_goes_stale(self, workflow: Workflow) -> None:
         dossier = young_candidate(workflow)
-        result = plan(workflow, dossier, on=D(2022, 7, 1))
+        result = plan(workflow.law, dossier, on=D(2022, 7, 1))
         assert result.latest == D(2023, 7, 1)
         assert result.closing is not None
         assert result.closing.rule_id == "dossier.fresh"
@@ -72,7 +72,7 @@ class TestEarliestBranchMeeting:
         dossier.certificates[:] = [
             Certificate(kind=CertificateKind.AWARENESS_COURSE, issued_on=D(2017, 9, 1))
         ]
-        result = plan(workflow, dossier, on=D(2022, 7, 1))
+        result = plan(workflow.law, dossier, on=D(2022, 7, 1))
         assert result.earliest is None
         assert result.closing is not None
         assert result.closing.rule_id == "certificate.awareness_valid"
@@ -86,7 +86,7 @@ class TestEarliestBranchMeeting:
         """Born 20 May 1964: within 60 (by month) until 31 May 2024."""
         dossier = at_stage(workflow, Stage.PREPARED)
         dossier.candidate = attrs.evolve(dossier.candidate, birth_date=D(1964, 5, 20))
-        result = plan(workflow, dossier, on=D(2024, 3, 12))
+        result = plan(workflow.law, dossier, on=D(2024, 3, 12))
         assert result.earliest == D(2024, 3, 12)
         windows = {r.rule_id: r for r in result.requirements}
         assert windows["age.maximum"].holds_until == D(2024, 5, 31)
@@ -94,10 +94,10 @@ class TestEarliestBranchMeeting:
     def test_rules_not_planned_are_named(self, workflow: Workflow) -> None:
         dossier = young_candidate(workflow)
         # The branch's vote is taken at the meeting itself: time alone will not bring it.
-        before = plan(workflow, dossier, on=D(2022, 7, 1))
+        before = plan(workflow.law, dossier, on=D(2022, 7, 1))
         assert [f.rule_id for f in before.not_planned] == ["vote.branch_admission"]
         dossier.candidate = attrs.evolve(dossier.candidate, education=EducationLevel.PRIMARY)
-        result = plan(workflow, dossier, on=D(2022, 7, 1))
+        result = plan(workflow.law, dossier, on=D(2022, 7, 1))
         assert result.earliest == D(2023, 3, 1)
         assert result.blocking == ()
         assert sorted(f.rule_id for f in result.not_planned) == [
@@ -110,7 +110,7 @@ class TestEarliestBranchMeeting:
         """Planned under QĐ 29, the earliest date falls under QĐ 24: the plan says so."""
         dossier = at_stage(workflow, Stage.PREPARED, meeting=D(2021, 6, 1))
         dossier.sponsors[0] = attrs.evolve(dossier.sponsors[0], alongside_since=D(2020, 8, 15))
-        result = plan(workflow, dossier, on=D(2021, 6, 1))
+        result = plan(workflow.law, dossier, on=D(2021, 6, 1))
         assert result.earliest == D(2021, 8, 15)
         assert result.regulation == "24-QĐ/TW"
 
@@ -118,16 +118,16 @@ class TestEarliestBranchMeeting:
 class TestOtherSteps:
     def test_recognition_after_probation(self, workflow: Workflow) -> None:
         dossier = at_stage(workflow, Stage.PROBATION)
-        end = workflow.probation_end(dossier)
+        end = workflow.law.probation_end(dossier)
         assert end is not None
-        result = plan(workflow, dossier, Step.PROPOSE_RECOGNITION, on=dossier.history[-1].on)
+        result = plan(workflow.law, dossier, Step.PROPOSE_RECOGNITION, on=dossier.history[-1].on)
         assert result.earliest == end.add(days=1)
 
     def test_decision_window(self, workflow: Workflow) -> None:
         dossier = at_stage(workflow, Stage.PREPARED)
         add_vote(dossier, D(2024, 3, 12))
         workflow.advance(dossier, Step.PROPOSE_ADMISSION, on=D(2024, 3, 12), actor=Actor.BRANCH)
-        result = plan(workflow, dossier, Step.DECIDE_ADMISSION, on=D(2024, 3, 20))
+        result = plan(workflow.law, dossier, Step.DECIDE_ADMISSION, on=D(2024, 3, 20))
         assert result.earliest == D(2024, 3, 20)
         assert result.latest == D(2024, 6, 7)
 
@@ -141,7 +141,7 @@ class TestOtherSteps:
         dossier.candidate = attrs.evolve(
             dossier.candidate, birth_date=D(1980, 1, 1), prior_membership=prior
         )
-        result = plan(workflow, dossier, on=D(2024, 3, 12))
+        result = plan(workflow.law, dossier, on=D(2024, 3, 12))
         assert result.earliest is None
         assert any(r.never for r in result.requirements)
         assert [r.rule_id for r in result.blocking] == ["readmission.waiting_time"]

@@ -35,6 +35,7 @@ from ketnap import (
     deadlines_for,
     rule,
 )
+from ketnap.derived import facts_for
 from ketnap.integrity import verify
 from ketnap.storage import dumps, loads
 from ketnap.testing import add_vote, make_dossier, walk
@@ -183,9 +184,9 @@ class TestRunningADerivedProcess:
         assert dossier.stage == Stage.PROPOSED
         assert [e.step for e in events][-2:] == [LOCAL_STEP, Step.PROPOSE_ADMISSION]
         assert events[-1].entry is dossier.history[-1]
-        verify(dossier, process=workflow.process, regulations=workflow.regulations)
+        verify(dossier, process=workflow.law.process, regulations=workflow.law.regulations)
         with pytest.raises(InvalidDocument, match="no step 'youth_committee_vote'"):
-            verify(dossier, regulations=workflow.regulations)
+            verify(dossier, regulations=workflow.law.regulations)
 
     def test_a_document_with_a_stage_the_process_lacks_is_refused_on_load(self) -> None:
         workflow = self._workflow()
@@ -195,7 +196,7 @@ class TestRunningADerivedProcess:
         workflow.advance(dossier, LOCAL_STEP, on=MEETING, actor=Actor.BRANCH)
         text = dumps(dossier)
         assert (
-            loads(text, process=workflow.process, regulations=workflow.regulations).stage
+            loads(text, process=workflow.law.process, regulations=workflow.law.regulations).stage
             == LOCAL_STAGE
         )
         with pytest.raises(InvalidDocument, match=r"\$\.dossier\.stage: unknown stage"):
@@ -208,7 +209,10 @@ class TestRunningADerivedProcess:
         dossier.add_documents([Document(form="BB-ĐOÀN", dated=MEETING)])
         workflow.advance(dossier, LOCAL_STEP, on=MEETING, actor=Actor.BRANCH)
         with SQLiteStore(
-            ":memory:", process=workflow.process, regulations=workflow.regulations
+            ":memory:",
+            process=workflow.law.process,
+            regulations=workflow.law.regulations,
+            facts=facts_for(workflow.law),
         ) as store:
             store.save(dossier)
             assert store.load(dossier.id).stage == LOCAL_STAGE
@@ -225,7 +229,7 @@ class TestRunningADerivedProcess:
         workflow = self._workflow()
         dossier = make_dossier(meeting=MEETING)
         walk(workflow, dossier, meeting=MEETING, until=Stage.PREPARED)
-        found = {d.rule_id for d in deadlines_for(dossier, on=MEETING, workflow=workflow)}
+        found = {d.rule_id for d in deadlines_for(dossier, on=MEETING, law=workflow.law)}
         assert {"certificate.awareness_valid", "dossier.fresh"} <= found
 
 
@@ -244,7 +248,7 @@ class TestBaseBranchProcess:
         workflow = Workflow(process=ADMISSION.without(stages=[Stage.ENDORSED]))
         dossier = make_dossier(meeting=MEETING)
         with pytest.raises(InvalidInput, match="unknown step 'endorse'"):
-            workflow.check(dossier, Step.ENDORSE, on=MEETING, actor=Actor.BASE_COMMITTEE)
+            workflow.law.check(dossier, Step.ENDORSE, on=MEETING, actor=Actor.BASE_COMMITTEE)
 
 
 class TestHooks:

@@ -85,7 +85,7 @@ def prepared(facts: Facts) -> tuple[Dossier, pendulum.Date]:
 def failed(workflow: Workflow, dossier: Dossier, on: pendulum.Date) -> set[str]:
     return {
         f.rule_id
-        for f in workflow.check(dossier, Step.PROPOSE_ADMISSION, on=on, actor=Actor.BRANCH)
+        for f in workflow.law.check(dossier, Step.PROPOSE_ADMISSION, on=on, actor=Actor.BRANCH)
     }
 
 
@@ -93,7 +93,7 @@ def failed(workflow: Workflow, dossier: Dossier, on: pendulum.Date) -> set[str]:
 @given(facts)
 def test_check_and_advance_agree_and_refusals_change_nothing(facts: Facts) -> None:
     dossier, on = prepared(facts)
-    failures = WORKFLOW.check(dossier, Step.PROPOSE_ADMISSION, on=on, actor=Actor.BRANCH)
+    failures = WORKFLOW.law.check(dossier, Step.PROPOSE_ADMISSION, on=on, actor=Actor.BRANCH)
     history = list(dossier.history)
     if failures:
         with pytest.raises(TransitionRefused) as info:
@@ -110,7 +110,7 @@ def test_check_and_advance_agree_and_refusals_change_nothing(facts: Facts) -> No
 @given(facts)
 def test_adding_a_rule_never_turns_a_refusal_into_acceptance(facts: Facts) -> None:
     dossier, on = prepared(facts)
-    stricter = WORKFLOW.using(WORKFLOW.ruleset_for(on).add(never))
+    stricter = WORKFLOW.using(WORKFLOW.law.ruleset_for(on).add(never))
     before = failed(WORKFLOW, dossier, on)
     after = failed(stricter, dossier, on)
     assert before <= after

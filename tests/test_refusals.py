@@ -18,8 +18,8 @@ from ketnap import (
     Workflow,
     report,
 )
+from ketnap.derived import facts_for
 from ketnap.organizations import Quotas
-from ketnap.reports import facts_for
 from ketnap.storage import dumps, loads
 from ketnap.testing import make_dossier, walk
 from tests.conftest import MEETING
@@ -71,7 +71,7 @@ def test_the_store_counts_refusals_by_rule_in_the_period(
     workflow: Workflow, on: pendulum.Date, counted: int
 ) -> None:
     dossier, _ = refused_once(workflow)
-    with SQLiteStore(":memory:", facts=facts_for(workflow)) as store:
+    with SQLiteStore(":memory:", facts=facts_for(workflow.law)) as store:
         store.save(dossier)
         found = report(store, TREE, Quotas({("C", 2024): 1}), unit="H", year=2024, on=on)
         assert found.refusals_by_rule.get("vote.branch_admission", 0) == counted

@@ -49,7 +49,7 @@ def branch(workflow: Workflow) -> list[Dossier]:
 
 
 def test_due_and_overdue(workflow: Workflow) -> None:
-    feed = due_list(branch(workflow), on=REPORT, within=15, workflow=workflow)
+    feed = due_list(branch(workflow), on=REPORT, within=15, law=workflow.law)
     assert [(i.deadline.rule_id, i.working_days_left) for i in feed.due] == [
         (DECISION, 4),
         (CEREMONY, 14),
@@ -62,12 +62,12 @@ def test_due_and_overdue(workflow: Workflow) -> None:
 
 
 def test_horizon(workflow: Workflow) -> None:
-    feed = due_list(branch(workflow), on=REPORT, within=5, workflow=workflow)
+    feed = due_list(branch(workflow), on=REPORT, within=5, law=workflow.law)
     assert [i.deadline.rule_id for i in feed.due] == [DECISION]
 
 
 def test_grouping(workflow: Workflow) -> None:
-    feed = due_list(branch(workflow), on=REPORT, within=15, workflow=workflow)
+    feed = due_list(branch(workflow), on=REPORT, within=15, law=workflow.law)
     by_branch = feed.by_organization()
     assert list(by_branch) == [Branch("Chi bộ A", None), Branch("Chi bộ B", None)]
     assert len(by_branch[Branch("Chi bộ A", None)]) == 2
@@ -77,7 +77,7 @@ def test_grouping(workflow: Workflow) -> None:
 
 
 def test_feed_lines(workflow: Workflow) -> None:
-    feed = due_list(branch(workflow), on=REPORT, within=15, workflow=workflow)
+    feed = due_list(branch(workflow), on=REPORT, within=15, law=workflow.law)
     vi = feed.overdue[0].text("vi")
     en = feed.overdue[0].text("en")
     assert "quá hạn" in vi
@@ -94,7 +94,7 @@ def test_two_branches_with_the_same_name_in_two_communes_are_two_groups(
     late.organization = Organization(name="Thôn 1", code="XA-01.T1")
     soon.organization = Organization(name="Thôn 1", code="XA-02.T1")
     ceremony.organization = Organization(name="Thôn 1", code="XA-01.T1")
-    grouped = due_list([late, soon, ceremony], on=REPORT, within=15, workflow=workflow)
+    grouped = due_list([late, soon, ceremony], on=REPORT, within=15, law=workflow.law)
     by_branch = grouped.by_organization()
     assert list(by_branch) == [Branch("Thôn 1", "XA-01.T1"), Branch("Thôn 1", "XA-02.T1")]
     assert [len(part) for part in by_branch.values()] == [2, 1]
@@ -109,7 +109,7 @@ def test_a_dossier_outside_the_calendar_is_a_problem_and_the_others_are_listed(
     broken.certificates[:] = [
         Certificate(kind=CertificateKind.AWARENESS_COURSE, issued_on=D(1984, 1, 1))
     ]
-    feed = due_list([broken, *branch(workflow)], on=REPORT, within=15, workflow=workflow)
+    feed = due_list([broken, *branch(workflow)], on=REPORT, within=15, law=workflow.law)
     assert len(feed) == 3  # the three good dossiers, as without the broken one
     (problem,) = feed.problems
     assert isinstance(problem, DueProblem)

@@ -27,8 +27,8 @@ from ketnap import (
 )
 from ketnap.dates import add_months
 from ketnap.deadlines import deadlines_for
+from ketnap.derived import facts, facts_for
 from ketnap.integrity import anchor
-from ketnap.reports import facts, facts_for
 from ketnap.rules import Period
 from ketnap.rules.regulations import QD_24_2021, QD_29_2016, REGULATIONS
 from ketnap.testing import clone, make_dossier, walk
@@ -59,7 +59,7 @@ def dossier_in(
 
 def make_report(workflow: Workflow, dossiers: list[Dossier], *, on: pendulum.Date, unit: str = "H",
                 quotas: Quotas | None = None) -> Report:  # fmt: skip
-    with SQLiteStore(":memory:", facts=facts_for(workflow)) as store:
+    with SQLiteStore(":memory:", facts=facts_for(workflow.law)) as store:
         store.save_all(clone(d, d.id) for d in dossiers)  # each report gets a fresh store
         return report(store, TREE, quotas or Quotas({("X", 2024): 2, ("C", 2024): 1}),
                       unit=unit, year=on.year, on=on)  # fmt: skip
@@ -132,7 +132,7 @@ def test_the_forecast_counts_what_time_will_allow_by_year_end(workflow: Workflow
 
 def test_a_closed_proposal_window_leaves_the_forecast(workflow: Workflow) -> None:
     stale = dossier_in("X.1", 1, Stage.PREPARED, workflow)
-    found = facts(stale, workflow)
+    found = facts(stale, workflow.law)
     assert found.proposal_window_closes_on is not None
     on = found.proposal_window_closes_on
     assert make_report(workflow, [stale], on=on).forecast == 1
@@ -140,7 +140,7 @@ def test_a_closed_proposal_window_leaves_the_forecast(workflow: Workflow) -> Non
 
 
 def test_facts_list_steps_and_certificates_as_events(workflow: Workflow, admitted: Dossier) -> None:
-    found = facts(admitted, workflow)
+    found = facts(admitted, workflow.law)
     kinds = [event.kind for event in found.events]
     assert kinds[: len(admitted.history)] == [entry.step for entry in admitted.history]
     assert kinds[-1] == "awareness_certificate"
@@ -171,14 +171,14 @@ def test_a_dossier_outside_the_calendar_has_no_forecast_but_is_stored(workflow: 
                          target=target, regulation="—", previous=anchor(dossier))
         )  # fmt: skip
         dossier.stage = target
-    found = facts(dossier, workflow)
+    found = facts(dossier, workflow.law)
     assert (found.expected_decision_on, found.proposal_window_closes_on) == (None, None)
     # The acts fell under a regulation ketnap does not ship: the office names it.
     before_2016 = attrs.evolve(
         QD_29_2016, code="—", effective=Period(end=pendulum.Date(2016, 7, 24))
     )
     known = [*REGULATIONS.values(), before_2016]
-    with SQLiteStore(":memory:", facts=facts_for(workflow), regulations=known) as store:
+    with SQLiteStore(":memory:", facts=facts_for(workflow.law), regulations=known) as store:
         store.save(dossier)
         assert store.load(dossier.id).stage == Stage.PROPOSED
 
@@ -188,7 +188,7 @@ def test_a_period_inside_the_year_counts_only_its_acts(
 ) -> None:
     decided = admitted.admission_decision_date
     assert decided is not None
-    with SQLiteStore(":memory:", facts=facts_for(workflow)) as store:
+    with SQLiteStore(":memory:", facts=facts_for(workflow.law)) as store:
         store.save(clone(admitted, admitted.id))
         quotas = Quotas({("C", 2024): 1})
         from_the_day = report(store, TREE, quotas, unit="H", year=2024, on=decided.add(days=5),
@@ -217,6 +217,6 @@ def test_a_document_recorded_after_the_last_act_counts_in_the_next_due_date() ->
     assert dossier.history[-1].on < switch
     redone = switch.add(days=5)
     dossier.add_documents(Document(form=form, dated=redone) for form in ("3-KNĐ", "4-KNĐ", "5-KNĐ"))
-    expected = min(d.due for d in deadlines_for(dossier, on=redone, workflow=workflow))
+    expected = min(d.due for d in deadlines_for(dossier, on=redone, law=workflow.law))
     assert expected == add_months(redone, 6)
-    assert facts(dossier, workflow).next_due == expected
+    assert facts(dossier, workflow.law).next_due == expected

@@ -62,7 +62,7 @@ def test_export_then_import_gives_equal_dossiers(tmp_path: Path, suffix: str) ->
     path = tmp_path / f"danh-sach{suffix}"
     written = candidates()
     assert write_dossiers(path, written) == 3
-    read = read_dossiers(path)
+    read = read_dossiers(path, workflow=Workflow())
     assert [to_document(d) for d in read] == [to_document(d) for d in written]
 
 
@@ -77,7 +77,7 @@ def test_every_bad_cell_is_reported_with_its_place_and_nothing_is_read(tmp_path:
     with path.open("w", encoding="utf-8-sig", newline="") as file:
         csv.writer(file).writerows(rows)
     with pytest.raises(SheetRefused) as refused:
-        read_dossiers(path)
+        read_dossiers(path, workflow=Workflow())
     places = [(p.row, p.column) for p in refused.value.problems]
     assert places == [(2, "Ngày sinh"), (3, "Trình độ học vấn"), (3, "Đoàn viên")]
     assert "dòng 2, cột «Ngày sinh»" in refused.value.problems[0].text("vi")
@@ -96,7 +96,7 @@ def test_dates_as_offices_write_them_and_as_workbook_cells(tmp_path: Path) -> No
     row = ["HS-9", "Lê Thị Mai", born, "Nữ", "Trung học phổ thông", "X.1", "Chi bộ 1"]
     sheet.append([*row, "09/01/2023", "có", "", "", ""])
     workbook.save(path)
-    (dossier,) = read_dossiers(path)
+    (dossier,) = read_dossiers(path, workflow=Workflow())
     assert dossier.candidate.birth_date == pendulum.Date(1998, 5, 20)
     assert dossier.entered_pool_on == pendulum.Date(2023, 1, 9)
     assert dossier.candidate.sex is Sex.FEMALE
@@ -106,10 +106,10 @@ def test_a_missing_column_or_a_duplicate_id_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "ds.csv"
     path.write_text("Mã hồ sơ,Họ và tên\nHS-1,An\n", encoding="utf-8")
     with pytest.raises(InvalidInput, match="Ngày sinh"):
-        read_dossiers(path)
+        read_dossiers(path, workflow=Workflow())
     write_dossiers(path, [*candidates(1), *candidates(1)])
     with pytest.raises(SheetRefused, match="twice"):
-        read_dossiers(path)
+        read_dossiers(path, workflow=Workflow())
 
 
 def test_the_template_has_the_columns_and_a_guide(tmp_path: Path) -> None:
@@ -118,7 +118,7 @@ def test_the_template_has_the_columns_and_a_guide(tmp_path: Path) -> None:
     workbook = openpyxl.load_workbook(path)
     assert [c.value for c in workbook["Danh sách"][1]] == [c.vi for c in COLUMNS]
     assert workbook["Hướng dẫn"].max_row > len(COLUMNS)
-    assert read_dossiers(path) == []
+    assert read_dossiers(path, workflow=Workflow()) == []
 
 
 def test_the_command_line_imports_a_sheet_all_or_nothing(tmp_path: Path) -> None:
@@ -135,7 +135,7 @@ def test_the_command_line_imports_a_sheet_all_or_nothing(tmp_path: Path) -> None
     exported = runner.invoke(cli, ["export", "--store", str(store), "--out", str(out),
                                    "--sheet", "csv"])  # fmt: skip
     assert exported.exit_code == 0, exported.output
-    assert len(read_dossiers(out / "danh-sach.csv")) == 3
+    assert len(read_dossiers(out / "danh-sach.csv", workflow=Workflow())) == 3
     assert runner.invoke(cli, ["template", str(tmp_path / "mau.xlsx")]).exit_code == 0
 
 
@@ -158,7 +158,7 @@ def member_rows(until: str) -> list[dict[str, str]]:
                 row[HEADER["decision_received_on"]] = f"{dossier.decision_received_on:%d/%m/%Y}"
             if step == Step.ISSUE_CARD:
                 row[HEADER["card_number"]] = str(dossier.card_number)
-            if next(t.target for t in workflow.process.transitions if t.step == step) == until:
+            if next(t.target for t in workflow.law.process.transitions if t.step == step) == until:
                 break
         rows.append(row)
     return rows
@@ -175,7 +175,7 @@ def write_rows(path: Path, rows: list[dict[str, str]]) -> Path:
 @pytest.mark.parametrize("until", [Stage.PROBATION, Stage.CARD_ISSUED])
 def test_members_in_progress_open_at_their_stage(tmp_path: Path, until: str) -> None:
     path = write_rows(tmp_path / "dang-vien.csv", member_rows(until))
-    members = read_dossiers(path, adopted_on=ADOPTED)
+    members = read_dossiers(path, adopted_on=ADOPTED, workflow=Workflow())
     assert {m.stage for m in members} == {until}
     member = members[0]
     assert all(entry.adopted_on == ADOPTED for entry in member.history)
@@ -193,18 +193,20 @@ def test_members_in_progress_open_at_their_stage(tmp_path: Path, until: str) -> 
 @pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
 def test_members_exported_then_imported_are_equal(tmp_path: Path, suffix: str) -> None:
     members = read_dossiers(
-        write_rows(tmp_path / "in.csv", member_rows(Stage.CARD_ISSUED)), adopted_on=ADOPTED
+        write_rows(tmp_path / "in.csv", member_rows(Stage.CARD_ISSUED)),
+        adopted_on=ADOPTED,
+        workflow=Workflow(),
     )
     path = tmp_path / f"out{suffix}"
     assert write_dossiers(path, members) == 2
-    again = read_dossiers(path, adopted_on=ADOPTED)
+    again = read_dossiers(path, adopted_on=ADOPTED, workflow=Workflow())
     assert [dumps(d) for d in again] == [dumps(d) for d in members]
 
 
 def test_acts_without_the_adoption_day_are_refused(tmp_path: Path) -> None:
     path = write_rows(tmp_path / "dv.csv", member_rows(Stage.PROBATION))
     with pytest.raises(SheetRefused) as refused:
-        read_dossiers(path)
+        read_dossiers(path, workflow=Workflow())
     assert [(p.row, p.column) for p in refused.value.problems] == [
         (2, HEADER["complete_training@on"]),
         (3, HEADER["complete_training@on"]),
@@ -217,7 +219,7 @@ def test_a_failed_condition_names_the_act_and_its_rule(tmp_path: Path) -> None:
     rows[0][HEADER["endorse@reference"]] = "7-NQ/ĐU"  # a number with no date
     path = write_rows(tmp_path / "dv.csv", rows)
     with pytest.raises(SheetRefused) as refused:
-        read_dossiers(path, adopted_on=ADOPTED)
+        read_dossiers(path, adopted_on=ADOPTED, workflow=Workflow())
     problems = refused.value.problems
     assert (2, HEADER["endorse@on"]) == (problems[0].row, problems[0].column)
     young = [p for p in problems if p.row == 3]
@@ -229,7 +231,7 @@ def test_a_failed_condition_names_the_act_and_its_rule(tmp_path: Path) -> None:
 def test_an_act_after_the_adoption_day_is_refused(tmp_path: Path) -> None:
     path = write_rows(tmp_path / "dv.csv", member_rows(Stage.PROBATION))
     with pytest.raises(SheetRefused) as refused:
-        read_dossiers(path, adopted_on=MEETING)
+        read_dossiers(path, adopted_on=MEETING, workflow=Workflow())
     assert {p.reason for p in refused.value.problems} == {"after the adoption day"}
 
 

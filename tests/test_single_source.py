@@ -39,7 +39,7 @@ from ketnap import (
 )
 from ketnap.dates import add_months, first_day_with_calendar_months
 from ketnap.deadlines import RECOGNITION_RESOLUTION, DeadlineStatus
-from ketnap.reports import facts
+from ketnap.derived import facts
 from ketnap.rules.sponsorship import required_union
 from ketnap.terms import is_youth
 from ketnap.testing import make_dossier, walk
@@ -65,34 +65,34 @@ class TestProbationMonths:
     def test_dossier_dates_follow_the_policy(self) -> None:
         workflow = _probation_workflow(18)
         ceremony, end = self._on_probation(workflow)
-        assert workflow.probation_end(self.dossier) == end
+        assert workflow.law.probation_end(self.dossier) == end
         assert end != add_months(ceremony, 12)
 
     def test_the_branch_may_consider_recognition_the_day_after_18_months(self) -> None:
         workflow = _probation_workflow(18)
         _ceremony, end = self._on_probation(workflow)
         step, actor = Step.PROPOSE_RECOGNITION, Actor.BRANCH
-        twelve = workflow.check(self.dossier, step, on=end.subtract(months=6), actor=actor)
+        twelve = workflow.law.check(self.dossier, step, on=end.subtract(months=6), actor=actor)
         assert "timing.probation_complete" in {f.rule_id for f in twelve}
-        on_last_day = workflow.check(self.dossier, step, on=end, actor=actor)
+        on_last_day = workflow.law.check(self.dossier, step, on=end, actor=actor)
         assert "timing.probation_complete" in {f.rule_id for f in on_last_day}
-        day_after = workflow.check(self.dossier, step, on=end.add(days=1), actor=actor)
+        day_after = workflow.law.check(self.dossier, step, on=end.add(days=1), actor=actor)
         assert "timing.probation_complete" not in {f.rule_id for f in day_after}
 
     def test_deadlines_and_due_list_count_18_months(self) -> None:
         workflow = _probation_workflow(18)
         ceremony, end = self._on_probation(workflow)
-        found = {d.rule_id: d for d in deadlines_for(self.dossier, on=ceremony, workflow=workflow)}
+        found = {d.rule_id: d for d in deadlines_for(self.dossier, on=ceremony, law=workflow.law)}
         assert found["timing.probation_complete"].due == end.add(days=1)
         assert found["timing.probation_complete"].waiting
         assert "18 tháng" in found["timing.probation_complete"].label.render("vi")
-        resolution = workflow.calendar.add_working_days(end, 30)
+        resolution = workflow.law.calendar.add_working_days(end, 30)
         assert found[RECOGNITION_RESOLUTION].due == resolution
-        feed = due_list([self.dossier], on=end, within=30, workflow=workflow)
+        feed = due_list([self.dossier], on=end, within=30, law=workflow.law)
         assert [(i.deadline.rule_id, i.deadline.due) for i in feed.due] == [
             (RECOGNITION_RESOLUTION, resolution)
         ]
-        late = deadlines_for(self.dossier, on=resolution.add(days=1), workflow=workflow)
+        late = deadlines_for(self.dossier, on=resolution.add(days=1), law=workflow.law)
         assert {d.rule_id: d.status for d in late}[RECOGNITION_RESOLUTION] is (
             DeadlineStatus.MISSED
         )
@@ -100,10 +100,10 @@ class TestProbationMonths:
     def test_planner_and_report_facts_count_18_months(self) -> None:
         workflow = _probation_workflow(18)
         ceremony, end = self._on_probation(workflow)
-        found = plan(workflow, self.dossier, Step.PROPOSE_RECOGNITION, on=ceremony)
+        found = plan(workflow.law, self.dossier, Step.PROPOSE_RECOGNITION, on=ceremony)
         assert found.earliest == end.add(days=1)
-        derived = facts(self.dossier, workflow)
-        assert derived.next_due == workflow.calendar.add_working_days(end, 30)
+        derived = facts(self.dossier, workflow.law)
+        assert derived.next_due == workflow.law.calendar.add_working_days(end, 30)
 
     def test_the_whole_lifecycle_runs_on_18_months(self) -> None:
         workflow = _probation_workflow(18)
@@ -128,16 +128,18 @@ class TestYouthIsOneAnswer:
         decision = dossier.admission_decision_date
         assert decision is not None
         dossier.candidate = attrs.evolve(dossier.candidate, birth_date=self.BIRTH)
-        context = workflow.context(dossier, Step.PROPOSE_ADMISSION, on=decision, actor=Actor.BRANCH)
+        context = workflow.law.context(
+            dossier, Step.PROPOSE_ADMISSION, on=decision, actor=Actor.BRANCH
+        )
         rule_says = required_union(context) is not None
-        report_says = facts(dossier, workflow).youth_at_admission
+        report_says = facts(dossier, workflow.law).youth_at_admission
         assert rule_says == report_says == is_youth(self.BIRTH, decision, context.policy)
         self.decision = decision
         return report_says
 
     def test_9_april_2024_is_not_youth_age_in_rule_or_report(self) -> None:
         workflow = Workflow()
-        policy = workflow.policy_for(pendulum.date(2024, 4, 9))
+        policy = workflow.law.policy_for(pendulum.date(2024, 4, 9))
         assert not is_youth(self.BIRTH, pendulum.date(2024, 4, 9), policy)
         assert is_youth(self.BIRTH, pendulum.date(2024, 3, 31), policy)
 
@@ -160,7 +162,7 @@ class TestYouthIsOneAnswer:
         ],
     )
     def test_boundary_by_calendar_months(self, on: pendulum.Date, youth: bool) -> None:
-        policy = Workflow().policy_for(on)
+        policy = Workflow().law.policy_for(on)
         assert policy.age_counting is AgeCounting.CALENDAR_MONTHS
         assert first_day_with_calendar_months(self.BIRTH, 31 * 12) == pendulum.date(2024, 4, 1)
         assert is_youth(self.BIRTH, on, policy) is youth
@@ -278,21 +280,21 @@ def test_the_earliest_day_passes_every_time_bound_rule_and_the_day_before_does_n
     """For any rule set, the planner's earliest day is exactly where the windows open."""
     workflow, dossier, on = case
     step, actor = Step.PROPOSE_ADMISSION, Actor.BRANCH
-    found = plan(workflow, dossier, step, on=on)
+    found = plan(workflow.law, dossier, step, on=on)
     for requirement in found.requirements:
         assert requirement.text("vi")
         assert requirement.text("en")
     if found.earliest is None:
         assert found.blocking, "a plan with no date names what blocks it"
         return
-    at = workflow.check(dossier, step, on=found.earliest, actor=actor)
+    at = workflow.law.check(dossier, step, on=found.earliest, actor=actor)
     assert not _windowed(at), [f.text("en") for f in at]
     assert {f.rule_id for f in found.not_planned} == {
         f.rule_id for f in at if f.rule.window is None
     }
     if found.earliest > on:
         before = found.earliest.subtract(days=1)
-        failed = workflow.check(dossier, step, on=before, actor=actor)
+        failed = workflow.law.check(dossier, step, on=before, actor=actor)
         assert _windowed(failed), "the day before the earliest fails a time-bound rule"
 
 
@@ -304,14 +306,14 @@ def test_a_replaced_rule_is_planned_by_its_own_window() -> None:
     dossier = make_dossier(meeting=meeting)
     walk(Workflow(), dossier, meeting=meeting, until=Stage.PREPARED)
     dossier.candidate = attrs.evolve(dossier.candidate, birth_date=pendulum.date(2007, 11, 20))
-    found = plan(workflow, dossier, on=pendulum.date(2027, 10, 5))
+    found = plan(workflow.law, dossier, on=pendulum.date(2027, 10, 5))
     assert found.earliest == pendulum.date(2027, 11, 20)
     assert found.limiting is not None
     assert found.limiting.rule_id == "age.minimum"
     step, actor = Step.PROPOSE_ADMISSION, Actor.BRANCH
-    before = workflow.check(dossier, step, on=pendulum.date(2027, 11, 19), actor=actor)
+    before = workflow.law.check(dossier, step, on=pendulum.date(2027, 11, 19), actor=actor)
     assert "age.minimum" in {f.rule_id for f in before}
-    on_day = workflow.check(dossier, step, on=pendulum.date(2027, 11, 20), actor=actor)
+    on_day = workflow.law.check(dossier, step, on=pendulum.date(2027, 11, 20), actor=actor)
     assert "age.minimum" not in {f.rule_id for f in on_day}
 
 
@@ -335,7 +337,7 @@ def test_a_rule_without_a_window_is_reported_not_planned() -> None:
     dossier = make_dossier(meeting=meeting)
     walk(Workflow(), dossier, meeting=meeting, until=Stage.PREPARED)
     dossier.candidate = attrs.evolve(dossier.candidate, birth_date=pendulum.date(2007, 11, 20))
-    found = plan(workflow, dossier, on=meeting)
+    found = plan(workflow.law, dossier, on=meeting)
     assert found.earliest == meeting
     assert "age.minimum" in {f.rule_id for f in found.not_planned}
     assert "chưa lập kế hoạch" in found.text("vi")
@@ -349,14 +351,14 @@ def test_an_extended_decision_term_is_labelled_with_its_extension() -> None:
     meeting = pendulum.date(2024, 3, 12)
     dossier = make_dossier(meeting=meeting)
     walk(workflow, dossier, meeting=meeting, until=Stage.PROPOSED)
-    plain = {d.rule_id: d for d in deadlines_for(dossier, on=meeting, workflow=workflow)}
+    plain = {d.rule_id: d for d in deadlines_for(dossier, on=meeting, law=workflow.law)}
     assert "60 working days" in plain["timing.decision_deadline"].label.render("en")
     dossier.approvals.append(
         Approval(
             kind=ApprovalKind.DECISION_EXTENSION, by=Actor.COMPETENT_COMMITTEE, given_on=meeting
         )
     )
-    extended = {d.rule_id: d for d in deadlines_for(dossier, on=meeting, workflow=workflow)}
+    extended = {d.rule_id: d for d in deadlines_for(dossier, on=meeting, law=workflow.law)}
     deadline = extended["timing.decision_deadline"]
-    assert deadline.due == workflow.calendar.add_working_days(meeting, 90)
+    assert deadline.due == workflow.law.calendar.add_working_days(meeting, 90)
     assert "90 ngày làm việc" in deadline.label.render("vi")

@@ -104,10 +104,10 @@ def decisions(workflow: Workflow) -> dict[str, dict[str, list[str]]]:
             walk(workflow, dossier, meeting=meeting, until=Stage.PREPARED)
             add_vote(dossier, meeting)
             change(dossier, meeting)
-            failures = workflow.check(
+            failures = workflow.law.check(
                 dossier, Step.PROPOSE_ADMISSION, on=meeting, actor=Actor.BRANCH
             )
-            assert workflow.ruleset_for(meeting).code == code
+            assert workflow.law.ruleset_for(meeting).code == code
             row[name] = sorted(f.rule_id for f in failures)
         table[code] = row
     return table

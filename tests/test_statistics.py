@@ -24,7 +24,7 @@ from ketnap import (
     Workflow,
 )
 from ketnap.cli import cli
-from ketnap.reports import facts_for
+from ketnap.derived import facts_for
 from ketnap.statistics import new_members
 from ketnap.storage import SQLiteStore
 from ketnap.testing import make_dossier, walk
@@ -76,7 +76,7 @@ def store(tmp_path: Path) -> SQLiteStore:
         admitted(5, sex=Sex.MALE, birth_date=day.subtract(years=31).add(days=1)),
         admitted(6, branch="B", sex=Sex.FEMALE),
     ]
-    opened = SQLiteStore(tmp_path / "s.db", facts=facts_for(WORKFLOW))
+    opened = SQLiteStore(tmp_path / "s.db", facts=facts_for(WORKFLOW.law))
     opened.save_tree(TREE)
     opened.save_all(dossiers)
     pool = make_dossier(meeting=MEETING, id="HS-900", organization=TREE.organization("A"))

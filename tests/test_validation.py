@@ -129,7 +129,7 @@ def test_a_sponsor_appended_twice_counts_once(workflow: Workflow) -> None:
     dossier.union_introduction = None  # two sponsors needed
     (sponsor,) = dossier.sponsors
     dossier.sponsors.append(sponsor)  # appending bypasses the assignment check
-    failures = workflow.check(
+    failures = workflow.law.check(
         dossier, "assign_sponsors", on=MEETING.subtract(months=2), actor=Actor.BRANCH
     )
     count = [f for f in failures if f.rule_id == "sponsor.count"]
@@ -137,7 +137,7 @@ def test_a_sponsor_appended_twice_counts_once(workflow: Workflow) -> None:
     assert count[0].values["found"] == 1
     second = attrs.evolve(sponsor, name="Phạm Thị Em")
     dossier.sponsors[-1] = second
-    failures = workflow.check(
+    failures = workflow.law.check(
         dossier, "assign_sponsors", on=MEETING.subtract(months=2), actor=Actor.BRANCH
     )
     assert "sponsor.count" not in [f.rule_id for f in failures]
@@ -196,10 +196,10 @@ def test_a_card_number_in_arabic_indic_digits_is_refused(workflow: Workflow) -> 
     walk(workflow, dossier, meeting=MEETING, until=Stage.FULL_MEMBER)
     dossier.card_number = "01.\u0660\u0660\u0660\u0661\u0662\u0663"
     on = dossier.history[-1].on.add(days=10)
-    failures = workflow.check(dossier, "issue_card", on=on, actor=Actor.COMPETENT_COMMITTEE)
+    failures = workflow.law.check(dossier, "issue_card", on=on, actor=Actor.COMPETENT_COMMITTEE)
     assert "card.number_format" in [f.rule_id for f in failures]
     dossier.card_number = "01.000123"
-    failures = workflow.check(dossier, "issue_card", on=on, actor=Actor.COMPETENT_COMMITTEE)
+    failures = workflow.law.check(dossier, "issue_card", on=on, actor=Actor.COMPETENT_COMMITTEE)
     assert "card.number_format" not in [f.rule_id for f in failures]
 
 
@@ -272,4 +272,4 @@ def test_a_deployment_may_give_a_regulation_its_own_guidance() -> None:
     ruleset = attrs.evolve(QD_294_2025, guidance=(*QD_294_2025.guidance, local))
     assert ruleset.policy_on(D(2025, 7, 31)).min_pool_months == 0
     assert ruleset.policy_on(D(2025, 8, 1)).min_pool_months == 12
-    assert Workflow(ruleset).policy_for(D(2025, 8, 1)).min_pool_months == 12
+    assert Workflow(ruleset).law.policy_for(D(2025, 8, 1)).min_pool_months == 12

@@ -38,7 +38,7 @@ def full_membership_date(workflow: Workflow, dossier: Dossier) -> D | None:
     ceremony = dossier.ceremony_date
     if ceremony is None:
         return None
-    return terms.full_membership_date(dossier, workflow.policy_for(ceremony))
+    return terms.full_membership_date(dossier, workflow.law.policy_for(ceremony))
 
 
 def with_table(rows: list[Transition]) -> Process:
@@ -84,17 +84,17 @@ class TestLifecycle:
         assert ceremony is not None
         assert dossier.admission_decision_date == decision.on == dossier.party_age_start
         assert dossier.ceremony_date == ceremony.on
-        assert workflow.probation_end(dossier) == ceremony.on.add(years=1)
-        assert full_membership_date(workflow, dossier) == workflow.probation_end(dossier)
+        assert workflow.law.probation_end(dossier) == ceremony.on.add(years=1)
+        assert full_membership_date(workflow, dossier) == workflow.law.probation_end(dossier)
 
     def test_full_membership_does_not_move_when_the_branch_is_late(
         self, workflow: Workflow
     ) -> None:
         """QĐ §4.2.2: recognised late, the member is still official from the end of probation."""
         dossier = at_stage(workflow, Stage.PROBATION)
-        end = workflow.probation_end(dossier)
+        end = workflow.law.probation_end(dossier)
         assert end is not None
-        late = workflow.calendar.add_working_days(end, 45)
+        late = workflow.law.calendar.add_working_days(end, 45)
         ready_for_recognition(dossier, late)
         for step, actor, on in [
             (Step.PROPOSE_RECOGNITION, Actor.BRANCH, late),
@@ -107,7 +107,7 @@ class TestLifecycle:
         dossier = at_stage(workflow, Stage.ADMITTED, meeting=D(2024, 1, 16))
         dossier.decision_received_on = D(2024, 2, 26)
         workflow.advance(dossier, Step.HOLD_CEREMONY, on=D(2024, 2, 29), actor=Actor.BRANCH)
-        assert workflow.probation_end(dossier) == D(2025, 2, 28)
+        assert workflow.law.probation_end(dossier) == D(2025, 2, 28)
 
     def test_under_a_base_committee(self, workflow: Workflow) -> None:
         from ketnap import Organization  # noqa: PLC0415
@@ -145,7 +145,9 @@ class TestRefusals:
 
     def test_check_matches_advance(self, workflow: Workflow) -> None:
         dossier = at_stage(workflow, Stage.PREPARED)
-        failures = workflow.check(dossier, Step.PROPOSE_ADMISSION, on=MEETING, actor=Actor.BRANCH)
+        failures = workflow.law.check(
+            dossier, Step.PROPOSE_ADMISSION, on=MEETING, actor=Actor.BRANCH
+        )
         with pytest.raises(TransitionRefused) as info:
             workflow.advance(dossier, Step.PROPOSE_ADMISSION, on=MEETING, actor=Actor.BRANCH)
         assert info.value.failures == failures
@@ -173,7 +175,7 @@ class TestRefusals:
     def test_referral_then_removal(self, workflow: Workflow) -> None:
         """F-09: three failed votes, referral upward, then the committee removes (I-05)."""
         dossier = at_stage(workflow, Stage.PROBATION)
-        end = workflow.probation_end(dossier)
+        end = workflow.law.probation_end(dossier)
         assert end is not None
         for i in range(3):
             add_vote(dossier, end.add(days=1 + i), purpose=VotePurpose.RECOGNITION, favour=6)
@@ -200,11 +202,11 @@ class TestRegulations:
         ],
     )
     def test_boundaries(self, workflow: Workflow, on: D, code: str) -> None:
-        assert workflow.ruleset_for(on).code == code
+        assert workflow.law.ruleset_for(on).code == code
 
     def test_before_the_first(self, workflow: Workflow) -> None:
         with pytest.raises(NoRegulationInForce):
-            workflow.ruleset_for(D(2016, 7, 24))
+            workflow.law.ruleset_for(D(2016, 7, 24))
 
     def test_same_facts_two_verdicts(self, workflow: Workflow) -> None:
         """Education 'or equivalent' and a sponsor who only lived alongside (§16)."""
@@ -217,7 +219,7 @@ class TestRegulations:
             add_vote(dossier, meeting)
             failed = {
                 f.rule_id
-                for f in workflow.check(
+                for f in workflow.law.check(
                     dossier, Step.PROPOSE_ADMISSION, on=meeting, actor=Actor.BRANCH
                 )
             }
@@ -228,7 +230,7 @@ class TestRegulations:
 
     def test_single_rule_set_applies_to_every_date(self) -> None:
         only = Workflow(QD_24_2021)
-        assert only.ruleset_for(D(2000, 1, 1)).code == "24-QĐ/TW"
+        assert only.law.ruleset_for(D(2000, 1, 1)).code == "24-QĐ/TW"
 
     def test_overlap_is_refused(self) -> None:
         with pytest.raises(InvalidWorkflow, match="overlap"):
@@ -316,7 +318,7 @@ def test_unavailable_step_lists_the_workflows_own_steps() -> None:
     ]
     custom = Workflow(process=with_table(table))
     dossier = make_dossier(meeting=MEETING)
-    (failure,) = custom.check(dossier, Step.ISSUE_CARD, on=MEETING, actor=Actor.BRANCH)
+    (failure,) = custom.law.check(dossier, Step.ISSUE_CARD, on=MEETING, actor=Actor.BRANCH)
     assert failure.values["available"] == [ADMISSION.label(Step.COMPLETE_TRAINING)]
     assert failure.message("en").endswith(
         f"possible: {ADMISSION.text(Step.COMPLETE_TRAINING, 'en')}"

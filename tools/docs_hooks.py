@@ -15,12 +15,13 @@ from typing import Any
 from mkdocs.structure.files import File, Files
 
 from ketnap.catalogue import regulation_changes, rule_catalogue, workflow_page
+from ketnap.law import Law
 from ketnap.storage.schema import SCHEMA_FILE, document_page, schema_text
 
 PAGES: dict[str, Callable[[], str]] = {
     "reference/catalogue.md": rule_catalogue,
     "reference/changes.md": regulation_changes,
-    "reference/workflow.md": workflow_page,
+    "reference/workflow.md": lambda: workflow_page(Law()),
     "reference/document.md": document_page,
     f"reference/{SCHEMA_FILE}": schema_text,
 }

@@ -12,8 +12,10 @@ refusal explained in Vietnamese and English.
 
 import logging
 
+from ketnap.application import AlreadyStored, Application, StepVerdict, VerificationReport
 from ketnap.dates import WorkingCalendar, add_months, completed_months
 from ketnap.deadlines import Deadline, DeadlineStatus, deadlines_for
+from ketnap.deployment import ConfigError, Deployment
 from ketnap.errors import (
     AdoptionRefused,
     DossierNotFound,
@@ -28,6 +30,7 @@ from ketnap.errors import (
     TamperedHistory,
     TransitionRefused,
 )
+from ketnap.law import Law
 from ketnap.messages import Lang, Message
 from ketnap.model import (
     Actor,
@@ -99,7 +102,7 @@ from ketnap.rules.regulations import (
     QD_294_2025,
     REGULATIONS,
 )
-from ketnap.storage import DocumentFormat, DossierStore, Query, SQLiteStore, StoreProblem
+from ketnap.storage import DocumentFormat, Query, SQLiteStore, Store, StoreProblem
 from ketnap.workflow import Hook, KnownAct, StepEvent, Workflow
 
 # A library leaves logging to the application (Python's logging HOWTO).
@@ -118,21 +121,24 @@ __all__ = [
     "Actor",
     "AdoptionRefused",
     "AgeCounting",
+    "AlreadyStored",
+    "Application",
     "Approval",
     "ApprovalKind",
     "AreaKind",
     "Candidate",
     "Certificate",
     "CertificateKind",
+    "ConfigError",
     "Context",
     "Course",
     "Deadline",
     "DeadlineStatus",
+    "Deployment",
     "Document",
     "DocumentFormat",
     "Dossier",
     "DossierNotFound",
-    "DossierStore",
     "DueItem",
     "DueList",
     "DueProblem",
@@ -151,6 +157,7 @@ __all__ = [
     "KnownAct",
     "Lang",
     "LateAct",
+    "Law",
     "LeavingReason",
     "Level",
     "LocalRole",
@@ -187,6 +194,8 @@ __all__ = [
     "StaleDossier",
     "Step",
     "StepEvent",
+    "StepVerdict",
+    "Store",
     "StoreError",
     "StoreProblem",
     "TamperedHistory",
@@ -196,6 +205,7 @@ __all__ = [
     "UnionKind",
     "Unit",
     "Verification",
+    "VerificationReport",
     "Vote",
     "VotePurpose",
     "Window",

@@ -16,13 +16,13 @@ from collections.abc import Iterable, Sequence
 
 import attrs
 
+from ketnap.law import Law
 from ketnap.messages import Lang, Message
 from ketnap.policy import Policy
 from ketnap.rules._base import Rule
 from ketnap.rules.authority import step_available
 from ketnap.rules.regulations import REGULATIONS
 from ketnap.rules.ruleset import Guidance, RuleSet
-from ketnap.workflow import Workflow
 
 __all__ = ["regulation_changes", "rule_catalogue", "workflow_page"]
 
@@ -169,17 +169,16 @@ def regulation_changes(regulations: Sequence[RuleSet] | None = None) -> str:
     return "\n".join(lines)
 
 
-def workflow_page(lang: Lang = "vi", workflow: Workflow | None = None) -> str:
+def workflow_page(law: Law, lang: Lang = "vi") -> str:
     """Markdown: the workflow's Mermaid diagram and its table of stages."""
-    flow = workflow or Workflow()
-    process = flow.process
+    process = law.process
     lines = [
         "# The workflow",
         "",
         "Generated from the workflow's stage table when the site is built.",
         "",
         "```mermaid",
-        flow.mermaid(lang).rstrip(),
+        law.mermaid(lang).rstrip(),
         "```",
         "",
         "| Stage | Tiếng Việt | English | Tags |",

@@ -26,9 +26,7 @@ that does not parse (a date that is not YYYY-MM-DD, an unknown regulation, a mis
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
 import re
 import sys
 import unicodedata
@@ -36,46 +34,23 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, Final, NoReturn
 
+import attrs
 import click
 import pendulum
 
+from ketnap.application import AlreadyStored, Application, check_steps, load_document
 from ketnap.dates import DATE_MAX, DATE_MIN, as_date, parse_date
-from ketnap.errors import (
-    DossierNotFound,
-    InvalidInput,
-    KetnapError,
-    StaleDossier,
-    TransitionRefused,
-)
-from ketnap.forms import FORMS, FormRefused, Office, find_form, write_form
+from ketnap.deployment import Deployment, show_store
+from ketnap.errors import InvalidInput, KetnapError, TransitionRefused
+from ketnap.forms import FORMS, FormRefused, find_form
 from ketnap.inputs import LIMITS
-from ketnap.journal import JournalRefused, apply_journal, read_journal
+from ketnap.journal import JournalRefused
 from ketnap.messages import Lang, Message
 from ketnap.model import Actor, Dossier
-from ketnap.organizations import (
-    OrganizationTree,
-    Quotas,
-    course_data,
-    courses_from_data,
-)
-from ketnap.page import report_page
-from ketnap.reminders import due_list
-from ketnap.reports import facts_for, report
-from ketnap.rules.regulations import REGULATIONS
+from ketnap.organizations import OrganizationTree, Quotas, courses_from_data
 from ketnap.rules.ruleset import RuleSet
-from ketnap.sheets import (
-    Setup,
-    SheetRefused,
-    read_dossiers,
-    read_setup,
-    write_dossiers,
-    write_setup,
-    write_template,
-)
-from ketnap.statistics import new_members
-from ketnap.storage import Query, SQLiteStore, dumps, loads
-from ketnap.storage._sql import SQLStore
-from ketnap.workflow import Workflow
+from ketnap.sheets import Setup, SheetRefused, read_setup, write_template
+from ketnap.statistics import NewMembersStatistics
 
 __all__ = ["main"]
 
@@ -117,47 +92,14 @@ def _echo(text: str, *, err: bool = False, nl: bool = True) -> None:
 
 DATE = _DateType()
 _LANG = click.option(
-    "--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True,
-    help="language of labels and messages",
+    "--lang", type=click.Choice(["vi", "en"]), default=None,
+    help="language of labels and messages (default: lang in ketnap.toml, else vi)",
 )  # fmt: skip
 
-
-class _Server(str):
-    """A PostgreSQL store's address, shown without its password."""
-
-    __slots__ = ()
-
-    def __str__(self) -> str:
-        return re.sub(r"(//[^:/@]*):[^@/]*@", r"\1:***@", str.__str__(self))
-
-
-_Where = Path | _Server
-
-
-class _StoreType(click.ParamType):  # type: ignore[type-arg]  # generic only in newer click
-    """A SQLite file, or a PostgreSQL server as postgresql://user@host/db[#schema]."""
-
-    name = "store"
-
-    def convert(
-        self, value: object, param: click.Parameter | None, ctx: click.Context | None
-    ) -> _Where:
-        if isinstance(value, Path | _Server):
-            return value
-        text = str(value)
-        if text.startswith(("postgresql://", "postgres://")):
-            return _Server(text)
-        if text.startswith(("http:", "https:", "mysql:", "sqlite:")):
-            self.fail(
-                f"{_safe(text)!r} is neither a store file nor a postgresql:// address", param, ctx
-            )
-        return Path(text)
-
-
 _STORE = click.option(
-    "--store", "store_path", type=_StoreType(), required=True,
+    "--store", "store", metavar="STORE",
     help="the SQLite store file, or postgresql://user@host/db[#schema] (the password from"
-         " PGPASSWORD or ~/.pgpass)",
+         " PGPASSWORD or ~/.pgpass); default: KETNAP_STORE, else store in ketnap.toml",
 )  # fmt: skip
 
 
@@ -188,59 +130,29 @@ class _Group(click.Group):
 
 @click.group(cls=_Group)
 @click.version_option(package_name="ketnap")
-def cli() -> None:
+@click.option("--config", "config", type=click.Path(dir_okay=False, path_type=Path),
+              help="the deployment's configuration (default: KETNAP_CONFIG, else "
+                   "./ketnap.toml if present)")  # fmt: skip
+@click.pass_context
+def cli(ctx: click.Context, config: Path | None) -> None:
     """Admission to the Communist Party of Vietnam as a workflow (kết nạp đảng viên)."""
+    ctx.obj = config
+
+
+def _deployment(store: str | None = None, lang: str | None = None) -> Deployment:
+    """The deployment in force: ketnap.toml, the environment, then the command's options."""
+    ctx = click.get_current_context()
+    config = ctx.find_root().obj
+    return Deployment.load(config, store=store, lang=lang)  # type: ignore[arg-type]
+
+
+def _open(deployment: Deployment, *, create: bool = False) -> Application:
+    # Read-only commands never create: a file that is not a store is refused untouched.
+    return deployment.open(create=create)
 
 
 _NO_STEP = Message(vi="  (không còn bước nào)", en="  (no step leads on)")
 _NOTHING_DUE = Message(vi="Không có việc đến hạn.", en="Nothing due.")
-
-
-def _open(path: _Where, *, create: bool = False) -> SQLStore:
-    # The command line sits above reports, so it gives the store its facts function.
-    # Read-only commands never create: a file that is not a store is refused untouched.
-    key = _seal_key()
-    if isinstance(path, _Server):
-        from ketnap.storage.postgres import PostgresStore  # noqa: PLC0415 - the extra's
-
-        url, _, schema = str.__str__(path).partition("#")
-        return PostgresStore(
-            url, schema=schema or "ketnap", facts=facts_for(Workflow()), create=create,
-            seal_key=key,
-        )  # fmt: skip
-    if str(path) in {"", ":memory:"} or str(path).startswith("file:"):
-        raise click.ClickException(f"{_safe(str(path))!r} is not a store file")
-    if not create and not path.exists():
-        raise click.ClickException(f"no store at {_safe(str(path))}")
-    return SQLiteStore(path, facts=facts_for(Workflow()), create=create, seal_key=key)
-
-
-SEAL_KEY_ENV: Final = "KETNAP_SEAL_KEY"
-SEAL_KEY_FILE_ENV: Final = "KETNAP_SEAL_KEY_FILE"
-
-
-def _seal_key() -> bytes | None:
-    """
-    The store's seal key, from the environment or a file it names; never from the command line.
-
-    A command line is seen by every user of the machine (ps) and kept in shell histories.
-    """
-    value = os.environ.get(SEAL_KEY_ENV)
-    named = os.environ.get(SEAL_KEY_FILE_ENV)
-    if value and named:
-        raise click.UsageError(f"set {SEAL_KEY_ENV} or {SEAL_KEY_FILE_ENV}, not both")
-    if named:
-        try:
-            key = Path(named).read_bytes().strip()
-        except OSError as exc:
-            raise click.ClickException(
-                f"{SEAL_KEY_FILE_ENV}: cannot read ({exc.strerror})"
-            ) from None
-    else:
-        key = (value or "").encode()
-    if key and len(key) < 16:
-        raise click.ClickException("the seal key is shorter than 16 bytes")
-    return key or None
 
 
 def _read(path: Path) -> bytes:
@@ -253,6 +165,14 @@ def _read(path: Path) -> bytes:
             f"({LIMITS.document_bytes:,} bytes)"
         )
     return data
+
+
+def _document(deployment: Deployment, path: Path) -> Dossier:
+    """A dossier file read by the deployment's process and regulations."""
+    try:
+        return load_document(deployment.law, _read(path))
+    except KetnapError as exc:
+        raise click.ClickException(f"{_safe(str(path))}: {_safe(str(exc))}") from None
 
 
 # --- what the writing commands say -----------------------------------------------------------
@@ -269,21 +189,21 @@ _CREATED = Message(vi="Đã tạo hồ sơ {id}", en="{id} created")
 @click.argument("dossier_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--on", "on", type=DATE, required=True, help="date of the act (YYYY-MM-DD)")
 @_LANG
-def check(dossier_file: Path, on: pendulum.Date, lang: Lang) -> None:
+def check(dossier_file: Path, on: pendulum.Date, lang: Lang | None) -> None:
     """Print every step open to DOSSIER_FILE on a date, allowed or refused, with reasons."""
-    dossier = loads(_read(dossier_file))
-    workflow = Workflow()
-    process = workflow.process
+    deployment = _deployment(lang=lang)
+    lang = deployment.lang
+    dossier = _document(deployment, dossier_file)
+    process = deployment.law.process
     _echo(f"{dossier.id} · {process.text(dossier.stage, lang)} · {on.isoformat()}")
-    rows = workflow.steps_from(dossier.stage)
-    if not rows:
+    verdicts = check_steps(deployment.law, dossier, on=on)
+    if not verdicts:
         _echo(_NO_STEP.render(lang))
-    for row in rows:
-        actor = min(row.actors)
-        failures = workflow.check(dossier, row.step, on=on, actor=actor)
-        mark = "✓" if not failures else "✗"
-        _echo(f"{mark} {process.text(row.step, lang)} [{row.step}; {actor.text(lang)}]")
-        for failure in failures:
+    for verdict in verdicts:
+        mark = "✓" if verdict.allowed else "✗"
+        step = verdict.row.step
+        _echo(f"{mark} {process.text(step, lang)} [{step}; {verdict.actor.text(lang)}]")
+        for failure in verdict.failures:
             _echo(f"    - {failure.text(lang)}")
 
 
@@ -292,13 +212,18 @@ def check(dossier_file: Path, on: pendulum.Date, lang: Lang) -> None:
 @click.option("--on", "on", type=DATE, required=True, help="report date (YYYY-MM-DD)")
 @click.option("--within", type=click.IntRange(0, 2000), default=15, show_default=True,
               help="horizon in working days")  # fmt: skip
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)  # fmt: skip
 @_LANG
-def due(store_path: _Where, on: pendulum.Date, within: int, lang: Lang) -> None:
+def due(store: str | None, on: pendulum.Date, within: int, fmt: str, lang: Lang | None) -> None:
     """List what is due within a horizon, and what is overdue, by branch."""
-    workflow = Workflow()
-    horizon = workflow.calendar.add_working_days(on, within)
-    with _open(store_path) as store:
-        feed = due_list(store.find(Query(due_by=horizon)), on=on, within=within, workflow=workflow)
+    deployment = _deployment(store, lang)
+    lang = deployment.lang
+    with _open(deployment) as office:
+        feed = office.due(on=on, within=within)
+    if fmt == "json":
+        _echo(json.dumps(feed.to_data(lang), ensure_ascii=False, indent=2))
+        return
     if not len(feed) and not feed.problems and not feed.late:
         _echo(_NOTHING_DUE.render(lang))
     for branch, part in feed.by_organization().items():
@@ -325,28 +250,25 @@ def due(store_path: _Where, on: pendulum.Date, within: int, lang: Lang) -> None:
               help="write to this file instead of the terminal")  # fmt: skip
 @_LANG
 def report_command(  # noqa: PLR0917 - click passes one argument per option
-    store_path: _Where,
+    store: str | None,
     unit: str,
     year: int,
     on: pendulum.Date | None,
     since: pendulum.Date | None,
     fmt: str,
     out_path: Path | None,
-    lang: Lang,
+    lang: Lang | None,
 ) -> None:
     """Print an organisation's admission report for a year against its quota."""
-    day = on or pendulum.Date(year, 12, 31)
     if fmt == "html" and since is not None:
         raise click.UsageError("the html page is of the year to date: --from is for the others")
-    with _open(store_path) as store:
+    deployment = _deployment(store, lang)
+    lang = deployment.lang
+    with _open(deployment) as office:
         if fmt == "html":
-            text = report_page(
-                store, store.tree(), store.quotas(), unit=unit, year=year, on=day, lang=lang
-            )
+            text = office.report_page(unit, year, on=on, lang=lang)
         else:
-            result = report(
-                store, store.tree(), store.quotas(), unit=unit, year=year, on=day, since=since
-            )
+            result = office.report(unit, year, on=on, since=since)
             text = {
                 "json": result.to_json() + "\n",
                 "csv": result.to_csv(),
@@ -364,27 +286,31 @@ def report_command(  # noqa: PLR0917 - click passes one argument per option
 @click.option("--unit", required=True, help="code of the organisation counted")
 @click.option("--on", "on", type=DATE, required=True, help="last day of the period")
 @click.option("--from", "since", type=DATE, help="first day (default: 1 January)")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "xlsx"]), default="table",
-              show_default=True)  # fmt: skip
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "xlsx"]),
+              default="table", show_default=True)  # fmt: skip
 @click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path),
               help="the .xlsx to write (with --format xlsx)")  # fmt: skip
 @_LANG
 def statistics(  # noqa: PLR0917 - click passes one argument per option
-    store_path: _Where,
+    store: str | None,
     unit: str,
     on: pendulum.Date,
     since: pendulum.Date | None,
     fmt: str,
     out_path: Path | None,
-    lang: Lang,
+    lang: Lang | None,
 ) -> None:
     """The statistics of newly admitted members (Biểu số 3-BTCTW) for a unit and period."""
     if fmt == "xlsx" and out_path is None:
         raise click.UsageError("--format xlsx writes a file: give --out FILE.xlsx")
-    with _open(store_path) as store:
-        form = new_members(store, store.tree(), unit=unit, on=on, since=since)
+    deployment = _deployment(store, lang)
+    lang = deployment.lang
+    with _open(deployment) as office:
+        form: NewMembersStatistics = office.statistics(unit, on=on, since=since)
     if fmt == "csv":
         _echo(form.to_csv(), nl=False)
+    elif fmt == "json":
+        _echo(json.dumps(form.to_data(lang), ensure_ascii=False, indent=2))
     elif fmt == "xlsx":
         assert out_path is not None  # noqa: S101 - refused above
         _echo(str(form.write_xlsx(out_path, lang)))
@@ -392,12 +318,13 @@ def statistics(  # noqa: PLR0917 - click passes one argument per option
         _echo(form.to_text(lang))
 
 
-def _regulation(code: str) -> RuleSet:
-    for ruleset in REGULATIONS.values():
+def _regulation(deployment: Deployment, code: str) -> RuleSet:
+    rulesets = deployment.law.regulations
+    for ruleset in rulesets:
         number = ruleset.code.split("-", 1)[0]
         if code in {ruleset.code, number, ruleset.code.replace("Đ", "D")}:
             return ruleset
-    known = ", ".join(REGULATIONS)
+    known = ", ".join(ruleset.code for ruleset in rulesets)
     raise click.BadParameter(
         f"unknown regulation {code!r}; known: {known}", param_hint="--regulation"
     )
@@ -406,9 +333,13 @@ def _regulation(code: str) -> RuleSet:
 @cli.command()
 @click.option("--regulation", help="code, e.g. 24-QĐ/TW or 24 (default: every regulation)")
 @_LANG
-def rules(regulation: str | None, lang: Lang) -> None:
-    """List the rules of a regulation with their clauses."""
-    rulesets = [_regulation(regulation)] if regulation else list(REGULATIONS.values())
+def rules(regulation: str | None, lang: Lang | None) -> None:
+    """List the rules of a regulation with their clauses (the deployment's, local ones too)."""
+    deployment = _deployment(lang=lang)
+    lang = deployment.lang
+    rulesets = (
+        [_regulation(deployment, regulation)] if regulation else list(deployment.law.regulations)
+    )
     for ruleset in rulesets:
         click.echo(f"{ruleset.code} · {ruleset.title.render(lang)}")
         for rule in ruleset:
@@ -417,9 +348,23 @@ def rules(regulation: str | None, lang: Lang) -> None:
 
 @cli.command()
 @_LANG
-def diagram(lang: Lang) -> None:
+def diagram(lang: Lang | None) -> None:
     """Print the workflow as a Mermaid state diagram."""
-    click.echo(Workflow().mermaid(lang))
+    deployment = _deployment(lang=lang)
+    click.echo(deployment.law.mermaid(deployment.lang))
+
+
+_CONFIG_LINE = "{key:<20} {value}"
+
+
+@cli.command()
+@_STORE
+@_LANG
+def config(store: str | None, lang: Lang | None) -> None:
+    """Print the configuration in force (no secret: a key is named, never shown)."""
+    deployment = _deployment(store, lang)
+    for key, value in deployment.describe().items():
+        _echo(_CONFIG_LINE.format(key=key, value=value))
 
 
 @cli.command(name="import")
@@ -430,32 +375,22 @@ def diagram(lang: Lang) -> None:
               help="replace dossiers already stored (refused if another writer saved them "
                    "meanwhile)")  # fmt: skip
 @_LANG
-def import_command(store_path: _Where, files: Sequence[Path], update: bool, lang: Lang) -> None:
+def import_command(
+    store: str | None, files: Sequence[Path], update: bool, lang: Lang | None
+) -> None:
     """Load dossier JSON FILES into a store, in one transaction (all or none)."""
-    with _open(store_path, create=True) as store:
+    deployment = _deployment(store, lang)
+    with _open(deployment, create=True) as office:
 
         def dossiers() -> Iterator[Dossier]:
             # Read one file at a time inside the transaction: memory stays flat however
             # many files, and any bad one rolls everything back.
             with click.progressbar(files, label="Importing dossiers", file=sys.stderr) as bar:
                 for path in bar:
-                    try:
-                        dossier = loads(_read(path))
-                    except KetnapError as exc:
-                        raise click.ClickException(
-                            f"{_safe(str(path))}: {_safe(str(exc))}"
-                        ) from None
-                    if update:
-                        # Optimistic: each copy takes the stored revision it replaces; a
-                        # writer who saves in between makes the batch fail as stale.
-                        try:
-                            dossier.revision = store.load(dossier.id).revision
-                        except DossierNotFound:
-                            dossier.revision = 0
-                    yield dossier
+                    yield _document(deployment, path)
 
-        saved = store.save_all(dossiers())
-    _echo(_SAVED.render(lang, {"n": saved, "store": str(store_path)}))
+        saved = office.import_dossiers(dossiers(), update=update)
+    _echo(_SAVED.render(deployment.lang, {"n": saved, "store": show_store(str(deployment.store))}))
 
 
 _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
@@ -482,16 +417,18 @@ def _json_file(path: Path) -> object:
                    ".csv of one of them (repeatable)")  # fmt: skip
 @_LANG
 def setup(  # noqa: PLR0917 - click passes one argument per option
-    store_path: _Where,
+    store: str | None,
     tree_file: Path | None,
     quotas_file: Path | None,
     courses_file: Path | None,
     sheet_files: Sequence[Path],
-    lang: Lang,
+    lang: Lang | None,
 ) -> None:
     """Store the organisation tree, the quotas and the courses a report needs."""
     if tree_file is None and quotas_file is None and courses_file is None and not sheet_files:
         raise click.UsageError("give at least one of --tree, --quotas, --courses, --sheet")
+    deployment = _deployment(store, lang)
+    lang = deployment.lang
     try:
         from_sheets = read_setup(*sheet_files) if sheet_files else Setup()
         tree = None if tree_file is None else OrganizationTree.from_data(_json_file(tree_file))
@@ -509,16 +446,14 @@ def setup(  # noqa: PLR0917 - click passes one argument per option
         raise click.UsageError("a table is given both as JSON and in a sheet")
     tree, quotas = tree or from_sheets.tree, quotas or from_sheets.quotas
     courses = courses if courses is not None else from_sheets.courses
-    with _open(store_path, create=True) as store:
-        if tree is not None:
-            store.save_tree(tree)
-            _echo(_STORED_TREE.render(lang, {"n": len(list(tree))}))
-        if quotas is not None:
-            store.save_quotas(quotas)
-            _echo(_STORED_QUOTAS.render(lang, {"n": len(quotas.items())}))
-        if courses is not None:
-            store.save_courses(courses)
-            _echo(_STORED_COURSES.render(lang, {"n": len(courses)}))
+    with _open(deployment, create=True) as office:
+        office.setup(tree=tree, quotas=quotas, courses=courses)
+    if tree is not None:
+        _echo(_STORED_TREE.render(lang, {"n": len(list(tree))}))
+    if quotas is not None:
+        _echo(_STORED_QUOTAS.render(lang, {"n": len(quotas.items())}))
+    if courses is not None:
+        _echo(_STORED_COURSES.render(lang, {"n": len(courses)}))
 
 
 @cli.command()
@@ -532,43 +467,15 @@ def setup(  # noqa: PLR0917 - click passes one argument per option
                    "the tree, quotas and courses as sheets)")  # fmt: skip
 @_LANG
 def export(
-    store_path: _Where, out_dir: Path, with_setup: bool, sheet: str | None, lang: Lang
+    store: str | None, out_dir: Path, with_setup: bool, sheet: str | None, lang: Lang | None
 ) -> None:
     """Write every stored dossier as a JSON document (what import reads back)."""
-    with _open(store_path) as store:
-        if sheet is not None:
-            out_dir.mkdir(parents=True, exist_ok=True)
-            write_dossiers(out_dir / f"danh-sach.{sheet}", store.find())
-        out_dir.mkdir(parents=True, exist_ok=True)
-        total = store.count()
-        written = 0
-        with click.progressbar(store.find(), length=total, label="Exporting",
-                               file=sys.stderr) as bar:  # fmt: skip
-            taken: set[str] = set()
-            for dossier in bar:
-                name = re.sub(r"[^0-9A-Za-z._-]", "_", dossier.id)
-                if name in taken:  # two ids that differ only in replaced characters
-                    name += "-" + hashlib.sha256(dossier.id.encode()).hexdigest()[:12]
-                taken.add(name)
-                (out_dir / f"{name}.json").write_text(dumps(dossier, indent=2), encoding="utf-8")
-                written += 1
-        if with_setup and sheet is not None:
-            # The same tables as sheets: one workbook, or one .csv per table.
-            write_setup(
-                out_dir / "thiet-lap.xlsx" if sheet == "xlsx" else out_dir,
-                tree=store.tree(), quotas=store.quotas(), courses=store.courses(),
-            )  # fmt: skip
-        if with_setup:
-            setup_files = {
-                "tree.json": store.tree().to_data(),
-                "quotas.json": store.quotas().to_data(),
-                "courses.json": [course_data(c) for c in store.courses()],
-            }
-            for file_name, data in setup_files.items():
-                (out_dir / file_name).write_text(
-                    json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8"
-                )
-    _echo(_WRITTEN.render(lang, {"n": written, "folder": str(out_dir)}))
+    deployment = _deployment(store, lang)
+    with _open(deployment) as office:
+        total = office.store.count()
+        with click.progressbar(length=total, label="Exporting", file=sys.stderr) as bar:
+            written = office.export(out_dir, setup=with_setup, sheet=sheet, progress=bar.update)
+    _echo(_WRITTEN.render(deployment.lang, {"n": written, "folder": str(out_dir)}))
 
 
 @cli.command()
@@ -577,7 +484,7 @@ def template(path: Path) -> None:
     """Write an empty workbook (.xlsx) of dossiers with its columns and a guide sheet."""
     if path.suffix.lower() != ".xlsx":
         raise click.UsageError("the template is a .xlsx workbook")
-    write_template(path)
+    write_template(path, process=_deployment().law.process)
     _echo(str(path))
 
 
@@ -587,23 +494,30 @@ def template(path: Path) -> None:
 @click.option("--adopted-on", "adopted_on", type=DATE,
               help="the day the acts the rows give are entered (needed when a row gives "
                    "acts: members in progress)")  # fmt: skip
+@click.option("--update", is_flag=True,
+              help="replace dossiers already stored (refused if another writer saved them "
+                   "meanwhile)")  # fmt: skip
 @_LANG
 def import_sheet(
-    store_path: _Where, sheet_file: Path, adopted_on: pendulum.Date | None, lang: Lang
+    store: str | None,
+    sheet_file: Path,
+    adopted_on: pendulum.Date | None,
+    update: bool,
+    lang: Lang | None,
 ) -> None:
     """Create the dossiers of a sheet (.xlsx or .csv): all rows valid, or nothing stored."""
-    try:
-        dossiers = read_dossiers(sheet_file, adopted_on=adopted_on)
-    except SheetRefused as refused:
-        _sheet_problems(refused, lang)
-    except KetnapError as exc:
-        raise click.ClickException(f"{_safe(str(sheet_file))}: {_safe(str(exc))}") from None
-    with _open(store_path, create=True) as store:
+    deployment = _deployment(store, lang)
+    lang = deployment.lang
+    with _open(deployment, create=True) as office:
         try:
-            saved = store.save_all(dossiers)
-        except StaleDossier as exc:
+            saved = office.import_sheet(sheet_file, adopted_on=adopted_on, update=update)
+        except SheetRefused as refused:
+            _sheet_problems(refused, lang)
+        except AlreadyStored as exc:
             raise click.ClickException(f"{_safe(exc.dossier_id)} is already stored") from None
-    _echo(_SAVED.render(lang, {"n": saved, "store": str(store_path)}))
+        except KetnapError as exc:
+            raise click.ClickException(f"{_safe(str(sheet_file))}: {_safe(str(exc))}") from None
+    _echo(_SAVED.render(lang, {"n": saved, "store": show_store(str(deployment.store))}))
 
 
 def _sheet_problems(refused: SheetRefused, lang: Lang) -> NoReturn:
@@ -622,24 +536,20 @@ _SHEET_REFUSED = Message(
 @_STORE
 @click.argument("dossier_file", type=_FILE)
 @_LANG
-def create(store_path: _Where, dossier_file: Path, lang: Lang) -> None:
+def create(store: str | None, dossier_file: Path, lang: Lang | None) -> None:
     """Store a new dossier from a document with its records and no history yet."""
-    try:
-        dossier = loads(_read(dossier_file))
-    except KetnapError as exc:
-        raise click.ClickException(f"{_safe(str(dossier_file))}: {_safe(str(exc))}") from None
+    deployment = _deployment(store, lang)
+    dossier = _document(deployment, dossier_file)
     if dossier.history:
         raise click.ClickException(
             "the document already has a history: use import (or adopt it in Python)"
         )
-    with _open(store_path, create=True) as store:
+    with _open(deployment, create=True) as office:
         try:
-            store.save(dossier)
-        except StaleDossier:
+            office.create(dossier)
+        except AlreadyStored:
             raise click.ClickException(f"{_safe(dossier.id)} is already stored") from None
-        except KetnapError as exc:
-            raise click.ClickException(_safe(str(exc))) from None
-    _echo(_CREATED.render(lang, {"id": dossier.id}))
+    _echo(_CREATED.render(deployment.lang, {"id": dossier.id}))
 
 
 @cli.command()
@@ -654,32 +564,30 @@ def create(store_path: _Where, dossier_file: Path, lang: Lang) -> None:
               help="if refused, keep the refusal on the dossier (counted in reports)")  # fmt: skip
 @_LANG
 def act(  # noqa: PLR0917 - click passes one argument per option
-    store_path: _Where,
+    store: str | None,
     dossier_id: str,
     step: str,
     on: pendulum.Date,
     actor: str,
     reference: str | None,
     keep_refusal: bool,
-    lang: Lang,
+    lang: Lang | None,
 ) -> None:
     """Record an act (STEP) on a stored dossier; a refusal lists every failed rule."""
-    workflow = Workflow()
-    with _open(store_path) as store:
+    deployment = _deployment(store, lang)
+    lang = deployment.lang
+    with _open(deployment) as office:
         try:
-            dossier = store.load(dossier_id)
-            entry = workflow.advance(dossier, step, on=on, actor=Actor(actor), reference=reference)
+            entry = office.act(
+                dossier_id, step, on=on, actor=Actor(actor), reference=reference,
+                keep_refusal=keep_refusal,
+            )  # fmt: skip
         except TransitionRefused as refused:
             _echo(refused.text(lang))
             if keep_refusal:
-                workflow.record_refusal(dossier, refused)
-                store.save(dossier)
                 _echo(_REFUSAL_KEPT.render(lang))
             sys.exit(1)
-        except KetnapError as exc:
-            raise click.ClickException(_safe(str(exc))) from None
-        store.save(dossier)
-    _echo(f"{dossier.id}: {workflow.process.text(entry.target, lang)}")
+    _echo(f"{dossier_id}: {deployment.law.process.text(entry.target, lang)}")
 
 
 _REFUSAL_KEPT = Message(vi="Đã lưu lần không được chấp nhận", en="Refusal kept on the dossier")
@@ -687,8 +595,9 @@ _REFUSAL_KEPT = Message(vi="Đã lưu lần không được chấp nhận", en="
 
 @cli.command()
 @_LANG
-def forms(lang: Lang) -> None:
+def forms(lang: Lang | None) -> None:
     """List the forms ketnap fills (ketnap form CODE ...)."""
+    lang = _deployment(lang=lang).lang
     for form in FORMS.values():
         _echo(f"{form.code:<10} {form.title.render(lang)}")
 
@@ -699,25 +608,28 @@ def forms(lang: Lang) -> None:
 @click.argument("dossier_id")
 @click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path),
               help="the .docx to write (default: CODE-ID.docx)")  # fmt: skip
-@click.option("--place", default="", help="the place in the date line, e.g. Yên Lạc")
-@click.option("--signer", default="", help="the name of the person who signs")
-@click.option("--signer-title", default="BÍ THƯ", show_default=True,
-              help="their title in the signature block")  # fmt: skip
+@click.option("--place", default=None, help="the place in the date line, e.g. Yên Lạc "
+              "(default: office.place in ketnap.toml)")  # fmt: skip
+@click.option("--signer", default=None,
+              help="the name of the person who signs (default: office.signer)")  # fmt: skip
+@click.option("--signer-title", default=None,
+              help="their title in the signature block (default: office.signer_title, "
+                   "else BÍ THƯ)")  # fmt: skip
 @click.option("--on", "on", type=DATE, help="the checklist's date (YYYY-MM-DD)")
 @click.option("--templates", type=click.Path(file_okay=False, exists=True, path_type=Path),
               help="a folder of the deployment's own templates (same file names)")  # fmt: skip
 @_LANG
 def form(  # noqa: PLR0917 - click passes one argument per option
-    store_path: _Where,
+    store: str | None,
     code: str,
     dossier_id: str,
     out_path: Path | None,
-    place: str,
-    signer: str,
-    signer_title: str,
+    place: str | None,
+    signer: str | None,
+    signer_title: str | None,
     on: pendulum.Date | None,
     templates: Path | None,
-    lang: Lang,
+    lang: Lang | None,
 ) -> None:
     """Fill form CODE (ketnap forms lists them) from a stored dossier, as a .docx file."""
     try:
@@ -725,19 +637,18 @@ def form(  # noqa: PLR0917 - click passes one argument per option
     except InvalidInput:
         known = ", ".join(FORMS)
         raise click.BadParameter(f"unknown form; known: {known}", param_hint="CODE") from None
-    office = Office(place=place, signer=signer, signer_title=signer_title)
-    with _open(store_path) as store:
-        dossier = store.load(dossier_id)
-        try:
-            tree = store.tree()
-        except KetnapError:
-            tree = None  # reported below as a missing fact, with the others
+    deployment = _deployment(store, lang)
+    given = {"place": place, "signer": signer, "signer_title": signer_title}
+    office_values = attrs.evolve(
+        deployment.office, **{key: value for key, value in given.items() if value is not None}
+    )
     plain = f"{code}-{dossier_id}".replace("Đ", "D")
     target = out_path or Path(re.sub(r"[^0-9A-Za-z._-]", "_", plain) + ".docx")
-    try:
-        write_form(code, dossier, target, tree=tree, office=office, on=on, templates=templates)
-    except FormRefused as refused:
-        raise click.ClickException(refused.text(lang)) from None
+    with _open(deployment) as office:
+        try:
+            office.form(code, dossier_id, target, on=on, office=office_values, templates=templates)
+        except FormRefused as refused:
+            raise click.ClickException(refused.text(deployment.lang)) from None
     _echo(str(target))
 
 
@@ -771,15 +682,15 @@ _LINE_REFUSED = Message(vi="Dòng {line}: {reason}", en="Line {line}: {reason}")
               help="keep a refused act on its dossier, skip its later lines, save the rest "
                    "(default: a refused act and nothing is saved)")  # fmt: skip
 @_LANG
-def apply_command(store_path: _Where, journal_file: Path, keep_refusals: bool, lang: Lang) -> None:
+def apply_command(
+    store: str | None, journal_file: Path, keep_refusals: bool, lang: Lang | None
+) -> None:
     """Play a journal (JSON Lines of records and acts) onto stored dossiers."""
-    workflow = Workflow()
-    with _open(store_path) as store:
+    deployment = _deployment(store, lang)
+    lang = deployment.lang
+    with _open(deployment) as office:
         try:
-            result = apply_journal(
-                store, read_journal(_journal_lines(journal_file)), workflow=workflow,
-                keep_refusals=keep_refusals,
-            )  # fmt: skip
+            result = office.apply_journal(_journal_lines(journal_file), keep_refusals=keep_refusals)
         except JournalRefused as exc:
             reason = exc.refused.text(lang) if exc.refused is not None else exc.reason
             raise click.ClickException(
@@ -798,17 +709,17 @@ def apply_command(store_path: _Where, journal_file: Path, keep_refusals: bool, l
 @cli.command()
 @_STORE
 @_LANG
-def verify(store_path: _Where, lang: Lang) -> None:
+def verify(store: str | None, lang: Lang | None) -> None:
     """Verify every stored dossier (history chains, seals); exit 1 if any fails."""
-    with _open(store_path) as store:
-        total = store.count()
+    deployment = _deployment(store, lang)
+    with _open(deployment) as office:
+        total = office.store.count()
         with click.progressbar(length=total, label="Verifying", file=sys.stderr) as bar:
-            problems = store.verify(progress=bar.update)
-    for problem in problems:
+            found = office.verify(progress=bar.update)
+    for problem in found.problems:
         _echo(str(problem))
-    failed = len({p.key for p in problems if p.kind == "dossier"})
-    _echo(_VERIFIED.render(lang, {"ok": total - failed, "total": total}))
-    if problems:
+    _echo(_VERIFIED.render(deployment.lang, {"ok": total - found.failed, "total": total}))
+    if not found.ok:
         sys.exit(1)
 
 

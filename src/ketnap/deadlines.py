@@ -19,7 +19,7 @@ so no rule refuses it; it comes from `ketnap.terms` directly.
 >>> workflow = Workflow()
 >>> dossier = make_dossier(meeting=pendulum.date(2024, 3, 12))
 >>> _ = walk(workflow, dossier, meeting=pendulum.date(2024, 3, 12), until=Stage.PROPOSED)
->>> found = deadlines_for(dossier, on=pendulum.date(2024, 4, 1), workflow=workflow)
+>>> found = deadlines_for(dossier, on=pendulum.date(2024, 4, 1), law=workflow.law)
 >>> [(d.rule_id, d.due, d.status.value) for d in found if not d.waiting]
 [('timing.decision_deadline', Date(2024, 6, 7), 'pending')]
 """
@@ -32,11 +32,11 @@ from collections.abc import Iterator
 import attrs
 import pendulum
 
+from ketnap.law import Law
 from ketnap.messages import Lang, Message
 from ketnap.model import Actor, Dossier
 from ketnap.rules import Context, Rule, Window
 from ketnap.terms import dossier_probation_end, recognition_resolution_due, working_days_text
-from ketnap.workflow import Workflow
 
 __all__ = ["RECOGNITION_RESOLUTION", "Deadline", "DeadlineStatus", "deadlines_for"]
 
@@ -101,6 +101,22 @@ class Deadline:
         """Whether someone still has to act by it (not a waiting time)."""
         return not self.waiting
 
+    def to_data(self, lang: Lang = "vi") -> dict[str, object]:
+        """The deadline as JSON-compatible data; *lang* for its words."""
+        return {
+            "dossier": self.dossier_id,
+            "organization": self.organization,
+            "organization_code": self.organization_code,
+            "rule": self.rule_id,
+            "label": self.label.render(lang),
+            "clause": self.clause,
+            "step": str(self.step),
+            "due": self.due.isoformat(),
+            "waiting": self.waiting,
+            "status": self.status.value,
+            "actor": None if self.actor is None else self.actor.value,
+        }
+
     def text(self, lang: Lang = "vi") -> str:
         """One line for a reminder feed."""
         return _LINE.render(
@@ -122,7 +138,7 @@ _LINE = Message(
 )
 
 
-def deadlines_for(dossier: Dossier, *, on: pendulum.Date, workflow: Workflow) -> list[Deadline]:
+def deadlines_for(dossier: Dossier, *, on: pendulum.Date, law: Law) -> list[Deadline]:
     """
     Return the deadlines ahead of *dossier* on *on*, from the rules in force on *on*.
 
@@ -130,14 +146,14 @@ def deadlines_for(dossier: Dossier, *, on: pendulum.Date, workflow: Workflow) ->
     on *on* under the rules in force then: *on* is normally the day asked, on or after
     the last act. A final stage has none.
     """
-    return sorted(_deadlines(dossier, on, workflow), key=lambda d: (d.due, d.rule_id))
+    return sorted(_deadlines(dossier, on, law), key=lambda d: (d.due, d.rule_id))
 
 
-def _deadlines(dossier: Dossier, on: pendulum.Date, workflow: Workflow) -> Iterator[Deadline]:
-    process = workflow.process
+def _deadlines(dossier: Dossier, on: pendulum.Date, law: Law) -> Iterator[Deadline]:
+    process = law.process
     if process.is_final(dossier.stage):
         return
-    ruleset = workflow.ruleset_for(on)
+    ruleset = law.ruleset_for(on)
     rows = process.steps_ahead(dossier.stage)
     contexts: dict[int, Context] = {}
     # Each time-bound rule is read once, for the nearest step ahead that it guards.
@@ -149,13 +165,13 @@ def _deadlines(dossier: Dossier, on: pendulum.Date, workflow: Workflow) -> Itera
         actor = min(row.actors)
         context = contexts.get(index)
         if context is None:
-            context = workflow.context(dossier, row.step, on=on, actor=actor, ruleset=ruleset)
+            context = law.context(dossier, row.step, on=on, actor=actor, ruleset=ruleset)
             contexts[index] = context
         for window in windows(context):
             deadline = _deadline(dossier, rule, row.step, actor, window, on=on)
             if deadline is not None:
                 yield deadline
-    yield from _recognition_resolution(dossier, on, workflow)
+    yield from _recognition_resolution(dossier, on, law)
 
 
 def _deadline(
@@ -184,18 +200,16 @@ def _deadline(
     )
 
 
-def _recognition_resolution(
-    dossier: Dossier, on: pendulum.Date, workflow: Workflow
-) -> Iterator[Deadline]:
-    process = workflow.process
+def _recognition_resolution(dossier: Dossier, on: pendulum.Date, law: Law) -> Iterator[Deadline]:
+    process = law.process
     proposals = process.steps_tagged("recognition_proposal")
-    policy = workflow.policy_for(on)
+    policy = law.policy_for(on)
     end = dossier_probation_end(dossier, policy)
     if end is None:
         return
     for row in process.steps_from(dossier.stage):
         if row.step in proposals:
-            due = recognition_resolution_due(end, policy, workflow.calendar)
+            due = recognition_resolution_due(end, policy, law.calendar)
             yield Deadline(
                 dossier_id=dossier.id,
                 organization=dossier.organization.name,

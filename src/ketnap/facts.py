@@ -3,7 +3,7 @@ What a store keeps about each dossier for reports, and the figures it answers wi
 
 A store computes these columns on every save with a function it is given
 (`FactsFunction`): `plain_facts` needs nothing but the dossier;
-`ketnap.reports.facts_for(workflow)` adds the due date and the forecast, which ask the
+`ketnap.derived.facts_for(workflow.law)` adds the due date and the forecast, which ask the
 planner. The store imports this module, never the reports or the planner.
 """
 

@@ -38,7 +38,7 @@ from ketnap.errors import (
 )
 from ketnap.inputs import LIMITS
 from ketnap.model import Dossier
-from ketnap.storage import DossierStore, with_records
+from ketnap.storage import Store, with_records
 from ketnap.storage.documents import parse_json
 from ketnap.workflow import KnownAct, Workflow
 
@@ -144,10 +144,10 @@ def _line(number: int, text: str | bytes) -> JournalLine:
 
 
 def apply_journal(
-    store: DossierStore,
+    store: Store,
     lines: Iterable[JournalLine],
     *,
-    workflow: Workflow | None = None,
+    workflow: Workflow,
     keep_refusals: bool = False,
 ) -> JournalResult:
     """
@@ -156,7 +156,7 @@ def apply_journal(
     Args:
         store: where the dossiers are; every one named must be stored already.
         lines: from `read_journal`.
-        workflow: checks the acts (default: `Workflow()`).
+        workflow: checks the acts.
         keep_refusals: keep a refused act on its dossier and skip that dossier's later
             lines, instead of refusing the whole journal.
 
@@ -165,7 +165,6 @@ def apply_journal(
             act is refused (without *keep_refusals*); nothing is saved.
         StaleDossier: another writer saved one of the dossiers meanwhile; nothing is saved.
     """
-    workflow = workflow or Workflow()
     dossiers: dict[str, Dossier] = {}
     stopped: set[str] = set()
     acts = records = 0
@@ -181,11 +180,13 @@ def apply_journal(
             continue
         act = line.act
         try:
-            workflow.advance(dossier, act.step, on=act.on, actor=act.actor, reference=act.reference)
+            workflow.advance(
+                dossier, act.step, on=act.on, actor=act.actor, reference=act.reference,
+                keep_refusal=keep_refusals,
+            )  # fmt: skip
         except TransitionRefused as exc:
             if not keep_refusals:
                 raise JournalRefused(line.number, exc.text("en"), exc) from None
-            workflow.record_refusal(dossier, exc)
             refused.append((line.number, line.dossier, exc))
             stopped.add(line.dossier)
             continue
@@ -199,7 +200,7 @@ def apply_journal(
 
 
 def _with_records(
-    line: JournalLine, store: DossierStore, dossiers: dict[str, Dossier], workflow: Workflow
+    line: JournalLine, store: Store, dossiers: dict[str, Dossier], workflow: Workflow
 ) -> Dossier:
     """The line's dossier (loaded once), with the line's records added."""
     dossier = dossiers.get(line.dossier)
@@ -212,7 +213,7 @@ def _with_records(
         return dossier
     try:
         dossier = dossiers[line.dossier] = with_records(
-            dossier, line.records, process=workflow.process
+            dossier, line.records, process=workflow.law.process
         )
     except InvalidDocument as exc:
         raise JournalRefused(line.number, str(exc)) from None

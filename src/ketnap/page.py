@@ -14,25 +14,20 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable, Sequence
-from typing import Final, Protocol
+from typing import Final
 
 import pendulum
 
 from ketnap.dates import add_months
-from ketnap.facts import FigureSource
+from ketnap.law import Law
 from ketnap.messages import Lang, Message, format_number, format_percent
 from ketnap.organizations import OrganizationTree, Quotas
 from ketnap.process import ProcessStage
 from ketnap.reminders import DueList, due_list
 from ketnap.reports import Report, metric_label, report
-from ketnap.storage import DossierStore, Query
-from ketnap.workflow import Workflow
+from ketnap.storage import Query, Store
 
-__all__ = ["ReportStore", "report_page"]
-
-
-class ReportStore(DossierStore, FigureSource, Protocol):
-    """A store that holds dossiers and answers the figures of a report (`SQLiteStore`)."""
+__all__ = ["report_page"]
 
 
 _TITLE = Message(vi="Báo cáo kết nạp đảng viên", en="Party admissions report")
@@ -71,7 +66,7 @@ tr.overdue td{color:#a40000}svg text{font-family:"Times New Roman",serif}
 
 
 def report_page(
-    store: ReportStore,
+    store: Store,
     tree: OrganizationTree,
     quotas: Quotas,
     *,
@@ -79,7 +74,7 @@ def report_page(
     year: int,
     on: pendulum.Date,
     within: int = 15,
-    workflow: Workflow | None = None,
+    law: Law,
     lang: Lang = "vi",
 ) -> str:
     """
@@ -87,8 +82,7 @@ def report_page(
 
     The due list counts what falls due within *within* working days of *on*.
     """
-    workflow = workflow or Workflow()
-    process = workflow.process
+    process = law.process
     whole = report(store, tree, quotas, unit=unit, year=year, on=on, process=process)
     bases = [
         (
@@ -106,10 +100,10 @@ def report_page(
                 store, tree, quotas, unit=unit, year=year, on=end, since=start, process=process
             ).admitted
         )
-    horizon = workflow.calendar.add_working_days(on, within)
+    horizon = law.calendar.add_working_days(on, within)
     branches = {b.code for b in tree.branches(unit)}
     dossiers = (d for d in store.find(Query(due_by=horizon)) if d.organization.code in branches)
-    due = due_list(dossiers, on=on, within=within, workflow=workflow)
+    due = due_list(dossiers, on=on, within=within, law=law)
     parts = [
         f"<h1>{_e(_TITLE.render(lang))}: {_e(whole.unit_name)}</h1>",
         f'<div class="period">{_e(_period(whole, lang))}</div>',

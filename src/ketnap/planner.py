@@ -15,7 +15,7 @@ A rule added or replaced in the rule set is planned by its own window, never by 
 >>> dossier = make_dossier(meeting=pendulum.date(2024, 3, 12))
 >>> _ = walk(workflow, dossier, meeting=pendulum.date(2024, 3, 12), until=Stage.PREPARED)
 >>> dossier.candidate = attrs.evolve(dossier.candidate, birth_date=pendulum.date(2006, 9, 20))
->>> plan(workflow, dossier, on=pendulum.date(2024, 3, 12)).earliest
+>>> plan(workflow.law, dossier, on=pendulum.date(2024, 3, 12)).earliest
 Date(2024, 9, 1)
 """
 
@@ -24,10 +24,10 @@ from __future__ import annotations
 import attrs
 import pendulum
 
+from ketnap.law import Law
 from ketnap.messages import Lang, Message
 from ketnap.model import Actor, Dossier, Step
 from ketnap.rules import Context, Failure, RuleSet
-from ketnap.workflow import Workflow
 
 __all__ = ["Plan", "Requirement", "plan", "requirements"]
 
@@ -64,6 +64,20 @@ class Requirement:
             "rule": self.rule_id,
         }
         return _WINDOW_TEXT.render(lang, values)
+
+    def to_data(self, lang: Lang = "vi") -> dict[str, object]:
+        """The requirement as JSON-compatible data."""
+        return {
+            "rule": self.rule_id,
+            "message": self.message.render(lang),
+            "holds_from": _iso(self.holds_from),
+            "holds_until": _iso(self.holds_until),
+            "never": self.never,
+        }
+
+
+def _iso(day: pendulum.Date | None) -> str | None:
+    return None if day is None else day.isoformat()
 
 
 _NEVER_TEXT = Message(vi="{what}: không thể đáp ứng", en="{what}: cannot hold")
@@ -123,6 +137,20 @@ class Plan:
             return never
         return tuple(r for r in (self.limiting, self.closing) if r is not None)
 
+    def to_data(self, lang: Lang = "vi") -> dict[str, object]:
+        """The plan as JSON-compatible data; *lang* for the words."""
+        return {
+            "step": str(self.step),
+            "on": self.on.isoformat(),
+            "regulation": self.regulation,
+            "earliest": _iso(self.earliest),
+            "latest": _iso(self.latest),
+            "requirements": [r.to_data(lang) for r in self.requirements],
+            "not_planned": [
+                {"rule": f.rule_id, "message": f.message(lang)} for f in self.not_planned
+            ],
+        }
+
     def text(self, lang: Lang = "vi") -> str:
         """A short report."""
         if self.earliest is None:
@@ -178,7 +206,7 @@ def requirements(ruleset: RuleSet, context: Context) -> tuple[Requirement, ...]:
 
 
 def plan(
-    workflow: Workflow,
+    law: Law,
     dossier: Dossier,
     step: str = Step.PROPOSE_ADMISSION,
     *,
@@ -192,24 +220,24 @@ def plan(
     regulation in between, a record dated after *on*), until the date no longer moves.
 
     Args:
-        workflow: the workflow whose rules, process and calendar apply.
+        law: the law whose rules, process and calendar apply.
         dossier: the dossier; not changed.
         step: the code of the step to plan, the branch's admission proposal by default.
         on: the date the plan is made; no earlier date is proposed.
         actor: who will act; defaults to the first actor the process names.
     """
-    row = workflow.process.row(dossier.stage, step)
+    row = law.process.row(dossier.stage, step)
     who = actor or (min(row.actors) if row else Actor.BRANCH)
     day = on
     earliest: pendulum.Date | None = None
     latest: pendulum.Date | None = None
     found: tuple[Requirement, ...] = ()
-    ruleset = workflow.ruleset_for(day)
+    ruleset = law.ruleset_for(day)
     # Each pass can only move the date later; the number of regulations and records
     # bounds how often that can happen, and a few passes always settle it.
-    for _ in range(len(workflow.regulations) + 8):
-        ruleset = workflow.ruleset_for(day)
-        context = workflow.context(dossier, step, on=day, actor=who, ruleset=ruleset)
+    for _ in range(len(law.regulations) + 8):
+        ruleset = law.ruleset_for(day)
+        context = law.context(dossier, step, on=day, actor=who, ruleset=ruleset)
         found = requirements(ruleset, context)
         starts = [r.holds_from for r in found if r.holds_from is not None]
         ends = [r.holds_until for r in found if r.holds_until is not None]
@@ -225,7 +253,7 @@ def plan(
     if earliest is not None:
         not_planned = tuple(
             failure
-            for failure in workflow.check(dossier, step, on=earliest, actor=who)
+            for failure in law.check(dossier, step, on=earliest, actor=who)
             if failure.rule.window is None
         )
     return Plan(

@@ -10,7 +10,7 @@ item in Vietnamese or English.
 >>> workflow = Workflow()
 >>> dossier = make_dossier(meeting=pendulum.date(2024, 3, 12))
 >>> _ = walk(workflow, dossier, meeting=pendulum.date(2024, 3, 12), until=Stage.PROPOSED)
->>> feed = due_list([dossier], on=pendulum.date(2024, 5, 27), within=15, workflow=workflow)
+>>> feed = due_list([dossier], on=pendulum.date(2024, 5, 27), within=15, law=workflow.law)
 >>> [(item.deadline.rule_id, item.working_days_left) for item in feed.due]
 [('timing.decision_deadline', 9)]
 """
@@ -25,9 +25,9 @@ import pendulum
 
 from ketnap.deadlines import Deadline, DeadlineStatus, deadlines_for
 from ketnap.errors import KetnapError
+from ketnap.law import Law
 from ketnap.messages import Lang, Message
 from ketnap.model import Actor, Dossier, LateAct, Step
-from ketnap.workflow import Workflow
 
 __all__ = ["Branch", "DueItem", "DueList", "DueProblem", "LateItem", "due_list"]
 
@@ -46,6 +46,14 @@ class DueItem:
         days = self.working_days_left
         left = (_LEFT if days >= 0 else _LATE).render(lang, {"days": abs(days)})
         return f"{self.deadline.text(lang)} · {left}"
+
+    def to_data(self, lang: Lang = "vi") -> dict[str, object]:
+        """The item as JSON-compatible data: its deadline, the working days left, its line."""
+        return {
+            **self.deadline.to_data(lang),
+            "working_days_left": self.working_days_left,
+            "text": self.text(lang),
+        }
 
 
 _LEFT = Message(vi="còn {days} ngày làm việc", en="{days} working days left")
@@ -68,6 +76,16 @@ class DueProblem:
     def text(self, lang: Lang = "vi") -> str:
         """One line for a reminder feed."""
         return _PROBLEM.render(lang, {"id": self.dossier_id, "error": str(self.error)})
+
+    def to_data(self, lang: Lang = "vi") -> dict[str, object]:
+        """The problem as JSON-compatible data."""
+        return {
+            "dossier": self.dossier_id,
+            "organization": self.organization,
+            "organization_code": self.organization_code,
+            "error": str(self.error),
+            "text": self.text(lang),
+        }
 
 
 _PROBLEM = Message(
@@ -99,6 +117,21 @@ class LateItem:
                 "who": self.act.answerable,
             },
         )
+
+    def to_data(self, lang: Lang = "vi") -> dict[str, object]:
+        """The late act as JSON-compatible data."""
+        return {
+            "dossier": self.dossier_id,
+            "organization": self.organization,
+            "organization_code": self.organization_code,
+            "step": str(self.act.step),
+            "on": self.act.on.isoformat(),
+            "due": self.act.due.isoformat(),
+            "answerable": self.act.answerable.value,
+            "rule": self.act.rule_id,
+            "working_days_late": self.working_days_late,
+            "text": self.text(lang),
+        }
 
 
 _SHIPPED_STEPS = frozenset(Step)
@@ -184,6 +217,23 @@ class DueList:
     def __len__(self) -> int:
         return len(self.due) + len(self.overdue)
 
+    def to_data(self, lang: Lang = "vi") -> dict[str, object]:
+        """
+        The list as JSON-compatible data; *lang* for the words of each line.
+
+        >>> import pendulum
+        >>> DueList(on=pendulum.date(2024, 5, 27), within=15, due=(), overdue=()).to_data()
+        {'on': '2024-05-27', 'within': 15, 'due': [], 'overdue': [], 'problems': [], 'late': []}
+        """
+        return {
+            "on": self.on.isoformat(),
+            "within": self.within,
+            "due": [item.to_data(lang) for item in self.due],
+            "overdue": [item.to_data(lang) for item in self.overdue],
+            "problems": [problem.to_data(lang) for problem in self.problems],
+            "late": [item.to_data(lang) for item in self.late],
+        }
+
 
 class Branch(NamedTuple):
     """A branch as a due list groups it: its name for people, its code to tell it apart."""
@@ -195,9 +245,7 @@ class Branch(NamedTuple):
         return self.name if self.code is None else f"{self.name} ({self.code})"
 
 
-def due_list(
-    dossiers: Iterable[Dossier], *, on: pendulum.Date, within: int, workflow: Workflow
-) -> DueList:
+def due_list(dossiers: Iterable[Dossier], *, on: pendulum.Date, within: int, law: Law) -> DueList:
     """
     Return what is due within *within* working days of *on*, and what is overdue.
 
@@ -205,7 +253,7 @@ def due_list(
     as the end of probation, which simply arrives). A dossier whose deadlines cannot be
     computed is listed in `DueList.problems`, and the others go on.
     """
-    calendar = workflow.calendar
+    calendar = law.calendar
     horizon = calendar.add_working_days(on, within)
     due: list[DueItem] = []
     overdue: list[DueItem] = []
@@ -213,8 +261,8 @@ def due_list(
     late: list[LateItem] = []
     for dossier in dossiers:
         try:
-            items = list(_items(dossier, on, horizon, workflow))
-            late += _late_items(dossier, on, within, workflow)
+            items = list(_items(dossier, on, horizon, law))
+            late += _late_items(dossier, on, within, law)
         except KetnapError as error:
             organization = dossier.organization
             problems.append(DueProblem(dossier.id, organization.name, organization.code, error))
@@ -233,10 +281,10 @@ def due_list(
 
 
 def _items(
-    dossier: Dossier, on: pendulum.Date, horizon: pendulum.Date, workflow: Workflow
+    dossier: Dossier, on: pendulum.Date, horizon: pendulum.Date, law: Law
 ) -> Iterator[DueItem]:
-    calendar = workflow.calendar
-    for deadline in deadlines_for(dossier, on=on, workflow=workflow):
+    calendar = law.calendar
+    for deadline in deadlines_for(dossier, on=on, law=law):
         if not deadline.is_open:
             continue
         if deadline.status is DeadlineStatus.MISSED:
@@ -245,10 +293,8 @@ def _items(
             yield DueItem(deadline, calendar.working_days_between(on, deadline.due))
 
 
-def _late_items(
-    dossier: Dossier, on: pendulum.Date, within: int, workflow: Workflow
-) -> list[LateItem]:
-    calendar = workflow.calendar
+def _late_items(dossier: Dossier, on: pendulum.Date, within: int, law: Law) -> list[LateItem]:
+    calendar = law.calendar
     organization = dossier.organization
     return [
         LateItem(

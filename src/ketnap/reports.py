@@ -23,8 +23,7 @@ import attrs
 import pendulum
 
 from ketnap.dates import DATE_MAX, DATE_MIN
-from ketnap.deadlines import deadlines_for
-from ketnap.errors import InvalidInput, KetnapError
+from ketnap.errors import InvalidInput
 from ketnap.facts import (
     CERTIFICATE_EVENT,
     LATE_EVENT,
@@ -37,12 +36,8 @@ from ketnap.facts import (
     plain_facts,
 )
 from ketnap.messages import Lang, Message, format_percent
-from ketnap.model import Dossier
 from ketnap.organizations import OrganizationTree, Quotas
-from ketnap.planner import plan
 from ketnap.process import ADMISSION, Process
-from ketnap.terms import is_youth
-from ketnap.workflow import Workflow
 
 __all__ = [
     "CERTIFICATE_EVENT",
@@ -52,99 +47,10 @@ __all__ = [
     "FigureSource",
     "Figures",
     "Report",
-    "facts",
-    "facts_for",
     "metric_label",
     "plain_facts",
     "report",
 ]
-
-
-def facts_for(workflow: Workflow, *, decision_lag: int = 20) -> FactsFunction:
-    """
-    Return the function a store calls to derive each saved dossier's `DossierFacts`.
-
-    >>> from ketnap import SQLiteStore, Workflow
-    >>> store = SQLiteStore(":memory:", facts=facts_for(Workflow()))
-    """
-
-    def derive(dossier: Dossier) -> DossierFacts:
-        return facts(dossier, workflow, decision_lag=decision_lag)
-
-    return derive
-
-
-def _youth(dossier: Dossier, workflow: Workflow, decided: pendulum.Date) -> bool:
-    try:
-        policy = workflow.policy_for(decided)
-    except KetnapError:
-        return False
-    return is_youth(dossier.candidate.birth_date, decided, policy)
-
-
-def facts(dossier: Dossier, workflow: Workflow, *, decision_lag: int = 20) -> DossierFacts:
-    """Derive the `DossierFacts` of *dossier*: `plain_facts` and what the workflow tells."""
-    decided = dossier.admission_decision_date
-    last = dossier.history[-1].on if dossier.history else dossier.entered_pool_on
-    expected, closes = _expected_decision(dossier, workflow, decision_lag, last)
-    return attrs.evolve(
-        plain_facts(dossier),
-        youth_at_admission=decided is not None and _youth(dossier, workflow, decided),
-        expected_decision_on=expected,
-        proposal_window_closes_on=closes,
-        next_due=_next_due(dossier, workflow, _latest_record(dossier, last)),
-    )
-
-
-def _latest_record(dossier: Dossier, last: pendulum.Date) -> pendulum.Date:
-    """
-    The latest date the dossier knows of: its last act or any record dated after it.
-
-    The due index is computed as of this date, so a document or certificate recorded
-    after the last act counts, as it does for `deadlines_for` on any later date.
-    """
-    dates = [last]
-    dates += (document.dated for document in dossier.documents.values())
-    dates += (certificate.issued_on for certificate in dossier.certificates)
-    dates += (vote.held_on for vote in dossier.votes)
-    dates += (approval.given_on for approval in dossier.approvals)
-    if dossier.verification is not None:
-        dates.append(dossier.verification.concluded_on)
-    if dossier.union_introduction is not None:
-        dates.append(dossier.union_introduction.resolution_on)
-    if dossier.decision_received_on is not None:
-        dates.append(dossier.decision_received_on)
-    return max(dates)
-
-
-def _next_due(dossier: Dossier, workflow: Workflow, last: pendulum.Date) -> pendulum.Date | None:
-    try:
-        deadlines = deadlines_for(dossier, on=last, workflow=workflow)
-    except KetnapError:
-        return None
-    return min((d.due for d in deadlines if d.is_open), default=None)
-
-
-def _expected_decision(
-    dossier: Dossier, workflow: Workflow, lag: int, last: pendulum.Date
-) -> tuple[pendulum.Date | None, pendulum.Date | None]:
-    process = workflow.process
-    if dossier.stage not in process.stages_tagged("pipeline"):
-        return None, None
-    # A dossier outside what the workflow covers (no regulation in force, a date beyond
-    # the calendar) has no forecast; it must still be storable.
-    try:
-        if dossier.stage in process.stages_tagged("awaiting_decision"):
-            return workflow.calendar.add_working_days(last, lag), None
-        proposals = sorted(process.steps_tagged("proposal"))
-        if not proposals:
-            return None, None
-        found = plan(workflow, dossier, proposals[0], on=last)
-        if found.earliest is None:
-            return None, None
-        return workflow.calendar.add_working_days(found.earliest, lag), found.latest
-    except KetnapError:
-        return None, None
 
 
 _LABELS: dict[str, Message] = {

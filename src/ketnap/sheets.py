@@ -392,7 +392,7 @@ def read_dossiers(
     path: Path,
     *,
     adopted_on: pendulum.Date | None = None,
-    workflow: Workflow | None = None,
+    workflow: Workflow,
     attested: Iterable[str] = ON_PAPER,
 ) -> list[Dossier]:
     """
@@ -402,15 +402,14 @@ def read_dossiers(
         path: the file; its suffix says which kind.
         adopted_on: the day the office enters the acts the rows give; required as soon
             as a row gives one (a row without acts needs none).
-        workflow: checks the acts (default: `Workflow()`); its process names the columns.
+        workflow: checks the acts; its process names the columns.
         attested: rule families or ids taken on the office's word for adopted acts.
 
     Raises:
         SheetRefused: any row has a problem; every problem is listed, nothing is returned.
         InvalidInput: the file is not .xlsx or .csv, or its header row lacks a column.
     """
-    workflow = workflow or Workflow()
-    table = columns(workflow.process)
+    table = columns(workflow.law.process)
     sheet, rows = _rows(path)
     header = next(rows, None)
     if header is None:
@@ -544,7 +543,7 @@ class _RowReader:
     def acts(self, values: dict[str, Any], row: int) -> list[tuple[str, KnownAct]] | None:
         """The row's acts in the order they happened, each with its date column's header."""
         acts: list[tuple[int, str, KnownAct]] = []
-        for order, step in enumerate(self.workflow.process.steps):
+        for order, step in enumerate(self.workflow.law.process.steps):
             on = values.get(f"{step.code}@on")
             reference = values.get(f"{step.code}@reference")
             header = self.header(f"{step.code}@on")
@@ -552,7 +551,7 @@ class _RowReader:
                 if reference is not None:
                     self.problem(row, header, _NUMBER_NO_DATE)
                 continue
-            actor = _actor(self.workflow.process, step.code)
+            actor = _actor(self.workflow.law.process, step.code)
             acts.append((order, header, KnownAct(step=step.code, on=on, actor=actor,
                                                  reference=reference)))  # fmt: skip
         if acts and self.adopted_on is None:

@@ -88,6 +88,26 @@ class NewMembersStatistics:
             lines.append([indent + row.label.render(lang), value, row.not_recorded])
         return lines
 
+    def to_data(self, lang: Lang = "vi") -> dict[str, object]:
+        """The form as JSON-compatible data: stable English keys, the labels in *lang*."""
+        return {
+            "form": FORM_CODE,
+            "unit": self.unit,
+            "unit_name": self.unit_name,
+            "since": self.since.isoformat(),
+            "on": self.on.isoformat(),
+            "rows": [
+                {
+                    "group": None if row.group is None else _GROUP_CODES[row.group],
+                    "code": row.code,
+                    "label": row.label.render(lang),
+                    "value": row.value,
+                    "not_recorded": row.not_recorded,
+                }
+                for row in self.rows
+            ],
+        }
+
     def to_csv(self) -> str:
         """CSV with stable English keys: ``group,code,value,not_recorded`` (value empty: none)."""
         out = io.StringIO()

@@ -168,7 +168,7 @@ def lifecycle(  # noqa: C901 - one branch per step of the path, in order
     under a base committee it endorses 10 working days after each branch resolution.
     A dossier already along the way continues from its stage.
     """
-    calendar = workflow.calendar
+    calendar = workflow.law.calendar
     # Resumable: the dates follow from *meeting*, so a dossier part-way along the path
     # (a loaded copy, say) continues from its own stage.
     done = _MAIN_PATH.index(dossier.stage) if dossier.stage in _MAIN_PATH else len(_MAIN_PATH)
@@ -197,7 +197,7 @@ def lifecycle(  # noqa: C901 - one branch per step of the path, in order
         # The branch assigns a helper to the probationary member at the ceremony.
         dossier.probation_helper = dossier.helper
         yield Step.HOLD_CEREMONY, ceremony, Actor.BRANCH
-    end = probation_end(ceremony, workflow.policy_for(ceremony))
+    end = probation_end(ceremony, workflow.law.policy_for(ceremony))
     recognition = calendar.add_working_days(end, 5)
     if ahead(Stage.PROBATION):
         dossier.certificates.append(
@@ -308,7 +308,7 @@ def failed_rule_ids(
     workflow: Workflow, dossier: Dossier, step: str, *, on: pendulum.Date, actor: Actor
 ) -> set[str]:
     """Return the ids of the rules *step* would fail."""
-    return {f.rule_id for f in workflow.check(dossier, step, on=on, actor=actor)}
+    return {f.rule_id for f in workflow.law.check(dossier, step, on=on, actor=actor)}
 
 
 def assert_refused(
@@ -345,7 +345,7 @@ def assert_allowed(
     workflow: Workflow, dossier: Dossier, step: str, *, on: pendulum.Date, actor: Actor
 ) -> None:
     """Assert that *step* would pass on *on*, showing the failures if not."""
-    failures = workflow.check(dossier, step, on=on, actor=actor)
+    failures = workflow.law.check(dossier, step, on=on, actor=actor)
     if failures:
         lines = "\n".join(f.text("en") for f in failures)
         msg = f"{step} on {on} would be refused:\n{lines}"

@@ -1,43 +1,33 @@
 """
-The admission workflow: a `Process` run by the rules in force, checking and advancing dossiers.
+The admission engine: advances dossiers through the law's process, by the rules in force.
 
 >>> import pendulum
->>> from ketnap import Workflow, Step, Actor
+>>> from ketnap import Workflow
 >>> workflow = Workflow()
->>> workflow.ruleset_for(pendulum.date(2024, 3, 1)).code
+>>> workflow.law.ruleset_for(pendulum.date(2024, 3, 1)).code
 '24-QĐ/TW'
 """
 
 from __future__ import annotations
 
 import copy
-import functools
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import cast
 
 import attrs
 import pendulum
 
-from ketnap._machine import Carrier, Engine, mermaid
+from ketnap._machine import Carrier, Engine
 from ketnap.dates import WorkingCalendar, as_date
-from ketnap.errors import (
-    AdoptionRefused,
-    InvalidInput,
-    InvalidWorkflow,
-    NoRegulationInForce,
-    TransitionRefused,
-)
+from ketnap.errors import AdoptionRefused, InvalidInput, InvalidWorkflow, TransitionRefused
 from ketnap.inputs import clean_text
 from ketnap.integrity import anchor
-from ketnap.messages import Lang, Message
+from ketnap.law import Law, blocking
+from ketnap.messages import Message
 from ketnap.model import Actor, Dossier, HistoryEntry, LateAct, Refusal, RefusedRule
-from ketnap.policy import Policy
-from ketnap.process import ADMISSION, Process, Transition
-from ketnap.rules._base import Context, Failure, Period, Rule
-from ketnap.rules.authority import step_available
-from ketnap.rules.regulations import REGULATIONS
+from ketnap.process import ADMISSION, Process
+from ketnap.rules._base import Context, Failure
 from ketnap.rules.ruleset import RuleSet
-from ketnap.terms import probation_end
 
 __all__ = ["Hook", "KnownAct", "StepEvent", "Workflow"]
 
@@ -125,45 +115,43 @@ class KnownAct:
 
 class Workflow:
     """
-    Checks and advances dossiers through a process, by the rules in force on each act.
+    The engine that advances dossiers through the law's process, by the rules in force.
+
+    The law (`ketnap.Law`: rule sets by date, process, calendar) answers every question
+    about a dossier; the workflow acts on it: `advance`, `adopt`, `record_refusal`, with
+    the application's hooks around each step.
 
     Args:
-        regulations: the rule sets to choose from by the date of each act; a single
-            `RuleSet` applies to every date. Defaults to the four shipped regulations.
-        process: the admission process (`ketnap.ADMISSION` by default).
-        calendar: the working-day calendar for deadlines.
+        law: the law in force; or the rule sets to build it from (a single `RuleSet`
+            applies to every date). Defaults to the four shipped regulations.
+        process: the admission process, when the law is built here (`ketnap.ADMISSION`).
+        calendar: the working-day calendar, when the law is built here.
         before: hooks called before each step that passed its rules (see `Hook`).
         after: hooks called after each step was recorded.
 
     Raises:
-        InvalidWorkflow: the rule sets' periods overlap, or none is given.
+        InvalidWorkflow: the rule sets' periods overlap or none is given, or a `Law` is
+            given with a process or calendar of its own.
     """
 
     def __init__(
         self,
-        regulations: Iterable[RuleSet] | RuleSet | None = None,
+        law: Law | Iterable[RuleSet] | RuleSet | None = None,
         *,
-        process: Process = ADMISSION,
+        process: Process | None = None,
         calendar: WorkingCalendar | None = None,
         before: Sequence[Hook] = (),
         after: Sequence[Hook] = (),
     ) -> None:
-        if regulations is None:
-            regulations = REGULATIONS.values()
-        if isinstance(regulations, RuleSet):
-            regulations = [attrs.evolve(regulations, effective=_ALWAYS)]
-        self._regulations = tuple(sorted(regulations, key=_start))
-        if not self._regulations:
-            raise InvalidWorkflow("a workflow needs at least one rule set")
-        for earlier, later in zip(self._regulations, self._regulations[1:], strict=False):
-            if earlier.effective.end is None or (
-                later.effective.start is not None and earlier.effective.end >= later.effective.start
-            ):
-                raise InvalidWorkflow(f"{earlier.code} and {later.code} overlap")
-        self._calendar = calendar or _default_calendar()
-        self._process = process
+        if isinstance(law, Law):
+            if process is not None or calendar is not None:
+                raise InvalidWorkflow("a Law brings its own process and calendar")
+            self._law = law
+        else:
+            self._law = Law(law, process=process or ADMISSION, calendar=calendar)
         self._before = tuple(before)
         self._after = tuple(after)
+        process = self._law.process
         self._engine = Engine(
             states=process.stage_codes,
             initial=process.initial,
@@ -173,103 +161,17 @@ class Workflow:
             after=[self._record, *([self._run_after] if self._after else [])],
         )
 
-    @property
-    def regulations(self) -> tuple[RuleSet, ...]:
-        """The rule sets, oldest first."""
-        return self._regulations
+    def __repr__(self) -> str:
+        return f"Workflow({self._law!r})"
 
     @property
-    def calendar(self) -> WorkingCalendar:
-        """The working-day calendar."""
-        return self._calendar
-
-    @property
-    def process(self) -> Process:
-        """The admission process the workflow runs."""
-        return self._process
-
-    def mermaid(self, lang: Lang = "vi") -> str:
-        """
-        The process as a Mermaid state diagram, stages and steps labelled in *lang*.
-
-        >>> print(Workflow().mermaid("en").splitlines()[1])
-        Admission workflow
-        """
-        process = self._process
-        return mermaid(
-            process.transitions,
-            initial=process.initial,
-            labels=lambda code: process.text(code, lang),
-            title=process.name.render(lang),
-        )
+    def law(self) -> Law:
+        """The law the workflow acts by: rule sets, process, calendar, checks."""
+        return self._law
 
     def using(self, ruleset: RuleSet) -> Workflow:
-        """
-        Return a workflow where *ruleset* takes the place of the set with its code or period.
-
-        A deployment's variant of a regulation (``QD_294_2025.add(...).renamed("294+local")``)
-        keeps the regulation's period, so it replaces the shipped set for those dates. A set
-        with a new code and a new period is added; it must not overlap the others.
-        """
-        others = [
-            rs
-            for rs in self._regulations
-            if rs.code != ruleset.code and rs.effective != ruleset.effective
-        ]
-        return Workflow(
-            [*others, ruleset],
-            process=self._process,
-            calendar=self._calendar,
-            before=self._before,
-            after=self._after,
-        )
-
-    def ruleset_for(self, on: pendulum.Date) -> RuleSet:
-        """
-        Return the rule set in force on *on*.
-
-        Raises:
-            NoRegulationInForce: no set covers *on* (before 25 Jul 2016 with the shipped sets).
-        """
-        for ruleset in reversed(self._regulations):
-            if ruleset.effective.contains(on):
-                return ruleset
-        raise NoRegulationInForce(on)
-
-    def policy_for(self, on: pendulum.Date) -> Policy:
-        """Return the policy of the rule set in force on *on*."""
-        return self.ruleset_for(on).policy_on(on)
-
-    def steps_from(self, stage: str) -> tuple[Transition, ...]:
-        """Return the process's rows that lead out of *stage*."""
-        return self._process.steps_from(stage)
-
-    def probation_end(self, dossier: Dossier) -> pendulum.Date | None:
-        """
-        Return the last day of *dossier*'s probation, by the policy in force at the ceremony.
-
-        None before the ceremony.
-        """
-        ceremony = dossier.ceremony_date
-        if ceremony is None:
-            return None
-        return probation_end(ceremony, self.policy_for(ceremony))
-
-    def check(
-        self, dossier: Dossier, step: str, *, on: pendulum.Date, actor: Actor
-    ) -> tuple[Failure, ...]:
-        """
-        Return every rule that *step* would fail on *on*; empty when it would pass.
-
-        Never raises for a refusal and never changes the dossier.
-
-        Raises:
-            InvalidInput: *on* is not a date or is before the candidate's birth, or the
-                step or the dossier's stage is not in the process.
-            NoRegulationInForce: no rule set covers *on*.
-        """
-        attempt = self._attempt(dossier, step, on, actor, None)
-        return _blocking(self._evaluate(attempt))
+        """Return a workflow with the same hooks whose law uses *ruleset* (see `Law.using`)."""
+        return Workflow(self._law.using(ruleset), before=self._before, after=self._after)
 
     def record_refusal(self, dossier: Dossier, refused: TransitionRefused) -> Refusal:
         """
@@ -300,18 +202,6 @@ class Workflow:
         dossier.refusals.append(refusal)
         return refusal
 
-    def lateness(
-        self, dossier: Dossier, step: str, *, on: pendulum.Date, actor: Actor
-    ) -> tuple[Failure, ...]:
-        """
-        Return the deadlines *step* on *on* would miss without being refused.
-
-        Those of rules marked ``late`` (`ketnap.rules.Rule.late`): `advance` lets the act
-        stand and records each as a `ketnap.LateAct` on the dossier.
-        """
-        attempt = self._attempt(dossier, step, on, actor, None)
-        return tuple(f for f in self._evaluate(attempt) if f.rule.late)
-
     def advance(
         self,
         dossier: Dossier,
@@ -320,19 +210,23 @@ class Workflow:
         on: pendulum.Date,
         actor: Actor,
         reference: str | None = None,
+        keep_refusal: bool = False,
     ) -> HistoryEntry:
         """
         Take *step* on *on* by *actor*, appending to the dossier's history.
 
         *reference* is the number of the act's document (resolution or decision), kept on
-        the history entry. The *before* and *after* hooks run around the change.
+        the history entry. The *before* and *after* hooks run around the change. With
+        *keep_refusal*, a refused act is kept on the dossier (`record_refusal`) before
+        `TransitionRefused` is raised, so the office's record of the attempt is saved
+        with it.
 
         Returns:
             The new history entry.
 
         Raises:
             TransitionRefused: one or more rules failed; ``.failures`` lists all of them and
-                the dossier is unchanged.
+                the dossier is unchanged (but for the refusal kept with *keep_refusal*).
             InvalidInput: *on* is not a date or is before the candidate's birth, or the
                 step or the dossier's stage is not in the process.
             NoRegulationInForce: no rule set covers *on*.
@@ -341,109 +235,34 @@ class Workflow:
         context = attempt.context
         if context.target is None or self._engine.fire(attempt, context.step) is None:
             if context.target is None:
-                attempt.failures = self._evaluate(attempt)
-            raise TransitionRefused(
+                attempt.failures = Law.evaluate(context, attempt.ruleset)
+            refused = TransitionRefused(
                 failures=attempt.failures,
                 step=context.step,
                 stage=context.source,
                 on=context.on,
                 actor=context.actor,
                 regulation=attempt.ruleset.code,
-                label=self._process.label,
+                label=self._law.process.label,
             )
+            if keep_refusal:
+                self.record_refusal(dossier, refused)
+            raise refused
         assert attempt.entry is not None  # noqa: S101 - _record ran in the machine's callbacks
         return attempt.entry
-
-    def context(
-        self,
-        dossier: Dossier,
-        step: str,
-        *,
-        on: pendulum.Date,
-        actor: Actor,
-        ruleset: RuleSet | None = None,
-    ) -> Context:
-        """
-        Return what the rules of *step* would read on *on*, under *ruleset* or the one in force.
-
-        For tools that evaluate rules themselves (the planner, the deadlines, a benchmark).
-        """
-        return self._context(
-            dossier, step, on=on, actor=actor, source=dossier.stage, ruleset=ruleset
-        )
-
-    def _context(
-        self,
-        dossier: Dossier,
-        step: str,
-        *,
-        on: pendulum.Date,
-        actor: Actor,
-        source: str,
-        ruleset: RuleSet | None,
-    ) -> Context:
-        process = self._process
-        row = process.row(source, step)
-        return Context(
-            dossier=dossier,
-            on=on,
-            actor=actor,
-            step=step,
-            source=source,
-            target=None if row is None else row.target,
-            actors=frozenset() if row is None else row.actors,
-            policy=(ruleset or self.ruleset_for(on)).policy_on(on),
-            calendar=self._calendar,
-            available=() if row else process.available(source),
-            label=process.label,
-            earlier=functools.partial(self._earlier, dossier),
-        )
-
-    def _earlier(self, dossier: Dossier, entry: HistoryEntry) -> tuple[Context, tuple[Rule, ...]]:
-        # The act as it was taken (date, step, stages, actor, regulation then in force),
-        # read on the records as they stand now.
-        ruleset = self.ruleset_for(entry.on)
-        context = self._context(
-            dossier, entry.step, on=entry.on, actor=entry.actor, source=entry.source,
-            ruleset=ruleset,
-        )  # fmt: skip
-        return context, ruleset.for_step(entry.step)
 
     # --- internals -------------------------------------------------------------------------
 
     def _attempt(
         self, dossier: Dossier, step: object, on: object, actor: object, reference: str | None
     ) -> _Attempt:
-        day = as_date(on, field="on")
-        if day < dossier.candidate.birth_date:
-            raise InvalidInput("on", f"{day} is before the candidate's birth date")
-        who: Actor = Actor.parse(actor, field="actor")
-        if not isinstance(step, str):
-            raise InvalidInput("step", f"expected a step code, got {type(step).__name__}")
-        process = self._process
-        what = process.step(step).code
-        process.stage(dossier.stage)
-        ruleset = self.ruleset_for(day)
-        context = self.context(dossier, what, on=day, actor=who, ruleset=ruleset)
+        context, ruleset = self._law.prepare(dossier, step, on=on, actor=actor)
         return _Attempt(context, ruleset, reference)
-
-    @staticmethod
-    def _evaluate(attempt: _Attempt) -> tuple[Failure, ...]:
-        context = attempt.context
-        if context.target is None:
-            failure = step_available.evaluate(context)
-            return () if failure is None else (failure,)
-        failures = []
-        for rule in attempt.ruleset.for_step(context.step):
-            failure = rule.evaluate(context)
-            if failure is not None:
-                failures.append(failure)
-        return tuple(failures)
 
     def _guard(self, carrier: Carrier) -> bool:
         assert isinstance(carrier, _Attempt)  # noqa: S101 - only advance() fires the engine
-        found = self._evaluate(carrier)
-        carrier.failures = _blocking(found)
+        found = Law.evaluate(carrier.context, carrier.ruleset)
+        carrier.failures = blocking(found)
         carrier.late = tuple(f for f in found if f.rule.late)
         return not carrier.failures
 
@@ -484,7 +303,7 @@ class Workflow:
             InvalidInput: the dossier already has a history, *adopted_on* is before an
                 act, or an act's date or actor is not valid.
         """
-        if dossier.history or dossier.stage != self._process.initial:
+        if dossier.history or dossier.stage != self._law.process.initial:
             raise InvalidInput(
                 "history", "only a dossier with no history, at the initial stage, is adopted"
             )
@@ -495,11 +314,11 @@ class Workflow:
             if act.on > day:
                 raise InvalidInput(f"acts[{index}].on", "after the adoption day")
             attempt = self._attempt(trial, act.step, act.on, act.actor, act.reference)
-            failures = self._evaluate(attempt)
+            failures = Law.evaluate(attempt.context, attempt.ruleset)
             taken = tuple(
-                f for f in _blocking(failures) if {f.rule.id, f.rule.family} & set(attested)
+                f for f in blocking(failures) if {f.rule.id, f.rule.family} & set(attested)
             )
-            found += [(index, f) for f in _blocking(failures) if f not in taken]
+            found += [(index, f) for f in blocking(failures) if f not in taken]
             if attempt.context.target is None:
                 break  # no stage to go on from: the acts after it cannot be checked
             attempt.late = tuple(f for f in failures if f.rule.late)
@@ -510,7 +329,7 @@ class Workflow:
                 attested=tuple(f.rule.id for f in taken),
             )
         if found:
-            raise AdoptionRefused(found, label=self._process.label)
+            raise AdoptionRefused(found, label=self._law.process.label)
         dossier.history = trial.history
         dossier.stage = trial.stage
         dossier.late_acts = trial.late_acts
@@ -589,21 +408,3 @@ def _apply(
         for failure in attempt.late
     )
     attempt.entry = entry
-
-
-def _blocking(failures: tuple[Failure, ...]) -> tuple[Failure, ...]:
-    # A late act stands (Rule.late): only the other failures refuse.
-    return tuple(f for f in failures if not f.rule.late)
-
-
-def _start(ruleset: RuleSet) -> pendulum.Date:
-    return ruleset.effective.start or pendulum.Date(1, 1, 1)
-
-
-_ALWAYS = Period()
-
-
-@functools.cache
-def _default_calendar() -> WorkingCalendar:
-    """One shared default calendar, so its working-day table is built once per process."""
-    return WorkingCalendar()

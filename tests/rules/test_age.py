@@ -43,14 +43,18 @@ class TestMinimumAge:
     )
     def test_completed_month_policy(self, workflow: Workflow, meeting: D, refused: bool) -> None:
         """With COMPLETED_MONTHS a deployment counts from the birthday itself."""
-        rules = workflow.ruleset_for(meeting).with_policy(age_counting=AgeCounting.COMPLETED_MONTHS)
+        rules = workflow.law.ruleset_for(meeting).with_policy(
+            age_counting=AgeCounting.COMPLETED_MONTHS
+        )
         strict = workflow.using(rules)
         dossier = prepared(strict, birth_date=D(2006, 3, 20))
         dossier.votes.clear()
         add_vote(dossier, meeting)
         failed = {
             f.rule_id
-            for f in strict.check(dossier, Step.PROPOSE_ADMISSION, on=meeting, actor=Actor.BRANCH)
+            for f in strict.law.check(
+                dossier, Step.PROPOSE_ADMISSION, on=meeting, actor=Actor.BRANCH
+            )
         }
         assert ("age.minimum" in failed) is refused
 
@@ -60,7 +64,7 @@ class TestMinimumAge:
         add_vote(dossier, D(2024, 3, 12))
         (failure,) = [
             f
-            for f in workflow.check(
+            for f in workflow.law.check(
                 dossier, Step.PROPOSE_ADMISSION, on=D(2024, 3, 12), actor=Actor.BRANCH
             )
             if f.rule_id == "age.minimum"

@@ -60,7 +60,7 @@ class TestActor:
 
     def test_message_names_who_may(self, workflow: Workflow) -> None:
         dossier = proposed(workflow, Organization(name="Chi bộ cơ sở"))
-        (failure,) = workflow.check(
+        (failure,) = workflow.law.check(
             dossier, Step.DECIDE_ADMISSION, on=D(2024, 4, 1), actor=Actor.BRANCH
         )
         assert failure.rule_id == "authority.actor"
@@ -72,7 +72,7 @@ class TestActor:
         dossier = at_stage(workflow, Stage.PREPARED, meeting=D(2025, 9, 9))
         add_vote(dossier, D(2025, 9, 9))
         workflow.advance(dossier, Step.PROPOSE_ADMISSION, on=D(2025, 9, 9), actor=Actor.BRANCH)
-        (failure,) = workflow.check(
+        (failure,) = workflow.law.check(
             dossier, Step.DECIDE_ADMISSION, on=D(2025, 9, 30), actor=Actor.BRANCH
         )
         assert "no district level" in failure.message("en")
@@ -98,7 +98,7 @@ class TestStepAvailable:
 
     def test_card_before_admission(self, workflow: Workflow) -> None:
         dossier = at_stage(workflow, Stage.PREPARED)
-        (failure,) = workflow.check(
+        (failure,) = workflow.law.check(
             dossier, Step.ISSUE_CARD, on=MEETING, actor=Actor.COMPETENT_COMMITTEE
         )
         assert failure.rule_id == "workflow.step_available"
@@ -106,7 +106,7 @@ class TestStepAvailable:
 
     def test_no_probation_extension(self, workflow: Workflow) -> None:
         """I-08: from probation there is recognition, referral or removal, nothing else."""
-        assert {t.step for t in workflow.steps_from(Stage.PROBATION)} == {
+        assert {t.step for t in workflow.law.steps_from(Stage.PROBATION)} == {
             Step.PROPOSE_RECOGNITION,
             Step.ESCALATE,
             Step.REMOVE,
@@ -191,7 +191,7 @@ class TestProposalConditions:
                 reason=LeavingReason.CONVICTED_CORRUPTION,
             ),
         )
-        failures = workflow.check(
+        failures = workflow.law.check(
             dossier, Step.DECIDE_ADMISSION, on=self.DECIDED, actor=Actor.COMPETENT_COMMITTEE
         )
         (failure,) = [f for f in failures if f.rule_id == "workflow.proposal_conditions"]
@@ -212,7 +212,7 @@ class TestRecognitionThroughTheBaseCommittee:
     ) -> None:
         organization = Organization(name="Chi bộ 3", under_base_committee=True)
         dossier = self._proposed_recognition(workflow, organization)
-        on = workflow.calendar.add_working_days(dossier.history[-1].on, 10)
+        on = workflow.law.calendar.add_working_days(dossier.history[-1].on, 10)
         assert "authority.base_committee_route" in failing(dossier, Step.RECOGNIZE, on)
 
     @pytest.mark.parametrize(("favour", "refused"), [(5, True), (6, False)], ids=["5/9", "6/9"])
@@ -221,7 +221,7 @@ class TestRecognitionThroughTheBaseCommittee:
     ) -> None:
         organization = Organization(name="Chi bộ 3", under_base_committee=True)
         dossier = self._proposed_recognition(workflow, organization)
-        on = workflow.calendar.add_working_days(dossier.history[-1].on, 10)
+        on = workflow.law.calendar.add_working_days(dossier.history[-1].on, 10)
         add_vote(
             dossier,
             on,
@@ -234,7 +234,7 @@ class TestRecognitionThroughTheBaseCommittee:
         assert ("vote.base_committee" in failed) is refused
         if not refused:
             workflow.advance(dossier, Step.ENDORSE_RECOGNITION, on=on, actor=Actor.BASE_COMMITTEE)
-            decided = workflow.calendar.add_working_days(on, 5)
+            decided = workflow.law.calendar.add_working_days(on, 5)
             assert failing(dossier, Step.RECOGNIZE, decided) == set()
 
     def test_an_admission_vote_does_not_endorse_a_recognition(
@@ -242,7 +242,7 @@ class TestRecognitionThroughTheBaseCommittee:
     ) -> None:
         organization = Organization(name="Chi bộ 3", under_base_committee=True)
         dossier = self._proposed_recognition(workflow, organization)
-        on = workflow.calendar.add_working_days(dossier.history[-1].on, 10)
+        on = workflow.law.calendar.add_working_days(dossier.history[-1].on, 10)
         add_vote(dossier, on, body=Actor.BASE_COMMITTEE, counted=9, favour=9)
         assert "vote.base_committee" in failing(
             dossier, Step.ENDORSE_RECOGNITION, on, Actor.BASE_COMMITTEE
@@ -252,7 +252,7 @@ class TestRecognitionThroughTheBaseCommittee:
         self, workflow: Workflow, failing: Failing
     ) -> None:
         dossier = self._proposed_recognition(workflow, Organization(name="Chi bộ cơ sở"))
-        on = workflow.calendar.add_working_days(dossier.history[-1].on, 10)
+        on = workflow.law.calendar.add_working_days(dossier.history[-1].on, 10)
         assert "authority.base_committee_route" in failing(
             dossier, Step.ENDORSE_RECOGNITION, on, Actor.BASE_COMMITTEE
         )

@@ -43,7 +43,7 @@ class TestCardNumber:
         dossier = at_stage(workflow, Stage.FULL_MEMBER, meeting=D(2025, 9, 9))
         dossier.card_number = number
         on = dossier.history[-1].on.add(days=7)
-        assert workflow.ruleset_for(on).code == "294-QĐ/TW"
+        assert workflow.law.ruleset_for(on).code == "294-QĐ/TW"
         assert ("card.number_format" in failing(dossier, Step.ISSUE_CARD, on)) is refused
 
 
@@ -58,7 +58,7 @@ class TestOfficialOnly:
     def test_rule_reads_the_recognition(self, workflow: Workflow) -> None:
         """Without a recognition decision in the history the rule fails, whatever the stage."""
         dossier = at_stage(workflow, Stage.FULL_MEMBER)
-        rule = workflow.ruleset_for(dossier.history[-1].on)["card.official_only"]
+        rule = workflow.law.ruleset_for(dossier.history[-1].on)["card.official_only"]
         dossier.history = [e for e in dossier.history if e.step != Step.RECOGNIZE]
         context = Context(
             dossier=dossier,
@@ -68,7 +68,7 @@ class TestOfficialOnly:
             source=Stage.FULL_MEMBER,
             target=Stage.CARD_ISSUED,
             actors=frozenset(),
-            policy=workflow.ruleset_for(D(2025, 12, 1)).policy,
-            calendar=workflow.calendar,
+            policy=workflow.law.ruleset_for(D(2025, 12, 1)).policy,
+            calendar=workflow.law.calendar,
         )
         assert rule.evaluate(context) is not None

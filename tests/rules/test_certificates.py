@@ -34,12 +34,12 @@ class TestAwarenessCertificate:
 
     def test_issuer_policy(self, workflow: Workflow) -> None:
         """A deployment may list accepted issuers (B-03; the issuer after 2025 is U)."""
-        rules = workflow.ruleset_for(D(2023, 9, 12)).with_policy(
+        rules = workflow.law.ruleset_for(D(2023, 9, 12)).with_policy(
             certificate_issuers=frozenset({"Trung tâm chính trị huyện"})
         )
         strict = workflow.using(rules)
         dossier = at_stage(workflow, Stage.SOURCE_POOL)
-        failures = strict.check(
+        failures = strict.law.check(
             dossier, Step.COMPLETE_TRAINING, on=D(2023, 9, 12), actor=Actor.BRANCH
         )
         assert [f.rule_id for f in failures] == ["certificate.awareness"]
@@ -85,7 +85,7 @@ class TestNewMemberCertificate:
 
     def test_missing(self, workflow: Workflow, failing: Failing) -> None:
         dossier = at_stage(workflow, Stage.PROBATION)
-        end = workflow.probation_end(dossier)
+        end = workflow.law.probation_end(dossier)
         assert end is not None
         on = end.add(days=1)
         assert "certificate.new_member_course" in failing(dossier, Step.PROPOSE_RECOGNITION, on)

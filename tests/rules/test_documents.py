@@ -88,13 +88,15 @@ class TestPoolTime:
         ids=["day-before", "day-of", "day-after"],
     )
     def test_local_minimum(self, workflow: Workflow, entered: D, refused: bool) -> None:
-        local = workflow.using(workflow.ruleset_for(D(2024, 3, 12)).with_policy(min_pool_months=24))
+        local = workflow.using(
+            workflow.law.ruleset_for(D(2024, 3, 12)).with_policy(min_pool_months=24)
+        )
         dossier = prepared(workflow)
         dossier.entered_pool_on = entered
         add_vote(dossier, D(2024, 3, 12))
         failed = {
             f.rule_id
-            for f in local.check(
+            for f in local.law.check(
                 dossier, Step.PROPOSE_ADMISSION, on=D(2024, 3, 12), actor=Actor.BRANCH
             )
         }
@@ -113,7 +115,7 @@ class TestRecognitionDocuments:
         self, workflow: Workflow, failing: Callable[..., set[str]]
     ) -> None:
         dossier = at_stage(workflow, Stage.PROBATION)
-        end = workflow.probation_end(dossier)
+        end = workflow.law.probation_end(dossier)
         assert end is not None
         on = end.add(days=1)
         assert "dossier.recognition_documents" in failing(dossier, Step.PROPOSE_RECOGNITION, on)
@@ -131,7 +133,7 @@ class TestUnionAndLetters:
         )
         failures = {
             f.rule_id: f
-            for f in workflow.check(
+            for f in workflow.law.check(
                 dossier, Step.PROPOSE_ADMISSION, on=D(2024, 3, 12), actor=Actor.BRANCH
             )
         }
@@ -139,7 +141,7 @@ class TestUnionAndLetters:
         dossier.add_documents([Document(form="4A-KNĐ", dated=D(2024, 2, 12))])
         assert "dossier.admission_documents" not in {
             f.rule_id
-            for f in workflow.check(
+            for f in workflow.law.check(
                 dossier, Step.PROPOSE_ADMISSION, on=D(2024, 3, 12), actor=Actor.BRANCH
             )
         }
@@ -158,7 +160,7 @@ class TestUnionAndLetters:
         dossier.sponsors = [first, second]
         failed = {
             f.rule_id
-            for f in workflow.check(
+            for f in workflow.law.check(
                 dossier, Step.PROPOSE_ADMISSION, on=D(2024, 3, 12), actor=Actor.BRANCH
             )
         }
@@ -171,7 +173,7 @@ class TestUnionAndLetters:
         dossier.sponsors = [attrs.evolve(dossier.sponsors[0], letter_dated=D(2023, 3, 11))]
         failed = {
             f.rule_id
-            for f in workflow.check(
+            for f in workflow.law.check(
                 dossier, Step.PROPOSE_ADMISSION, on=D(2024, 3, 12), actor=Actor.BRANCH
             )
         }

@@ -81,7 +81,7 @@ class TestMinimumEducation:
         """The failure names the level found and the level required."""
         dossier = prepared(workflow, education=EducationLevel.PRIMARY)
         add_vote(dossier, D(2024, 3, 12))
-        failures = workflow.check(
+        failures = workflow.law.check(
             dossier, Step.PROPOSE_ADMISSION, on=D(2024, 3, 12), actor=Actor.BRANCH
         )
         (failure,) = [f for f in failures if f.rule_id == "education.minimum"]
@@ -155,7 +155,7 @@ class TestFishermen:
         dossier = prepared(workflow, education=level, local_role=LocalRole.FISHERMAN)
         failed = {
             f.rule_id
-            for f in workflow.check(
+            for f in workflow.law.check(
                 dossier, Step.PROPOSE_ADMISSION, on=D(2024, 3, 12), actor=Actor.BRANCH
             )
         }

@@ -89,14 +89,16 @@ class TestExcluded:
         )
 
     def test_wording_changes_with_232(self, workflow: Workflow) -> None:
-        old = workflow.ruleset_for(D(2024, 1, 1))["readmission.excluded"]
-        new = workflow.ruleset_for(D(2025, 2, 1))["readmission.excluded"]
+        old = workflow.law.ruleset_for(D(2024, 1, 1))["readmission.excluded"]
+        new = workflow.law.ruleset_for(D(2025, 2, 1))["readmission.excluded"]
         assert old.clause != new.clause
         dossier = former(workflow, reason=LeavingReason.CONVICTED_CORRUPTION)
         add_vote(dossier, MEETING)
         (failure,) = [
             f
-            for f in workflow.check(dossier, Step.PROPOSE_ADMISSION, on=MEETING, actor=Actor.BRANCH)
+            for f in workflow.law.check(
+                dossier, Step.PROPOSE_ADMISSION, on=MEETING, actor=Actor.BRANCH
+            )
             if f.rule_id == "readmission.excluded"
         ]
         assert "bị kết án vì tội tham nhũng" in failure.message("vi")
@@ -161,7 +163,7 @@ class TestPopulationPolicy:
         dossier = former(configured, reason=LeavingReason.POPULATION_POLICY)
         failed = {
             f.rule_id
-            for f in configured.check(
+            for f in configured.law.check(
                 dossier, Step.PROPOSE_ADMISSION, on=MEETING, actor=Actor.BRANCH
             )
         }
@@ -169,7 +171,9 @@ class TestPopulationPolicy:
 
     def test_the_message_explains_why(self, workflow: Workflow) -> None:
         dossier = former(workflow, reason=LeavingReason.POPULATION_POLICY)
-        failures = workflow.check(dossier, Step.PROPOSE_ADMISSION, on=MEETING, actor=Actor.BRANCH)
+        failures = workflow.law.check(
+            dossier, Step.PROPOSE_ADMISSION, on=MEETING, actor=Actor.BRANCH
+        )
         (failure,) = [f for f in failures if f.rule_id == "readmission.population_policy"]
         assert "Secretariat" in failure.message("en")
         assert "Ban Bí thư" in failure.message("vi")

@@ -257,7 +257,7 @@ class TestSponsorReplacement:
         dossier.sponsors.append(sponsor("Vũ", basis=Relation.RESIDENCE, replaces="Lê Văn Dũng"))
         failed = {
             f.rule_id
-            for f in workflow.check(
+            for f in workflow.law.check(
                 dossier, Step.PROPOSE_ADMISSION, on=D(2021, 7, 29), actor=Actor.BRANCH
             )
         }
@@ -296,9 +296,9 @@ class TestProbationHelper:
 
     def _recognition(self, workflow: Workflow) -> tuple[Dossier, D]:
         dossier = at_stage(workflow, Stage.PROBATION)
-        end = workflow.probation_end(dossier)
+        end = workflow.law.probation_end(dossier)
         assert end is not None
-        on = workflow.calendar.add_working_days(end, 5)
+        on = workflow.law.calendar.add_working_days(end, 5)
         ready_for_recognition(dossier, on)
         return dossier, on
 

@@ -51,9 +51,11 @@ class TestDecisionDeadline:
         """
         dossier = proposed(workflow)
         due = D(2024, 6, 7)
-        assert workflow.calendar.working_days_between(MEETING, due) == 60
+        assert workflow.law.calendar.working_days_between(MEETING, due) == 60
         on = (
-            workflow.calendar.add_working_days(due, offset) if offset >= 0 else due.subtract(days=1)
+            workflow.law.calendar.add_working_days(due, offset)
+            if offset >= 0
+            else due.subtract(days=1)
         )
         assert ("timing.decision_deadline" in failing(dossier, Step.DECIDE_ADMISSION, on)) is (
             refused
@@ -61,7 +63,7 @@ class TestDecisionDeadline:
 
     def test_extension(self, workflow: Workflow, failing: Failing) -> None:
         dossier = proposed(workflow)
-        late = workflow.calendar.add_working_days(MEETING, 61)
+        late = workflow.law.calendar.add_working_days(MEETING, 61)
         assert "timing.decision_deadline" in failing(dossier, Step.DECIDE_ADMISSION, late)
         dossier.approvals.append(
             Approval(
@@ -69,7 +71,7 @@ class TestDecisionDeadline:
             )
         )
         assert "timing.decision_deadline" not in failing(dossier, Step.DECIDE_ADMISSION, late)
-        too_late = workflow.calendar.add_working_days(MEETING, 91)
+        too_late = workflow.law.calendar.add_working_days(MEETING, 91)
         assert "timing.decision_deadline" in failing(dossier, Step.DECIDE_ADMISSION, too_late)
 
 
@@ -134,7 +136,7 @@ class TestProbationComplete:
         self, workflow: Workflow, failing: Failing, offset: int, refused: bool
     ) -> None:
         dossier = at_stage(workflow, Stage.PROBATION)
-        end = workflow.probation_end(dossier)
+        end = workflow.law.probation_end(dossier)
         assert end is not None
         on = end.add(days=offset)
         add_vote(dossier, on, purpose=VotePurpose.RECOGNITION)
@@ -150,14 +152,14 @@ class TestRecognitionDecisionDeadline:
     def test_boundary(self, workflow: Workflow, failing: Failing, days: int, refused: bool) -> None:
         dossier = at_stage(workflow, Stage.RECOGNITION_PROPOSED)
         resolution = dossier.history[-1].on
-        on = workflow.calendar.add_working_days(resolution, days)
+        on = workflow.law.calendar.add_working_days(resolution, days)
         assert ("timing.recognition_decision_deadline" in failing(dossier, Step.RECOGNIZE, on)) is (
             refused
         )
 
     def test_extension(self, workflow: Workflow, failing: Failing) -> None:
         dossier = at_stage(workflow, Stage.RECOGNITION_PROPOSED)
-        on = workflow.calendar.add_working_days(dossier.history[-1].on, 45)
+        on = workflow.law.calendar.add_working_days(dossier.history[-1].on, 45)
         dossier.approvals.append(
             Approval(
                 kind=ApprovalKind.RECOGNITION_EXTENSION, by=Actor.COMPETENT_COMMITTEE, given_on=on

@@ -47,7 +47,7 @@ class TestSubjects:
         dossier.verification = attrs.evolve(dossier.verification, verified={"Nguyễn Văn Bình"})
         failures = {
             f.rule_id: f
-            for f in workflow.check(dossier, Step.ASSIGN_SPONSORS, on=ON, actor=Actor.BRANCH)
+            for f in workflow.law.check(dossier, Step.ASSIGN_SPONSORS, on=ON, actor=Actor.BRANCH)
         }
         assert "Trần Thị Cúc" in failures["verification.subjects"].message("vi")
 
@@ -63,7 +63,7 @@ class TestSubjects:
         dossier.verification = Verification(concluded_on=ON, topics=frozenset(PoliticalTopic))
         failures = {
             f.rule_id: f
-            for f in workflow.check(dossier, Step.ASSIGN_SPONSORS, on=ON, actor=Actor.BRANCH)
+            for f in workflow.law.check(dossier, Step.ASSIGN_SPONSORS, on=ON, actor=Actor.BRANCH)
         }
         message = failures["verification.subjects"].message("en")
         assert "Đỗ Thị Hoa" in message
@@ -95,7 +95,7 @@ class TestWhoExemptsAndWhoIsVerified:
         dossier.verification = Verification(concluded_on=ON, topics=frozenset(PoliticalTopic))
         failures = {
             f.rule_id: f
-            for f in workflow.check(dossier, Step.ASSIGN_SPONSORS, on=ON, actor=Actor.BRANCH)
+            for f in workflow.law.check(dossier, Step.ASSIGN_SPONSORS, on=ON, actor=Actor.BRANCH)
         }
         assert "Nguyễn Văn Bình" in failures["verification.subjects"].message("en")
 

@@ -42,14 +42,18 @@ class TestBranchAdmissionVote:
         """A vote from another meeting does not carry the resolution."""
         dossier = at_stage(workflow, Stage.PREPARED)
         add_vote(dossier, D(2024, 3, 5))
-        failures = workflow.check(dossier, Step.PROPOSE_ADMISSION, on=MEETING, actor=Actor.BRANCH)
+        failures = workflow.law.check(
+            dossier, Step.PROPOSE_ADMISSION, on=MEETING, actor=Actor.BRANCH
+        )
         (failure,) = [f for f in failures if f.rule_id == "vote.branch_admission"]
         assert failure.message("en").endswith("no vote recorded")
 
     def test_message_counts_the_vote(self, workflow: Workflow) -> None:
         dossier = at_stage(workflow, Stage.PREPARED)
         add_vote(dossier, MEETING, counted=12, favour=7)
-        failures = workflow.check(dossier, Step.PROPOSE_ADMISSION, on=MEETING, actor=Actor.BRANCH)
+        failures = workflow.law.check(
+            dossier, Step.PROPOSE_ADMISSION, on=MEETING, actor=Actor.BRANCH
+        )
         (failure,) = [f for f in failures if f.rule_id == "vote.branch_admission"]
         assert "7/12" in failure.message("vi")
         assert "2/3" in failure.message("en")
@@ -111,7 +115,7 @@ class TestBaseCommitteeVote:
 
 def _probation_over(workflow: Workflow) -> tuple[Dossier, D]:
     dossier = at_stage(workflow, Stage.PROBATION)
-    end = workflow.probation_end(dossier)
+    end = workflow.law.probation_end(dossier)
     assert end is not None
     return dossier, end.add(days=1)
 

@@ -73,7 +73,7 @@ def test_a_date_on_the_last_covered_day_loads_and_computes(document: dict[str, A
     edited = copy.deepcopy(document)
     edited["dossier"]["certificates"][0]["issued_on"] = "2100-12-31"
     dossier = from_document(edited)  # a certificate from the future is odd, not impossible
-    deadlines = list(deadlines_for(dossier, on=MEETING, workflow=Workflow()))
+    deadlines = list(deadlines_for(dossier, on=MEETING, law=Workflow().law))
     assert deadlines  # computed, no overflow
     assert loads(dumps(dossier)).certificates == dossier.certificates
 
@@ -167,7 +167,7 @@ def test_a_hostile_value_anywhere_is_refused_or_round_trips(
         return
     # Loaded: then it is whole enough to save, load and compute on.
     assert loads(dumps(dossier)).id == dossier.id
-    list(deadlines_for(dossier, on=MEETING, workflow=Workflow()))
+    list(deadlines_for(dossier, on=MEETING, law=Workflow().law))
 
 
 @given(st.text(max_size=200) | st.binary(max_size=200))

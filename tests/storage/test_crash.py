@@ -13,7 +13,7 @@ import pendulum
 import pytest
 
 from ketnap import SQLiteStore, Stage, Workflow
-from ketnap.reports import facts_for
+from ketnap.derived import facts_for
 from ketnap.testing import make_dossier
 
 BATCH = 10_000
@@ -23,7 +23,7 @@ import sys, time
 from pathlib import Path
 import pendulum
 from ketnap import SQLiteStore, Stage, Workflow
-from ketnap.reports import facts_for
+from ketnap.derived import facts_for
 from ketnap.testing import clone, make_dossier, walk
 
 path, marker, stop_after = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
@@ -39,7 +39,7 @@ def batch():
             time.sleep(120)
         yield clone(template, f"HS-{{i:05d}}")
 
-with SQLiteStore(path, facts=facts_for(workflow)) as store:
+with SQLiteStore(path, facts=facts_for(workflow.law)) as store:
     store.save_all(batch())
 marker.touch()
 """
@@ -69,7 +69,7 @@ def wait_for(marker: Path, child: subprocess.Popen[bytes], seconds: float = 120)
 def test_a_kill_mid_batch_leaves_none_and_a_finished_batch_leaves_all(tmp_path: Path) -> None:
     path = tmp_path / "district.db"
     # Committed before the crash, must survive it; saved with the same facts as the batch.
-    with SQLiteStore(path, facts=facts_for(Workflow())) as store:
+    with SQLiteStore(path, facts=facts_for(Workflow().law)) as store:
         store.save(make_dossier(meeting=pendulum.Date(2021, 3, 1), id="EARLIER"))
 
     killed = run_child(path, tmp_path / "half", BATCH // 2)
@@ -81,7 +81,7 @@ def test_a_kill_mid_batch_leaves_none_and_a_finished_batch_leaves_all(tmp_path: 
         killed.stderr.close()
 
     # Verified with the facts function the child saved with: the columns are derived again.
-    with SQLiteStore(path, facts=facts_for(Workflow())) as store:
+    with SQLiteStore(path, facts=facts_for(Workflow().law)) as store:
         assert store.verify() == []
         assert [d.id for d in store.find()] == ["EARLIER"]
 
@@ -90,7 +90,7 @@ def test_a_kill_mid_batch_leaves_none_and_a_finished_batch_leaves_all(tmp_path: 
     assert finished.wait(60) == 0
     if finished.stderr:
         finished.stderr.close()
-    with SQLiteStore(path, facts=facts_for(Workflow())) as store:
+    with SQLiteStore(path, facts=facts_for(Workflow().law)) as store:
         assert store.count() == BATCH + 1
         assert store.verify() == []
         assert store.load("HS-09999").stage == Stage.PROBATION

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from ketnap import SQLiteStore, Stage, Workflow
-from ketnap.storage._sql import SQLStore
+from ketnap.storage import Store
 from ketnap.testing import clone, make_dossier, walk
 from tests.conftest import MEETING
 
@@ -80,7 +80,7 @@ def test_eight_writers_lose_no_update(
     if kind == "sqlite":
         where = str(tmp_path / "load.db")
 
-        def opener() -> SQLStore:
+        def opener() -> Store:
             return SQLiteStore(where)
     else:
         from ketnap.storage.postgres import PostgresStore  # noqa: PLC0415
@@ -89,7 +89,7 @@ def test_eight_writers_lose_no_update(
         schema = f"load_{uuid.uuid4().hex[:12]}"
         where = f"{url}#{schema}"
 
-        def opener() -> SQLStore:
+        def opener() -> Store:
             return PostgresStore(url, schema=schema)
 
     with opener() as store:

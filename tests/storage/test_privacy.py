@@ -78,14 +78,14 @@ def test_model_errors_do_not_quote_the_birth_date(dossier: Dossier) -> None:
 
 def test_workflow_errors_do_not_quote_the_birth_date(workflow: Workflow, dossier: Dossier) -> None:
     with pytest.raises(KetnapError) as caught:
-        workflow.check(
+        workflow.law.check(
             dossier, Step.DECIDE_ADMISSION, on=pendulum.Date(1990, 1, 1), actor=Actor.BRANCH
         )
     assert_clean(str(caught.value), dossier)
     young = make_dossier(meeting=MEETING, id="HS-002")
     walk(workflow, young, meeting=MEETING, until=Stage.PREPARED)
     young.candidate = attrs.evolve(young.candidate, birth_date=MEETING.subtract(years=17))
-    failures = workflow.check(young, Step.PROPOSE_ADMISSION, on=MEETING, actor=Actor.BRANCH)
+    failures = workflow.law.check(young, Step.PROPOSE_ADMISSION, on=MEETING, actor=Actor.BRANCH)
     text = "\n".join(f.text(lang) for f in failures for lang in ("vi", "en"))
     assert "age.minimum" in {f.rule_id for f in failures}
     assert_clean(text, young)

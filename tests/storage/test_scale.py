@@ -11,7 +11,7 @@ import pendulum
 import pytest
 
 from ketnap import Dossier, Stage, Workflow
-from ketnap.reports import facts_for
+from ketnap.derived import facts_for
 from ketnap.storage import Query, SQLiteStore
 from ketnap.testing import clone, make_dossier, walk
 from tests.conftest import MEETING
@@ -27,7 +27,7 @@ def walked(until: str, meeting: pendulum.Date = MEETING) -> Dossier:
 
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[SQLiteStore]:
-    with SQLiteStore(tmp_path / "s.db", facts=facts_for(WORKFLOW), durable=False) as opened:
+    with SQLiteStore(tmp_path / "s.db", facts=facts_for(WORKFLOW.law), durable=False) as opened:
         yield opened
 
 

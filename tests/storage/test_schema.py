@@ -65,7 +65,7 @@ def test_late_acts_and_refusals_are_in_the_schema() -> None:
     workflow = Workflow()
     dossier = make_dossier(meeting=MEETING)
     walk(workflow, dossier, meeting=MEETING, until=Stage.PROPOSED)
-    late = workflow.calendar.add_working_days(MEETING, 70)
+    late = workflow.law.calendar.add_working_days(MEETING, 70)
     try:
         workflow.advance(dossier, Step.HOLD_CEREMONY, on=late, actor=Actor.BRANCH)
     except TransitionRefused as refused:

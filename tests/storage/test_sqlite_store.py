@@ -24,7 +24,7 @@ from ketnap import (
     TamperedHistory,
     Workflow,
 )
-from ketnap.reports import facts_for
+from ketnap.derived import facts_for
 from ketnap.storage import to_document
 from ketnap.testing import clone, make_dossier, walk
 from tests.conftest import MEETING
@@ -43,7 +43,7 @@ def _at(workflow: Workflow, stage: Stage, dossier_id: str, branch: str = "Chi b�
 
 def test_save_and_load_round_trip_and_count_revisions(workflow: Workflow, path: Path) -> None:
     dossier = _at(workflow, Stage.PROBATION, "HS-1")
-    with SQLiteStore(path, facts=facts_for(workflow)) as store:
+    with SQLiteStore(path, facts=facts_for(workflow.law)) as store:
         store.save(dossier)
         assert dossier.revision == 1
         loaded = store.load("HS-1")
@@ -53,7 +53,7 @@ def test_save_and_load_round_trip_and_count_revisions(workflow: Workflow, path: 
 
 
 def test_the_file_is_in_wal_mode(workflow: Workflow, path: Path) -> None:
-    SQLiteStore(path, facts=facts_for(workflow)).close()
+    SQLiteStore(path, facts=facts_for(workflow.law)).close()
     mode = sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone()[0]
     assert mode == "wal"
 
@@ -67,7 +67,7 @@ def test_queries_by_stage_organization_year_and_due_date(workflow: Workflow, pat
     proposed = _at(workflow, Stage.PROPOSED, "HS-1", "Chi bộ A")
     probation = _at(workflow, Stage.PROBATION, "HS-2", "Chi bộ A")
     carded = _at(workflow, Stage.CARD_ISSUED, "HS-3", "Chi bộ B")
-    with SQLiteStore(path, facts=facts_for(workflow)) as store:
+    with SQLiteStore(path, facts=facts_for(workflow.law)) as store:
         store.save_all([proposed, probation, carded])
 
         def ids(query: Query) -> list[str]:
@@ -87,8 +87,8 @@ def test_queries_by_stage_organization_year_and_due_date(workflow: Workflow, pat
 def test_due_by_finds_the_open_deadline_around_its_due_day(workflow: Workflow, path: Path) -> None:
     # Proposed on 12 Mar 2024: the decision is due 60 working days later.
     dossier = _at(workflow, Stage.PROPOSED, "HS-1")
-    due = workflow.calendar.add_working_days(MEETING, 60)
-    with SQLiteStore(path, facts=facts_for(workflow)) as store:
+    due = workflow.law.calendar.add_working_days(MEETING, 60)
+    with SQLiteStore(path, facts=facts_for(workflow.law)) as store:
         store.save(dossier)
         assert store.count(Query(due_by=due.subtract(days=1))) == 0
         assert store.count(Query(due_by=due)) == 1
@@ -96,7 +96,7 @@ def test_due_by_finds_the_open_deadline_around_its_due_day(workflow: Workflow, p
 
 
 def test_a_final_dossier_has_nothing_due(workflow: Workflow, path: Path) -> None:
-    with SQLiteStore(path, facts=facts_for(workflow)) as store:
+    with SQLiteStore(path, facts=facts_for(workflow.law)) as store:
         store.save(_at(workflow, Stage.CARD_ISSUED, "HS-1"))
         assert store.count(Query(due_by=pendulum.Date(2100, 1, 1))) == 0
 
@@ -104,11 +104,11 @@ def test_a_final_dossier_has_nothing_due(workflow: Workflow, path: Path) -> None
 def test_two_writers_the_second_is_refused_and_the_first_kept(
     workflow: Workflow, path: Path
 ) -> None:
-    with SQLiteStore(path, facts=facts_for(workflow)) as setup:
+    with SQLiteStore(path, facts=facts_for(workflow.law)) as setup:
         setup.save(_at(workflow, Stage.PROPOSED, "HS-1"))
     first, second = (
-        SQLiteStore(path, facts=facts_for(workflow)),
-        SQLiteStore(path, facts=facts_for(workflow)),
+        SQLiteStore(path, facts=facts_for(workflow.law)),
+        SQLiteStore(path, facts=facts_for(workflow.law)),
     )
     try:
         mine, theirs = first.load("HS-1"), second.load("HS-1")
@@ -132,7 +132,7 @@ def test_two_writers_the_second_is_refused_and_the_first_kept(
 
 
 def test_a_new_dossier_with_a_taken_id_is_refused(workflow: Workflow, path: Path) -> None:
-    with SQLiteStore(path, facts=facts_for(workflow)) as store:
+    with SQLiteStore(path, facts=facts_for(workflow.law)) as store:
         store.save(_at(workflow, Stage.TRAINED, "HS-1"))
         with pytest.raises(StaleDossier, match="already stored"):
             store.save(_at(workflow, Stage.PROPOSED, "HS-1"))
@@ -140,7 +140,7 @@ def test_a_new_dossier_with_a_taken_id_is_refused(workflow: Workflow, path: Path
 
 
 def test_a_batch_with_one_stale_dossier_writes_nothing(workflow: Workflow, path: Path) -> None:
-    with SQLiteStore(path, facts=facts_for(workflow)) as store:
+    with SQLiteStore(path, facts=facts_for(workflow.law)) as store:
         store.save(_at(workflow, Stage.TRAINED, "HS-0500"))
         template = _at(workflow, Stage.PROPOSED, "T")
         batch = [clone(template, f"HS-{i:04d}") for i in range(1000)]
@@ -153,7 +153,7 @@ def test_a_batch_with_one_stale_dossier_writes_nothing(workflow: Workflow, path:
 
 def test_a_dossier_given_twice_in_a_batch_is_refused(workflow: Workflow, path: Path) -> None:
     dossier = _at(workflow, Stage.TRAINED, "HS-1")
-    with SQLiteStore(path, facts=facts_for(workflow)) as store:
+    with SQLiteStore(path, facts=facts_for(workflow.law)) as store:
         with pytest.raises(InvalidInput, match="given twice"):
             store.save_all([dossier, dossier])
         assert store.count() == 0
@@ -169,12 +169,12 @@ def _edit(path: Path, dossier_id: str, change: str) -> None:
 def test_a_direct_edit_of_the_history_is_caught_on_load_and_by_verify(
     workflow: Workflow, path: Path
 ) -> None:
-    with SQLiteStore(path, facts=facts_for(workflow)) as store:
+    with SQLiteStore(path, facts=facts_for(workflow.law)) as store:
         store.save_all(
             [_at(workflow, Stage.PROBATION, "HS-1"), _at(workflow, Stage.PROPOSED, "HS-2")]
         )
     _edit(path, "HS-1", "document = json_set(document, '$.dossier.history[2].on', '2024-01-02')")
-    with SQLiteStore(path, facts=facts_for(workflow)) as store:
+    with SQLiteStore(path, facts=facts_for(workflow.law)) as store:
         with pytest.raises(TamperedHistory) as caught:
             store.load("HS-1")
         assert caught.value.path == "$.dossier.history[2].digest"
@@ -185,7 +185,7 @@ def test_a_direct_edit_of_the_history_is_caught_on_load_and_by_verify(
 
 
 def test_an_edit_outside_the_history_is_caught_by_the_seal(workflow: Workflow, path: Path) -> None:
-    with SQLiteStore(path, facts=facts_for(workflow)) as store:
+    with SQLiteStore(path, facts=facts_for(workflow.law)) as store:
         store.save(_at(workflow, Stage.PROPOSED, "HS-1"))
     _edit(
         path,
@@ -193,7 +193,7 @@ def test_an_edit_outside_the_history_is_caught_by_the_seal(workflow: Workflow, p
         "document = json_set(document, '$.dossier.candidate.birth_date', '1990-01-01')",
     )
     with (
-        SQLiteStore(path, facts=facts_for(workflow)) as store,
+        SQLiteStore(path, facts=facts_for(workflow.law)) as store,
         pytest.raises(InvalidDocument, match="seal"),
     ):
         store.load("HS-1")
@@ -204,10 +204,10 @@ def test_a_keyed_seal_catches_an_edit_that_recomputes_everything(
 ) -> None:
     key = b"kept in the organisation's safe"
     dossier = _at(workflow, Stage.PROPOSED, "HS-1")
-    with SQLiteStore(path, facts=facts_for(workflow), seal_key=key) as store:
+    with SQLiteStore(path, facts=facts_for(workflow.law), seal_key=key) as store:
         store.save(dossier)
     forged = attrs.evolve(dossier, card_number="forged")
-    with SQLiteStore(path, facts=facts_for(workflow)) as keyless:  # the forger has no key
+    with SQLiteStore(path, facts=facts_for(workflow.law)) as keyless:  # the forger has no key
         forged_row, _ = keyless._row(forged)
     revision, document, seal = forged_row[0], forged_row[-1], forged_row[-2]
     db = sqlite3.connect(path)
@@ -217,21 +217,21 @@ def test_a_keyed_seal_catches_an_edit_that_recomputes_everything(
     )
     db.commit()
     db.close()
-    with SQLiteStore(path, facts=facts_for(workflow)) as keyless:
+    with SQLiteStore(path, facts=facts_for(workflow.law)) as keyless:
         assert keyless.load("HS-1").card_number == "forged"
     with (
-        SQLiteStore(path, facts=facts_for(workflow), seal_key=key) as store,
+        SQLiteStore(path, facts=facts_for(workflow.law), seal_key=key) as store,
         pytest.raises(InvalidDocument, match="seal"),
     ):
         store.load("HS-1")
 
 
 def test_an_index_column_edit_is_caught(workflow: Workflow, path: Path) -> None:
-    with SQLiteStore(path, facts=facts_for(workflow)) as store:
+    with SQLiteStore(path, facts=facts_for(workflow.law)) as store:
         store.save(_at(workflow, Stage.PROPOSED, "HS-1"))
     _edit(path, "HS-1", "stage = 'probation'")
     with (
-        SQLiteStore(path, facts=facts_for(workflow)) as store,
+        SQLiteStore(path, facts=facts_for(workflow.law)) as store,
         pytest.raises(InvalidDocument, match="seal"),  # the seal covers the index columns
     ):
         next(store.find(Query(stage=Stage.PROBATION)))
@@ -255,7 +255,29 @@ def test_a_newer_layout_is_refused(path: Path) -> None:
 
 
 def test_a_stored_document_is_plain_json(workflow: Workflow, path: Path) -> None:
-    with SQLiteStore(path, facts=facts_for(workflow)) as store:
+    with SQLiteStore(path, facts=facts_for(workflow.law)) as store:
         store.save(_at(workflow, Stage.PROPOSED, "HS-1"))
     (text,) = sqlite3.connect(path).execute("SELECT document FROM dossiers").fetchone()
     assert json.loads(text)["dossier"]["stage"] == "proposed"
+
+
+def test_a_store_without_facts_refuses_the_queries_that_need_them(
+    workflow: Workflow, path: Path
+) -> None:
+    with SQLiteStore(path) as store:
+        store.save(_at(workflow, Stage.PROBATION, "HS-1"))
+        assert store.count(Query(stage=Stage.PROBATION)) == 1  # plain queries still answer
+        with pytest.raises(StoreError, match="facts"):
+            store.count(Query(due_by=MEETING.add(years=1)))
+        with pytest.raises(StoreError, match="facts"):
+            store.figures(
+                branches=None,
+                units=None,
+                start=pendulum.date(2024, 1, 1),
+                on=pendulum.date(2024, 12, 31),
+                year_end=pendulum.date(2024, 12, 31),
+            )
+        with pytest.raises(StoreError, match="facts"):
+            store.admitted_profile(
+                branches=None, start=pendulum.date(2024, 1, 1), on=pendulum.date(2024, 12, 31)
+            )

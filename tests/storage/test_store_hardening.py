@@ -24,8 +24,8 @@ from ketnap import (
     StoreError,
     Workflow,
 )
+from ketnap.derived import facts_for
 from ketnap.organizations import Quotas
-from ketnap.reports import facts_for
 from ketnap.testing import clone, make_dossier, walk
 from tests.conftest import MEETING
 
@@ -234,7 +234,7 @@ def test_organization_matches_the_branch_code(path: Path, proposed: Dossier) -> 
 def test_a_layout_1_file_is_migrated_in_place_and_verifies(
     path: Path, proposed: Dossier, workflow: Workflow
 ) -> None:
-    with SQLiteStore(path, facts=facts_for(workflow)) as store:
+    with SQLiteStore(path, facts=facts_for(workflow.law)) as store:
         store.save_all([clone(proposed, "HS-1"), clone(proposed, "HS-2")])
         store.save_quotas(Quotas({("X", 2024): 3}))
     # Put the file back into layout 1: no journal, no identities, seals over the document.
@@ -251,7 +251,7 @@ def test_a_layout_1_file_is_migrated_in_place_and_verifies(
         db.execute("UPDATE dossiers SET seal = ? WHERE id = ?", (seal, dossier_id))
     db.commit()
     db.close()
-    with SQLiteStore(path, facts=facts_for(workflow)) as store:
+    with SQLiteStore(path, facts=facts_for(workflow.law)) as store:
         assert store.verify() == []
         dossier = store.load("HS-1")
         walk(workflow, dossier, meeting=MEETING, until=Stage.PROBATION)
@@ -263,7 +263,7 @@ def test_a_layout_1_file_is_migrated_in_place_and_verifies(
 
 
 def test_a_report_date_far_in_the_past_counts_nothing(path: Path, proposed: Dossier) -> None:
-    with SQLiteStore(path) as store:
+    with SQLiteStore(path, facts=facts_for(Workflow().law)) as store:
         store.save(clone(proposed, "HS-1"))
         figures = store.figures(
             branches=None,
@@ -285,7 +285,7 @@ def test_seals_keep_the_form_files_were_written_with(
 ) -> None:
     # Seals of files already in use must verify after an upgrade: the form is pinned
     # here, worked out independently of the store's code.
-    with SQLiteStore(path, facts=facts_for(workflow)) as store:
+    with SQLiteStore(path, facts=facts_for(workflow.law)) as store:
         store.save(clone(proposed, "HS-1"))
     db = sqlite3.connect(path)
     (revision, events_seal) = db.execute(

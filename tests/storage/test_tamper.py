@@ -16,8 +16,8 @@ import pendulum
 import pytest
 
 from ketnap import Organization, SQLiteStore, Stage, StoreProblem, Workflow
+from ketnap.derived import facts_for
 from ketnap.organizations import Course, OrganizationTree, Quotas, Unit
-from ketnap.reports import facts_for
 from ketnap.storage import loads
 from ketnap.testing import make_dossier, walk
 from tests.conftest import MEETING
@@ -27,7 +27,7 @@ KEYS = pytest.mark.parametrize("key", [None, KEY], ids=["no key", "with key"])
 
 
 def _open(path: Path, key: bytes | None, workflow: Workflow) -> SQLiteStore:
-    return SQLiteStore(path, facts=facts_for(workflow), seal_key=key)
+    return SQLiteStore(path, facts=facts_for(workflow.law), seal_key=key)
 
 
 @pytest.fixture
@@ -271,7 +271,7 @@ def test_a_row_rewritten_with_ketnap_by_someone_without_the_key(
     forged = loads(text)
     forged.card_number = "99.999999"
     forged.revision = 1
-    with SQLiteStore(path, facts=facts_for(workflow)) as forger:
+    with SQLiteStore(path, facts=facts_for(workflow.law)) as forger:
         forger.save(forged)
     found = _kinds(_problems(path, key, workflow))
     if key is None:

@@ -25,7 +25,7 @@ from ketnap import (
 
 
 def admit(workflow: Workflow, dossier: Dossier, on: pendulum.Date) -> HistoryEntry | None:
-    failures: tuple[Failure, ...] = workflow.check(
+    failures: tuple[Failure, ...] = workflow.law.check(
         dossier, Step.PROPOSE_ADMISSION, on=on, actor=Actor.BRANCH
     )
     for failure in failures:
@@ -46,17 +46,17 @@ def local_rules() -> RuleSet:
 
 
 def overdue(workflow: Workflow, dossiers: list[Dossier], on: pendulum.Date) -> list[str]:
-    feed = ketnap.due_list(dossiers, on=on, within=10, workflow=workflow)
+    feed = ketnap.due_list(dossiers, on=on, within=10, law=workflow.law)
     late = [item.text("en") for item in feed.overdue]
     statuses = {
         d.status
         for dossier in dossiers
-        for d in ketnap.deadlines_for(dossier, on=on, workflow=workflow)
+        for d in ketnap.deadlines_for(dossier, on=on, law=workflow.law)
     }
     assert DeadlineStatus.MISSED in statuses or not late
     return late
 
 
 def earliest(workflow: Workflow, dossier: Dossier, on: pendulum.Date) -> pendulum.Date | None:
-    result: Plan = ketnap.plan(workflow, dossier, on=on)
+    result: Plan = ketnap.plan(workflow.law, dossier, on=on)
     return result.earliest

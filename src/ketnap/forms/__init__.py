@@ -28,12 +28,12 @@ import attrs
 import pendulum
 
 from ketnap.errors import InvalidInput, KetnapError
+from ketnap.law import Law
 from ketnap.messages import Lang, Message, format_date, format_long_date, format_percent
 from ketnap.model import Actor, Dossier, HistoryEntry, Step, Vote, VotePurpose
 from ketnap.organizations import OrganizationTree, Unit
 from ketnap.rules.documents import refresh_dates, required_admission_forms
 from ketnap.terms import document_expiry, dossier_probation_end, full_membership_date
-from ketnap.workflow import Workflow
 
 __all__ = [
     "FORMS",
@@ -198,14 +198,14 @@ def _plain_code(code: str) -> str:
 class _Facts:
     """Collects a form's facts and every missing one."""
 
-    def __init__(self, workflow: Workflow, dossier: Dossier) -> None:
-        self.workflow = workflow
+    def __init__(self, law: Law, dossier: Dossier) -> None:
+        self.law = law
         self.dossier = dossier
         self.values: dict[str, Any] = {}
         self.missing: list[Message] = []
 
     def label(self, step: str) -> Message:
-        return self.workflow.process.label(step)
+        return self.law.process.label(step)
 
     def act(self, step: str, *, numbered: bool = True) -> HistoryEntry | None:
         entry = self.dossier.last_act(step)
@@ -243,7 +243,7 @@ def form_facts(
     tree: OrganizationTree | None,
     office: Office,
     on: pendulum.Date | None = None,
-    workflow: Workflow | None = None,
+    law: Law,
 ) -> dict[str, Any]:
     """
     Return the facts a form's template is filled with.
@@ -255,15 +255,14 @@ def form_facts(
         office: the place and the signer.
         on: the checklist's date (what is stale is stale on that day); act forms are
             dated by their act.
-        workflow: the process and the policy (default: `Workflow()`).
+        law: the process and the policy.
 
     Raises:
         FormRefused: facts are missing; every one is named.
         InvalidInput: *code* names no form, or the checklist has no date.
     """
     form = find_form(code)
-    workflow = workflow or Workflow()
-    facts = _Facts(workflow, dossier)
+    facts = _Facts(law, dossier)
     candidate = dossier.candidate
     facts.values |= {
         "name": candidate.name,
@@ -387,7 +386,7 @@ def _decide_admission(facts: _Facts, entry: HistoryEntry | None, units: _Units |
     _proposal(facts, Step.PROPOSE_ADMISSION, Step.ENDORSE)
     _proposer(facts, units, Step.ENDORSE)
     if entry is not None:
-        facts.values["probation_months"] = facts.workflow.policy_for(entry.on).probation_months
+        facts.values["probation_months"] = facts.law.policy_for(entry.on).probation_months
 
 
 def _propose_recognition(facts: _Facts, entry: HistoryEntry | None, units: _Units | None) -> None:
@@ -402,7 +401,7 @@ def _propose_recognition(facts: _Facts, entry: HistoryEntry | None, units: _Unit
         }
     if ceremony is not None:
         # Probation is counted by the policy in force at the ceremony.
-        end = dossier_probation_end(facts.dossier, facts.workflow.policy_for(ceremony.on))
+        end = dossier_probation_end(facts.dossier, facts.law.policy_for(ceremony.on))
         facts.values |= {
             "ceremony_date": format_date(ceremony.on, "vi"),
             "probation_end": "" if end is None else format_date(end, "vi"),
@@ -416,7 +415,7 @@ def _recognize(facts: _Facts, _entry: HistoryEntry | None, units: _Units | None)
     _proposer(facts, units, Step.ENDORSE_RECOGNITION)
     ceremony = facts.act(Step.HOLD_CEREMONY, numbered=False)
     if ceremony is not None:
-        policy = facts.workflow.policy_for(ceremony.on)
+        policy = facts.law.policy_for(ceremony.on)
         official = full_membership_date(facts.dossier, policy)
         facts.values["full_membership_date"] = (
             "" if official is None else format_date(official, "vi")
@@ -436,7 +435,7 @@ _PRESENT, _MISSING, _STALE = "có", "thiếu", "quá hạn"
 
 def _checklist(facts: _Facts, units: _Units | None, on: pendulum.Date) -> None:
     dossier = facts.dossier
-    policy = facts.workflow.policy_for(on)
+    policy = facts.law.policy_for(on)
     forms = set(required_admission_forms(dossier, policy))
     if dossier.last_act(Step.HOLD_CEREMONY) is not None:
         forms |= set(policy.recognition_forms)
@@ -480,7 +479,7 @@ def write_form(
     tree: OrganizationTree | None,
     office: Office,
     on: pendulum.Date | None = None,
-    workflow: Workflow | None = None,
+    law: Law,
     templates: Path | None = None,
 ) -> Path:
     """
@@ -497,7 +496,7 @@ def write_form(
     import jinja2  # noqa: PLC0415 - only users of forms pay for importing docxtpl
     from docxtpl import DocxTemplate  # type: ignore[import-untyped]  # noqa: PLC0415
 
-    facts = form_facts(code, dossier, tree=tree, office=office, on=on, workflow=workflow)
+    facts = form_facts(code, dossier, tree=tree, office=office, on=on, law=law)
     template = DocxTemplate(str((templates or TEMPLATES) / find_form(code).template))
     environment = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
     try:

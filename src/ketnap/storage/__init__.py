@@ -1,6 +1,6 @@
 """Persistence: dossiers as versioned JSON documents and in an embedded SQLite store."""
 
-from ketnap.storage.base import DossierStore, Query, StoreProblem
+from ketnap.storage.base import Query, Store, StoreProblem
 from ketnap.storage.documents import (
     SCHEMA,
     SCHEMA_VERSION,
@@ -34,11 +34,11 @@ __all__ = [
     "SCHEMA",
     "SCHEMA_VERSION",
     "DocumentFormat",
-    "DossierStore",
     "Migration",
     "PostgresStore",
     "Query",
     "SQLiteStore",
+    "Store",
     "StoreProblem",
     "checked_dumps",
     "dumps",

@@ -32,7 +32,7 @@ from ketnap.errors import (
     StaleDossier,
     StoreError,
 )
-from ketnap.facts import PROFILE_FACTS, FactsFunction, Figures, Profile
+from ketnap.facts import PROFILE_FACTS, FactsFunction, Figures, Profile, plain_facts
 from ketnap.model import Dossier
 from ketnap.organizations import Course, OrganizationTree, Quotas
 from ketnap.process import Process
@@ -275,13 +275,14 @@ class SQLStore:
         self,
         *,
         process: Process,
-        facts: FactsFunction,
+        facts: FactsFunction | None,
         regulations: Iterable[RuleSet] | None,
         seal_key: bytes | None,
         document_format: DocumentFormat,
     ) -> None:
         self._process = process
-        self._facts: FactsFunction = facts
+        self._facts: FactsFunction = facts or plain_facts
+        self._derives = facts is not None
         self._regulations = None if regulations is None else tuple(regulations)
         self._key = seal_key
         self._format = document_format
@@ -290,6 +291,14 @@ class SQLStore:
     @property
     def _db(self) -> Connection:
         raise NotImplementedError
+
+    def _need_facts(self, what: str) -> None:
+        """Refuse a query the law's derived facts answer when the store has none."""
+        if not self._derives:
+            raise StoreError(
+                f"{what} needs the facts the law derives, and this store was opened without"
+                " a facts function: open it with facts=ketnap.derived.facts_for(law)"
+            )
 
     def _session(self) -> contextlib.AbstractContextManager[None]:
         raise NotImplementedError
@@ -324,6 +333,8 @@ class SQLStore:
                 stage the history does not lead to); nothing is written.
             InvalidInput: another open dossier holds its citizen ID, or another
                 dossier its card number.
+            InvalidDocument: the store holds an organisation tree and the dossier's branch
+                (or a sponsor's) is not a branch of it; nothing is written.
         """
         self.save_all((dossier,))
 
@@ -337,7 +348,8 @@ class SQLStore:
 
         Raises:
             StaleDossier: one of them was saved by another writer since it was loaded.
-            InvalidDocument: one of them would not load back.
+            InvalidDocument: one of them would not load back, or names a branch (its own
+                or a sponsor's) that is not a branch of the stored organisation tree.
             InvalidInput: a dossier given twice, or an identity held by another dossier.
         """
         # Only weak references are kept until the commit: a dossier the caller still holds
@@ -345,13 +357,20 @@ class SQLStore:
         # it is written, so memory stays flat however many are fed.
         saved: weakref.WeakSet[Dossier] = weakref.WeakSet()
         with self._transaction():
-            count = self._write_all(iter(dossiers), saved)
+            # Read once for the batch, inside its transaction; None: no tree, any branch.
+            branches = self._tree_branches()
+            count = self._write_all(iter(dossiers), saved, branches)
         for dossier in saved:
             dossier.revision += 1
         _log.debug("saved %d dossiers", count)
         return count
 
-    def _write_all(self, dossiers: Iterator[Dossier], saved: weakref.WeakSet[Dossier]) -> int:
+    def _write_all(
+        self,
+        dossiers: Iterator[Dossier],
+        saved: weakref.WeakSet[Dossier],
+        branches: frozenset[str] | None = None,
+    ) -> int:
         count = 0
         seen: set[str] = set()
         while chunk := list(islice(dossiers, _CHUNK)):
@@ -359,15 +378,20 @@ class SQLStore:
                 if dossier.id in seen:
                     raise InvalidInput("dossiers", f"{dossier.id!r} is given twice")
                 seen.add(dossier.id)
-            if not self._write(chunk):
+            if not self._write(chunk, branches):
                 self._db.execute("ROLLBACK")
                 raise self._stale(chunk)
             saved.update(chunk)
             count += len(chunk)
         return count
 
-    def _write(self, chunk: list[Dossier]) -> bool:
-        """Write *chunk*; False if some revision check failed (the caller rolls back)."""
+    def _write(self, chunk: list[Dossier], branches: frozenset[str] | None = None) -> bool:
+        """
+        Write *chunk*; False if some revision check failed (the caller rolls back).
+
+        *branches*: the stored tree's branch codes, which every dossier's branch and
+        sponsors' branches must be among (None: no tree, any branch).
+        """
         updates: list[tuple[Any, ...]] = []
         events: list[tuple[Any, ...]] = []
         links: list[tuple[str, str, int, str]] = []
@@ -376,7 +400,7 @@ class SQLStore:
             # Made while they are sent: a server that takes rows as a stream (COPY)
             # stores one dossier while the next is checked and sealed.
             for dossier in chunk:
-                row, dossier_events = self._row(dossier)
+                row, dossier_events = self._row(dossier, branches)
                 events.extend(dossier_events)
                 links.append(("dossier", dossier.id, row[0], self._seal(row[-2], row[-3])))
                 if dossier.revision == 0:
@@ -516,14 +540,18 @@ class SQLStore:
         first = chunk[0]
         return StaleDossier(first.id, expected=first.revision, found=self._revision(first.id))
 
-    def _row(self, dossier: Dossier) -> tuple[tuple[Any, ...], list[tuple[Any, ...]]]:
-        """The dossier's row (without its id) and its event rows."""
+    def _row(
+        self, dossier: Dossier, branches: frozenset[str] | None = None
+    ) -> tuple[tuple[Any, ...], list[tuple[Any, ...]]]:
+        """The dossier's row (without its id) and its event rows; *branches* as `_write`'s."""
         # The text is checked to load back: a save never accepts what a load refuses.
         document = self._format.checked_dumps(
             dossier, process=self._process, regulations=self._regulations
         )
         revision = dossier.revision + 1
         derived, events = self._derive(dossier)
+        if branches is not None:
+            _refuse_unknown_branches(dossier, derived[1], branches)
         dossier_id = dossier.id
         events_seal = self._events_seal(dossier_id, revision, [e[1:] for e in events])
         seal = self._row_seal(dossier_id, revision, derived, document)
@@ -592,6 +620,8 @@ class SQLStore:
 
     def _pages(self, query: Query | None) -> Iterator[list[Any]]:
         """Rows in id order, one page per statement, none left open across a yield."""
+        if query is not None and query.due_by is not None:
+            self._need_facts("a due query")
         after = ""
         size = _FIRST_PAGE  # the first rows soon; then pages of _CHUNK
         while True:
@@ -651,6 +681,8 @@ class SQLStore:
     @_guarded
     def ids(self, query: Query | None = None) -> list[str]:
         """The ids of the dossiers matching *query*, in order; nothing is loaded."""
+        if query is not None and query.due_by is not None:
+            self._need_facts("a due query")
         found: list[str] = []
         while page := self._page_ids(query, found[-1] if found else "", _CHUNK * 20):
             found.extend(page)
@@ -659,9 +691,17 @@ class SQLStore:
     @_guarded
     def count(self, query: Query | None = None) -> int:
         """Return how many dossiers match *query*."""
+        if query is not None and query.due_by is not None:
+            self._need_facts("a due query")
         where, params = _where(query)
         row = self._db.execute(f"SELECT count(*) FROM dossiers{where}", params).fetchone()
         return int(row[0])
+
+    @_guarded
+    def stages(self) -> dict[str, int]:
+        """How many dossiers are at each stage (read from the stage index)."""
+        rows = self._db.execute("SELECT stage, count(*) FROM dossiers GROUP BY stage").fetchall()
+        return {stage: int(number) for stage, number in rows}
 
     @_guarded
     def anchor(self) -> str:
@@ -683,7 +723,9 @@ class SQLStore:
         events are derived again from the document and compared; quota, course and tree
         rows are checked against their seals; the save journal's chain is checked and
         every row must be the latest journal entry for its key (so a deleted row, a row
-        put back to an older version or a lowered revision is found).
+        put back to an older version or a lowered revision is found). With a stored
+        organisation tree, a dossier whose branch is not a branch of it (the tree was
+        replaced after the dossier was saved) is a problem of that dossier.
 
         Args:
             anchor: a journal head recorded earlier with `anchor`: the journal must still
@@ -712,15 +754,51 @@ class SQLStore:
                 "SELECT DISTINCT dossier_id FROM events"
                 " WHERE (organization, dossier_id) NOT IN (SELECT organization, id FROM dossiers)"
             ).fetchall()
+            strays = self._stray_dossiers()
         problems.extend(
             StoreProblem(key, StoreError("events of a dossier that is not stored"), kind="events")
             for (key,) in orphans
         )
+        problems.extend(strays)
         problems.extend(
             StoreProblem(key, StoreError("a saved row is missing (deleted)"), kind=kind)
             for (kind, key) in sorted(latest)
         )
         return problems
+
+    def _stray_dossiers(self) -> list[StoreProblem]:
+        """The dossiers whose branch is not in the stored tree (replaced since they were saved)."""
+        try:
+            branches = self._tree_branches()
+        except StoreError as exc:
+            return [StoreProblem("tree", exc, kind="tree")]
+        if branches is None:
+            return []
+        # The branches named, from the organisation index; then only the strays' ids.
+        missing = sorted(
+            code
+            for (code,) in self._db.execute("SELECT DISTINCT organization FROM dossiers")
+            if code not in branches
+        )
+        problems: list[StoreProblem] = []
+        for start in range(0, len(missing), _CHUNK):
+            codes = missing[start : start + _CHUNK]
+            problems.extend(
+                StoreProblem(
+                    dossier_id,
+                    InvalidDocument(
+                        "$.organization",
+                        f"{code!r} is not a branch of the stored organisation tree"
+                        " (the dossier was saved before this tree)",
+                    ),
+                )
+                for dossier_id, code in self._db.execute(
+                    "SELECT id, organization FROM dossiers"
+                    f" WHERE organization IN ({', '.join('?' * len(codes))}) ORDER BY id",
+                    codes,
+                ).fetchall()
+            )
+        return sorted(problems, key=lambda problem: problem.key)
 
     def _check_journal(
         self, anchor: str | None
@@ -903,6 +981,12 @@ class SQLStore:
             self._journal([("tree", "tree", 1, self._seal("tree", value))])
 
     @_guarded
+    def has_tree(self) -> bool:
+        """Whether an organisation tree was saved with `save_tree`."""
+        row = self._db.execute("SELECT 1 FROM ketnap_meta WHERE key = 'tree'").fetchone()
+        return row is not None
+
+    @_guarded
     def tree(self) -> OrganizationTree:
         """
         The organisation tree saved with `save_tree`.
@@ -913,10 +997,17 @@ class SQLStore:
         row = self._db.execute("SELECT value FROM ketnap_meta WHERE key = 'tree'").fetchone()
         if row is None:
             raise StoreError("this store holds no organisation tree; save one with save_tree")
-        try:
-            return OrganizationTree.from_data(json.loads(row[0]))
-        except (ValueError, RecursionError, KetnapError) as exc:
-            raise StoreError(f"the stored organisation tree is invalid: {exc}") from None
+        return _parse_tree(row[0])
+
+    def _tree_branches(self) -> frozenset[str] | None:
+        """
+        The codes of the stored tree's branches, the units dossiers belong to; None: no tree.
+
+        Raises:
+            StoreError: the stored tree is invalid.
+        """
+        row = self._db.execute("SELECT value FROM ketnap_meta WHERE key = 'tree'").fetchone()
+        return None if row is None else _branch_codes(row[0])
 
     @_guarded
     def save_quotas(self, quotas: Quotas) -> None:
@@ -999,6 +1090,7 @@ class SQLStore:
             on: the report date, last day of the period.
             year_end: the horizon of the forecast.
         """
+        self._need_facts("a report (the forecast and the youth count)")
         # One read transaction: every count sees the same committed state.
         with self._snapshot():
             scope, params = _among("organization", branches)
@@ -1071,6 +1163,7 @@ class SQLStore:
 
         Read from the admission events and the sealed documents (`ketnap.facts.Profile`).
         """
+        self._need_facts("the statistics (the youth count)")
         scope, params = _events_of("e.organization", branches)
         admissions = sorted(self._process.steps_tagged("admission"))
         marks = ", ".join("?" * len(admissions))
@@ -1114,6 +1207,43 @@ class SQLStore:
             "SELECT revision FROM dossiers WHERE id = ?", (dossier_id,)
         ).fetchone()
         return None if row is None else int(row[0])
+
+
+def _parse_tree(value: str) -> OrganizationTree:
+    try:
+        return OrganizationTree.from_data(json.loads(value))
+    except (ValueError, RecursionError, KetnapError) as exc:
+        raise StoreError(f"the stored organisation tree is invalid: {exc}") from None
+
+
+@functools.lru_cache(maxsize=4)
+def _branch_codes(value: str) -> frozenset[str]:
+    """The branch codes of the stored tree *value* (its JSON text), parsed once per text."""
+    tree = _parse_tree(value)
+    return frozenset(unit.code for unit in tree.branches(tree.root.code))
+
+
+def _refuse_unknown_branches(dossier: Dossier, unit: str, branches: frozenset[str]) -> None:
+    """
+    Refuse *dossier* if its branch or a sponsor's is not among *branches*.
+
+    *unit* is its branch as the store keeps it (the code, or the name when it has none).
+    Such a dossier would count in the district's report and in no base organisation's.
+    """
+    field = "code" if dossier.organization.code is not None else "name"
+    named = [(f"$.organization.{field}", unit)]
+    named.extend(
+        (f"$.sponsors[{index}].branch", sponsor.branch)
+        for index, sponsor in enumerate(dossier.sponsors)
+        if sponsor.branch is not None
+    )
+    for path, code in named:
+        if code not in branches:
+            raise InvalidDocument(
+                path,
+                f"{code!r} is not a branch of the stored organisation tree"
+                f" (dossier {dossier.id!r} is not saved)",
+            )
 
 
 def _among(column: str, values: list[str] | None) -> tuple[str, list[object]]:

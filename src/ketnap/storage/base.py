@@ -18,9 +18,11 @@ import pendulum
 
 from ketnap.dates import DATE_MAX, DATE_MIN, as_date
 from ketnap.errors import InvalidInput, KetnapError
+from ketnap.facts import Figures, Profile
 from ketnap.model import Dossier
+from ketnap.organizations import Course, OrganizationTree, Quotas
 
-__all__ = ["DossierStore", "Query", "StoreProblem"]
+__all__ = ["Query", "Store", "StoreProblem"]
 
 
 def _stages(value: str | Iterable[str] | None) -> frozenset[str] | None:
@@ -105,11 +107,19 @@ class StoreProblem:
         return f"{self.kind} {self.key}: {self.error}"
 
 
-class DossierStore(Protocol):
+class Store(Protocol):
     """
-    What a dossier store provides. `ketnap.storage.SQLiteStore` is the embedded default.
+    Everything a store does: dossiers, the figures reports count, the setup, verification.
 
-    Every method that writes is atomic: it writes everything it was given or nothing.
+    `ketnap.storage.SQLiteStore` (one file) and `ketnap.storage.PostgresStore` (a server)
+    provide it; the application layer, the command line and the contract tests use only
+    these methods. Every method that writes is atomic: it writes everything it was given
+    or nothing.
+
+    A store derives, on every save, the facts reports and the due index read, with the
+    facts function it was opened with (`ketnap.derived.facts_for`). One opened without
+    it refuses the queries those facts answer (`Query.due_by`, `figures`,
+    `admitted_profile`) with `ketnap.StoreError`, never an empty answer or a 0.
     """
 
     def save(self, dossier: Dossier) -> None:
@@ -148,10 +158,69 @@ class DossierStore(Protocol):
         """Return how many dossiers match *query*."""
         ...
 
+    def stages(self) -> dict[str, int]:
+        """How many dossiers are at each stage code."""
+        ...
+
     def verify(
         self, *, anchor: str | None = None, progress: Callable[[int], None] | None = None
     ) -> list[StoreProblem]:
         """Verify everything stored against its seals and journal; return the problems ([])."""
+        ...
+
+    def anchor(self) -> str:
+        """The head of the save journal, to record outside the store for `verify`."""
+        ...
+
+    def save_tree(self, tree: OrganizationTree) -> None:
+        """Keep the organisation tree, replacing any saved before."""
+        ...
+
+    def tree(self) -> OrganizationTree:
+        """
+        The organisation tree.
+
+        Raises:
+            StoreError: no tree was saved.
+        """
+        ...
+
+    def has_tree(self) -> bool:
+        """Whether an organisation tree was saved."""
+        ...
+
+    def save_quotas(self, quotas: Quotas) -> None:
+        """Keep the quotas, replacing those saved before."""
+        ...
+
+    def quotas(self) -> Quotas:
+        """The quotas (none when none were saved)."""
+        ...
+
+    def save_courses(self, courses: Iterable[Course]) -> None:
+        """Keep the courses, replacing those saved before."""
+        ...
+
+    def courses(self) -> list[Course]:
+        """The courses, in code order."""
+        ...
+
+    def figures(
+        self,
+        *,
+        branches: list[str] | None,
+        units: list[str] | None,
+        start: pendulum.Date,
+        on: pendulum.Date,
+        year_end: pendulum.Date,
+    ) -> Figures:
+        """The counts of a `ketnap.reports.Report` (`ketnap.facts.FigureSource`)."""
+        ...
+
+    def admitted_profile(
+        self, *, branches: list[str] | None, start: pendulum.Date, on: pendulum.Date
+    ) -> Profile:
+        """Who was admitted in *branches* (None: all) from *start* to *on*."""
         ...
 
     def close(self) -> None:

@@ -8,7 +8,7 @@ dossier (and, at the commit, for the journal's head); a report or a ``find`` loo
 one committed state page by page, holding a pooled connection only for a page, and never
 blocks a writer.
 
-    store = PostgresStore("postgresql://ketnap@db.example/ketnap", facts=facts_for(workflow))
+    store = PostgresStore("postgresql://ketnap@db.example/ketnap", facts=facts_for(workflow.law))
 
 The layout is versioned as in SQLite: migrations run in order, and a database holding a
 newer layout is refused before anything is changed.
@@ -29,7 +29,7 @@ from psycopg.pq import TransactionStatus
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from ketnap.errors import StoreError
-from ketnap.facts import FactsFunction, plain_facts
+from ketnap.facts import FactsFunction
 from ketnap.process import ADMISSION, Process
 from ketnap.rules import RuleSet
 from ketnap.storage._sql import (
@@ -162,7 +162,7 @@ class _RowsFailed(Exception):
 
 class PostgresStore(SQLStore):
     """
-    Dossiers in a PostgreSQL database, behind the `DossierStore` interface.
+    Dossiers in a PostgreSQL database, behind the `Store` interface.
 
     Args:
         url: the server, as ``postgresql://user@host:port/database`` (a password is
@@ -202,7 +202,7 @@ class PostgresStore(SQLStore):
     ) -> None:
         super().__init__(
             process=process,
-            facts=facts or plain_facts,
+            facts=facts,
             regulations=regulations,
             seal_key=seal_key,
             document_format=document_format,

@@ -8,13 +8,13 @@ returns always comes from the verified document.
 
 >>> import pendulum
 >>> from ketnap import Stage, Workflow
->>> from ketnap.reports import facts_for
+>>> from ketnap.derived import facts_for
 >>> from ketnap.storage import Query
 >>> from ketnap.testing import make_dossier, walk
 >>> workflow = Workflow()
 >>> dossier = make_dossier(meeting=pendulum.date(2024, 3, 12))
 >>> _ = walk(workflow, dossier, meeting=pendulum.date(2024, 3, 12), until=Stage.PROPOSED)
->>> with SQLiteStore(":memory:", facts=facts_for(workflow)) as store:
+>>> with SQLiteStore(":memory:", facts=facts_for(workflow.law)) as store:
 ...     store.save(dossier)
 ...     [found.id for found in store.find(Query(stage=Stage.PROPOSED))]
 ['HS-001']
@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import ClassVar, Final
 
 from ketnap.errors import StoreError
-from ketnap.facts import FactsFunction, plain_facts
+from ketnap.facts import FactsFunction
 from ketnap.process import ADMISSION, Process
 from ketnap.rules import RuleSet
 from ketnap.storage._sql import _GENESIS, _READ, Connection, Dialect, SQLStore, schema_ddl
@@ -123,16 +123,17 @@ def _store_error(exc: sqlite3.Error) -> StoreError:
 
 class SQLiteStore(SQLStore):
     """
-    Dossiers in one SQLite file (WAL mode), behind the `DossierStore` interface.
+    Dossiers in one SQLite file (WAL mode), behind the `Store` interface.
 
     Args:
         path: the database file, or ``":memory:"`` (kept for the life of the object).
         process: the process the dossiers follow: a loaded stage it does not know is
             refused, and the figures count its stages.
         facts: derives, on every save, the columns reports and the due index read
-            (`ketnap.reports.facts_for(workflow)`). Without it only what the dossier itself
-            says is kept (`ketnap.facts.plain_facts`): no due dates, forecast or youth
-            count, and no planner runs on a save. `verify` re-derives them with it, so
+            (`ketnap.derived.facts_for(workflow.law)`). Without it only what the dossier itself
+            says is kept (`ketnap.facts.plain_facts`) and no planner runs on a save; the
+            queries that need the rest (`Query(due_by=...)`, `figures`, `admitted_profile`)
+            are refused with `StoreError`. `verify` re-derives them with it, so
             verify with the function the store is saved with.
         regulations: the rule sets the dossiers' histories may name (None: the shipped
             ones); an act under a regulation not in force on its date is refused.
@@ -175,7 +176,7 @@ class SQLiteStore(SQLStore):
     ) -> None:
         super().__init__(
             process=process,
-            facts=facts or plain_facts,
+            facts=facts,
             regulations=regulations,
             seal_key=seal_key,
             document_format=document_format,

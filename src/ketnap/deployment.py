@@ -1,0 +1,443 @@
+"""
+One office's deployment (*triển khai*), configured once: store, rules, seal key, language, office.
+
+Every face of ketnap (the ``ketnap`` command, the example web application, an embedding
+application) builds its `ketnap.Application` from one `Deployment`, so the office's
+local rules, its store and its signer are the same wherever it works. A deployment is
+read from ``ketnap.toml``::
+
+    store = "district.db"                 # or "postgresql://user@host/db#schema"
+    rulebook = "office_rules:WORKFLOW"    # package.module:attribute, a Workflow or a Law
+    seal_key_file = "/etc/ketnap/seal.key"
+    lang = "vi"
+
+    [office]
+    place = "Yên Lạc"
+    signer = "Nguyễn Văn A"
+    signer_title = "BÍ THƯ"
+
+Where each value comes from, first found wins: what the caller gives (a command-line
+option), the environment (``KETNAP_STORE``; the seal key from ``KETNAP_SEAL_KEY`` or the
+file ``KETNAP_SEAL_KEY_FILE`` names), the file (``--config``, else ``KETNAP_CONFIG``, else
+``ketnap.toml`` in the working directory), the defaults (the shipped rules, Vietnamese).
+
+>>> deployment = Deployment()
+>>> deployment.lang, deployment.store
+('vi', None)
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import re
+import sys
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Final, get_args
+
+import attrs
+
+from ketnap.application import Application
+from ketnap.derived import facts_for
+from ketnap.errors import KetnapError, StoreError
+from ketnap.forms import Office
+from ketnap.inputs import LIMITS
+from ketnap.law import Law
+from ketnap.messages import Lang
+from ketnap.storage import SQLiteStore, Store
+from ketnap.workflow import Workflow
+
+__all__ = [
+    "CONFIG_ENV",
+    "CONFIG_FILE",
+    "SEAL_KEY_ENV",
+    "SEAL_KEY_FILE_ENV",
+    "STORE_ENV",
+    "ConfigError",
+    "Deployment",
+    "show_store",
+]
+
+CONFIG_FILE: Final = "ketnap.toml"
+"""The configuration file read from the working directory when none is named."""
+CONFIG_ENV: Final = "KETNAP_CONFIG"
+"""The environment variable naming the configuration file."""
+STORE_ENV: Final = "KETNAP_STORE"
+"""The environment variable naming the store (a file, or a postgresql:// address)."""
+SEAL_KEY_ENV: Final = "KETNAP_SEAL_KEY"
+"""The environment variable holding the seal key itself."""
+SEAL_KEY_FILE_ENV: Final = "KETNAP_SEAL_KEY_FILE"
+"""The environment variable naming a file holding the seal key."""
+
+_KEYS: Final = frozenset({"store", "rulebook", "seal_key_file", "lang", "office"})
+_OFFICE_KEYS: Final = frozenset({"place", "signer", "signer_title"})
+_SERVER: Final = ("postgresql://", "postgres://")
+_SEAL_KEY_MIN: Final = 16
+_SEAL_KEY_MAX: Final = 4096
+
+
+class ConfigError(KetnapError):
+    """
+    The deployment's configuration is wrong; nothing was opened.
+
+    Attributes:
+        key: the setting at fault (``rulebook``, ``office.place``, ``store`` ...).
+        reason: what is wrong with it.
+        source: where it was read (a file, an environment variable), when known.
+    """
+
+    def __init__(self, key: str, reason: str, source: str | None = None) -> None:
+        self.key = key
+        self.reason = reason
+        self.source = source
+        where = f"{source}: " if source else ""
+        super().__init__(f"{where}{key}: {reason}")
+
+
+def _split_server(where: str) -> tuple[str, str]:
+    """A server address and its schema (``#schema`` at the end; empty when not given)."""
+    # The schema is after the last "#", and only if it is a schema's name: a "#" inside a
+    # password must never cut the address there (and so print the rest of it).
+    url, hash_mark, schema = where.rpartition("#")
+    if hash_mark and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,62}", schema):
+        return url, schema
+    return where, ""
+
+
+def show_store(where: str) -> str:
+    """
+    A store's location as it may be printed: a server's address without any secret.
+
+    Only the user, host, port, database and schema of a ``postgresql://`` address are
+    kept; a password, wherever it is written, and every query parameter are dropped.
+
+    >>> show_store("postgresql://clerk:s3cret@db.local:5432/ketnap?sslmode=require#yl")
+    'postgresql://clerk@db.local:5432/ketnap#yl'
+    """
+    if not where.startswith(_SERVER):
+        return where
+    url, schema = _split_server(where)
+    scheme, _, rest = url.partition("://")
+    rest = rest.partition("?")[0]
+    if "@" in rest:
+        user_part, _, after = rest.rpartition("@")
+        host, _, database = after.partition("/")
+        user = user_part.partition(":")[0]  # the last "@" ends a password holding "@"
+    else:
+        host, _, database = rest.partition("/")
+        user = ""
+    shown = f"{scheme}://{user + '@' if user else ''}{host}/{database}"
+    return shown + (f"#{schema}" if schema else "")
+
+
+def _rulebook(spec: str, *, source: str | None, base: Path | None) -> Workflow:
+    """Import ``package.module:attribute``: a `Workflow`, or a `Law` the workflow runs."""
+    module_name, colon, attribute = spec.partition(":")
+    if (
+        not colon
+        or not re.fullmatch(r"[A-Za-z_][\w.]*", module_name)
+        or not (re.fullmatch(r"[A-Za-z_][\w.]*", attribute))
+    ):
+        raise ConfigError("rulebook", f"{spec!r} is not package.module:attribute", source)
+    # A module beside the configuration file is found, as it is from its own folder.
+    added = base is not None and str(base) not in sys.path
+    if added:
+        sys.path.insert(0, str(base))
+    try:
+        module = importlib.import_module(module_name)
+    except Exception as exc:  # noqa: BLE001 - whatever the office's module raises, named
+        raise ConfigError(
+            "rulebook", f"module {module_name!r} does not import ({type(exc).__name__}: {exc})",
+            source,
+        ) from None  # fmt: skip
+    finally:
+        if added:
+            sys.path.remove(str(base))
+    value: object = module
+    for part in attribute.split("."):
+        if not hasattr(value, part):
+            raise ConfigError("rulebook", f"{module_name!r} has no attribute {attribute!r}", source)
+        value = getattr(value, part)
+    if isinstance(value, Workflow):
+        return value
+    if isinstance(value, Law):
+        return Workflow(value)
+    raise ConfigError(
+        "rulebook",
+        f"{spec} is a {type(value).__name__}, not a ketnap Workflow or Law",
+        source,
+    )
+
+
+def _text(data: Mapping[str, object], key: str, label: str, source: str | None) -> str | None:
+    value = data.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ConfigError(label, f"expected text, got {type(value).__name__}", source)
+    if len(value) > LIMITS.text_chars or any(ord(c) < 32 for c in value):
+        raise ConfigError(label, "not a single line of text of reasonable length", source)
+    return value
+
+
+def _lang(value: str | None, source: str | None) -> Lang | None:
+    if value is None:
+        return None
+    if value not in get_args(Lang):
+        raise ConfigError("lang", f"expected one of {', '.join(get_args(Lang))}", source)
+    return value  # type: ignore[return-value]  # checked against Lang's values above
+
+
+@attrs.frozen(kw_only=True)
+class Deployment:
+    """
+    An office's ketnap, configured once: every face opens its `Application` from it.
+
+    Attributes:
+        store: the SQLite file or ``postgresql://`` address; None when not configured.
+        workflow: the rules in force and the process (the configured rulebook, or the
+            shipped rules).
+        rulebook: the ``package.module:attribute`` the workflow came from (None: shipped).
+        seal_key_file: the file holding the store's seal key.
+        lang: the language of what is printed and written for a person.
+        office: the place and the signer written on forms.
+        source: the configuration file read, if any.
+    """
+
+    store: str | None = None
+    workflow: Workflow = attrs.field(factory=Workflow)
+    rulebook: str | None = None
+    seal_key_file: Path | None = None
+    lang: Lang = "vi"
+    office: Office = attrs.field(factory=Office)
+    source: Path | None = None
+
+    @property
+    def law(self) -> Law:
+        """The law in force: rule sets, process, calendar."""
+        return self.workflow.law
+
+    @classmethod
+    def load(
+        cls,
+        config: Path | None = None,
+        *,
+        environ: Mapping[str, str] | None = None,
+        cwd: Path | None = None,
+        store: str | None = None,
+        lang: Lang | None = None,
+    ) -> Deployment:
+        """
+        Read the deployment: *config* (else ``KETNAP_CONFIG``, else ``./ketnap.toml``).
+
+        *store* and *lang* are what the caller was given explicitly (command-line
+        options); they win over the environment and the file.
+
+        Raises:
+            ConfigError: the file is unreadable or not TOML, has an unknown key or a
+                value of the wrong type, or its rulebook does not import or is not a
+                `Workflow` or `Law`; the error names the key.
+        """
+        env = os.environ if environ is None else environ
+        folder = cwd or Path.cwd()
+        named = config or (Path(env[CONFIG_ENV]) if env.get(CONFIG_ENV) else None)
+        path = named if named is not None else folder / CONFIG_FILE
+        data: dict[str, object] = {}
+        source: Path | None = None
+        if named is not None or path.is_file():
+            source = path if path.is_absolute() else folder / path
+            data = _read_toml(source)
+        where = None if source is None else str(source)
+        unknown = sorted(set(data) - _KEYS)
+        if unknown:
+            raise ConfigError(
+                unknown[0], f"unknown setting (known: {', '.join(sorted(_KEYS))})", where
+            )
+        office_data = data.get("office", {})
+        if not isinstance(office_data, dict):
+            raise ConfigError("office", "expected a table ([office])", where)
+        extra = sorted(set(office_data) - _OFFICE_KEYS)
+        if extra:
+            raise ConfigError(f"office.{extra[0]}", "unknown setting", where)
+        office_values = {
+            key: value
+            for key in sorted(_OFFICE_KEYS)
+            if (value := _text(office_data, key, f"office.{key}", where)) is not None
+        }
+        base = None if source is None else source.parent
+        spec = _text(data, "rulebook", "rulebook", where)
+        workflow = Workflow() if spec is None else _rulebook(spec, source=where, base=base)
+        key_file = _text(data, "seal_key_file", "seal_key_file", where)
+        configured_store = _text(data, "store", "store", where)
+        if configured_store and base is not None and not configured_store.startswith(_SERVER):
+            configured_store = str(base / configured_store)  # relative to the file
+        from_env = env.get(STORE_ENV) or None
+        return cls(
+            store=store or from_env or configured_store,
+            workflow=workflow,
+            rulebook=spec,
+            seal_key_file=None if key_file is None else (base or folder) / key_file,
+            lang=lang or _lang(_text(data, "lang", "lang", where), where) or "vi",
+            office=Office(**office_values),
+            source=source,
+        )
+
+    def seal_key(self, environ: Mapping[str, str] | None = None) -> bytes | None:
+        """
+        The store's seal key; never from a command line, never printed.
+
+        Read from ``KETNAP_SEAL_KEY``, else the file ``KETNAP_SEAL_KEY_FILE`` names, else
+        ``seal_key_file``.
+
+        Raises:
+            ConfigError: both variables are set, the file is not a regular file or
+                cannot be read, or the key is shorter than 16 bytes.
+        """
+        env = os.environ if environ is None else environ
+        value = env.get(SEAL_KEY_ENV)
+        named = env.get(SEAL_KEY_FILE_ENV)
+        if value and named:
+            raise ConfigError(SEAL_KEY_ENV, f"set {SEAL_KEY_ENV} or {SEAL_KEY_FILE_ENV}, not both")
+        if named:
+            key = _read_key(Path(named), SEAL_KEY_FILE_ENV)
+        elif value:
+            key = value.encode()
+        elif self.seal_key_file is not None:
+            key = _read_key(self.seal_key_file, "seal_key_file")
+        else:
+            return None
+        if len(key) < _SEAL_KEY_MIN:
+            raise ConfigError("seal_key", f"shorter than {_SEAL_KEY_MIN} bytes")
+        return key
+
+    def open_store(
+        self, *, create: bool = False, environ: Mapping[str, str] | None = None
+    ) -> Store:
+        """
+        Open the configured store with this deployment's process, rules, facts and key.
+
+        *create* makes a SQLite file that does not exist yet; without it only an
+        existing ketnap store is opened.
+
+        Raises:
+            ConfigError: no store is configured, or the store holds dossiers at a stage
+                the rulebook's process does not know.
+            StoreError: the store cannot be opened.
+        """
+        if not self.store:
+            raise ConfigError(
+                "store", f"no store given: --store, {STORE_ENV}, or store in {CONFIG_FILE}"
+            )
+        key = self.seal_key(environ)
+        law = self.law
+        options = {
+            "process": law.process,
+            "regulations": law.regulations,
+            "facts": facts_for(law),
+            "seal_key": key,
+            "create": create,
+        }
+        opened: Store
+        if self.store.startswith(_SERVER):
+            from ketnap.storage.postgres import PostgresStore  # noqa: PLC0415 - the extra's
+
+            url, schema = _split_server(self.store)
+            opened = PostgresStore(url, schema=schema or "ketnap", **options)  # type: ignore[arg-type]
+        else:
+            if self.store == ":memory:" or self.store.startswith("file:"):
+                raise ConfigError("store", f"{self.store!r} is not a store file")
+            if re.match(r"^[a-z][a-z0-9+.-]*://", self.store):
+                raise ConfigError(
+                    "store", f"{self.store!r} is neither a store file nor a postgresql:// address"
+                )
+            path = Path(self.store)
+            if not create and not path.exists():
+                raise StoreError(f"no store at {self.store}")
+            opened = SQLiteStore(path, **options)  # type: ignore[arg-type]
+        try:
+            self._check_stages(opened)
+        except BaseException:
+            opened.close()
+            raise
+        return opened
+
+    def _check_stages(self, store: Store) -> None:
+        process = self.law.process
+        unknown = sorted(set(store.stages()) - set(process.stage_codes))
+        if unknown:
+            names = ", ".join(repr(code) for code in unknown)
+            raise ConfigError(
+                "rulebook",
+                f"the store holds dossiers at stage {names}, which the process of "
+                f"{self.rulebook or 'the shipped rules'} does not know",
+                None if self.source is None else str(self.source),
+            )
+
+    def open(
+        self, *, create: bool = False, environ: Mapping[str, str] | None = None
+    ) -> Application:
+        """Open the configured store and return the office's `Application` over it."""
+        return Application(
+            self.open_store(create=create, environ=environ),
+            self.workflow,
+            lang=self.lang,
+            office=self.office,
+        )
+
+    def describe(self) -> dict[str, str]:
+        """The configuration in force, as text, without any secret (``ketnap config``)."""
+        key = (
+            SEAL_KEY_ENV if os.environ.get(SEAL_KEY_ENV)
+            else SEAL_KEY_FILE_ENV if os.environ.get(SEAL_KEY_FILE_ENV)
+            else str(self.seal_key_file) if self.seal_key_file else "-"
+        )  # fmt: skip
+        return {
+            "config": str(self.source) if self.source else "-",
+            "store": show_store(self.store) if self.store else "-",
+            "rulebook": self.rulebook or "-",
+            "regulations": ", ".join(r.code for r in self.law.regulations),
+            "process": self.law.process.name.render(self.lang),
+            "seal_key": key,
+            "lang": self.lang,
+            "office.place": self.office.place or "-",
+            "office.signer": self.office.signer or "-",
+            "office.signer_title": self.office.signer_title,
+        }
+
+
+_CONFIG_BYTES: Final = 1 << 20
+
+
+def _read_toml(path: Path) -> dict[str, object]:
+    where = str(path)
+    try:
+        if not path.is_file():
+            raise ConfigError("config", "no such file (or not a regular file)", where)
+        with path.open("rb") as file:
+            raw = file.read(_CONFIG_BYTES + 1)
+    except OSError as exc:
+        raise ConfigError("config", f"cannot read ({exc.strerror})", where) from None
+    if len(raw) > _CONFIG_BYTES:
+        raise ConfigError("config", f"larger than {_CONFIG_BYTES:,} bytes", where)
+    try:
+        return tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError("config", "not UTF-8 text", where) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError("config", f"not TOML ({exc})", where) from None
+
+
+def _read_key(path: Path, label: str) -> bytes:
+    # A FIFO or a device (/dev/zero) would block or never end: regular files only, bounded.
+    try:
+        if not path.is_file():
+            raise ConfigError(label, "not a regular file")
+        with path.open("rb") as file:
+            key = file.read(_SEAL_KEY_MAX + 1)
+    except OSError as exc:
+        raise ConfigError(label, f"cannot read ({exc.strerror})") from None
+    if len(key) > _SEAL_KEY_MAX:
+        raise ConfigError(label, f"longer than {_SEAL_KEY_MAX:,} bytes")
+    return key.strip()
