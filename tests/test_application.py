@@ -161,3 +161,14 @@ def test_an_application_over_a_store_opened_by_hand(tmp_path: Path) -> None:
     with Application(store, workflow) as office:
         office.setup(tree=TREE)
         assert office.store.has_tree()
+
+
+@pytest.mark.parametrize("year", [0, 10_000])
+def test_a_report_of_a_year_out_of_range_is_refused_naming_the_year(
+    office: Application, year: int
+) -> None:
+    with pytest.raises(InvalidInput) as error:
+        office.report("H", year)
+    assert error.value.field == "year"
+    with pytest.raises(InvalidInput):
+        office.report_page("H", year)

@@ -145,6 +145,8 @@ def test_every_command_works_on_a_store_with_local_rules_and_a_local_stage(offic
         result = ketnap(*args)
         assert result.exit_code == 0, (args, result.output)
     assert (office / "out" / "HS-001.json").is_file()
+    report = ketnap("report", "--unit", "H", "--year", "2024", "--format", "json")
+    assert json.loads(report.output)["stages"]["appraised"] == 1  # the local stage counted
     assert "local.no_sunday_appraisal" in ketnap("rules", "--regulation", "24").output
     assert "Appraise the dossier" in ketnap("diagram").output
 

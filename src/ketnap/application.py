@@ -51,7 +51,7 @@ from ketnap.organizations import Course, OrganizationTree, Quotas, course_data
 from ketnap.page import report_page
 from ketnap.process import Transition
 from ketnap.reminders import DueList, due_list
-from ketnap.reports import Report, report
+from ketnap.reports import Report, last_day_of, report
 from ketnap.rules import Failure
 from ketnap.sheets import read_dossiers, write_dossiers, write_setup
 from ketnap.statistics import NewMembersStatistics, new_members
@@ -447,20 +447,19 @@ class Application:
             InvalidInput: the unit is not in the tree, or the dates are not of the year.
             StoreError: the store holds no tree.
         """
-        day = on or pendulum.Date(year, 12, 31)
         store = self._store
         return report(
-            store, store.tree(), store.quotas(), unit=unit, year=year, on=day, since=since
-        )
+            store, store.tree(), store.quotas(), unit=unit, year=year,
+            on=on or last_day_of(year), since=since, process=self.law.process,
+        )  # fmt: skip
 
     def report_page(
         self, unit: str, year: int, *, on: pendulum.Date | None = None, lang: Lang | None = None
     ) -> str:
         """The report of the year to date as one self-contained HTML page."""
-        day = on or pendulum.Date(year, 12, 31)
         store = self._store
         return report_page(
-            store, store.tree(), store.quotas(), unit=unit, year=year, on=day,
+            store, store.tree(), store.quotas(), unit=unit, year=year, on=on or last_day_of(year),
             lang=lang or self._lang, law=self.law,
         )  # fmt: skip
 

@@ -47,6 +47,7 @@ __all__ = [
     "FigureSource",
     "Figures",
     "Report",
+    "last_day_of",
     "metric_label",
     "plain_facts",
     "report",
@@ -218,6 +219,22 @@ class Report:
         return out.getvalue()
 
 
+def last_day_of(year: int) -> pendulum.Date:
+    """
+    31 December of *year*, the default date of a year's report.
+
+    Raises:
+        InvalidInput: *year* is not a whole number within the years ketnap covers.
+    """
+    if isinstance(year, bool) or not isinstance(year, int):
+        raise InvalidInput("year", f"expected a whole number, got {type(year).__name__}")
+    if not DATE_MIN.year <= year <= DATE_MAX.year:
+        raise InvalidInput(
+            "year", f"outside the years ketnap covers, {DATE_MIN.year}-{DATE_MAX.year}"
+        )
+    return pendulum.Date(year, 12, 31)
+
+
 def report(
     source: FigureSource,
     tree: OrganizationTree,
@@ -248,16 +265,10 @@ def report(
         InvalidInput: *year* is outside 1900-2100, the period is not within it, or *unit*
             is unknown.
     """
-    if isinstance(year, bool) or not isinstance(year, int):
-        raise InvalidInput("year", f"expected a whole number, got {type(year).__name__}")
-    if not DATE_MIN.year <= year <= DATE_MAX.year:
-        raise InvalidInput(
-            "year", f"outside the years ketnap covers, {DATE_MIN.year}-{DATE_MAX.year}"
-        )
+    year_end = last_day_of(year)
     start = since or pendulum.Date(year, 1, 1)
     if on.year != year or start.year != year or start > on:
         raise InvalidInput("on", f"the period {start} to {on} is not within {year}")
-    year_end = pendulum.Date(year, 12, 31)
     whole = unit == tree.root.code
     branches = tree.branches(unit)
     units = [u.code for u in tree.subtree(unit)]
