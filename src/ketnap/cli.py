@@ -3,36 +3,44 @@ The ``ketnap`` command.
 
 ::
 
+    ketnap config                                   the configuration in force, no secrets
     ketnap check dossier.json --on 2024-03-12      every step's verdict, with reasons
-    ketnap due --store district.db --on 2021-08-25 what is due or overdue
-    ketnap report --store district.db --unit YL --year 2021 --on 2021-08-25
+    ketnap due --on 2021-08-25                     what is due or overdue
+    ketnap report --unit YL --year 2021 --on 2021-08-25
     ketnap rules --regulation 24                    a regulation's rules and clauses
     ketnap diagram                                  the workflow as a Mermaid diagram
-    ketnap import --store district.db *.json        load dossier files into a store
-    ketnap verify --store district.db               verify every stored dossier
-    ketnap setup --store district.db --tree tree.json --quotas quotas.json
-    ketnap create --store district.db dossier.json  a new dossier, no history yet
-    ketnap act --store district.db HS-001 propose_admission --on 2024-03-12 --actor branch
-    ketnap apply --store district.db journal.jsonl  records and acts, one JSON per line
-    ketnap export --store district.db --out folder  every dossier as a JSON document
+    ketnap import *.json                            load dossier files into the store
+    ketnap verify                                   verify every stored dossier
+    ketnap anchor                                   the save journal's anchor, to record
+    ketnap verify --anchor HEX                      ... and that the journal passes it
+    ketnap migrate --trust-unsealed                 migrate a layout-1 store, on purpose
+    ketnap setup --tree tree.json --quotas quotas.json
+    ketnap create dossier.json                      a new dossier, no history yet
+    ketnap act HS-001 propose_admission --on 2024-03-12 --actor branch
+    ketnap apply journal.jsonl                      records and acts, one JSON per line
+    ketnap export --out folder                      every dossier as a JSON document
     ketnap forms                                    the forms ketnap fills
-    ketnap statistics --store district.db --unit YL --on 2021-08-25   Biểu số 3-BTCTW
-    ketnap form 9-KNĐ HS-001 --store district.db --place "Yên Lạc" --signer "..."
+    ketnap statistics --unit YL --on 2021-08-25     Biểu số 3-BTCTW
+    ketnap form 9-KNĐ HS-001                        place and signer from ketnap.toml
+
+Every command reads the office's configuration (``ketnap.toml``, ``--config FILE`` or
+``KETNAP_CONFIG``: the store, the rulebook, the seal key file, the language, the office);
+``--store`` and ``--lang`` override it.
 
 Errors are one ``Error: ...`` line on standard error and a non-zero exit: 1 for what
-ketnap refused (a malformed file, an unknown unit, a missing store), 2 for a command line
-that does not parse (a date that is not YYYY-MM-DD, an unknown regulation, a missing file).
+ketnap refused (a malformed file, an unknown unit, a missing or wrong store, a wrong
+configuration), 2 for a command line that does not parse (a date that is not YYYY-MM-DD,
+an unknown regulation, a missing file).
 """
 
 from __future__ import annotations
 
 import json
-import re
 import sys
 import unicodedata
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, Final, NoReturn
+from typing import Any, BinaryIO, Final, NoReturn
 
 import attrs
 import click
@@ -43,13 +51,20 @@ from ketnap.dates import DATE_MAX, DATE_MIN, as_date, parse_date
 from ketnap.deployment import Deployment, show_store
 from ketnap.errors import InvalidInput, KetnapError, TransitionRefused
 from ketnap.forms import FORMS, FormRefused, find_form
-from ketnap.inputs import LIMITS
+from ketnap.inputs import LIMITS, open_input
 from ketnap.journal import JournalRefused
 from ketnap.messages import Lang, Message
 from ketnap.model import Actor, Dossier
 from ketnap.organizations import OrganizationTree, Quotas, courses_from_data
 from ketnap.rules.ruleset import RuleSet
-from ketnap.sheets import Setup, SheetRefused, read_setup, write_template
+from ketnap.sheets import (
+    Setup,
+    SheetRefused,
+    csv_encoding,
+    read_dossiers,
+    read_setup,
+    write_template,
+)
 from ketnap.statistics import NewMembersStatistics
 
 __all__ = ["main"]
@@ -155,9 +170,17 @@ _NO_STEP = Message(vi="  (không còn bước nào)", en="  (no step leads on)")
 _NOTHING_DUE = Message(vi="Không có việc đến hạn.", en="Nothing due.")
 
 
+def _input(path: Path) -> BinaryIO:
+    """Open an input file, refusing a pipe or a device: it would block, or never end."""
+    try:
+        return open_input(path)
+    except InvalidInput as exc:
+        raise click.ClickException(f"{_safe(str(path))}: {exc.reason}") from None
+
+
 def _read(path: Path) -> bytes:
     """Read a dossier file, refusing one larger than a document may be before reading it all."""
-    with path.open("rb") as file:
+    with _input(path) as file:
         data = file.read(LIMITS.document_bytes + 1)
     if len(data) > LIMITS.document_bytes:
         raise click.ClickException(
@@ -394,12 +417,29 @@ def import_command(
 
 
 _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+_ENCODING = click.option(
+    "--encoding", type=click.Choice(["utf-8", "utf-16", "cp1258"], case_sensitive=False),
+    help="a .csv file's encoding when it has no byte-order mark (default utf-8; cp1258 is "
+         "Windows-1258, which Excel writes for CSV on Vietnamese Windows)",
+)  # fmt: skip
+_READ_AS = Message(vi="Đọc {file} theo bảng mã {encoding}", en="Reading {file} as {encoding}")
+
+
+def _say_encoding(path: Path, encoding: str | None, lang: Lang) -> None:
+    """Say which encoding a .csv file is read in, when it is not UTF-8."""
+    try:
+        used = csv_encoding(path, encoding)
+    except InvalidInput as exc:
+        raise click.ClickException(f"{_safe(str(path))}: {_safe(str(exc))}") from None
+    if used not in {None, "UTF-8"}:
+        _echo(_READ_AS.render(lang, {"file": str(path), "encoding": used}))
 
 
 def _json_file(path: Path) -> object:
     """Parse a JSON setup file (tree, quotas, courses), bounded like a dossier document."""
+    data = _read(path)
     try:
-        return json.loads(_read(path))
+        return json.loads(data)
     except (ValueError, RecursionError):
         raise click.ClickException(f"{_safe(str(path))}: not a JSON file") from None
 
@@ -415,6 +455,7 @@ def _json_file(path: Path) -> object:
 @click.option("--sheet", "sheet_files", type=_FILE, multiple=True,
               help="a .xlsx workbook with the sheets Tổ chức, Chỉ tiêu, Lớp bồi dưỡng, or a "
                    ".csv of one of them (repeatable)")  # fmt: skip
+@_ENCODING
 @_LANG
 def setup(  # noqa: PLR0917 - click passes one argument per option
     store: str | None,
@@ -422,6 +463,7 @@ def setup(  # noqa: PLR0917 - click passes one argument per option
     quotas_file: Path | None,
     courses_file: Path | None,
     sheet_files: Sequence[Path],
+    encoding: str | None,
     lang: Lang | None,
 ) -> None:
     """Store the organisation tree, the quotas and the courses a report needs."""
@@ -430,7 +472,9 @@ def setup(  # noqa: PLR0917 - click passes one argument per option
     deployment = _deployment(store, lang)
     lang = deployment.lang
     try:
-        from_sheets = read_setup(*sheet_files) if sheet_files else Setup()
+        for sheet_file in sheet_files:
+            _say_encoding(sheet_file, encoding, lang)
+        from_sheets = read_setup(*sheet_files, encoding=encoding) if sheet_files else Setup()
         tree = None if tree_file is None else OrganizationTree.from_data(_json_file(tree_file))
         quotas = None if quotas_file is None else Quotas.from_data(_json_file(quotas_file))
         courses = None if courses_file is None else courses_from_data(_json_file(courses_file))
@@ -497,22 +541,32 @@ def template(path: Path) -> None:
 @click.option("--update", is_flag=True,
               help="replace dossiers already stored (refused if another writer saved them "
                    "meanwhile)")  # fmt: skip
+@_ENCODING
 @_LANG
-def import_sheet(
+def import_sheet(  # noqa: PLR0917 - click passes one argument per option
     store: str | None,
     sheet_file: Path,
     adopted_on: pendulum.Date | None,
     update: bool,
+    encoding: str | None,
     lang: Lang | None,
 ) -> None:
     """Create the dossiers of a sheet (.xlsx or .csv): all rows valid, or nothing stored."""
     deployment = _deployment(store, lang)
     lang = deployment.lang
+    try:
+        # Read before the store is opened: a refused sheet leaves no new, empty store.
+        _say_encoding(sheet_file, encoding, lang)
+        dossiers = read_dossiers(
+            sheet_file, adopted_on=adopted_on, workflow=deployment.workflow, encoding=encoding
+        )
+    except SheetRefused as refused:
+        _sheet_problems(refused, lang)
+    except KetnapError as exc:
+        raise click.ClickException(f"{_safe(str(sheet_file))}: {_safe(str(exc))}") from None
     with _open(deployment, create=True) as office:
         try:
-            saved = office.import_sheet(sheet_file, adopted_on=adopted_on, update=update)
-        except SheetRefused as refused:
-            _sheet_problems(refused, lang)
+            saved = office.import_dossiers(dossiers, update=update)
         except AlreadyStored as exc:
             raise click.ClickException(f"{_safe(exc.dossier_id)} is already stored") from None
         except KetnapError as exc:
@@ -521,15 +575,20 @@ def import_sheet(
 
 
 def _sheet_problems(refused: SheetRefused, lang: Lang) -> NoReturn:
-    """Print every problem of a refused sheet, then fail with their count."""
+    """Fail with the one problem of a refused sheet, or print every one and their count."""
+    if len(refused.problems) == 1:
+        (problem,) = refused.problems
+        raise click.ClickException(_SHEET_REFUSED_ONE.render(lang, {"problem": problem.text(lang)}))
     for problem in refused.problems:
         _echo(problem.text(lang), err=True)
     raise click.ClickException(_SHEET_REFUSED.render(lang, {"n": len(refused.problems)}))
 
 
 _SHEET_REFUSED = Message(
-    vi="{n:,} ô không hợp lệ; chưa lưu gì", en="{n:,} problems in the sheet; nothing stored"
+    vi="{n:,} chỗ không hợp lệ trong bảng; chưa lưu gì",
+    en="{n:,} problems in the sheet; nothing stored",
 )
+_SHEET_REFUSED_ONE = Message(vi="{problem}; chưa lưu gì", en="{problem}; nothing stored")
 
 
 @cli.command()
@@ -540,10 +599,6 @@ def create(store: str | None, dossier_file: Path, lang: Lang | None) -> None:
     """Store a new dossier from a document with its records and no history yet."""
     deployment = _deployment(store, lang)
     dossier = _document(deployment, dossier_file)
-    if dossier.history:
-        raise click.ClickException(
-            "the document already has a history: use import (or adopt it in Python)"
-        )
     with _open(deployment, create=True) as office:
         try:
             office.create(dossier)
@@ -642,11 +697,11 @@ def form(  # noqa: PLR0917 - click passes one argument per option
     office_values = attrs.evolve(
         deployment.office, **{key: value for key, value in given.items() if value is not None}
     )
-    plain = f"{code}-{dossier_id}".replace("Đ", "D")
-    target = out_path or Path(re.sub(r"[^0-9A-Za-z._-]", "_", plain) + ".docx")
     with _open(deployment) as office:
         try:
-            office.form(code, dossier_id, target, on=on, office=office_values, templates=templates)
+            target = office.form(
+                code, dossier_id, out_path, on=on, office=office_values, templates=templates
+            )
         except FormRefused as refused:
             raise click.ClickException(refused.text(deployment.lang)) from None
     _echo(str(target))
@@ -654,7 +709,7 @@ def form(  # noqa: PLR0917 - click passes one argument per option
 
 def _journal_lines(path: Path) -> Iterator[bytes]:
     """The lines of a journal file, each bounded like a document before it is read whole."""
-    with path.open("rb") as file:
+    with _input(path) as file:
         while line := file.readline(LIMITS.document_bytes + 1):
             if len(line) > LIMITS.document_bytes:
                 raise click.ClickException(
@@ -706,21 +761,113 @@ def apply_command(
     _echo(_APPLIED.render(lang, counts))
 
 
+_OTHER_PROBLEMS = Message(
+    vi="{n:,} vấn đề khác (sổ lưu, chỉ tiêu, lớp, cây tổ chức)",
+    en="{n:,} other problems (journal, quotas, courses, tree)",
+)
+_ANCHORED = Message(
+    vi="Sổ lưu đi qua neo đã ghi", en="The save journal passes through the recorded anchor"
+)
+
+
 @cli.command()
 @_STORE
+@click.option("--anchor", "anchor", metavar="HEX",
+              help="the anchor recorded outside the store (ketnap anchor printed it): the "
+                   "save journal must pass through it (default: anchor_file in "
+                   "ketnap.toml)")  # fmt: skip
+@click.option("--anchor-file", "anchor_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="a file holding that anchor")  # fmt: skip
 @_LANG
-def verify(store: str | None, lang: Lang | None) -> None:
-    """Verify every stored dossier (history chains, seals); exit 1 if any fails."""
+def verify(
+    store: str | None, anchor: str | None, anchor_file: Path | None, lang: Lang | None
+) -> None:
+    """Verify everything stored (seals, histories, the save journal); exit 1 if anything fails."""
+    if anchor is not None and anchor_file is not None:
+        raise click.UsageError("give --anchor or --anchor-file, not both")
     deployment = _deployment(store, lang)
-    with _open(deployment) as office:
-        total = office.store.count()
-        with click.progressbar(length=total, label="Verifying", file=sys.stderr) as bar:
-            found = office.verify(progress=bar.update)
+    lang = deployment.lang
+    recorded = deployment.recorded_anchor(anchor, anchor_file=anchor_file)
+    with (
+        _open(deployment) as office,
+        click.progressbar(length=office.store.count(), label="Verifying", file=sys.stderr) as bar,
+    ):
+        found = office.verify(anchor=recorded, progress=bar.update)
     for problem in found.problems:
         _echo(str(problem))
-    _echo(_VERIFIED.render(deployment.lang, {"ok": total - found.failed, "total": total}))
+    counts = {"ok": found.total - found.failed, "total": found.total}
+    _echo(_VERIFIED.render(lang, counts))
+    others = sum(1 for problem in found.problems if problem.kind != "dossier")
+    if others:
+        _echo(_OTHER_PROBLEMS.render(lang, {"n": others}))
+    elif recorded is not None:
+        _echo(_ANCHORED.render(lang))
     if not found.ok:
         sys.exit(1)
+
+
+@cli.command(name="anchor")
+@_STORE
+def anchor_command(store: str | None) -> None:
+    """Print the save journal's anchor, to record outside the store (for verify --anchor)."""
+    with _open(_deployment(store)) as office:
+        click.echo(office.anchor())
+
+
+_MIGRATED = Message(
+    vi="Kho đã chuyển từ cấu trúc {before} lên {after}",
+    en="Store migrated from layout {before} to {after}",
+)
+_UP_TO_DATE = Message(
+    vi="Kho đã ở cấu trúc của phiên bản này; không có gì để chuyển",
+    en="The store is at this ketnap's layout; nothing to migrate",
+)
+_RESEALED = Message(
+    vi="{n:,} hồ sơ đã được kiểm tra theo dấu niêm phong cũ rồi niêm phong lại",
+    en="{n:,} dossiers verified against their old seal, then sealed again",
+)
+_TRUSTED = Message(
+    vi="CẢNH BÁO: đã niêm phong mà KHÔNG kiểm tra được (cấu trúc 1 không niêm phong chúng): "
+    "{what}. Hãy đối chiếu với sổ sách.",
+    en="WARNING: sealed WITHOUT any check (layout 1 never sealed them): {what}. "
+    "Check them against your records.",
+)
+_TRUSTED_KINDS = {
+    "quota": Message(vi="{n:,} chỉ tiêu", en="{n:,} quotas"),
+    "course": Message(vi="{n:,} lớp bồi dưỡng", en="{n:,} courses"),
+    "tree": Message(vi="cây tổ chức", en="the organisation tree"),
+}
+_NEW_ANCHOR = Message(
+    vi="Neo mới của sổ lưu, ghi vào sổ đăng ký: {anchor}",
+    en="The save journal's new anchor, to record in the register: {anchor}",
+)
+
+
+@cli.command()
+@_STORE
+@click.option("--trust-unsealed", is_flag=True,
+              help="migrate a layout-1 file: its dossiers are verified against their old "
+                   "seals, its quotas, courses and tree sealed unchecked. Only for a file you "
+                   "know an old ketnap wrote")  # fmt: skip
+@_LANG
+def migrate(store: str | None, trust_unsealed: bool, lang: Lang | None) -> None:
+    """Bring a store's tables to this ketnap's layout (layout 1 only with --trust-unsealed)."""
+    deployment = _deployment(store, lang)
+    lang = deployment.lang
+    upgrade = deployment.migrate(trust_unsealed=trust_unsealed)
+    if upgrade is None:
+        _echo(_UP_TO_DATE.render(lang))
+        return
+    _echo(_MIGRATED.render(lang, {"before": upgrade.before, "after": upgrade.after}))
+    if upgrade.before == 1:
+        _echo(_RESEALED.render(lang, {"n": upgrade.verified}))
+    if upgrade.trusted:
+        what = ", ".join(
+            _TRUSTED_KINDS[kind].render(lang, {"n": n}) for kind, n in upgrade.trusted.items()
+        )
+        _echo(_TRUSTED.render(lang, {"what": what}), err=True)
+    with _open(deployment) as office:
+        _echo(_NEW_ANCHOR.render(lang, {"anchor": office.anchor()}))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

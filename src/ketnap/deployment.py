@@ -9,6 +9,7 @@ read from ``ketnap.toml``::
     store = "district.db"                 # or "postgresql://user@host/db#schema"
     rulebook = "office_rules:WORKFLOW"    # package.module:attribute, a Workflow or a Law
     seal_key_file = "/etc/ketnap/seal.key"
+    anchor_file = "/mnt/register/anchor"  # the journal's anchor, recorded outside the store
     lang = "vi"
 
     [office]
@@ -31,23 +32,28 @@ from __future__ import annotations
 import importlib
 import os
 import re
+import stat
 import sys
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Final, get_args
+from typing import TYPE_CHECKING, Final, get_args
 
 import attrs
 
 from ketnap.application import Application
 from ketnap.derived import facts_for
-from ketnap.errors import KetnapError, StoreError
+from ketnap.errors import InvalidInput, KetnapError, StoreError
 from ketnap.forms import Office
 from ketnap.inputs import LIMITS
 from ketnap.law import Law
 from ketnap.messages import Lang
-from ketnap.storage import SQLiteStore, Store
+from ketnap.storage import LayoutUpgrade, SQLiteStore, Store
+from ketnap.storage.base import check_anchor
 from ketnap.workflow import Workflow
+
+if TYPE_CHECKING:
+    from ketnap.storage.postgres import PostgresStore
 
 __all__ = [
     "CONFIG_ENV",
@@ -71,9 +77,16 @@ SEAL_KEY_ENV: Final = "KETNAP_SEAL_KEY"
 SEAL_KEY_FILE_ENV: Final = "KETNAP_SEAL_KEY_FILE"
 """The environment variable naming a file holding the seal key."""
 
-_KEYS: Final = frozenset({"store", "rulebook", "seal_key_file", "lang", "office"})
+_KEYS: Final = frozenset({"store", "rulebook", "seal_key_file", "anchor_file", "lang", "office"})
 _OFFICE_KEYS: Final = frozenset({"place", "signer", "signer_title"})
 _SERVER: Final = ("postgresql://", "postgres://")
+_URL: Final = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
+# A libpq connection string (``host=... password=...``): never taken for a file's name.
+_CONNINFO: Final = re.compile(
+    r"(?:^|\s)(?:host|hostaddr|port|dbname|user|password|passfile|sslmode|service)\s*=",
+    re.IGNORECASE,
+)
+_ANCHOR_MAX: Final = 1024
 _SEAL_KEY_MIN: Final = 16
 _SEAL_KEY_MAX: Final = 4096
 
@@ -97,28 +110,53 @@ class ConfigError(KetnapError):
 
 
 def _split_server(where: str) -> tuple[str, str]:
-    """A server address and its schema (``#schema`` at the end; empty when not given)."""
+    """
+    A server address and its schema (``#schema`` at the end; empty when not given).
+
+    Raises:
+        ConfigError: a ``#`` that may end the password as well as the address (it
+            follows a ``password=`` parameter).
+    """
     # The schema is after the last "#", and only if it is a schema's name: a "#" inside a
     # password must never cut the address there (and so print the rest of it).
     url, hash_mark, schema = where.rpartition("#")
     if hash_mark and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,62}", schema):
+        if re.search(r"(?:^|&)password=[^&]*$", url.partition("?")[2], re.IGNORECASE):
+            # "?password=ab#cd": the password "ab#cd", or "ab" and the schema "cd"? Never
+            # guessed: a wrong guess would print half of the password as a schema's name.
+            raise ConfigError(
+                "store",
+                "a '#' follows the address's password: percent-encode a '#' inside it"
+                " (%23), or give the password in PGPASSWORD or ~/.pgpass",
+            )
         return url, schema
     return where, ""
 
 
 def show_store(where: str) -> str:
     """
-    A store's location as it may be printed: a server's address without any secret.
+    A store's location as it may be printed: an address without any secret.
 
-    Only the user, host, port, database and schema of a ``postgresql://`` address are
-    kept; a password, wherever it is written, and every query parameter are dropped.
+    Only the user, host, port, database and schema of a ``postgresql://`` address (or of
+    an address of another scheme) are kept; a password, wherever it is written, and
+    every query parameter are dropped. Of a libpq connection string
+    (``host=... password=...``) only the host, port, database and user are kept.
 
     >>> show_store("postgresql://clerk:s3cret@db.local:5432/ketnap?sslmode=require#yl")
     'postgresql://clerk@db.local:5432/ketnap#yl'
+    >>> show_store("host=db.local user=clerk password=s3cret dbname=ketnap")
+    'host=db.local user=clerk dbname=ketnap'
     """
-    if not where.startswith(_SERVER):
+    if not _URL.match(where):
+        if _CONNINFO.search(where):
+            return " ".join(
+                re.findall(r"(?<!\S)(?:host|hostaddr|port|dbname|user)=[^\s'\\]+", where)
+            )
         return where
-    url, schema = _split_server(where)
+    try:
+        url, schema = _split_server(where)
+    except ConfigError:  # the "#" may be the password's: neither shown
+        url, schema = where.rpartition("#")[0], ""
     scheme, _, rest = url.partition("://")
     rest = rest.partition("?")[0]
     if "@" in rest:
@@ -137,12 +175,13 @@ def _rulebook(spec: str, *, source: str | None, base: Path | None) -> Workflow:
     module_name, colon, attribute = spec.partition(":")
     if (
         not colon
-        or not re.fullmatch(r"[A-Za-z_][\w.]*", module_name)
-        or not (re.fullmatch(r"[A-Za-z_][\w.]*", attribute))
+        or not re.fullmatch(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*", module_name)
+        or not re.fullmatch(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*", attribute)
     ):
         raise ConfigError("rulebook", f"{spec!r} is not package.module:attribute", source)
+    beside = _trusted_beside(base, module_name.partition(".")[0], source)
     # A module beside the configuration file is found, as it is from its own folder.
-    added = base is not None and str(base) not in sys.path
+    added = base is not None and beside is not None and str(base) not in sys.path
     if added:
         sys.path.insert(0, str(base))
     try:
@@ -169,6 +208,49 @@ def _rulebook(spec: str, *, source: str | None, base: Path | None) -> Workflow:
         f"{spec} is a {type(value).__name__}, not a ketnap Workflow or Law",
         source,
     )
+
+
+def _trusted_beside(base: Path | None, top: str, source: str | None) -> Path | None:
+    """
+    The file of module or package *top* beside the configuration file, once trusted.
+
+    Raises:
+        ConfigError: the folder or the file may be changed by another user, or another
+            module of that name is already loaded in this process.
+    """
+    if base is None:
+        return None
+    beside = next(
+        (c for c in (base / f"{top}.py", base / top / "__init__.py") if c.is_file()), None
+    )
+    if beside is None:
+        return None
+    # Code found beside the configuration file is run: only from files nobody else may
+    # change (as ssh refuses a group-writable authorized_keys), so a folder one happens
+    # to run ketnap in cannot make it run a stranger's module.
+    for path in (base, beside):
+        if why := _untrusted(path):
+            raise ConfigError("rulebook", f"{path} {why}: its code is not run", source)
+    loaded = sys.modules.get(top)
+    origin = getattr(loaded, "__file__", None)
+    if loaded is not None and (origin is None or Path(origin).resolve() != beside.resolve()):
+        # One process, one module per name: a second office's rulebook of the same name
+        # would silently be the first one's.
+        raise ConfigError(
+            "rulebook", f"another module named {top!r} is already loaded in this process",
+            source,
+        )  # fmt: skip
+    return beside
+
+
+def _untrusted(path: Path) -> str | None:
+    """Why code at *path* must not be run: writable by others, or owned by another user."""
+    info = path.stat()
+    if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        return "is writable by other users"
+    if hasattr(os, "getuid") and info.st_uid not in {os.getuid(), 0}:
+        return "belongs to another user"
+    return None
 
 
 def _text(data: Mapping[str, object], key: str, label: str, source: str | None) -> str | None:
@@ -201,6 +283,8 @@ class Deployment:
             shipped rules).
         rulebook: the ``package.module:attribute`` the workflow came from (None: shipped).
         seal_key_file: the file holding the store's seal key.
+        anchor_file: the file holding the save journal's anchor as recorded outside
+            the store (``ketnap anchor`` prints it), which ``ketnap verify`` checks.
         lang: the language of what is printed and written for a person.
         office: the place and the signer written on forms.
         source: the configuration file read, if any.
@@ -210,6 +294,7 @@ class Deployment:
     workflow: Workflow = attrs.field(factory=Workflow)
     rulebook: str | None = None
     seal_key_file: Path | None = None
+    anchor_file: Path | None = None
     lang: Lang = "vi"
     office: Office = attrs.field(factory=Office)
     source: Path | None = None
@@ -270,16 +355,20 @@ class Deployment:
         spec = _text(data, "rulebook", "rulebook", where)
         workflow = Workflow() if spec is None else _rulebook(spec, source=where, base=base)
         key_file = _text(data, "seal_key_file", "seal_key_file", where)
+        anchor_file = _text(data, "anchor_file", "anchor_file", where)
         configured_store = _text(data, "store", "store", where)
         if configured_store and base is not None and not configured_store.startswith(_SERVER):
             configured_store = str(base / configured_store)  # relative to the file
         from_env = env.get(STORE_ENV) or None
+        # The file's language is checked even when an option overrides it.
+        configured_lang = _lang(_text(data, "lang", "lang", where), where)
         return cls(
-            store=store or from_env or configured_store,
+            store=store if store is not None else from_env or configured_store,
             workflow=workflow,
             rulebook=spec,
             seal_key_file=None if key_file is None else (base or folder) / key_file,
-            lang=lang or _lang(_text(data, "lang", "lang", where), where) or "vi",
+            anchor_file=None if anchor_file is None else (base or folder) / anchor_file,
+            lang=_lang(lang, "--lang") or configured_lang or "vi",
             office=Office(**office_values),
             source=source,
         )
@@ -312,6 +401,36 @@ class Deployment:
             raise ConfigError("seal_key", f"shorter than {_SEAL_KEY_MIN} bytes")
         return key
 
+    def recorded_anchor(
+        self, anchor: str | None = None, *, anchor_file: Path | None = None
+    ) -> str | None:
+        """
+        The save journal's anchor recorded outside the store, to verify it against.
+
+        *anchor* itself (``ketnap verify --anchor``), else the one the file *anchor_file*
+        holds (``--anchor-file``), else the one in ``anchor_file`` of the configuration;
+        None when none is given. A file holds the anchor as ``ketnap anchor`` printed it.
+
+        Raises:
+            ConfigError: the value is not an anchor, or the file is not a small regular
+                file; the error names where it came from, never quotes it.
+        """
+        if anchor is not None:
+            label, text = "--anchor", anchor
+        else:
+            label = "--anchor-file" if anchor_file is not None else "anchor_file"
+            path = anchor_file or self.anchor_file
+            if path is None:
+                return None
+            try:
+                text = _read_small(path, label, _ANCHOR_MAX).decode().strip()
+            except UnicodeDecodeError:
+                raise ConfigError(label, "not an anchor (not text)") from None
+        try:
+            return check_anchor(text.strip())
+        except InvalidInput as exc:
+            raise ConfigError(label, exc.reason) from None
+
     def open_store(
         self, *, create: bool = False, environ: Mapping[str, str] | None = None
     ) -> Store:
@@ -326,7 +445,46 @@ class Deployment:
                 the rulebook's process does not know.
             StoreError: the store cannot be opened.
         """
-        if not self.store:
+        opened = self._open_store(create=create, environ=environ)
+        try:
+            self._check_stages(opened)
+        except BaseException:
+            opened.close()
+            raise
+        return opened
+
+    def migrate(
+        self, *, trust_unsealed: bool = False, environ: Mapping[str, str] | None = None
+    ) -> LayoutUpgrade | None:
+        """
+        Bring the configured store's tables to this ketnap's layout; say what changed.
+
+        Opening a store migrates it too, except a SQLite file at layout 1: that layout
+        sealed no quota, course or tree and kept no save journal, so ketnap migrates it
+        only when told the file is genuine (*trust_unsealed*; ``ketnap migrate
+        --trust-unsealed``). Its dossiers' layout-1 seals and documents are still
+        verified; its quotas, courses and tree are sealed as they stand
+        (`LayoutUpgrade.trusted` counts them). Record the store's new anchor afterwards.
+
+        Returns:
+            What changed; None when the store was at this layout already.
+
+        Raises:
+            StoreError: the store cannot be opened, is at layout 1 and *trust_unsealed*
+                is not given, or a layout-1 dossier fails its seal; nothing is changed.
+        """
+        opened = self._open_store(create=False, environ=environ, trust_unsealed=trust_unsealed)
+        opened.close()
+        return opened.upgrade
+
+    def _open_store(
+        self,
+        *,
+        create: bool,
+        environ: Mapping[str, str] | None,
+        trust_unsealed: bool = False,
+    ) -> SQLiteStore | PostgresStore:
+        if self.store is None:
             raise ConfigError(
                 "store", f"no store given: --store, {STORE_ENV}, or store in {CONFIG_FILE}"
             )
@@ -339,29 +497,30 @@ class Deployment:
             "seal_key": key,
             "create": create,
         }
-        opened: Store
+        # The store is named in messages only through show_store: an address may hold a
+        # password, in any of its parts.
+        shown = show_store(self.store)
         if self.store.startswith(_SERVER):
             from ketnap.storage.postgres import PostgresStore  # noqa: PLC0415 - the extra's
 
             url, schema = _split_server(self.store)
-            opened = PostgresStore(url, schema=schema or "ketnap", **options)  # type: ignore[arg-type]
-        else:
-            if self.store == ":memory:" or self.store.startswith("file:"):
-                raise ConfigError("store", f"{self.store!r} is not a store file")
-            if re.match(r"^[a-z][a-z0-9+.-]*://", self.store):
-                raise ConfigError(
-                    "store", f"{self.store!r} is neither a store file nor a postgresql:// address"
-                )
-            path = Path(self.store)
-            if not create and not path.exists():
-                raise StoreError(f"no store at {self.store}")
-            opened = SQLiteStore(path, **options)  # type: ignore[arg-type]
-        try:
-            self._check_stages(opened)
-        except BaseException:
-            opened.close()
-            raise
-        return opened
+            return PostgresStore(url, schema=schema or "ketnap", **options)  # type: ignore[arg-type]
+        if self.store in {"", ":memory:"} or self.store.startswith("file:"):
+            raise ConfigError("store", f"{shown!r} is not a store file")
+        if _URL.match(self.store):
+            raise ConfigError(
+                "store", f"{shown!r} is neither a store file nor a postgresql:// address"
+            )
+        if _CONNINFO.search(self.store):
+            raise ConfigError(
+                "store",
+                "a libpq connection string (host=... dbname=...) is not a store file: give"
+                " a postgresql:// address, its password in PGPASSWORD or ~/.pgpass",
+            )
+        path = Path(self.store)
+        if not create and not path.exists():
+            raise StoreError(f"no store at {self.store}")
+        return SQLiteStore(path, trust_unsealed=trust_unsealed, **options)  # type: ignore[arg-type]
 
     def _check_stages(self, store: Store) -> None:
         process = self.law.process
@@ -386,11 +545,12 @@ class Deployment:
             office=self.office,
         )
 
-    def describe(self) -> dict[str, str]:
+    def describe(self, environ: Mapping[str, str] | None = None) -> dict[str, str]:
         """The configuration in force, as text, without any secret (``ketnap config``)."""
+        env = os.environ if environ is None else environ
         key = (
-            SEAL_KEY_ENV if os.environ.get(SEAL_KEY_ENV)
-            else SEAL_KEY_FILE_ENV if os.environ.get(SEAL_KEY_FILE_ENV)
+            SEAL_KEY_ENV if env.get(SEAL_KEY_ENV)
+            else SEAL_KEY_FILE_ENV if env.get(SEAL_KEY_FILE_ENV)
             else str(self.seal_key_file) if self.seal_key_file else "-"
         )  # fmt: skip
         return {
@@ -400,6 +560,7 @@ class Deployment:
             "regulations": ", ".join(r.code for r in self.law.regulations),
             "process": self.law.process.name.render(self.lang),
             "seal_key": key,
+            "anchor_file": str(self.anchor_file) if self.anchor_file else "-",
             "lang": self.lang,
             "office.place": self.office.place or "-",
             "office.signer": self.office.signer or "-",
@@ -430,14 +591,27 @@ def _read_toml(path: Path) -> dict[str, object]:
 
 
 def _read_key(path: Path, label: str) -> bytes:
-    # A FIFO or a device (/dev/zero) would block or never end: regular files only, bounded.
+    return _read_small(path, label, _SEAL_KEY_MAX).strip()
+
+
+def _read_small(path: Path, label: str, limit: int) -> bytes:
+    """A small regular file's bytes, or `ConfigError` naming *label*."""
+    # A FIFO or a device (/dev/zero) would block or never end: regular files only,
+    # bounded. Opened without blocking and checked once open, so a file swapped for a
+    # FIFO after a check cannot block either.
     try:
-        if not path.is_file():
-            raise ConfigError(label, "not a regular file")
-        with path.open("rb") as file:
-            key = file.read(_SEAL_KEY_MAX + 1)
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except (FileNotFoundError, NotADirectoryError):
+        raise ConfigError(label, "not a regular file (no such file)") from None
     except OSError as exc:
         raise ConfigError(label, f"cannot read ({exc.strerror})") from None
-    if len(key) > _SEAL_KEY_MAX:
-        raise ConfigError(label, f"longer than {_SEAL_KEY_MAX:,} bytes")
-    return key.strip()
+    with os.fdopen(descriptor, "rb") as file:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise ConfigError(label, "not a regular file")
+        try:
+            data = file.read(limit + 1)
+        except OSError as exc:
+            raise ConfigError(label, f"cannot read ({exc.strerror})") from None
+    if len(data) > limit:
+        raise ConfigError(label, f"longer than {limit:,} bytes")
+    return data

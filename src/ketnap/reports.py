@@ -35,6 +35,7 @@ from ketnap.facts import (
     FigureSource,
     plain_facts,
 )
+from ketnap.inputs import escape_formula
 from ketnap.messages import Lang, Message, format_percent
 from ketnap.organizations import OrganizationTree, Quotas
 from ketnap.process import ADMISSION, Process
@@ -204,18 +205,23 @@ class Report:
         return "\n".join(f"{name:<{width}}  {value}".rstrip() for name, value in rows)
 
     def to_csv(self) -> str:
-        """The report as CSV: ``metric,value`` with stable English metric names."""
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(["metric", "value"])
+        """
+        The report as CSV: ``metric,value`` with stable English metric names.
+
+        A text that a spreadsheet would run as a formula (a unit's name starting with
+        ``=``) is written with a quote in front (`ketnap.inputs.escape_formula`).
+        """
+        rows: list[list[object]] = [["metric", "value"]]
         for key, value in self.to_data().items():
             if isinstance(value, dict):
-                for sub, n in value.items():
-                    writer.writerow([f"{key}.{sub}", n])
+                rows += [[f"{key}.{sub}", n] for sub, n in value.items()]
             elif isinstance(value, list):
-                writer.writerow([key, ";".join(item["code"] for item in value)])
+                rows.append([key, ";".join(item["code"] for item in value)])
             else:
-                writer.writerow([key, "" if value is None else value])
+                rows.append([key, "" if value is None else value])
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerows([escape_formula(cell) for cell in row] for row in rows)
         return out.getvalue()
 
 

@@ -25,6 +25,7 @@ however long the list.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import functools
@@ -38,9 +39,10 @@ from typing import Any, Final
 import attrs
 import pendulum
 
+from ketnap import _sheet_files as files
 from ketnap.dates import DATE_MAX, DATE_MIN, as_date
 from ketnap.errors import AdoptionRefused, InvalidInput, KetnapError
-from ketnap.inputs import LIMITS
+from ketnap.inputs import LIMITS, escape_formula, unescape_formula
 from ketnap.messages import Lang, Message
 from ketnap.model import (
     Actor,
@@ -81,6 +83,7 @@ __all__ = [
     "SheetProblem",
     "SheetRefused",
     "columns",
+    "csv_encoding",
     "read_dossiers",
     "read_setup",
     "write_dossiers",
@@ -314,6 +317,8 @@ _BOOLEAN_FIELDS: Final = frozenset(
 _BRANCH_FIELDS: Final = frozenset(
     {"under_base_committee", "base_committee_may_admit", "has_youth_union", "has_trade_union"}
 )
+# What an Organization's errors name, and the column it is read from.
+_ORGANIZATION_FIELDS: Final = {"name": "branch", "code": "code"}
 _CANDIDATE_EXTRA: Final = (
     "sex", "area", "local_role", "citizen_id", "political_theory", "occupation"
 )  # fmt: skip
@@ -321,17 +326,29 @@ _CANDIDATE_EXTRA: Final = (
 
 @attrs.frozen
 class SheetProblem:
-    """One cell (or row) that could not be read: where, and why."""
+    """
+    One cell (or row) that could not be read: where, and why.
+
+    Attributes:
+        sheet: the sheet's name (a .csv file's, without its suffix).
+        row: the row's number as the spreadsheet shows it, the header being row 1.
+        column: the column's header as the sheet shows it (``"Ngày sinh"``); empty when
+            the row as a whole cannot be read.
+        reason: what is wrong, in both languages where ketnap words it.
+        field: the column's field code (``"birth_date"``, `Column.field`), if known.
+    """
 
     sheet: str
     row: int
     column: str
     reason: str | Message
+    field: str | None = None
 
     def text(self, lang: Lang = "vi") -> str:
         """One line naming the place: ``Danh sách, dòng 3, cột «Ngày sinh»: ...``."""
         reason = self.reason.render(lang) if isinstance(self.reason, Message) else self.reason
-        return _PLACE.render(
+        place = _PLACE if self.column else _ROW_PLACE
+        return place.render(
             lang, {"sheet": self.sheet, "row": self.row, "column": self.column, "reason": reason}
         )
 
@@ -340,6 +357,7 @@ _PLACE = Message(
     vi="{sheet}, dòng {row}, cột «{column}»: {reason}",
     en="{sheet}, row {row}, column '{column}': {reason}",
 )
+_ROW_PLACE = Message(vi="{sheet}, dòng {row}: {reason}", en="{sheet}, row {row}: {reason}")
 
 
 class SheetRefused(KetnapError):
@@ -384,6 +402,7 @@ _NO_ADOPTION_DAY = Message(
     vi="có các bước đã làm: cần ngày tiếp nhận hồ sơ (--adopted-on)",
     en="acts are given: the adoption day is needed (--adopted-on)",
 )
+_IN_FIELD = Message(vi="{field}: {reason}", en="{field}: {reason}")
 _NOT_A_YEAR = Message(vi="không phải năm hợp lệ", en="not a year")
 _GIVEN_TWICE = Message(vi="đơn vị và năm đã có ở dòng khác", en="given twice")
 
@@ -394,91 +413,112 @@ def read_dossiers(
     adopted_on: pendulum.Date | None = None,
     workflow: Workflow,
     attested: Iterable[str] = ON_PAPER,
+    encoding: str | None = None,
 ) -> list[Dossier]:
     """
     Read a sheet (.xlsx or .csv) into dossiers: candidates, and members in progress.
 
     Args:
-        path: the file; its suffix says which kind.
+        path: the file; its suffix says which kind. Only a regular file is read, within
+            the sheet limits of `ketnap.inputs.LIMITS`.
         adopted_on: the day the office enters the acts the rows give; required as soon
             as a row gives one (a row without acts needs none).
         workflow: checks the acts; its process names the columns.
         attested: rule families or ids taken on the office's word for adopted acts.
+        encoding: a .csv file's encoding when it has no byte-order mark (UTF-8 when
+            None; ``"cp1258"`` for Windows-1258); see `csv_encoding`.
 
     Raises:
         SheetRefused: any row has a problem; every problem is listed, nothing is returned.
-        InvalidInput: the file is not .xlsx or .csv, or its header row lacks a column.
+        InvalidInput: the file is not .xlsx or .csv, not a regular file, over the limits
+            or not readable at all, or its header row lacks a column or gives one twice.
     """
     table = columns(workflow.law.process)
-    sheet, rows = _rows(path)
-    header = next(rows, None)
-    if header is None:
-        raise InvalidInput("sheet", "the sheet is empty: no header row")
-    positions = _positions(header, table)
     problems: list[SheetProblem] = []
     dossiers: list[Dossier] = []
-    seen: set[str] = set()
-    reader = _RowReader(sheet, table, workflow, adopted_on, frozenset(attested), problems)
-    for number, row in enumerate(rows, start=2):
-        if not any(_text(cell) for cell in row):
-            continue  # a blank line between blocks of a list
-        cells = {
-            field: (row[index] if index < len(row) else None) for field, index in positions.items()
-        }
-        found = reader.dossier(cells, number)
-        if found is None:
-            continue
-        if found.id in seen:
-            problems.append(SheetProblem(sheet, number, table[0].vi, _TWICE))
-            continue
-        seen.add(found.id)
-        dossiers.append(found)
+    with _sheet(path, encoding) as (sheet, rows):
+        try:
+            header = next(rows, None)
+            if header is None:
+                raise InvalidInput("sheet", "the sheet is empty: no header row")
+            positions = _positions(header, table)
+            seen: set[str] = set()
+            reader = _RowReader(sheet, table, workflow, adopted_on, frozenset(attested), problems)
+            for number, row in enumerate(rows, start=2):
+                if not any(_text(cell) for cell in row):
+                    continue  # a blank line between blocks of a list
+                cells = {
+                    field: (row[index] if index < len(row) else None)
+                    for field, index in positions.items()
+                }
+                found = reader.dossier(cells, number)
+                if found is None:
+                    continue
+                if found.id in seen:
+                    problems.append(_problem(sheet, table, number, "id", _TWICE))
+                    continue
+                seen.add(found.id)
+                dossiers.append(found)
+        except files.Unreadable as exc:
+            problems.append(SheetProblem(sheet, exc.row, "", exc.reason))
     if problems:
         raise SheetRefused(problems)
     return dossiers
 
 
-def _rows(path: Path) -> tuple[str, Iterator[Sequence[object]]]:
+def csv_encoding(path: Path, encoding: str | None = None) -> str | None:
+    """
+    The encoding `read_dossiers` and `read_setup` read a .csv file in; None for a workbook.
+
+    The file's byte-order mark if it has one (UTF-8 or UTF-16, as Excel writes "Unicode"
+    files), else *encoding* (``"utf-8"``, ``"utf-16"`` or ``"cp1258"``: Windows-1258,
+    which Excel writes for "CSV" on Vietnamese Windows), else UTF-8. The name returned is
+    the usual one: ``"UTF-8"``, ``"UTF-16"``, ``"Windows-1258"``. Text read in any of them
+    is normalised to NFC (Windows-1258 writes most tone marks as combining characters).
+
+    Raises:
+        InvalidInput: *encoding* is none of those, or the file is not a regular file.
+    """
+    if path.suffix.lower() != ".csv":
+        return None
+    return files.csv_encoding(path, encoding)
+
+
+@contextlib.contextmanager
+def _sheet(path: Path, encoding: str | None) -> Iterator[tuple[str, Iterator[Sequence[object]]]]:
+    """The dossiers' sheet of *path* (its name and its rows, numbered and bounded)."""
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        return path.stem, _csv_rows(path)
-    if suffix == ".xlsx":
-        return _xlsx_rows(path)
-    raise InvalidInput("file", "expected a .xlsx or .csv file")
-
-
-def _csv_rows(path: Path) -> Iterator[Sequence[object]]:
-    # utf-8-sig: spreadsheet programs write a byte-order mark before Vietnamese text.
-    with path.open(encoding="utf-8-sig", newline="") as file:
-        yield from csv.reader(file)
-
-
-def _xlsx_rows(path: Path) -> tuple[str, Iterator[Sequence[object]]]:
-    import openpyxl  # noqa: PLC0415 - only .xlsx users pay for importing it
-
-    try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 - any unreadable workbook is one clear error
-        raise InvalidInput("file", "not a readable .xlsx workbook") from None
-    sheet = workbook[SHEET] if SHEET in workbook.sheetnames else workbook.worksheets[0]
-
-    def rows() -> Iterator[Sequence[object]]:
-        try:
-            yield from sheet.iter_rows(values_only=True)
-        finally:
-            workbook.close()
-
-    return sheet.title, rows()
+        with files.csv_rows(path, encoding) as rows:
+            yield path.stem, files.numbered(rows)
+    elif suffix == ".xlsx":
+        with files.workbook(path) as (book, extent):
+            sheet = book[SHEET] if SHEET in book.sheetnames else book.worksheets[0]
+            yield sheet.title, files.numbered(files.workbook_rows(sheet, extent))
+    else:
+        raise InvalidInput("file", "expected a .xlsx or .csv file")
 
 
 def _positions(header: Sequence[object], table: Sequence[Column]) -> dict[str, int]:
-    names = {_key(_text(cell)): index for index, cell in enumerate(header)}
-    positions: dict[str, int] = {}
+    """Where each column of *table* is; a column given twice is refused, not guessed."""
+    names: dict[str, Column] = {}
     for column in table:
-        index = names.get(_key(column.vi), names.get(_key(column.en)))
-        if index is not None:
-            positions[column.field] = index
-        elif column.required:
+        names.setdefault(_key(column.vi), column)
+        names.setdefault(_key(column.en), column)
+    positions: dict[str, int] = {}
+    for index, cell in enumerate(header):
+        known = names.get(_key(_text(cell)))
+        if known is None:
+            continue  # a column of the office's own (notes ...): not read
+        if known.field in positions:
+            raise InvalidInput(
+                "header",
+                f"the column «{known.vi}» ({known.en}) is given twice "
+                f"(columns {positions[known.field] + 1} and {index + 1})",
+            )
+        positions[known.field] = index
+    for column in table:
+        if column.required and column.field not in positions:
             raise InvalidInput("header", f"no column «{column.vi}» ({column.en})")
     return positions
 
@@ -505,60 +545,82 @@ class _RowReader:
             try:
                 values[column.field] = _reader(column.field)(cells[column.field])
             except InvalidInput as exc:
-                self.problem(row, column.vi, _why(exc))
+                self.problem(row, column.field, _why(exc))
         if len(self.problems) > before:
             return None
-        try:
-            dossier = Dossier(
-                id=values["id"],
-                candidate=Candidate(
-                    name=values["name"],
-                    birth_date=values["birth_date"],
-                    education=values["education"],
-                    **{k: values[k] for k in (*_BOOLEAN_FIELDS, *_CANDIDATE_EXTRA) if k in values},
-                ),
-                organization=Organization(
-                    name=values["branch"],
-                    code=values["code"],
-                    **{k: values[k] for k in _BRANCH_FIELDS if k in values},
-                ),
-                entered_pool_on=values["entered_pool_on"],
-                decision_received_on=values.get("decision_received_on"),
-                card_number=values.get("card_number"),
-                certificates=[
-                    Certificate(kind=kind, issued_on=values[f"certificate@{kind.value}"])
-                    for kind in CertificateKind
-                    if f"certificate@{kind.value}" in values
-                ],
-            )
-        except InvalidInput as exc:
-            header = next((c.vi for c in self.table if c.field == exc.field), exc.field)
-            self.problem(row, header, exc.reason)
+        dossier = self.build(values, row)
+        if dossier is None:
             return None
         acts = self.acts(values, row)
         if acts is None or not acts:
             return None if acts is None else dossier
         return self.adopt(dossier, acts, row)
 
+    def build(self, values: dict[str, Any], row: int) -> Dossier | None:
+        """The row's dossier; a record that refuses a value is named by its column."""
+        # Each record is built on its own, so that a field its error names (a branch's
+        # "name", the dossier's "candidate.birth_date") is known to be that column.
+        try:
+            candidate = Candidate(
+                name=values["name"],
+                birth_date=values["birth_date"],
+                education=values["education"],
+                **{k: values[k] for k in (*_BOOLEAN_FIELDS, *_CANDIDATE_EXTRA) if k in values},
+            )
+        except InvalidInput as exc:
+            self.problem(row, exc.field, exc.reason)
+            return None
+        try:
+            organization = Organization(
+                name=values["branch"],
+                code=values["code"],
+                **{k: values[k] for k in _BRANCH_FIELDS if k in values},
+            )
+        except InvalidInput as exc:
+            self.problem(row, _ORGANIZATION_FIELDS.get(exc.field, exc.field), exc.reason)
+            return None
+        certificates = []
+        for kind in CertificateKind:
+            field = f"certificate@{kind.value}"
+            if field in values:
+                try:
+                    certificates.append(Certificate(kind=kind, issued_on=values[field]))
+                except InvalidInput as exc:
+                    self.problem(row, field, exc.reason)
+                    return None
+        try:
+            return Dossier(
+                id=values["id"],
+                candidate=candidate,
+                organization=organization,
+                entered_pool_on=values["entered_pool_on"],
+                decision_received_on=values.get("decision_received_on"),
+                card_number=values.get("card_number"),
+                certificates=certificates,
+            )
+        except InvalidInput as exc:
+            self.problem(row, exc.field.removeprefix("candidate."), exc.reason)
+            return None
+
     def acts(self, values: dict[str, Any], row: int) -> list[tuple[str, KnownAct]] | None:
-        """The row's acts in the order they happened, each with its date column's header."""
+        """The row's acts in the order they happened, each with its date column's field."""
         acts: list[tuple[int, str, KnownAct]] = []
         for order, step in enumerate(self.workflow.law.process.steps):
             on = values.get(f"{step.code}@on")
             reference = values.get(f"{step.code}@reference")
-            header = self.header(f"{step.code}@on")
+            field = f"{step.code}@on"
             if on is None:
                 if reference is not None:
-                    self.problem(row, header, _NUMBER_NO_DATE)
+                    self.problem(row, field, _NUMBER_NO_DATE)
                 continue
             actor = _actor(self.workflow.law.process, step.code)
-            acts.append((order, header, KnownAct(step=step.code, on=on, actor=actor,
-                                                 reference=reference)))  # fmt: skip
+            acts.append((order, field, KnownAct(step=step.code, on=on, actor=actor,
+                                                reference=reference)))  # fmt: skip
         if acts and self.adopted_on is None:
             self.problem(row, acts[0][1], _NO_ADOPTION_DAY)
             return None
         acts.sort(key=lambda item: (item[2].on, item[0]))
-        return [(header, act) for _, header, act in acts]
+        return [(field, act) for _, field, act in acts]
 
     def adopt(self, dossier: Dossier, acts: list[tuple[str, KnownAct]], row: int) -> Dossier | None:
         assert self.adopted_on is not None  # noqa: S101 - acts() refuses acts without it
@@ -574,16 +636,17 @@ class _RowReader:
             return None
         except InvalidInput as exc:
             place = exc.field.split("]", 1)[0].removeprefix("acts[")
-            header = acts[int(place)][0] if place.isdigit() else exc.field
-            self.problem(row, header, exc.reason)
+            self.problem(row, acts[int(place)][0] if place.isdigit() else exc.field, exc.reason)
             return None
         return dossier
 
-    def header(self, field: str) -> str:
-        return next(c.vi for c in self.table if c.field == field)
+    def problem(self, row: int, field: str, reason: str | Message) -> None:
+        """
+        Add a problem in the column of *field*, named by its header as the sheet shows it.
 
-    def problem(self, row: int, column: str, reason: str | Message) -> None:
-        self.problems.append(SheetProblem(self.sheet, row, column, reason))
+        A field no column holds (a record's own check) is a problem of the row as a whole.
+        """
+        self.problems.append(_problem(self.sheet, self.table, row, field, reason))
 
 
 def _actor(process: Process, step: str) -> Actor:
@@ -597,7 +660,14 @@ def _text(cell: object) -> str:
         return ""
     if isinstance(cell, float) and cell.is_integer():
         return str(int(cell))
-    return unicodedata.normalize("NFC", str(cell)).strip()
+    # Only the blanks a clerk leaves around a text: str.strip() would also drop control
+    # characters (U+0085, U+001C ...) that the records refuse, silently.
+    text = unicodedata.normalize("NFC", str(cell)).strip(_BLANKS)
+    # A text ketnap wrote with a quote in front, so that no spreadsheet runs it: without it.
+    return unescape_formula(text) if isinstance(cell, str) else text
+
+
+_BLANKS: Final = " \t\r\n\u00a0\u3000"
 
 
 def _key(text: str) -> str:
@@ -619,9 +689,14 @@ def _read_date(cell: object) -> pendulum.Date:
         return as_date(cell.date())
     if isinstance(cell, dt.date):
         return as_date(cell)
-    text = _text(cell)
-    parts = text.split("/")
-    if len(parts) != 3 or not all(p.isdigit() for p in parts) or len(parts[2]) != 4:
+    parts = _text(cell).split("/")
+    # ASCII digits only, as in a document's dates: str.isdigit() also takes "٣" and "３".
+    lengths = [len(part) for part in parts]
+    if (
+        len(parts) != 3
+        or not all(part.isascii() and part.isdigit() for part in parts)
+        or not (lengths[0] <= 2 and lengths[1] <= 2 and lengths[2] == 4)
+    ):
         raise _Cell(_NOT_A_DATE)
     try:
         day = dt.date(int(parts[2]), int(parts[1]), int(parts[0]))
@@ -744,7 +819,7 @@ def _write_table(
         with path.open("w", encoding="utf-8-sig", newline="") as file:
             writer = csv.writer(file)
             for row in itertools.chain([header], rows):
-                writer.writerow(row)
+                writer.writerow([escape_formula(value) for value in row])
                 count += 1
         return count
     import openpyxl  # noqa: PLC0415
@@ -752,10 +827,21 @@ def _write_table(
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet(name)
     for row in itertools.chain([header], rows):
-        sheet.append(row)
+        sheet.append(_xlsx_cells(row))
         count += 1
     workbook.save(path)
     return count
+
+
+def _xlsx_cells(row: Iterable[object]) -> list[object]:
+    """
+    A row as a workbook holds it: texts escaped, never formulas, empty cells left out.
+
+    openpyxl writes a text starting with ``=`` as a formula; once escaped
+    (`ketnap.inputs.escape_formula`) none does, and every text is a string cell. An
+    empty text is no cell at all, which keeps a long list's workbook small.
+    """
+    return [None if value == "" else escape_formula(value) for value in row]
 
 
 def write_template(path: Path, *, process: Process = ADMISSION) -> None:
@@ -770,19 +856,22 @@ def write_template(path: Path, *, process: Process = ADMISSION) -> None:
     tables = {SHEET: columns(process), **dict(SETUP_SHEETS.values())}
     workbook = openpyxl.Workbook(write_only=True)
     for name, table in tables.items():
-        workbook.create_sheet(name).append([column.vi for column in table])
+        workbook.create_sheet(name).append(_xlsx_cells(column.vi for column in table))
     guide = workbook.create_sheet("Hướng dẫn")
-    guide.append(["Trang", "Cột", "Column", "Bắt buộc", "Cách ghi", "How to write it"])
+    rows: list[list[object]] = [
+        ["Trang", "Cột", "Column", "Bắt buộc", "Cách ghi", "How to write it"]
+    ]
     for name, table in tables.items():
         for column in table:
             required = "có" if column.required else "không"
-            guide.append([name, column.vi, column.en, required, column.help.vi, column.help.en])
-    guide.append([])
+            rows.append([name, column.vi, column.en, required, column.help.vi, column.help.en])
+    rows.append([])
     levels = _choices(EducationLevel)
-    education = (levels.vi, levels.en)
-    guide.append([SHEET, "Trình độ học vấn", "Education", "", *education])
-    guide.append([SHEET, "Ngày: ... / Số văn bản: ...", "Date: ... / Document no.: ...", "",
-                  _ACTS_GUIDE.vi, _ACTS_GUIDE.en])  # fmt: skip
+    rows.append([SHEET, "Trình độ học vấn", "Education", "", levels.vi, levels.en])
+    rows.append([SHEET, "Ngày: ... / Số văn bản: ...", "Date: ... / Document no.: ...", "",
+                 _ACTS_GUIDE.vi, _ACTS_GUIDE.en])  # fmt: skip
+    for row in rows:
+        guide.append(_xlsx_cells(row))
     workbook.save(path)
 
 
@@ -896,27 +985,37 @@ _SETUP_READERS: Final[dict[str, Callable[[object], object]]] = {
 }
 
 
-def read_setup(*paths: Path) -> Setup:
+def read_setup(*paths: Path, encoding: str | None = None) -> Setup:
     """
     Read the organisation tree, quotas and courses from sheets.
 
     A .xlsx workbook may hold any of the sheets of `SETUP_SHEETS` ("Tổ chức", "Chỉ
-    tiêu", "Lớp bồi dưỡng"); a .csv file holds one table, known by its header row.
+    tiêu", "Lớp bồi dưỡng"); a .csv file holds one table, known by its header row, and
+    is decoded as `read_dossiers` decodes one (*encoding*: see `csv_encoding`). Every
+    text is cleaned as a dossier's is (`ketnap.inputs.clean_text`).
 
     Raises:
         SheetRefused: a row has a problem; every problem is listed, nothing is returned.
-        InvalidInput: a file is not .xlsx or .csv, holds none of the tables, or gives a
-            table twice.
+        InvalidInput: a file is not .xlsx or .csv, not a regular file, over the limits or
+            not readable at all, holds none of the tables, or gives a table twice; the
+            error names the file.
     """
     found: dict[str, tuple[str, list[tuple[int, dict[str, Any]]]]] = {}
     problems: list[SheetProblem] = []
     for path in paths:
-        for kind, sheet, rows in _setup_tables(path):
-            if kind in found:
-                raise InvalidInput("file", f"the {kind} are given twice")
-            read = _setup_rows(sheet, SETUP_SHEETS[kind][1], rows, problems)
-            if read:  # a sheet left empty (as in the template) gives nothing
-                found[kind] = (sheet, read)
+        sheet = path.stem
+        try:
+            with _setup_tables(path, encoding) as tables:
+                for kind, sheet, rows in tables:
+                    if kind in found:
+                        raise _given_twice(kind)
+                    read = _setup_rows(sheet, SETUP_SHEETS[kind][1], rows, problems)
+                    if read:  # a sheet left empty (as in the template) gives nothing
+                        found[kind] = (sheet, read)
+        except files.Unreadable as exc:
+            problems.append(SheetProblem(sheet, exc.row, "", exc.reason))
+        except InvalidInput as exc:
+            raise InvalidInput(f"{path.name}: {exc.field}", exc.reason) from None
     if not found and not problems:
         raise InvalidInput("file", "no sheet of units, quotas or courses with rows")
     if problems:
@@ -931,31 +1030,35 @@ def read_setup(*paths: Path) -> Setup:
     return setup
 
 
-def _setup_tables(path: Path) -> Iterator[tuple[str, str, Iterator[Sequence[object]]]]:
+def _given_twice(kind: str) -> InvalidInput:
+    return InvalidInput("file", f"the {kind} are given twice")
+
+
+_Tables = list[tuple[str, str, Iterator[Sequence[object]]]]
+
+
+@contextlib.contextmanager
+def _setup_tables(path: Path, encoding: str | None) -> Iterator[_Tables]:
+    """The setup tables *path* holds: their kind, their sheet's name and their rows."""
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        rows = _csv_rows(path)
-        header = next(rows, None) or []
-        names = {_key(_text(cell)) for cell in header}
-        for kind, (_, table) in SETUP_SHEETS.items():
-            if all(_key(c.vi) in names or _key(c.en) in names for c in table if c.required):
-                yield kind, path.stem, itertools.chain([header], rows)
-                return
+        with files.csv_rows(path, encoding) as raw:
+            rows = files.numbered(raw)
+            header = next(rows, None) or []
+            names = {_key(_text(cell)) for cell in header}
+            for kind, (_, table) in SETUP_SHEETS.items():
+                if all(_key(c.vi) in names or _key(c.en) in names for c in table if c.required):
+                    yield [(kind, path.stem, itertools.chain([header], rows))]
+                    return
         raise InvalidInput("header", "the columns of no table of units, quotas or courses")
     if suffix != ".xlsx":
         raise InvalidInput("file", "expected a .xlsx or .csv file")
-    import openpyxl  # noqa: PLC0415
-
-    try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 - any unreadable workbook is one clear error
-        raise InvalidInput("file", "not a readable .xlsx workbook") from None
-    try:
-        for kind, (name, _) in SETUP_SHEETS.items():
-            if name in workbook.sheetnames:
-                yield kind, name, workbook[name].iter_rows(values_only=True)
-    finally:
-        workbook.close()
+    with files.workbook(path) as (book, extent):
+        yield [
+            (kind, name, files.numbered(files.workbook_rows(book[name], extent)))
+            for kind, (name, _) in SETUP_SHEETS.items()
+            if name in book.sheetnames
+        ]
 
 
 def _setup_rows(
@@ -981,18 +1084,27 @@ def _setup_rows(
             try:
                 values[column.field] = _SETUP_READERS.get(column.field, _read_text)(cell)
             except InvalidInput as exc:
-                problems.append(SheetProblem(sheet, number, column.vi, _why(exc)))
+                problems.append(_problem(sheet, table, number, column.field, _why(exc)))
         read.append((number, values))
     return read
 
 
-def _place(sheet: str, rows: list[tuple[int, dict[str, Any]]], exc: InvalidInput) -> SheetProblem:
-    """The row an error of a whole table names (by the code it quotes), or the header."""
-    quoted = re.findall(r"'([^']*)'", exc.reason)
-    for number, values in rows:
-        if values.get("code") in quoted:
-            return SheetProblem(sheet, number, UNIT_COLUMNS[0].vi, exc.reason)
-    return SheetProblem(sheet, 1, exc.field, exc.reason)
+def _problem(
+    sheet: str, table: Sequence[Column], row: int, field: str, reason: str | Message
+) -> SheetProblem:
+    """
+    A problem in the column of *field*, named by its header as the sheet shows it.
+
+    A field no column holds (a record's own check) is a problem of the row as a whole.
+    """
+    header = next((c.vi for c in table if c.field == field), None)
+    if header is None:
+        return SheetProblem(sheet, row, "", _IN_FIELD.bind(field=field, reason=reason), field)
+    return SheetProblem(sheet, row, header, reason, field)
+
+
+# An error of the tree as a whole names a unit by its place in the list: units[3].parent.
+_UNIT_PLACE: Final = re.compile(r"units\[(\d+)\](?:\.\w+)?")
 
 
 def _tree(
@@ -1006,14 +1118,18 @@ def _tree(
         try:
             units.append(Unit(**values))
         except InvalidInput as exc:
-            header = next((c.vi for c in UNIT_COLUMNS if c.field == exc.field), exc.field)
-            problems.append(SheetProblem(sheet, number, header, exc.reason))
+            problems.append(_problem(sheet, UNIT_COLUMNS, number, exc.field, exc.reason))
     if len(units) < len(rows):
         return None
     try:
         return OrganizationTree(units, levels=chosen)
     except InvalidInput as exc:
-        problems.append(_place(sheet, rows, exc))
+        place = _UNIT_PLACE.fullmatch(exc.field)
+        if place is None:  # the tree as a whole (no unit at all): its header row
+            problems.append(_problem(sheet, UNIT_COLUMNS, 1, exc.field, exc.reason))
+        else:  # the unit's row, named by its code as the message names it
+            number = rows[int(place.group(1))][0]
+            problems.append(_problem(sheet, UNIT_COLUMNS, number, "code", exc.reason))
         return None
 
 
@@ -1025,12 +1141,15 @@ def _quotas(
     for number, values in rows:
         key = (values["unit"], values["year"])
         if not DATE_MIN.year <= key[1] <= DATE_MAX.year:
-            problems.append(SheetProblem(sheet, number, QUOTA_COLUMNS[1].vi, _NOT_A_YEAR))
+            problems.append(_problem(sheet, QUOTA_COLUMNS, number, "year", _NOT_A_YEAR))
             continue
         if key in seen:
-            problems.append(SheetProblem(sheet, number, QUOTA_COLUMNS[0].vi, _GIVEN_TWICE))
+            problems.append(_problem(sheet, QUOTA_COLUMNS, number, "unit", _GIVEN_TWICE))
         seen.add(key)
-        quotas.assign(*key, values["admissions"])
+        try:
+            quotas.assign(*key, values["admissions"])
+        except InvalidInput as exc:
+            problems.append(_problem(sheet, QUOTA_COLUMNS, number, exc.field, exc.reason))
     return quotas
 
 
@@ -1042,8 +1161,7 @@ def _courses(
         try:
             courses.append(Course(**values))
         except InvalidInput as exc:
-            header = next((c.vi for c in COURSE_COLUMNS if c.field == exc.field), exc.field)
-            problems.append(SheetProblem(sheet, number, header, exc.reason))
+            problems.append(_problem(sheet, COURSE_COLUMNS, number, exc.field, exc.reason))
     return courses
 
 
@@ -1087,9 +1205,9 @@ def write_setup(
     for kind, rows in tables.items():
         name, table = SETUP_SHEETS[kind]
         sheet = workbook.create_sheet(name)
-        sheet.append([column.vi for column in table])
+        sheet.append(_xlsx_cells(column.vi for column in table))
         for row in rows:
-            sheet.append(row)
+            sheet.append(_xlsx_cells(row))
     workbook.save(path)
     return [path]
 

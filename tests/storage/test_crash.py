@@ -94,3 +94,76 @@ def test_a_kill_mid_batch_leaves_none_and_a_finished_batch_leaves_all(tmp_path: 
         assert store.count() == BATCH + 1
         assert store.verify() == []
         assert store.load("HS-09999").stage == Stage.PROBATION
+
+
+SHEET_ROWS = 1_200  # three chunks of a batch: a kill after the second leaves one unsent
+
+SHEET_CHILD = """
+import sys, time
+from pathlib import Path
+from ketnap.cli import main
+from ketnap.storage.sqlite import SQLiteStore
+
+path, sheet, marker, stop_after = sys.argv[1], sys.argv[2], Path(sys.argv[3]), int(sys.argv[4])
+journal = SQLiteStore._journal
+chunks = 0
+
+def journal_then_stop(self, links):
+    # Called once per chunk written, inside the batch's one transaction.
+    global chunks
+    journal(self, links)
+    chunks += 1
+    if chunks == stop_after:
+        marker.touch()  # the transaction is open and part of the sheet is written
+        time.sleep(120)
+
+SQLiteStore._journal = journal_then_stop
+status = main(["import-sheet", "--store", path, sheet])
+marker.touch()
+sys.exit(status)
+"""
+
+
+def run_import_sheet(
+    path: Path, sheet: Path, marker: Path, stop_after: int
+) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(  # noqa: S603 - our own interpreter and script
+        [sys.executable, "-c", SHEET_CHILD, str(path), str(sheet), str(marker), str(stop_after)],
+        stderr=subprocess.PIPE,
+    )
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
+def test_a_kill_during_import_sheet_leaves_none_of_the_sheet_and_a_rerun_all(
+    tmp_path: Path,
+) -> None:
+    from ketnap import Organization  # noqa: PLC0415
+    from ketnap.sheets import write_dossiers  # noqa: PLC0415
+    from ketnap.testing import clone  # noqa: PLC0415
+
+    path, sheet = tmp_path / "district.db", tmp_path / "danh-sach.csv"
+    branch = Organization(name="Thôn 1", code="X.1")  # a sheet names the branch by code
+    template = make_dossier(meeting=pendulum.Date(2021, 3, 1), organization=branch)
+    write_dossiers(sheet, (clone(template, f"HS-{i:05d}") for i in range(SHEET_ROWS)))
+    with SQLiteStore(path, facts=facts_for(Workflow().law)) as store:
+        store.save(make_dossier(meeting=pendulum.Date(2021, 3, 1), id="EARLIER"))
+
+    killed = run_import_sheet(path, sheet, tmp_path / "half", 2)
+    wait_for(tmp_path / "half", killed)
+    os.kill(killed.pid, signal.SIGKILL)
+    killed.wait(30)
+    assert killed.returncode == -signal.SIGKILL
+    if killed.stderr:
+        killed.stderr.close()
+    with SQLiteStore(path, facts=facts_for(Workflow().law)) as store:
+        assert store.verify() == []
+        assert store.ids() == ["EARLIER"]
+
+    finished = run_import_sheet(path, sheet, tmp_path / "done", 0)
+    wait_for(tmp_path / "done", finished)
+    assert finished.wait(60) == 0
+    if finished.stderr:
+        finished.stderr.close()
+    with SQLiteStore(path, facts=facts_for(Workflow().law)) as store:
+        assert store.count() == SHEET_ROWS + 1
+        assert store.verify() == []

@@ -26,6 +26,7 @@ from ketnap import (
 )
 from ketnap.derived import facts_for
 from ketnap.organizations import Quotas
+from ketnap.storage import LayoutUpgrade
 from ketnap.testing import clone, make_dossier, walk
 from tests.conftest import MEETING
 
@@ -231,7 +232,7 @@ def test_organization_matches_the_branch_code(path: Path, proposed: Dossier) -> 
         assert store.count(Query(organization="Thôn 1")) == 0
 
 
-def test_a_layout_1_file_is_migrated_in_place_and_verifies(
+def test_a_layout_1_file_is_migrated_in_place_only_when_trusted_and_verifies(
     path: Path, proposed: Dossier, workflow: Workflow
 ) -> None:
     with SQLiteStore(path, facts=facts_for(workflow.law)) as store:
@@ -251,7 +252,16 @@ def test_a_layout_1_file_is_migrated_in_place_and_verifies(
         db.execute("UPDATE dossiers SET seal = ? WHERE id = ?", (seal, dossier_id))
     db.commit()
     db.close()
+    before = path.read_bytes()
+    # Opened as usual, it is refused untouched: a downgraded newer store looks the same.
+    with pytest.raises(StoreError, match=r"layout 1.*ketnap migrate --trust-unsealed"):
+        SQLiteStore(path, facts=facts_for(workflow.law))
+    assert path.read_bytes() == before
+    with SQLiteStore(path, facts=facts_for(workflow.law), trust_unsealed=True) as store:
+        assert store.upgrade == LayoutUpgrade(before=1, after=4, verified=2, trusted={"quota": 1})
+        assert store.verify() == []
     with SQLiteStore(path, facts=facts_for(workflow.law)) as store:
+        assert store.upgrade is None
         assert store.verify() == []
         dossier = store.load("HS-1")
         walk(workflow, dossier, meeting=MEETING, until=Stage.PROBATION)

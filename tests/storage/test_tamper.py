@@ -7,6 +7,7 @@ outside ketnap) and asserts exactly what the table says `SQLiteStore.verify` fin
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import sqlite3
 from collections.abc import Callable
@@ -15,7 +16,7 @@ from pathlib import Path
 import pendulum
 import pytest
 
-from ketnap import Organization, SQLiteStore, Stage, StoreProblem, Workflow
+from ketnap import Organization, SQLiteStore, Stage, StoreError, StoreProblem, Workflow
 from ketnap.derived import facts_for
 from ketnap.organizations import Course, OrganizationTree, Quotas, Unit
 from ketnap.storage import loads
@@ -311,3 +312,148 @@ def test_an_anchor_recorded_earlier_still_verifies_after_more_saves(
         walk(workflow, dossier, meeting=MEETING, until=Stage.PROBATION)
         store.save(dossier)
         assert store.verify(anchor=anchor) == []
+
+
+# --- a layout downgrade (issue 24) -------------------------------------------------------
+#
+# A forger without the key edits rows, then makes the file look like layout 1 (no journal,
+# no identities, no seals but the document's) so that the next ketnap run with the key
+# would seal every row, forgeries included. docs/storage.md, "Layouts and downgrades".
+
+
+def _downgrade(path: Path, *, recompute: bool = False) -> None:
+    """Forge a quota, a citizen ID and a course, then put the file back to layout 1."""
+    db = sqlite3.connect(path)
+    db.executescript(
+        "UPDATE quotas SET admissions = 20;"
+        " UPDATE courses SET trainees = 400;"
+        " UPDATE dossiers SET document = json_set(document, '$.dossier.candidate.citizen_id',"
+        " '001099099999') WHERE id = 'HS-1';"
+        " DROP TABLE journal; DROP TABLE identities;"
+        " ALTER TABLE dossiers DROP COLUMN events_seal; ALTER TABLE quotas DROP COLUMN seal;"
+        " ALTER TABLE courses DROP COLUMN seal;"
+        " DELETE FROM ketnap_meta WHERE key = 'journal';"
+        " UPDATE ketnap_meta SET value = '1' WHERE key = 'layout';"
+    )
+    if recompute:  # what layout 1 sealed: each document alone, SHA-256 without the key
+        for dossier_id, document in db.execute("SELECT id, document FROM dossiers").fetchall():
+            seal = hashlib.sha256(document.encode()).hexdigest()
+            db.execute("UPDATE dossiers SET seal = ? WHERE id = ?", (seal, dossier_id))
+    db.commit()
+    db.close()
+
+
+@KEYS
+def test_a_store_downgraded_to_layout_1_is_refused_untouched(
+    stored: Callable[..., Path], key: bytes | None, workflow: Workflow
+) -> None:
+    path = stored(key)
+    _downgrade(path)
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match=r"layout 1.*does not seal rows it has not verified"):
+        _open(path, key, workflow)
+    assert path.read_bytes() == before  # nothing sealed, nothing migrated
+
+
+@KEYS
+def test_a_trusted_migration_of_a_downgraded_store_refuses_its_forged_dossiers(
+    stored: Callable[..., Path], key: bytes | None, workflow: Workflow
+) -> None:
+    # The operator is talked into --trust-unsealed: the dossiers still carry layout-4
+    # seals, which are not what layout 1 sealed, so none of them is sealed again.
+    path = stored(key)
+    _downgrade(path)
+    before = path.read_bytes()
+    with pytest.raises(
+        StoreError,
+        match=r"2 of 2 dossiers do not match their layout-1 seal or do not load \('HS-1', 'HS-2",
+    ):
+        SQLiteStore(path, facts=facts_for(workflow.law), seal_key=key, trust_unsealed=True)
+    assert path.read_bytes() == before
+
+
+@KEYS
+def test_recomputed_layout_1_seals_fail_with_the_key_and_the_anchor_without(
+    stored: Callable[..., Path], key: bytes | None, workflow: Workflow
+) -> None:
+    # A careful forger recomputes what layout 1 sealed, SHA-256 over each document: with
+    # a key the migration expects HMAC and refuses; without one the forgery is as good as
+    # any edit made without a key, and only the anchor recorded outside tells.
+    path = stored(key)
+    with _open(path, key, workflow) as store:
+        anchor = store.anchor()
+    _downgrade(path, recompute=True)
+    if key is not None:
+        with pytest.raises(StoreError, match="do not match their layout-1 seal"):
+            SQLiteStore(path, facts=facts_for(workflow.law), seal_key=key, trust_unsealed=True)
+        return
+    with SQLiteStore(path, facts=facts_for(workflow.law), trust_unsealed=True) as store:
+        assert store.upgrade is not None
+        assert store.upgrade.trusted == {"quota": 1, "course": 1, "tree": 1}
+        assert store.verify() == []
+        assert ("journal", "anchor") in _kinds(store.verify(anchor=anchor))
+
+
+@KEYS
+@pytest.mark.parametrize(
+    "statements",
+    [
+        ("DROP TABLE journal",),
+        ("DROP TABLE identities",),
+        ("ALTER TABLE quotas DROP COLUMN seal",),
+        ("ALTER TABLE dossiers DROP COLUMN events_seal",),
+        ("DELETE FROM ketnap_meta WHERE key = 'journal'",),
+        ("DROP TABLE journal", "UPDATE ketnap_meta SET value = '2' WHERE key = 'layout'"),
+    ],
+    ids=[
+        "journal dropped",
+        "identities dropped",
+        "quota seals dropped",
+        "events seals dropped",
+        "journal head deleted",
+        "journal dropped at layout 2",
+    ],
+)
+def test_a_store_stripped_of_its_seals_or_journal_is_refused_untouched(
+    stored: Callable[..., Path], key: bytes | None, workflow: Workflow, statements: tuple[str, ...]
+) -> None:
+    path = stored(key)
+    _sql(path, "UPDATE quotas SET admissions = 20", *statements)
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match="missing: it was edited outside ketnap"):
+        _open(path, key, workflow)
+    assert path.read_bytes() == before
+
+
+@KEYS
+def test_a_newer_layout_put_back_to_2_is_migrated_and_its_forgery_still_found(
+    stored: Callable[..., Path], key: bytes | None, workflow: Workflow
+) -> None:
+    # Layouts 2 and 3 kept every seal and the journal: their migrations seal nothing, so
+    # the layout's number alone changes nothing that verify would miss.
+    path = stored(key)
+    _sql(
+        path,
+        "UPDATE quotas SET admissions = 20",
+        "UPDATE ketnap_meta SET value = '3' WHERE key = 'layout'",
+    )
+    with _open(path, key, workflow) as store:
+        assert store.upgrade is not None
+        assert (store.upgrade.before, store.upgrade.after) == (3, 4)
+        assert ("quota", "X/2024") in _kinds(store.verify())
+
+
+@KEYS
+def test_a_store_only_marked_layout_1_is_refused_even_when_trusted(
+    stored: Callable[..., Path], key: bytes | None, workflow: Workflow
+) -> None:
+    path = stored(key)
+    _sql(
+        path,
+        "UPDATE quotas SET admissions = 20",
+        "UPDATE ketnap_meta SET value = '1' WHERE key = 'layout'",
+    )
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match=r"says layout 1 but holds courses\.seal, dossiers"):
+        SQLiteStore(path, facts=facts_for(workflow.law), seal_key=key, trust_unsealed=True)
+    assert path.read_bytes() == before

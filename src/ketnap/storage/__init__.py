@@ -1,6 +1,6 @@
 """Persistence: dossiers as versioned JSON documents and in an embedded SQLite store."""
 
-from ketnap.storage.base import Query, Store, StoreProblem
+from ketnap.storage.base import LayoutUpgrade, Query, Store, StoreProblem
 from ketnap.storage.documents import (
     SCHEMA,
     SCHEMA_VERSION,
@@ -34,6 +34,7 @@ __all__ = [
     "SCHEMA",
     "SCHEMA_VERSION",
     "DocumentFormat",
+    "LayoutUpgrade",
     "Migration",
     "PostgresStore",
     "Query",

@@ -32,12 +32,20 @@ from ketnap.errors import (
     StaleDossier,
     StoreError,
 )
-from ketnap.facts import PROFILE_FACTS, FactsFunction, Figures, Profile, plain_facts
+from ketnap.facts import (
+    PROFILE_FACTS,
+    TRANSFER_OUT_EVENT,
+    Event,
+    FactsFunction,
+    Figures,
+    Profile,
+    plain_facts,
+)
 from ketnap.model import Dossier
 from ketnap.organizations import Course, OrganizationTree, Quotas
 from ketnap.process import Process
 from ketnap.rules import RuleSet
-from ketnap.storage.base import Query, StoreProblem
+from ketnap.storage.base import _GENESIS, LayoutUpgrade, Query, StoreProblem, check_anchor
 from ketnap.storage.documents import DocumentFormat
 
 __all__ = ["Dialect", "SQLStore", "schema_ddl"]
@@ -224,9 +232,21 @@ _EVENT = (
     " VALUES (?, ?, ?, ?, ?, ?)"
 )
 _JOURNAL = "INSERT INTO journal (kind, key, revision, seal, link) VALUES (?, ?, ?, ?, ?)"
-_GENESIS: Final = "ketnap-journal-1"
 
 _FLAGS: Final = frozenset({"youth_union", "ethnic_minority", "religious", "youth"})
+
+# What makes a store tamper-evident, (table, column): the seals, the journal, the
+# identities. A store whose layout has them must still have them when it is opened.
+SEALED_COLUMNS: Final = frozenset(
+    {
+        ("dossiers", "seal"),
+        ("dossiers", "events_seal"),
+        ("quotas", "seal"),
+        ("courses", "seal"),
+        ("journal", "link"),
+        ("identities", "value"),
+    }
+)
 
 
 _P = ParamSpec("_P")
@@ -287,10 +307,35 @@ class SQLStore:
         self._key = seal_key
         self._format = document_format
         self._exits = frozenset(process.stages_tagged("exit"))
+        self.upgrade: LayoutUpgrade | None = None
+        """What opening the store changed in its layout; None when nothing changed."""
 
     @property
     def _db(self) -> Connection:
         raise NotImplementedError
+
+    def _refuse_unsealed(self, columns: Iterable[tuple[str, str]]) -> None:
+        """
+        Refuse a store whose seals or save journal are gone (`StoreError`), untouched.
+
+        *columns* are the store's (table, column) pairs. Nothing ever drops them, so a
+        store of a sealed layout without them was edited outside ketnap: sealing its rows
+        again would seal whatever was changed meanwhile.
+        """
+        missing = sorted(SEALED_COLUMNS - set(columns))
+        if (
+            not missing
+            and not self._db.execute("SELECT 1 FROM ketnap_meta WHERE key = 'journal'").fetchone()
+        ):
+            missing = [("ketnap_meta", "journal")]
+        if missing:
+            what = ", ".join(f"{table}.{column}" for table, column in missing)
+            verb = "is" if len(missing) == 1 else "are"
+            raise StoreError(
+                f"the store's layout has seals and a save journal, but {what} {verb} missing:"
+                " it was edited outside ketnap and its rows cannot be trusted; restore a"
+                " backup and check it with ketnap verify --anchor against your register"
+            )
 
     def _need_facts(self, what: str) -> None:
         """Refuse a query the law's derived facts answer when the store has none."""
@@ -422,8 +467,12 @@ class SQLStore:
             ).fetchall()
             if self._db.executemany(_UPDATE, updates).rowcount != len(updates):
                 return False
+            # A member who transferred has events under the branches they were in too.
+            ids = set(changed)
+            elsewhere = {(e[5], e[0]) for e in events if e[0] in ids}
             self._db.executemany(
-                "DELETE FROM events WHERE organization = ? AND dossier_id = ?", stored
+                "DELETE FROM events WHERE organization = ? AND dossier_id = ?",
+                sorted(elsewhere.union(map(tuple, stored))),
             )
         self._insert_many(_EVENT, events)
         self._identify(chunk)
@@ -698,10 +747,19 @@ class SQLStore:
         return int(row[0])
 
     @_guarded
-    def stages(self) -> dict[str, int]:
-        """How many dossiers are at each stage (read from the stage index)."""
-        rows = self._db.execute("SELECT stage, count(*) FROM dossiers GROUP BY stage").fetchall()
-        return {stage: int(number) for stage, number in rows}
+    def stages(self) -> frozenset[str]:
+        """The stage codes some dossier is at: one probe of the stage index per stage."""
+        # A loose index scan: each step finds the next stage along (stage, id), so a
+        # million dossiers cost as many index probes as there are stages, not a scan.
+        rows = self._db.execute(
+            "WITH RECURSIVE found (stage) AS ("
+            " SELECT min(stage) FROM dossiers"
+            " UNION ALL"
+            " SELECT (SELECT min(stage) FROM dossiers WHERE stage > found.stage) FROM found"
+            " WHERE found.stage IS NOT NULL"
+            ") SELECT stage FROM found WHERE stage IS NOT NULL"
+        ).fetchall()
+        return frozenset(stage for (stage,) in rows)
 
     @_guarded
     def anchor(self) -> str:
@@ -738,26 +796,32 @@ class SQLStore:
 
         Raises:
             StoreError: the database file itself is damaged.
+            InvalidInput: *anchor* is not a journal anchor (mistyped, or not one).
         """
+        if anchor is not None:
+            check_anchor(anchor)
         with self._session():
             self._check_database()
             latest, problems = self._check_journal(anchor)
             problems.extend(self._check_others(latest))
+        # The (branch, dossier) pairs of the events a transferred member left in the
+        # branches before their own, as the documents derive them.
+        elsewhere: set[tuple[str, str]] = set()
         for rows in self._pages(None):
             with self._session():
-                problems.extend(self._check_dossiers(rows, latest))
+                problems.extend(self._check_dossiers(rows, latest, elsewhere))
             if progress is not None:
                 progress(len(rows))
         with self._session():
             # Events whose dossier is not stored, or not under that branch.
             orphans = self._db.execute(
-                "SELECT DISTINCT dossier_id FROM events"
+                "SELECT DISTINCT organization, dossier_id FROM events"
                 " WHERE (organization, dossier_id) NOT IN (SELECT organization, id FROM dossiers)"
             ).fetchall()
             strays = self._stray_dossiers()
         problems.extend(
             StoreProblem(key, StoreError("events of a dossier that is not stored"), kind="events")
-            for (key,) in orphans
+            for key in sorted({key for unit, key in orphans if (unit, key) not in elsewhere})
         )
         problems.extend(strays)
         problems.extend(
@@ -900,7 +964,10 @@ class SQLStore:
         return problems
 
     def _check_dossiers(
-        self, rows: list[Any], latest: dict[tuple[str, str], tuple[int, str]]
+        self,
+        rows: list[Any],
+        latest: dict[tuple[str, str], tuple[int, str]],
+        elsewhere: set[tuple[str, str]] | None = None,
     ) -> list[StoreProblem]:
         problems: list[StoreProblem] = []
         stored: dict[str, list[tuple[Any, ...]]] = {row[0]: [] for row in rows}
@@ -921,7 +988,7 @@ class SQLStore:
                 latest, "dossier", dossier_id, revision, self._seal(seal, events_seal)
             )
             try:
-                self._compare(self._rebuild(row), row, stored[dossier_id])
+                self._compare(self._rebuild(row), row, stored[dossier_id], elsewhere)
             except InvalidDocument as exc:
                 problems.append(StoreProblem(dossier_id, exc))
                 continue
@@ -929,10 +996,26 @@ class SQLStore:
                 problems.append(journal)
         return problems
 
-    def _compare(self, dossier: Dossier, row: Sequence[Any], stored: list[tuple[Any, ...]]) -> None:
-        """Derive the row and events again from the verified *dossier* and compare."""
+    def _compare(
+        self,
+        dossier: Dossier,
+        row: Sequence[Any],
+        stored: list[tuple[Any, ...]],
+        elsewhere: set[tuple[str, str]] | None = None,
+    ) -> None:
+        """
+        Derive the row and events again from the verified *dossier* and compare.
+
+        *stored* holds the events under the row's branch; those a transferred member left
+        under other branches are read here, and their (branch, id) added to *elsewhere*.
+        """
         dossier_id, revision, *derived, events_seal, _seal, _document = row
         again, events = self._derive(dossier)
+        others = sorted({e[5] for e in events} - {row[3]})
+        if others:
+            stored = sorted([*stored, *self._events_under(others, dossier_id)], key=lambda e: e[0])
+            if elsewhere is not None:
+                elsewhere.update((unit, dossier_id) for unit in others)
         if tuple(derived) != again:
             raise InvalidDocument(
                 "$",
@@ -943,6 +1026,20 @@ class SQLStore:
             dossier_id, revision, stored
         ):
             raise InvalidDocument("$", "the events a report counts disagree with the document")
+
+    def _events_under(self, units: list[str], dossier_id: str) -> list[tuple[Any, ...]]:
+        """The stored events of *dossier_id* under *units*, as `_check_dossiers` reads them."""
+        found: list[tuple[Any, ...]] = []
+        for unit in units:
+            found += [
+                tuple(event)
+                for event in self._db.execute(
+                    "SELECT seq, day, kind, target, organization FROM events"
+                    " WHERE organization = ? AND dossier_id = ? ORDER BY seq",
+                    (unit, dossier_id),
+                ).fetchall()
+            ]
+        return found
 
     def _derive(self, dossier: Dossier) -> tuple[tuple[Any, ...], list[tuple[Any, ...]]]:
         found = self._facts(dossier)
@@ -960,19 +1057,43 @@ class SQLStore:
             _iso(found.expected_decision_on),
             _iso(found.proposal_window_closes_on),
         )
+        # An event is kept under the unit of its act: the dossier's, or for a member who
+        # transferred, the branch of that day (`ketnap.facts.Event.unit`).
+        # In the order of their numbers, as a verification reads them back.
         events = [
-            (dossier.id, seq, on.isoformat(), kind, target, found.unit)
-            for seq, on, kind, target in found.events
-        ]
+            (dossier.id, event.seq, event.on.isoformat(), event.kind, event.target,
+             event.unit or found.unit)
+            for event in sorted(found.events, key=_seq)
+        ]  # fmt: skip
         return derived, events
 
     # --- organisations, quotas, courses ------------------------------------------------------
 
     @_guarded
     def save_tree(self, tree: OrganizationTree) -> None:
-        """Keep *tree* with the dossiers, replacing any tree saved before."""
+        """
+        Keep *tree* with the dossiers, replacing any tree saved before.
+
+        Raises:
+            InvalidInput: stored dossiers belong to branches the tree does not have (a
+                report of the district would count them and no base organisation's
+                would); move them first, or keep their branches in the tree.
+        """
         value = json.dumps(tree.to_data(), ensure_ascii=False)
+        branches = _branch_codes(value)
         with self._transaction():
+            missing = sorted(
+                code
+                for (code,) in self._db.execute("SELECT DISTINCT organization FROM dossiers")
+                if code not in branches
+            )
+            if missing:
+                shown = ", ".join(repr(code) for code in missing[:5])
+                more = f" and {len(missing) - 5:,} more" if len(missing) > 5 else ""
+                raise InvalidInput(
+                    "tree",
+                    f"stored dossiers belong to branches the tree does not have: {shown}{more}",
+                )
             self._db.execute(
                 "INSERT INTO ketnap_meta (key, value) VALUES ('tree', ?)"
                 " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -1104,10 +1225,13 @@ class SQLStore:
                 self._dialect.last_acts.format(scope=acts_of), (day, *acts_params)
             ).fetchall()
             stages: dict[str, int] = dict(last_acts)
+            # A member who transferred out of these branches is no longer theirs (I-10).
+            stages.pop(TRANSFER_OUT_EVENT, None)
             (entered,) = self._db.execute(
                 f"SELECT count(*) FROM dossiers WHERE entered_on <= ?{scope}",
                 (day, *params),
             ).fetchone()
+            entered += self._transferred_after(day, branches)
             initial = self._process.initial
             stages[initial] = stages.get(initial, 0) + entered - sum(stages.values())
             admissions = sorted(self._process.steps_tagged("admission"))
@@ -1153,6 +1277,29 @@ class SQLStore:
                 courses=courses,
                 trainees=trainees,
             )
+
+    def _transferred_after(self, day: str, branches: list[str] | None) -> int:
+        """
+        How many more dossiers *branches* held on *day* than they hold now, by transfers since.
+
+        A dossier is counted where it is now (`entered`); one that left these branches
+        after *day* was still theirs then, one that came in after *day* was not yet (I-10).
+        """
+        moves = sorted(self._process.steps_tagged("transfer"))
+        if not moves or branches is None:
+            return 0  # across every branch each transfer leaves one and enters another
+        joined, params = _events_of("e.organization", branches)
+        kinds = (TRANSFER_OUT_EVENT, *moves)
+        counted = dict(
+            self._db.execute(
+                "SELECT e.kind, count(*) FROM events e JOIN dossiers d ON d.id = e.dossier_id"
+                f" WHERE e.kind IN ({', '.join('?' * len(kinds))}) AND e.day > ?"
+                f" AND d.entered_on <= ?{joined} GROUP BY e.kind",
+                (*kinds, day, day, *params),
+            ).fetchall()
+        )
+        left = counted.pop(TRANSFER_OUT_EVENT, 0)
+        return int(left) - sum(int(n) for n in counted.values())
 
     @_guarded
     def admitted_profile(
@@ -1255,6 +1402,10 @@ def _among(column: str, values: list[str] | None) -> tuple[str, list[object]]:
 def _events_of(column: str, branches: list[str] | None) -> tuple[str, list[object]]:
     """A condition keeping the events of *branches* (None: all), along the events' key."""
     return _among(column, branches)
+
+
+def _seq(event: Event) -> int:
+    return event.seq
 
 
 def _iso(day: pendulum.Date | None) -> str | None:

@@ -10,8 +10,9 @@ increments it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any, Protocol, Self
+from typing import Any, Final, Protocol, Self
 
 import attrs
 import pendulum
@@ -22,7 +23,27 @@ from ketnap.facts import Figures, Profile
 from ketnap.model import Dossier
 from ketnap.organizations import Course, OrganizationTree, Quotas
 
-__all__ = ["Query", "Store", "StoreProblem"]
+__all__ = ["ANCHOR", "LayoutUpgrade", "Query", "Store", "StoreProblem", "check_anchor"]
+
+
+_GENESIS: Final = "ketnap-journal-1"
+"""The save journal's start: the head of a store nothing was saved in."""
+ANCHOR: Final = re.compile(rf"[0-9a-f]{{64}}|{re.escape(_GENESIS)}")
+"""What `Store.anchor` returns: a journal link (64 hex digits) or the journal's start."""
+
+
+def check_anchor(anchor: str, *, field: str = "anchor") -> str:
+    """
+    Return *anchor* if it is one `Store.anchor` could have returned.
+
+    Raises:
+        InvalidInput: it is not (the value is not quoted: it may be anything pasted).
+    """
+    if not isinstance(anchor, str) or not ANCHOR.fullmatch(anchor):
+        raise InvalidInput(
+            field, "not a journal anchor: 64 hexadecimal digits, as store.anchor() returns"
+        )
+    return anchor
 
 
 def _stages(value: str | Iterable[str] | None) -> frozenset[str] | None:
@@ -107,6 +128,32 @@ class StoreProblem:
         return f"{self.kind} {self.key}: {self.error}"
 
 
+@attrs.frozen(kw_only=True)
+class LayoutUpgrade:
+    """
+    What opening a store changed in its tables, and what it sealed without checking.
+
+    A store opened at an older layout is brought to the current one (``store.upgrade``
+    of `ketnap.storage.SQLiteStore` and `ketnap.storage.PostgresStore`; None when
+    nothing changed). Only the migration of a SQLite layout-1 file seals rows, and only
+    when asked to (``trust_unsealed=True``, ``ketnap migrate --trust-unsealed``).
+
+    Attributes:
+        before: the layout found.
+        after: the layout now.
+        verified: dossiers whose layout-1 seal and document were verified before they
+            were sealed again (their index columns and events derived anew).
+        trusted: rows sealed as they stood, without any check, by kind (``"quota"``,
+            ``"course"``, ``"tree"``): layout 1 sealed none of them, so nothing could
+            tell an edited one from a genuine one.
+    """
+
+    before: int
+    after: int
+    verified: int = 0
+    trusted: dict[str, int] = attrs.Factory(dict)
+
+
 class Store(Protocol):
     """
     Everything a store does: dossiers, the figures reports count, the setup, verification.
@@ -158,8 +205,8 @@ class Store(Protocol):
         """Return how many dossiers match *query*."""
         ...
 
-    def stages(self) -> dict[str, int]:
-        """How many dossiers are at each stage code."""
+    def stages(self) -> frozenset[str]:
+        """The stage codes at which some dossier is."""
         ...
 
     def verify(

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import math
 import re
 import threading
 from collections.abc import Iterable, Iterator, Sequence
@@ -33,7 +34,6 @@ from ketnap.facts import FactsFunction
 from ketnap.process import ADMISSION, Process
 from ketnap.rules import RuleSet
 from ketnap.storage._sql import (
-    _GENESIS,
     EVENTS_COVER,
     ORGANIZATION_COVER,
     Connection,
@@ -42,6 +42,7 @@ from ketnap.storage._sql import (
     SQLStore,
     schema_ddl,
 )
+from ketnap.storage.base import _GENESIS, LayoutUpgrade
 from ketnap.storage.documents import DEFAULT_FORMAT, DocumentFormat
 
 __all__ = ["PostgresStore"]
@@ -166,21 +167,25 @@ class PostgresStore(SQLStore):
 
     Args:
         url: the server, as ``postgresql://user@host:port/database`` (a password is
-            better given by the environment, ``PGPASSWORD``, or ``~/.pgpass``).
+            better given by the environment, ``PGPASSWORD``, or ``~/.pgpass``; written in
+            the address, its ``/ @ # ? %`` must be percent-encoded). No message quotes it.
         schema: the PostgreSQL schema holding the tables (created when missing), so that
             several stores can share a database.
         pool_size: at most this many connections at once (at least 1 kept open).
         process, facts, regulations, seal_key, document_format: as for `SQLiteStore`.
         create: create the tables when the schema holds none; with False only an
             existing store is opened.
-        timeout: seconds to wait for a pooled connection before `StoreError`.
+        timeout: seconds to wait for the server's first answer, and for a pooled
+            connection, before `StoreError`.
 
     One object may be shared by threads: each operation takes a pooled connection for
     its own time. Processes each open their own object.
 
     Raises:
-        StoreError: the server cannot be reached, the schema holds a newer layout or
-            tables that are not a ketnap store.
+        StoreError: the server cannot be reached (the reason named: refused, unknown
+            host, wrong password, unknown user or database, no answer in time, a
+            malformed address), the schema holds a newer layout, tables that are not a
+            ketnap store, or a store whose seals or save journal were dropped.
     """
 
     _dialect: ClassVar[Dialect] = POSTGRES
@@ -207,13 +212,18 @@ class PostgresStore(SQLStore):
             seal_key=seal_key,
             document_format=document_format,
         )
-        if not _SCHEMA_NAME.fullmatch(schema):
-            raise StoreError(f"{schema!r} is not a schema name ketnap uses (a-z, 0-9, _)")
+        if not isinstance(schema, str) or not _SCHEMA_NAME.fullmatch(schema):
+            # Not quoted: a schema cut from a mistyped address may hold part of a password.
+            raise StoreError(
+                "the schema given is not a schema name ketnap uses (a-z, 0-9 and _, at most"
+                " 63 characters, not starting with a digit)"
+            )
         if pool_size < 1:
             raise StoreError("pool_size must be at least 1")
         self._schema = schema
         self._timeout = timeout
         self._local = threading.local()
+        _probe(url, timeout)
         try:
             self._pool = ConnectionPool(
                 url,
@@ -225,7 +235,9 @@ class PostgresStore(SQLStore):
             )
             self._pool.open(wait=True, timeout=timeout)
         except Exception as exc:  # noqa: BLE001 - the driver's and the pool's, as one error
-            raise StoreError(f"cannot reach the store's server: {_reason(exc)}") from None
+            raise StoreError(
+                f"cannot reach the store's server: {_connection_reason(exc, timeout)}"
+            ) from None
         try:
             with self._session():
                 self._open(create=create)
@@ -276,10 +288,21 @@ class PostgresStore(SQLStore):
             raise StoreError("the store's layout is unreadable")
         elif int(layout) > _LAYOUT:
             raise StoreError(f"the store has layout {layout}, newer than this ketnap's {_LAYOUT}")
+        else:
+            # Every PostgreSQL layout has its seals and journal: one without them was
+            # edited outside ketnap, and no migration here seals anything.
+            self._refuse_unsealed(
+                self._db.execute(
+                    "SELECT table_name, column_name FROM information_schema.columns"
+                    " WHERE table_schema = ?",
+                    (self._schema,),
+                ).fetchall()
+            )
         if layout is None:
             self._create()
         elif int(layout) < _LAYOUT:
             self._migrate()
+            self.upgrade = LayoutUpgrade(before=int(layout), after=_LAYOUT)
 
     def _create(self) -> None:
         with self._transaction():
@@ -341,8 +364,96 @@ class PostgresStore(SQLStore):
         self._pool.close()
 
 
+def _probe(url: str, timeout: float) -> None:
+    """
+    Open and close one connection, to name why the server cannot be reached.
+
+    The pool would retry in the background and, after the whole timeout, say only that
+    it is incomplete; a direct connection fails at once with the server's reason.
+    """
+    try:
+        # libpq counts whole seconds and takes 2 as its least.
+        connection = psycopg.connect(url, connect_timeout=max(2, math.ceil(timeout)))
+    except Exception as exc:  # noqa: BLE001 - the driver's, of any kind, as one error
+        raise StoreError(
+            f"cannot reach the store's server: {_connection_reason(exc, timeout)}"
+        ) from None
+    connection.close()
+
+
+_MALFORMED: Final = (
+    "the address is malformed (a '/', '@', '#', '?' or '%' in its password must be"
+    " percent-encoded; better, give the password in PGPASSWORD or ~/.pgpass)"
+)
+_UNKNOWN_HOST: Final = f"the host is unknown, or {_MALFORMED}"
+_AUTH_REFUSED: Final = "the server refused the password (a wrong password for this user)"
+_AUTH_MISSING: Final = (
+    "the server asks for a password and none was given (PGPASSWORD, ~/.pgpass, or the address)"
+)
+_DATABASE: Final = "the database named in the address does not exist on the server"
+_ROLE: Final = "the user named in the address does not exist on the server"
+_HBA: Final = (
+    "the server does not accept this user and database from this machine (no pg_hba.conf entry)"
+)
+_FULL: Final = "the server has no connection free (too many clients)"
+_NOT_READY: Final = "the server is starting up, shutting down or recovering; try again"
+_REFUSED: Final = "the server refused the connection: nothing listens at that host and port"
+_SILENT: Final = "no answer from the server within {timeout}"
+_UNREACHABLE: Final = "the host cannot be reached over the network"
+_CLOSED: Final = "the server closed the connection"
+_TLS: Final = "the TLS (SSL) negotiation with the server failed"
+# What the driver says (lower case), or its SQLSTATE, and what it means; first match wins.
+# The driver's own words are never shown: libpq quotes the address, password included,
+# when it cannot parse it, and names as a host whatever a stray '@' leaves before it.
+_CONNECTION_REASONS: Final = (
+    ("28p01", _AUTH_REFUSED),
+    ("password authentication failed", _AUTH_REFUSED),
+    ("no password supplied", _AUTH_MISSING),
+    ("3d000", _DATABASE),
+    ('database "', _DATABASE),
+    ('role "', _ROLE),
+    ("no pg_hba.conf entry", _HBA),
+    ("53300", _FULL),
+    ("too many", _FULL),
+    ("57p03", _NOT_READY),
+    ("the database system is", _NOT_READY),
+    ("connection refused", _REFUSED),
+    ("timeout expired", _SILENT),
+    ("timed out", _SILENT),
+    ("network is unreachable", _UNREACHABLE),
+    ("no route to host", _UNREACHABLE),
+    ("resolve host", _UNKNOWN_HOST),
+    ("translate host name", _UNKNOWN_HOST),
+    ("ssl negotiation", _TLS),
+    ("ssl error", _TLS),
+    ("ssl syscall", _TLS),
+    ("certificate", _TLS),
+    ("invalid", _MALFORMED),
+    ('missing "="', _MALFORMED),
+    ("end of string", _MALFORMED),
+    ("server closed the connection", _CLOSED),
+    ("terminating connection", _CLOSED),
+)
+
+
+def _connection_reason(exc: BaseException, timeout: float | None = None) -> str:
+    """Why a connection failed, in ketnap's words: never the driver's, which may quote it."""
+    if isinstance(exc, PoolTimeout):
+        return f"no connection within {timeout:g} s" if timeout else "no connection in time"
+    state = (getattr(exc, "sqlstate", None) or "").lower()
+    text = f"{state} {exc}".lower()
+    for clue, reason in _CONNECTION_REASONS:
+        if clue in (state if clue[:1].isdigit() else text):
+            return reason.format(timeout=f"{timeout:g} s" if timeout else "the timeout")
+    if isinstance(exc, psycopg.ProgrammingError | ValueError | TypeError | UnicodeError):
+        return _MALFORMED
+    # Nothing recognised: the kind of error only, since the words may quote the address.
+    return f"the connection failed ({type(exc).__name__})"
+
+
 def _reason(exc: BaseException) -> str:
-    # The driver's first line: the server's own words, without the connection string.
+    # The server's first line, for an error in a statement (a connection's own errors
+    # go through _connection_reason, which never quotes the driver).
     return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
@@ -353,5 +464,5 @@ def _store_error(exc: BaseException) -> StoreError:
     if name in {"DiskFull", "OutOfMemory"}:
         return StoreError(f"the store cannot grow: {_reason(exc)}")
     if name in {"OperationalError", "InterfaceError"}:
-        return StoreError(f"the store's server failed or went away: {_reason(exc)}")
+        return StoreError(f"the store's server failed or went away: {_connection_reason(exc)}")
     return StoreError(f"the store failed: {_reason(exc)}")

@@ -23,6 +23,8 @@ returns always comes from the verified document.
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import hmac
 import os
 import sqlite3
 import threading
@@ -30,11 +32,20 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import ClassVar, Final
 
-from ketnap.errors import StoreError
+from ketnap.errors import InvalidDocument, StoreError
 from ketnap.facts import FactsFunction
 from ketnap.process import ADMISSION, Process
 from ketnap.rules import RuleSet
-from ketnap.storage._sql import _GENESIS, _READ, Connection, Dialect, SQLStore, schema_ddl
+from ketnap.storage._sql import (
+    _DERIVED,
+    _EVENT,
+    SEALED_COLUMNS,
+    Connection,
+    Dialect,
+    SQLStore,
+    schema_ddl,
+)
+from ketnap.storage.base import _GENESIS, LayoutUpgrade
 from ketnap.storage.documents import DEFAULT_FORMAT, DocumentFormat
 
 __all__ = ["SQLiteStore"]
@@ -42,6 +53,17 @@ __all__ = ["SQLiteStore"]
 # The table layout; bumped (with a migration in _migrate) when the tables change.
 _LAYOUT: Final = 4
 _CHUNK: Final = 500
+
+# Layout 1 sealed each dossier's document alone and nothing else, and kept no journal.
+# A newer store put back to layout 1 by hand (its rows edited, its seals and journal
+# dropped) looks exactly like one, so such a file is never migrated on opening.
+_UNSEALED_LAYOUT: Final = (
+    "the store is at layout 1, which sealed no quota, course or tree and kept no save"
+    " journal; ketnap does not seal rows it has not verified, and a newer store put back"
+    " to layout 1 by hand looks the same. If this file really was written by a ketnap of"
+    " layout 1, check it against your records and migrate it explicitly: ketnap migrate"
+    " --trust-unsealed (in Python, SQLiteStore(path, trust_unsealed=True))"
+)
 
 
 def _ddl(*, journal_only: bool = False) -> str:
@@ -149,13 +171,19 @@ class SQLiteStore(SQLStore):
         create: create the store if *path* is missing or empty. With False (read-only
             commands), only an existing ketnap store is opened; anything else is refused
             and left untouched.
+        trust_unsealed: migrate a layout-1 file, which is otherwise refused: each
+            dossier's layout-1 seal (with *seal_key*, if it had one) and document are
+            verified, its index columns and events derived anew, and its quotas, courses
+            and tree sealed as they stand, unchecked (`upgrade` counts them). Any dossier
+            that fails stops the migration, and nothing is changed.
 
     One object may be shared by threads: its methods take turns on one connection.
     Processes each open their own object on the same file.
 
     Raises:
         StoreError: *path* is not a ketnap store (or not a database), holds a newer
-            layout, or cannot be opened.
+            layout, is at layout 1 (without *trust_unsealed*), lacks the seals or the
+            save journal its layout has, or cannot be opened.
     """
 
     _dialect: ClassVar[Dialect] = SQLITE
@@ -173,6 +201,7 @@ class SQLiteStore(SQLStore):
         durable: bool = True,
         timeout: float = 5.0,
         create: bool = True,
+        trust_unsealed: bool = False,
     ) -> None:
         super().__init__(
             process=process,
@@ -192,7 +221,7 @@ class SQLiteStore(SQLStore):
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open the store at {where!r}: {exc}") from None
         try:
-            self._open(durable=durable, create=create)
+            self._open(durable=durable, create=create, trust_unsealed=trust_unsealed)
         except sqlite3.Error as exc:
             self._connection.close()
             raise StoreError(f"cannot open the store at {where!r}: {exc}") from None
@@ -200,28 +229,8 @@ class SQLiteStore(SQLStore):
             self._connection.close()
             raise StoreError(f"cannot open the store at {where!r}: {exc}") from None
 
-    def _open(self, *, durable: bool, create: bool) -> None:
-        # Everything is read before anything is written: a file this ketnap cannot use
-        # (a newer layout, another program's database) is refused untouched.
-        tables = {
-            name
-            for (name,) in self._db.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table'"
-            ).fetchall()
-        }
-        layout = None
-        if "ketnap_meta" in tables:
-            row = self._db.execute("SELECT value FROM ketnap_meta WHERE key = 'layout'").fetchone()
-            layout = None if row is None else row[0]
-        if layout is None:
-            if tables:
-                raise StoreError("the file is a database of another program, not a ketnap store")
-            if not create:
-                raise StoreError("no ketnap store there (empty file)")
-        elif not layout.isdigit():
-            raise StoreError("the store's layout is unreadable")
-        elif int(layout) > _LAYOUT:
-            raise StoreError(f"the store has layout {layout}, newer than this ketnap's {_LAYOUT}")
+    def _open(self, *, durable: bool, create: bool, trust_unsealed: bool) -> None:
+        layout = self._layout(create=create, trust_unsealed=trust_unsealed)
         self._db.execute("PRAGMA journal_mode=WAL")
         # 64 MB of page cache (SQLite's default is 2 MB) for the indexes of a large store.
         self._db.execute("PRAGMA cache_size=-65536")
@@ -237,8 +246,64 @@ class SQLiteStore(SQLStore):
                         "INSERT INTO ketnap_meta VALUES ('layout', ?)", (str(_LAYOUT),)
                     )
                     self._db.execute("INSERT INTO ketnap_meta VALUES ('journal', ?)", (_GENESIS,))
-        elif int(layout) < _LAYOUT:
-            self._migrate()
+        elif layout < _LAYOUT:
+            self.upgrade = self._migrate(layout)
+
+    def _layout(self, *, create: bool, trust_unsealed: bool) -> int | None:
+        """
+        The file's layout (None: an empty file to create), or `StoreError` if unusable.
+
+        Everything is read before anything is written: a file this ketnap cannot use (a
+        newer layout, another program's database, a store stripped of its seals) is
+        refused untouched.
+        """
+        tables = {
+            name
+            for (name,) in self._db.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'"
+            ).fetchall()
+        }
+        layout = None
+        if "ketnap_meta" in tables:
+            row = self._db.execute("SELECT value FROM ketnap_meta WHERE key = 'layout'").fetchone()
+            layout = None if row is None else row[0]
+        if layout is None:
+            if tables:
+                raise StoreError("the file is a database of another program, not a ketnap store")
+            if not create:
+                raise StoreError("no ketnap store there (empty file)")
+            return None
+        if not layout.isdigit():
+            raise StoreError("the store's layout is unreadable")
+        if int(layout) > _LAYOUT:
+            raise StoreError(f"the store has layout {layout}, newer than this ketnap's {_LAYOUT}")
+        columns = {
+            (table, column)
+            for table in sorted({table for table, _ in SEALED_COLUMNS})
+            for (column,) in self._db.execute(
+                "SELECT name FROM pragma_table_info(?)", (table,)
+            ).fetchall()
+        }
+        if int(layout) == 1:
+            if not trust_unsealed:
+                raise StoreError(_UNSEALED_LAYOUT)
+            self._refuse_later_layout(columns)
+            return 1
+        self._refuse_unsealed(columns)
+        return int(layout)
+
+    def _refuse_later_layout(self, columns: set[tuple[str, str]]) -> None:
+        """Refuse a file marked layout 1 that holds what only a later layout has."""
+        # Layout 1 had dossiers.seal already (over the document alone); nothing else.
+        after_1 = SEALED_COLUMNS - {("dossiers", "seal")}
+        later = sorted(f"{table}.{column}" for table, column in columns & after_1)
+        if self._db.execute("SELECT 1 FROM ketnap_meta WHERE key = 'journal'").fetchone():
+            later.append("ketnap_meta.journal")
+        if later:
+            raise StoreError(
+                f"the store says layout 1 but holds {', '.join(later)}, which only a later"
+                " layout has: its layout was changed outside ketnap; nothing was migrated"
+            )
 
     def _script(self, script: str) -> None:
         # executescript would commit first: each statement goes in the open transaction.
@@ -246,9 +311,11 @@ class SQLiteStore(SQLStore):
             if statement.strip():
                 self._db.execute(statement)
 
-    def _migrate(self) -> None:
+    def _migrate(self, found: int) -> LayoutUpgrade:
         """Bring an older layout up to this one, a step at a time, each in a transaction."""
-        self._migrate_1_to_2()
+        upgrade = LayoutUpgrade(before=found, after=_LAYOUT)
+        if found == 1:
+            upgrade = self._migrate_1_to_2() or upgrade
         for layout, script in (("2", _SCHEMA_3), ("3", _SCHEMA_4)):
             with self._transaction():
                 row = self._db.execute(
@@ -260,35 +327,34 @@ class SQLiteStore(SQLStore):
                 self._db.execute(
                     "UPDATE ketnap_meta SET value = ? WHERE key = 'layout'", (str(int(layout) + 1),)
                 )
+        return upgrade
 
-    def _migrate_1_to_2(self) -> None:
-        """Layout 1 to 2: seal every row as it stands and start the journal from them."""
+    def _migrate_1_to_2(self) -> LayoutUpgrade | None:
+        """
+        Layout 1 to 2 (asked for with ``trust_unsealed``): verify, derive, seal, journal.
+
+        Each dossier's layout-1 seal (over its document alone) must match and its document
+        must load; its index columns and events are then derived from that document, so
+        what gets sealed is what was verified. Quotas, courses and the tree had no seal
+        in layout 1: they are sealed as they stand, and counted as such.
+
+        Returns None when another process migrated first.
+
+        Raises:
+            StoreError: a dossier fails; nothing is changed.
+        """
         with self._transaction():
             row = self._db.execute("SELECT value FROM ketnap_meta WHERE key = 'layout'").fetchone()
             if row[0] != "1":  # another process migrated first, or no need
-                return
+                return None
             self._db.execute("ALTER TABLE dossiers ADD COLUMN events_seal TEXT NOT NULL DEFAULT ''")
             for table in ("courses", "quotas"):
                 self._db.execute(f"ALTER TABLE {table} ADD COLUMN seal TEXT NOT NULL DEFAULT ''")
             self._script(_ddl(journal_only=True))
             self._db.execute("INSERT INTO ketnap_meta VALUES ('journal', ?)", (_GENESIS,))
-            links: list[tuple[str, str, int, str]] = []
-            for dossier_id, revision, *derived, _events_seal, _seal, document in self._db.execute(
-                f"{_READ} ORDER BY id"
-            ).fetchall():
-                events = self._db.execute(
-                    "SELECT seq, day, kind, target, organization FROM events"
-                    " WHERE dossier_id = ? ORDER BY seq",
-                    (dossier_id,),
-                ).fetchall()
-                events_seal = self._events_seal(dossier_id, revision, events)
-                seal = self._row_seal(dossier_id, revision, derived, document)
-                self._db.execute(
-                    "UPDATE dossiers SET events_seal = ?, seal = ? WHERE id = ?",
-                    (events_seal, seal, dossier_id),
-                )
-                self._identify_raw(dossier_id, derived[0], document)
-                links.append(("dossier", dossier_id, revision, self._seal(seal, events_seal)))
+            links = self._reseal_dossiers()
+            verified = len(links)
+            trusted: dict[str, int] = {}
             for unit, year, admissions in self._db.execute(
                 "SELECT unit, year, admissions FROM quotas"
             ).fetchall():
@@ -297,17 +363,84 @@ class SQLiteStore(SQLStore):
                     "UPDATE quotas SET seal = ? WHERE unit = ? AND year = ?", (seal, unit, year)
                 )
                 links.append(("quota", f"{unit}/{year}", 1, seal))
+                trusted["quota"] = trusted.get("quota", 0) + 1
             for course in self._db.execute(
                 "SELECT code, unit, opened_on, closed_on, trainees FROM courses"
             ).fetchall():
                 seal = self._seal("course", *course)
                 self._db.execute("UPDATE courses SET seal = ? WHERE code = ?", (seal, course[0]))
                 links.append(("course", course[0], 1, seal))
+                trusted["course"] = trusted.get("course", 0) + 1
             tree = self._db.execute("SELECT value FROM ketnap_meta WHERE key = 'tree'").fetchone()
             if tree is not None:
                 links.append(("tree", "tree", 1, self._seal("tree", tree[0])))
+                trusted["tree"] = 1
             self._journal(links)
             self._db.execute("UPDATE ketnap_meta SET value = ? WHERE key = 'layout'", ("2",))
+        return LayoutUpgrade(before=1, after=_LAYOUT, verified=verified, trusted=trusted)
+
+    def _reseal_dossiers(self) -> list[tuple[str, str, int, str]]:
+        """Verify and seal every layout-1 dossier, a chunk at a time; return their links."""
+        ids = [dossier_id for (dossier_id,) in self._db.execute(
+            "SELECT id FROM dossiers ORDER BY id"
+        ).fetchall()]  # fmt: skip
+        links: list[tuple[str, str, int, str]] = []
+        failed: list[str] = []
+        for start in range(0, len(ids), _CHUNK):
+            chunk = ids[start : start + _CHUNK]
+            rows = self._db.execute(
+                "SELECT id, revision, seal, document FROM dossiers"
+                f" WHERE id IN ({', '.join('?' * len(chunk))}) ORDER BY id",
+                chunk,
+            ).fetchall()
+            for dossier_id, revision, old_seal, document in rows:
+                link = self._reseal(dossier_id, revision, old_seal, document)
+                if link is None:
+                    failed.append(dossier_id)
+                else:
+                    links.append(link)
+        if failed:
+            named = ", ".join(repr(dossier_id) for dossier_id in failed[:5])
+            more = f" and {len(failed) - 5:,} more" if len(failed) > 5 else ""
+            raise StoreError(
+                f"{len(failed):,} of {len(ids):,} dossiers do not match their layout-1 seal or"
+                f" do not load ({named}{more}): the file was edited after it was written (or"
+                " is opened without the seal key it was written with); nothing was migrated"
+            )
+        return links
+
+    def _reseal(
+        self, dossier_id: str, revision: int, old_seal: str, document: str
+    ) -> tuple[str, str, int, str] | None:
+        """Seal one layout-1 dossier from its verified document; None if it fails."""
+        content = document.encode()
+        expected = (
+            hashlib.sha256(content).hexdigest()
+            if self._key is None
+            else hmac.new(self._key, content, hashlib.sha256).hexdigest()
+        )
+        if not hmac.compare_digest(old_seal, expected):
+            return None
+        try:
+            dossier = self._format.loads(
+                document, process=self._process, regulations=self._regulations
+            )
+        except InvalidDocument:
+            return None
+        if dossier.id != dossier_id:
+            return None
+        derived, events = self._derive(dossier)
+        events_seal = self._events_seal(dossier_id, revision, [e[1:] for e in events])
+        seal = self._row_seal(dossier_id, revision, derived, document)
+        self._db.execute(
+            f"UPDATE dossiers SET {', '.join(f'{c} = ?' for c in _DERIVED)},"
+            " events_seal = ?, seal = ? WHERE id = ?",
+            (*derived, events_seal, seal, dossier_id),
+        )
+        self._db.execute("DELETE FROM events WHERE dossier_id = ?", (dossier_id,))
+        self._db.executemany(_EVENT, events)
+        self._identify_raw(dossier_id, derived[0], document)
+        return ("dossier", dossier_id, revision, self._seal(seal, events_seal))
 
     @property
     def _db(self) -> Connection:
