@@ -42,7 +42,8 @@ from ketnap import (
 )
 from ketnap.derived import facts_for
 from ketnap.statistics import new_members
-from ketnap.testing import make_dossier, walk
+from ketnap.terms import is_youth
+from ketnap.testing import add_sponsor, make_dossier, walk
 
 START = pendulum.Date(2021, 1, 1)
 
@@ -68,6 +69,8 @@ def templates(workflow: Workflow, tree: OrganizationTree, count: int) -> list[Do
             political_theory=rng.choice([None, *PoliticalTheory]),
             occupation=rng.choice([None, None, *Occupation]),
         )  # fmt: skip
+        if not is_youth(dossier.candidate.birth_date, meeting, workflow.law.policy_for(meeting)):
+            add_sponsor(dossier, meeting=meeting)  # past youth age: two sponsors (C-01)
         walk(workflow, dossier, meeting=meeting, until=stages[index % len(stages)])
         result.append(dossier)
     return result

@@ -40,6 +40,7 @@ from ketnap import (
     Lang,
     Message,
     OrganizationTree,
+    Policy,
     Quotas,
     Report,
     Sex,
@@ -50,7 +51,8 @@ from ketnap import (
     report,
 )
 from ketnap.derived import facts_for
-from ketnap.testing import lifecycle, make_dossier
+from ketnap.terms import is_youth
+from ketnap.testing import add_sponsor, lifecycle, make_dossier
 
 REPORT_DATE = pendulum.date(2021, 8, 25)
 """The article's publication date."""
@@ -285,6 +287,8 @@ def shape(
         dossier.sponsors = [attrs.evolve(sponsor, alongside_since=pendulum.date(2020, 9, 1))]
     if cohort.trait == "late_sponsor":
         dossier.sponsors = [attrs.evolve(sponsor, alongside_since=pendulum.date(2021, 3, 1))]
+    if not is_youth(candidate.birth_date, meeting, Policy()):
+        add_sponsor(dossier, meeting=meeting)  # past youth age: two sponsors (C-01)
 
 
 def steps(

@@ -38,6 +38,7 @@ ACTOR_FOR: dict[Step, Actor] = {
     Step.REFUSE: Actor.BRANCH,
     Step.WITHDRAW: Actor.BRANCH,
     Step.REMOVE: Actor.COMPETENT_COMMITTEE,
+    Step.REFUSE_RECOGNITION: Actor.COMPETENT_COMMITTEE,
 }
 
 

@@ -13,13 +13,16 @@ from ketnap import (
     InvalidDocument,
     InvalidInput,
     KnownAct,
+    Remade,
+    RemakeReason,
+    SQLiteStore,
     Stage,
     Step,
     Workflow,
 )
 from ketnap.deadlines import RECOGNITION_RESOLUTION, deadlines_for
-from ketnap.integrity import verify
-from ketnap.storage import dumps, loads
+from ketnap.integrity import notes, verify
+from ketnap.storage import dumps, loads, to_document
 from ketnap.terms import party_age_months
 from ketnap.testing import lifecycle, make_dossier
 from tests.conftest import MEETING
@@ -235,3 +238,97 @@ def test_attested_entries_are_chained_and_only_adopted_ones_may_say_so(
     rechain(live, [attrs.evolve(live.history[0], attested=("vote.branch_admission",))])
     with pytest.raises(InvalidDocument, match="only an adopted act is attested"):
         verify(live)
+
+
+# --- papers lost and re-made (issue 25, item 13: J-03, M-08) ----------------------------------
+
+
+def lost_decision(workflow: Workflow) -> tuple[Dossier, list[KnownAct], pendulum.Date]:
+    """A member on probation whose admission decision is lost: the card's date stands for it."""
+    dossier, acts = known(workflow, Stage.PROBATION)
+    card_date = acts[4].on  # the admission date on the party card (ngày vào Đảng)
+    acts[3] = attrs.evolve(acts[3], on=card_date, reference=None)
+    dossier.decision_received_on = card_date
+    return dossier, acts, card_date
+
+
+def test_a_lost_decision_is_adopted_on_the_card_s_date_and_said_so(workflow: Workflow) -> None:
+    dossier, acts, card_date = lost_decision(workflow)
+    remade = Remade(
+        on=ADOPTED.subtract(days=10),
+        reason=RemakeReason.LOST_DECISION,
+        confirmed_by=Actor.COMPETENT_COMMITTEE,
+        reference="25-BC/HU",
+    )
+    workflow.adopt(dossier, acts, adopted_on=ADOPTED, remade=remade)
+    assert dossier.remade == remade
+    assert dossier.party_age_start == card_date  # J-03: party age counts from it
+    assert [note.render("en") for note in notes(dossier)] == [
+        (
+            "Dossier re-made on 2025-12-26 — Admission decision lost (the admission date on "
+            "the party card stands for it); confirmed by Competent committee, no. 25-BC/HU"
+        ),
+        "5 acts adopted from paper on 2026-01-05; conditions taken on the office's word: —",
+    ]
+    again = loads(dumps(dossier))
+    assert again.remade == remade
+
+
+@pytest.mark.parametrize(
+    ("days", "refused"),
+    [(-1, True), (0, False), (1, False)],
+    ids=["day-before-the-decision", "decision-day", "day-after"],
+)
+def test_a_lost_decision_is_re_made_after_the_decision_it_stands_for(
+    workflow: Workflow, days: int, refused: bool
+) -> None:
+    dossier, acts, card_date = lost_decision(workflow)
+    remade = Remade(
+        on=card_date.add(days=days),
+        reason=RemakeReason.LOST_DECISION,
+        confirmed_by=Actor.COMPETENT_COMMITTEE,
+    )
+    if refused:
+        with pytest.raises(InvalidInput, match="remade"):
+            workflow.adopt(dossier, acts, adopted_on=ADOPTED, remade=remade)
+        assert (dossier.history, dossier.remade) == ([], None)
+    else:
+        workflow.adopt(dossier, acts, adopted_on=ADOPTED, remade=remade)
+        assert dossier.remade == remade
+
+
+def test_a_lost_decision_needs_the_decision_among_the_acts(workflow: Workflow) -> None:
+    dossier, acts = known(workflow, Stage.PROPOSED)
+    remade = Remade(
+        on=ADOPTED, reason=RemakeReason.LOST_DECISION, confirmed_by=Actor.COMPETENT_COMMITTEE
+    )
+    with pytest.raises(InvalidInput, match="holds none"):
+        workflow.adopt(dossier, acts, adopted_on=ADOPTED, remade=remade)
+
+
+def test_a_lost_dossier_re_made_on_a_confirmed_report_verifies_and_says_so(
+    workflow: Workflow,
+) -> None:
+    dossier, acts = known(workflow, Stage.CARD_ISSUED)
+    remade = Remade(
+        on=ADOPTED,
+        reason=RemakeReason.LOST_DOSSIER,
+        confirmed_by=Actor.BASE_COMMITTEE,
+        reference="07-BC/ĐU",
+    )
+    member = bare(dossier)
+    workflow.adopt(member, acts, adopted_on=ADOPTED, attested=PAPER, remade=remade)
+    with SQLiteStore(":memory:") as store:
+        store.save(member)
+        assert store.verify() == []  # reported, not refused
+        kept = store.load(member.id)
+    assert kept.remade == remade
+    assert notes(kept)[0].render("vi").startswith("Hồ sơ được lập lại ngày 05/01/2026 — Mất hồ sơ")
+
+
+def test_a_dossier_kept_from_the_start_has_nothing_to_note(workflow: Workflow) -> None:
+    dossier = make_dossier(meeting=MEETING)
+    for step, on, actor in lifecycle(dossier, meeting=MEETING, workflow=workflow):
+        workflow.advance(dossier, step, on=on, actor=actor)
+    assert notes(dossier) == ()
+    assert "remade" not in to_document(dossier)["dossier"]

@@ -90,3 +90,52 @@ def test_console_blocks_run(page: str, body: str, tmp_path: pathlib.Path) -> Non
             check=False, timeout=600,
         )  # fmt: skip
         assert result.returncode == 0, f"{page}: {line}\n{result.stderr}"
+
+
+def _bullet(page: str, title: str) -> str:
+    """The list item of *page* that opens with the bold *title*, up to the next item."""
+    text = (ROOT / "docs" / page).read_text(encoding="utf-8")
+    start = text.index(f"- **{title}")
+    end = text.find("\n- ", start + 1)
+    return text[start : end if end != -1 else None]
+
+
+def test_the_policy_page_names_exactly_the_late_rules() -> None:
+    """docs/policy.md says which deadlines are recorded late and which refuse, as the code does."""
+    from ketnap import REGULATIONS  # noqa: PLC0415
+
+    rules = {rule.id: rule for ruleset in REGULATIONS.values() for rule in ruleset}
+    late = {rule_id for rule_id, rule in rules.items() if rule.late}
+    named = set(re.findall(r"`([a-z]+\.[a-z_]+)`", _bullet("policy.md", "Late decisions")))
+    assert late
+    assert named & rules.keys() == late
+    ids = re.findall(r"`([a-z]+\.[a-z_]+)`", _bullet("policy.md", "Deadlines that"))
+    refusing = {name for name in ids if not name.startswith("ketnap.")}  # API names
+    assert refusing
+    assert refusing <= rules.keys()
+    assert not refusing & late
+
+
+_NOT_SHIPPED = ("not built", "not yet", "planned", "not shipped", "to come", "missing")
+
+
+def test_the_limitations_page_names_no_shipped_store_as_missing() -> None:
+    """docs/limitations.md names every store ketnap ships, and calls none of them missing."""
+    import ketnap.storage  # noqa: PLC0415
+
+    stores = [
+        name
+        for name in ketnap.storage.__all__
+        if name.endswith("Store")
+        and name != "Store"
+        and isinstance(getattr(ketnap.storage, name), type)
+    ]
+    assert stores
+    storage = _bullet("limitations.md", "Storage")
+    text = (ROOT / "docs" / "limitations.md").read_text(encoding="utf-8")
+    sentences = re.split(r"(?<=[.;])\s", " ".join(text.split()))
+    for name in stores:
+        assert f"`{name}`" in storage, name
+    for sentence in sentences:
+        if any(word in sentence for word in ("store", "Store", "PostgreSQL", "SQLite")):
+            assert not any(phrase in sentence for phrase in _NOT_SHIPPED), sentence

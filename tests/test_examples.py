@@ -123,7 +123,7 @@ def test_custom_process_adds_a_stage_and_removes_another() -> None:
     lines = out.splitlines()
     # (a) the new stage and step, in Vietnamese by default
     assert "    + youth_committee_endorsed: Ban Chấp hành Đoàn đã biểu quyết giới thiệu" in lines
-    assert "    16 giai đoạn, 15 bước" in lines
+    assert "    16 giai đoạn, 19 bước" in lines
     # the branch can no longer propose straight from "prepared"; the local rule guards the vote
     assert "  không chấp nhận: workflow.step_available" in lines
     assert "  không chấp nhận: local.youth_committee_introduction" in lines
@@ -131,10 +131,10 @@ def test_custom_process_adds_a_stage_and_removes_another() -> None:
     assert "  07/10/2025  Ban Chấp hành Đoàn biểu quyết giới thiệu đoàn viên" in lines
     assert "quy trình gốc (ADMISSION) không nhận lịch sử này" in out
     # (b) no endorsement stage
-    assert "    13 giai đoạn, 12 bước" in lines  # both endorsements gone
+    assert "    13 giai đoạn, 16 bước" in lines  # both endorsements gone
     assert "    - endorsed: False" in lines
     # the shipped process is untouched
-    assert "    15 giai đoạn, 14 bước" in lines
+    assert "    15 giai đoạn, 18 bước" in lines
     # the after-hook: one audit line per recorded step, none for the refused ones
     audit = [line for line in lines if line.startswith("  20") and " HS-" in line]
     assert len(audit) == 9 + 8

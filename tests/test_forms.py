@@ -11,7 +11,17 @@ import pytest
 from click.testing import CliRunner
 from docxtpl import DocxTemplate  # type: ignore[import-untyped]
 
-from ketnap import Dossier, InvalidInput, Law, OrganizationTree, Stage, Step, Unit, Workflow
+from ketnap import (
+    Actor,
+    Dossier,
+    InvalidInput,
+    Law,
+    OrganizationTree,
+    Stage,
+    Step,
+    Unit,
+    Workflow,
+)
 from ketnap.cli import cli
 from ketnap.forms import FORMS, TEMPLATES, FormRefused, Office, form_facts, write_form
 from ketnap.storage import SQLiteStore
@@ -175,11 +185,46 @@ def test_the_checklist_needs_its_date() -> None:
         form_facts("checklist", member(until=Stage.PREPARED), tree=TREE, office=OFFICE, law=LAW)
 
 
+def refused_member() -> Dossier:
+    """A probationary member the competent committee did not recognise (QĐ 29 §4.3.1)."""
+    workflow = Workflow(LAW)
+    dossier = member(until=Stage.RECOGNITION_ENDORSED)
+    on = workflow.law.calendar.add_working_days(dossier.history[-1].on, 5)
+    workflow.advance(dossier, Step.REFUSE_RECOGNITION, on=on,
+                     actor=Actor.COMPETENT_COMMITTEE, reference="789-QĐ/HU")  # fmt: skip
+    return dossier
+
+
 def test_every_template_uses_only_the_facts_ketnap_gives(full_member: Dossier) -> None:
+    refused = refused_member()
     for form in FORMS.values():
         used = DocxTemplate(str(TEMPLATES / form.template)).get_undeclared_template_variables()
-        given = form_facts(form.code, full_member, tree=TREE, office=OFFICE, on=MEETING, law=LAW)
+        dossier = refused if form.step == Step.REFUSE_RECOGNITION else full_member
+        given = form_facts(form.code, dossier, tree=TREE, office=OFFICE, on=MEETING, law=LAW)
         assert used <= set(given), (form.code, used - set(given))
+
+
+def test_the_refusal_of_recognition_is_a_decision_removing_the_name(tmp_path: Path) -> None:
+    """QĐ 29 §4.3.1: the committee may not agree; its decision goes to the branch."""
+    dossier = refused_member()
+    path = write_form("khong-cong-nhan", dossier, tmp_path / "kcn.docx", tree=TREE,
+                      office=OFFICE, law=LAW)  # fmt: skip
+    text = text_of(path)
+    assert "Số 789-QĐ/HU" in text
+    assert "không công nhận đảng viên chính thức, xóa tên trong danh sách đảng viên dự bị" in text
+    assert "Xét đề nghị của Đảng bộ xã Tam Hồng (Nghị quyết số 30-NQ/ĐU" in text
+    assert "BAN THƯỜNG VỤ ĐẢNG BỘ HUYỆN YÊN LẠC QUYẾT ĐỊNH:" in text
+    assert "Điều 1. Không công nhận đồng chí Nguyễn Văn An" in text
+    assert "kết nạp theo Quyết định số 123-QĐ/HU" in text
+    assert "Điều 2. Xóa tên đồng chí Nguyễn Văn An trong danh sách đảng viên dự bị." in text
+    assert "- Chi bộ thôn Đông & Tây," in text  # the branch is told the result
+    assert "Mẫu" not in text  # HD 12 numbers no form for it: none is printed
+    assert "{{" not in text
+
+
+def test_the_refusal_form_needs_the_refusal() -> None:
+    with pytest.raises(FormRefused, match="'Recognition refused: removed from the"):
+        form_facts("khong-cong-nhan", member(), tree=TREE, office=OFFICE, law=LAW)
 
 
 def test_a_deployment_template_using_an_unknown_fact_is_refused(

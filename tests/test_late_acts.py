@@ -28,6 +28,7 @@ from ketnap import (
     report,
 )
 from ketnap.derived import facts_for
+from ketnap.facts import plain_facts
 from ketnap.organizations import Quotas
 from ketnap.storage import dumps, loads
 from ketnap.terms import dossier_probation_end, full_membership_date
@@ -140,3 +141,32 @@ def test_reports_and_due_lists_show_the_late_decision_and_who_answers(workflow: 
     grouped = feed.by_organization()
     assert [len(part.late) for part in grouped.values()] == [1]
     assert due_list([dossier], on=on.add(days=60), within=15, law=workflow.law).late == ()
+
+
+@pytest.mark.parametrize("certificates", [1, 2, 3], ids=["one-course", "two", "three"])
+def test_a_late_decision_after_courses_taken_again_is_saved_and_verifies(
+    workflow: Workflow, certificates: int
+) -> None:
+    """
+    Each event a store counts has a number of its own, in the order verification reads them.
+
+    Two awareness certificates and a late decision once shared an event's number, and
+    the store refused the dossier; with three, verification read them in another order.
+    """
+    dossier = make_dossier(meeting=MEETING, organization=TREE.organization("C"))
+    issued = dossier.certificates[0].issued_on
+    dossier.certificates += [
+        attrs.evolve(dossier.certificates[0], issued_on=issued.subtract(months=n))
+        for n in range(1, certificates)
+    ]
+    walk(workflow, dossier, meeting=MEETING, until=Stage.PROPOSED)
+    late = workflow.law.calendar.add_working_days(DUE, 1)
+    workflow.advance(dossier, Step.DECIDE_ADMISSION, on=late, actor=Actor.COMPETENT_COMMITTEE)
+    seqs = [event.seq for event in plain_facts(dossier).events]
+    assert len(seqs) == len(set(seqs))
+    with SQLiteStore(":memory:", facts=facts_for(workflow.law)) as store:
+        store.save(dossier)
+        assert store.verify() == []
+        year_end = pendulum.Date(2024, 12, 31)
+        found = report(store, TREE, Quotas({("C", 2024): 1}), unit="H", year=2024, on=year_end)
+    assert (found.late_acts, found.admitted) == (1, 1)

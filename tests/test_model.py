@@ -18,15 +18,20 @@ from ketnap import (
     InvalidInput,
     Kinship,
     LeavingReason,
+    Message,
     Organization,
     PriorMembership,
     Relative,
+    Sex,
+    Stage,
     Step,
     Vote,
     VotePurpose,
     Workflow,
 )
-from ketnap.testing import make_dossier
+from ketnap.model.labels import LabelledEnum, register_labels
+from ketnap.testing import make_dossier, walk
+from tests.conftest import MEETING
 
 D = pendulum.Date
 
@@ -133,13 +138,10 @@ class TestPriorMembership:
 
 def test_labels_exist_for_every_member() -> None:
     """Every stage, step, actor and other labelled member speaks both languages."""
-    from ketnap.model.labels import _LABELS, LabelledEnum  # noqa: PLC0415
-
-    for kind in LabelledEnum.__subclasses__():
+    for kind in _labelled_enums():
         for member in kind:
-            assert member in _LABELS, member
-            assert _LABELS[member].vi
-            assert _LABELS[member].en
+            assert member.message.vi, member
+            assert member.message.en, member
     # Stages and steps are the process's codes now: the process labels every one of them.
     for stage in ADMISSION.stages:
         assert stage.label.vi, stage.code
@@ -148,3 +150,43 @@ def test_labels_exist_for_every_member() -> None:
         assert step.label.vi, step.code
         assert step.label.en, step.code
     assert Kinship.SPOUSE.text("en") == "Spouse"
+
+
+@pytest.mark.parametrize("given", [Stage.PREPARED, "prepared"], ids=["member", "code"])
+def test_a_stage_given_as_an_enumeration_member_is_kept_as_its_plain_code(
+    given: str, workflow: Workflow
+) -> None:
+    # A Stage member handed to the engine used to be looked up by its name ("PREPARED")
+    # and fail with a raw ValueError; the dossier keeps the plain code whatever it is given.
+    dossier = attrs.evolve(make_dossier(meeting=MEETING), stage=given)
+    assert type(dossier.stage) is str
+    assert dossier.stage == "prepared"
+    dossier = make_dossier(meeting=MEETING)
+    dossier.stage = Stage.SOURCE_POOL
+    assert type(dossier.stage) is str
+    walk(workflow, dossier, meeting=MEETING, until=Stage.PROPOSED)  # the engine takes it
+    assert dossier.stage == "proposed"
+
+
+def _labelled_enums() -> list[type[LabelledEnum]]:
+    found: list[type[LabelledEnum]] = []
+    pending: list[type[LabelledEnum]] = list(LabelledEnum.__subclasses__())
+    while pending:
+        kind = pending.pop()
+        found.append(kind)
+        pending.extend(kind.__subclasses__())
+    return found
+
+
+def test_members_of_two_enumerations_sharing_a_value_keep_their_own_labels() -> None:
+    # "removed" is a stage and a reason for leaving; each keeps its own words.
+    assert Stage.REMOVED.text("en") != LeavingReason.REMOVED.text("en")
+    assert Stage.REMOVED.text("en") == "Removed from the probationary list"
+    for kind in _labelled_enums():
+        for member in kind:
+            assert member.message.vi, (kind.__name__, member)
+
+
+def test_a_label_table_of_two_enumerations_is_refused() -> None:
+    with pytest.raises(ValueError, match="one table per enumeration"):
+        register_labels({Stage.REMOVED: Message(vi="a", en="a"), Sex.MALE: Message(vi="b", en="b")})

@@ -17,28 +17,35 @@ from ketnap import (
     Actor,
     Context,
     Document,
+    Dossier,
     Family,
     InvalidDocument,
     InvalidInput,
     InvalidWorkflow,
     Message,
+    Organization,
+    OrganizationTree,
     Process,
     ProcessStage,
     ProcessStep,
+    Quotas,
     SQLiteStore,
     Stage,
     Step,
     StepEvent,
     Transition,
     TransitionRefused,
+    Unit,
+    VotePurpose,
     Workflow,
     deadlines_for,
+    report,
     rule,
 )
 from ketnap.derived import facts_for
 from ketnap.integrity import verify
 from ketnap.storage import dumps, loads
-from ketnap.testing import add_vote, make_dossier, walk
+from ketnap.testing import add_vote, assert_refused, make_dossier, walk
 
 MEETING = pendulum.date(2024, 3, 12)
 LOCAL_STAGE = "youth_committee_endorsed"
@@ -283,3 +290,150 @@ class TestHooks:
             ("before", "complete_training", "None"),
             ("after", "complete_training", "trained"),
         ]
+
+
+def _recognition_proposed(workflow: Workflow, organization: Organization) -> Dossier:
+    dossier = make_dossier(meeting=MEETING, organization=organization)
+    walk(workflow, dossier, meeting=MEETING, until=Stage.RECOGNITION_PROPOSED)
+    return dossier
+
+
+def _committee_votes(
+    workflow: Workflow, dossier: Dossier, count: int, *, favour: int = 5
+) -> pendulum.Date:
+    """Record *count* base committee votes on recognition, of 9 members; return the next day."""
+    on = dossier.history[-1].on
+    for _ in range(count):
+        on = workflow.law.calendar.add_working_days(on, 2)
+        add_vote(
+            dossier,
+            on,
+            body=Actor.BASE_COMMITTEE,
+            purpose=VotePurpose.RECOGNITION,
+            counted=9,
+            favour=favour,
+        )
+    return workflow.law.calendar.add_working_days(on, 1)
+
+
+UNDER_BASE = Organization(name="Chi bộ 3", under_base_committee=True)
+
+
+class TestBaseCommitteeReferral:
+    """
+    F-09, QĐ 29 §4.2c: a base committee short of two thirds three times reports upward,
+    and the competent committee decides; before the third, the case stays with it.
+    """
+
+    def test_two_failed_committee_votes_leave_the_case_with_the_committee(self) -> None:
+        workflow = Workflow()
+        dossier = _recognition_proposed(workflow, UNDER_BASE)
+        on = _committee_votes(workflow, dossier, 2)
+        assert_refused(
+            workflow, dossier, Step.ESCALATE, on=on, actor=Actor.BASE_COMMITTEE,
+            rules={"vote.referral"},
+        )  # fmt: skip
+        assert_refused(
+            workflow, dossier, Step.RECOGNIZE, on=on, actor=Actor.COMPETENT_COMMITTEE,
+            rules={"authority.base_committee_route"},
+        )  # fmt: skip
+
+    @pytest.mark.parametrize(
+        ("decision", "stage"),
+        [(Step.RECOGNIZE, Stage.FULL_MEMBER), (Step.REMOVE, Stage.REMOVED)],
+        ids=["recognised", "removed"],
+    )
+    def test_three_failed_committee_votes_go_to_the_competent_committee(
+        self, decision: Step, stage: Stage
+    ) -> None:
+        workflow = Workflow()
+        dossier = _recognition_proposed(workflow, UNDER_BASE)
+        on = _committee_votes(workflow, dossier, 3)
+        workflow.advance(dossier, Step.ESCALATE, on=on, actor=Actor.BASE_COMMITTEE)
+        assert dossier.stage == Stage.ESCALATED
+        decided = workflow.law.calendar.add_working_days(on, 5)
+        workflow.advance(dossier, decision, on=decided, actor=Actor.COMPETENT_COMMITTEE)
+        assert dossier.stage == stage
+        verify(dossier, process=workflow.law.process, regulations=workflow.law.regulations)
+
+
+class TestRecognitionRefused:
+    """
+    QĐ 29 §4.3.1: "Việc đồng ý hoặc không đồng ý, phải thông báo kết quả cho chi bộ".
+
+    The competent committee may not agree to a recognition: the name is removed from the
+    probationary list (I-05, I-06), on the same term as an approval.
+    """
+
+    def test_the_refusal_removes_the_name(self) -> None:
+        workflow = Workflow()
+        dossier = _recognition_proposed(workflow, Organization(name="Chi bộ cơ sở"))
+        on = workflow.law.calendar.add_working_days(dossier.history[-1].on, 10)
+        workflow.advance(dossier, Step.REFUSE_RECOGNITION, on=on, actor=Actor.COMPETENT_COMMITTEE)
+        process = workflow.law.process
+        assert dossier.stage == Stage.REMOVED
+        assert process.is_final(dossier.stage)
+        assert dossier.stage in process.stages_tagged("exit")
+        assert [e.step for e in process.acts(dossier, "removal")] == [Step.REFUSE_RECOGNITION]
+        assert process.acts(dossier, "recognition") == ()
+        assert workflow.law.probation_end(dossier) is not None
+        assert dossier.late_acts == []
+        loaded = loads(dumps(dossier), process=process, regulations=workflow.law.regulations)
+        assert loaded.stage == Stage.REMOVED
+
+    def test_the_removed_stage_is_where_a_removal_ends_too(self) -> None:
+        """One exit stage for both removals: no new stage code for documents to know."""
+        rows = [
+            row
+            for row in ADMISSION.transitions
+            if row.step in {Step.REMOVE, Step.REFUSE_RECOGNITION}
+        ]
+        assert {row.target for row in rows} == {Stage.REMOVED}
+        assert {row.source for row in rows if row.step == Step.REFUSE_RECOGNITION} == {
+            Stage.RECOGNITION_PROPOSED,
+            Stage.RECOGNITION_ENDORSED,
+        }
+
+    @pytest.mark.parametrize(
+        ("days_after_due", "late"),
+        [(0, False), (1, True)],
+        ids=["on-the-last-day", "the-day-after"],
+    )
+    def test_the_recognition_term_applies_to_the_refusal(
+        self, days_after_due: int, late: bool
+    ) -> None:
+        workflow = Workflow()
+        dossier = _recognition_proposed(workflow, Organization(name="Chi bộ cơ sở"))
+        due = workflow.law.calendar.add_working_days(dossier.history[-1].on, 30)
+        on = workflow.law.calendar.add_working_days(due, days_after_due)
+        workflow.advance(dossier, Step.REFUSE_RECOGNITION, on=on, actor=Actor.COMPETENT_COMMITTEE)
+        assert dossier.stage == Stage.REMOVED
+        recorded = [(a.rule_id, a.due) for a in dossier.late_acts]
+        assert recorded == ([("timing.recognition_decision_deadline", due)] if late else [])
+
+    def test_the_deadline_ahead_is_the_same_for_either_answer(self) -> None:
+        workflow = Workflow()
+        dossier = _recognition_proposed(workflow, Organization(name="Chi bộ cơ sở"))
+        on = dossier.history[-1].on
+        found = [
+            d for d in deadlines_for(dossier, on=on, law=workflow.law)
+            if d.rule_id == "timing.recognition_decision_deadline"
+        ]  # fmt: skip
+        assert [d.due for d in found] == [workflow.law.calendar.add_working_days(on, 30)]
+
+    def test_reports_count_the_refusal_as_a_removal(self) -> None:
+        workflow = Workflow()
+        tree = OrganizationTree(
+            [
+                Unit(code="H", name="Huyện", level="district"),
+                Unit(code="C", name="Trường", level="base_branch", parent="H"),
+            ]
+        )
+        dossier = _recognition_proposed(workflow, tree.organization("C"))
+        on = workflow.law.calendar.add_working_days(dossier.history[-1].on, 10)
+        workflow.advance(dossier, Step.REFUSE_RECOGNITION, on=on, actor=Actor.COMPETENT_COMMITTEE)
+        with SQLiteStore(":memory:", facts=facts_for(workflow.law)) as store:
+            store.save(dossier)
+            found = report(store, tree, Quotas({}), unit="H", year=on.year, on=on)
+        assert (found.removals, found.recognitions) == (1, 0)
+        assert found.stages[Stage.REMOVED] == 1

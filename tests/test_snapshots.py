@@ -25,13 +25,14 @@ from ketnap import (
     EducationLevel,
     LeavingReason,
     MemberStatus,
+    Organization,
     PriorMembership,
     Relation,
     Stage,
     Step,
     Workflow,
 )
-from ketnap.testing import add_vote, make_dossier, walk
+from ketnap.testing import add_sponsor, add_vote, make_dossier, walk
 
 SNAPSHOT = pathlib.Path(__file__).parent / "snapshots" / "proposals.json"
 MEETINGS = {
@@ -75,6 +76,24 @@ def _former_member(dossier: Dossier, meeting: pendulum.Date) -> None:
     dossier.candidate = attrs.evolve(
         dossier.candidate, birth_date=pendulum.Date(1975, 1, 1), prior_membership=prior
     )
+    add_sponsor(dossier, meeting=meeting)
+
+
+def _born_1950(dossier: Dossier, meeting: pendulum.Date) -> None:
+    dossier.candidate = attrs.evolve(dossier.candidate, birth_date=pendulum.Date(1950, 1, 1))
+    add_sponsor(dossier, meeting=meeting)
+
+
+def _enterprise_two_sponsors(dossier: Dossier, meeting: pendulum.Date) -> None:
+    """Past youth age in an enterprise with a trade union and no Youth Union (C-03)."""
+    dossier.organization = Organization(
+        name="Chi bộ Công ty X", has_youth_union=False, has_trade_union=True
+    )
+    dossier.candidate = attrs.evolve(
+        dossier.candidate, birth_date=pendulum.Date(1985, 1, 1), trade_union_member=True
+    )
+    dossier.union_introduction = None
+    add_sponsor(dossier, meeting=meeting)
 
 
 VARIANTS: dict[str, Callable[[Dossier, pendulum.Date], None]] = {
@@ -83,7 +102,9 @@ VARIANTS: dict[str, Callable[[Dossier, pendulum.Date], None]] = {
     "primary school, mountain area": _candidate(
         education=EducationLevel.PRIMARY, area=AreaKind.MOUNTAIN
     ),
-    "born 1950": _candidate(birth_date=pendulum.Date(1950, 1, 1)),
+    "born 1950": _born_1950,
+    "born 1985, Youth Union and one sponsor": _candidate(birth_date=pendulum.Date(1985, 1, 1)),
+    "born 1985, enterprise without Youth Union, two sponsors": _enterprise_two_sponsors,
     "born this year minus 17": lambda d, m: _candidate(birth_date=pendulum.Date(m.year - 17, 1, 1))(
         d, m
     ),

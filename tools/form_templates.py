@@ -47,14 +47,19 @@ def line(
 
 def document(
     *,
-    code: str,
+    code: str | None,
     title: str,
     subtitle: str,
     body: list[str],
     signing: str,
     recipients: list[str],
 ) -> DocumentObject:
-    """One party document: header, title, body, recipients and signature block."""
+    """
+    One party document: header, title, body, recipients and signature block.
+
+    *code* is the form's number in HD 12-HD/BTCTW, printed at the top ("Mẫu 9-KNĐ");
+    None for a paper the guide does not number.
+    """
     doc = Document()
     section = doc.sections[0]
     section.page_height, section.page_width = Cm(29.7), Cm(21)
@@ -63,7 +68,8 @@ def document(
     style = doc.styles["Normal"]
     style.font.name = "Times New Roman"
     style.font.size = Pt(14)
-    line(doc, f"Mẫu {code}", italic=True, align=WD_ALIGN_PARAGRAPH.RIGHT, size=11)
+    if code is not None:
+        line(doc, f"Mẫu {code}", italic=True, align=WD_ALIGN_PARAGRAPH.RIGHT, size=11)
     header = doc.add_table(rows=1, cols=2)
     header.alignment = WD_TABLE_ALIGNMENT.CENTER
     left, right = header.rows[0].cells
@@ -205,6 +211,26 @@ FORMS = {
                 "{{ full_membership_date }}."
             ),
             "Điều 2. {{ branch }} và đồng chí {{ name }} thi hành Quyết định này.",
+        ],
+        signing="T/M BAN THƯỜNG VỤ",
+        recipients=["{{ branch }}", "đồng chí {{ name }}"],
+    ),
+    # QĐ 29 §4.3.1: the committee may not agree to a recognition, and tells the branch.
+    # HD 12 numbers no form for it: the layout of 16-KNĐ, without a form number.
+    "khong-cong-nhan.docx": document(
+        code=None,
+        title="QUYẾT ĐỊNH",
+        subtitle="không công nhận đảng viên chính thức, xóa tên trong danh sách đảng viên dự bị",
+        body=[
+            *BASES,
+            "BAN THƯỜNG VỤ {{ issuer_upper }} QUYẾT ĐỊNH:",
+            (
+                "Điều 1. Không công nhận đồng chí {{ name }}, sinh ngày {{ birth_date }}, đảng "
+                "viên dự bị (kết nạp theo Quyết định số {{ decision_number }}, "
+                "{{ decision_long_date }}), sinh hoạt tại {{ branch }}, là đảng viên chính thức."
+            ),
+            "Điều 2. Xóa tên đồng chí {{ name }} trong danh sách đảng viên dự bị.",
+            "Điều 3. {{ branch }} và đồng chí {{ name }} thi hành Quyết định này.",
         ],
         signing="T/M BAN THƯỜNG VỤ",
         recipients=["{{ branch }}", "đồng chí {{ name }}"],

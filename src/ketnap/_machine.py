@@ -126,7 +126,9 @@ def mermaid(
     Draw *edges* as a Mermaid state diagram with transitions' own Mermaid engine.
 
     transitions names a state by its code; *labels* gives the text shown for it (the
-    Vietnamese stage name), and steps are labelled the same way.
+    Vietnamese stage name), and steps are labelled the same way. Two steps between the
+    same stages (a removal and a refused recognition) are drawn as two arrows, each with
+    its own label, where transitions joins them on one ("remove | refuse_recognition").
     """
     # Imported here: the diagram extension is only needed when a diagram is drawn.
     from transitions.extensions.diagrams import GraphMachine  # noqa: PLC0415
@@ -148,6 +150,12 @@ def mermaid(
     text: str = holder.get_graph().draw(None)  # type: ignore[attr-defined]
     for state in states:
         text = text.replace(f'state "{state}" as {state}', f'state "{labels(state)}" as {state}')
-    for step in {row.step for row in rows}:
-        text = text.replace(f": {step}\n", f": {labels(step)}\n")
-    return text
+    steps = {row.step for row in rows}
+    lines = []
+    for line in text.splitlines(keepends=True):
+        edge, colon, named = line.rstrip("\n").partition(": ")
+        if " --> " in edge and colon and all(s in steps for s in named.split(" | ")):
+            lines += [f"{edge}: {labels(step)}\n" for step in named.split(" | ")]
+        else:
+            lines.append(line)
+    return "".join(lines)

@@ -15,13 +15,14 @@ from typing import NamedTuple, Protocol
 import attrs
 import pendulum
 
-from ketnap.model import CertificateKind, Dossier, Sex
+from ketnap.model import CertificateKind, Dossier, Organization, Sex, Step
 
 __all__ = [
     "CERTIFICATE_EVENT",
     "LATE_EVENT",
     "PROFILE_FACTS",
     "REFUSAL_EVENT",
+    "TRANSFER_OUT_EVENT",
     "DossierFacts",
     "Event",
     "FactsFunction",
@@ -40,6 +41,16 @@ REFUSAL_EVENT = "refused:"
 LATE_EVENT = "late_act"
 """The event kind of an act done after its deadline (`ketnap.LateAct`), dated by the act."""
 
+TRANSFER_OUT_EVENT = "transferred_out"
+"""
+The kind and target of the event a transfer leaves in the sending branch (I-10).
+
+The transfer itself is counted in the receiving branch; in the sending one this event
+ends the member's stages there, so a report of that branch no longer counts the member
+from the transfer's day. Its target is no stage of any process: a store that counts
+stages by each dossier's last event in a branch sets it aside.
+"""
+
 
 class Event(NamedTuple):
     """A dated act of a dossier a report counts: a step, or a certificate issued."""
@@ -50,6 +61,11 @@ class Event(NamedTuple):
     """A step's value, ``"awareness_certificate"``, ``"late_act"`` or ``"refused:<rule id>"``."""
     target: str | None
     """The value of the stage the step led to; None for a certificate or a late act."""
+    unit: str | None = None
+    """
+    The unit the act belongs to, when it is not the dossier's own: the branch the member
+    was in on the act's day, for a member who transferred (I-10). None: the dossier's unit.
+    """
 
 
 @attrs.frozen(kw_only=True)
@@ -111,6 +127,8 @@ def plain_facts(dossier: Dossier) -> DossierFacts:
 
 
 def _events(dossier: Dossier) -> tuple[Event, ...]:
+    if dossier.transfers:
+        return _events_across_branches(dossier)
     # str() gives the plain code of a shipped member too: this runs for every entry saved.
     events = [
         Event(seq, entry.on, str(entry.step), str(entry.target))
@@ -134,6 +152,85 @@ def _events(dossier: Dossier) -> tuple[Event, ...]:
     events.extend(
         Event(len(events) + offset, on, kind, None) for offset, (on, kind) in enumerate(refused)
     )
+    return _unique_seqs(events)
+
+
+def _unique_seqs(events: list[Event]) -> tuple[Event, ...]:
+    """
+    The events with no number twice.
+
+    The numbering above lets two kinds of dated events share a number (two awareness
+    certificates, then a late act), and a store refuses such a dossier. Every number that
+    is unique stays as it was, so the events stores hold still verify; a repeated one
+    moves past the highest.
+    """
+    top = max((event.seq for event in events), default=-1)
+    seen: set[int] = set()
+    unique: list[Event] = []
+    for event in events:
+        if event.seq in seen:
+            top += 1
+            event = event._replace(seq=top)  # noqa: PLW2901 - the renumbered event is kept
+        seen.add(event.seq)
+        unique.append(event)
+    return tuple(unique)
+
+
+def _unit_of(organization: Organization) -> str:
+    return organization.code or organization.name
+
+
+def _events_across_branches(dossier: Dossier) -> tuple[Event, ...]:
+    """
+    The events of a member who transferred, each in the branch of its day (I-10).
+
+    The acts up to each transfer belong to the branch the member left; the transfer and
+    what follows, to the branch that received them; after the last transfer, to the
+    dossier's own branch. The sending branch also gets a `TRANSFER_OUT_EVENT`.
+    """
+    transfers = dossier.transfers
+    # One record per transfer act (the loader checks it), and perhaps one recorded ahead.
+    acted = min(len(transfers), sum(1 for e in dossier.history if e.step == Step.TRANSFER))
+    # The branch of each stretch: before the first transfer, between two, after the last.
+    stretches = [_unit_of(transfers[0].from_branch)]
+    stretches += [_unit_of(t.to_branch) for t in transfers[:acted]]
+    pending = transfers[acted] if len(transfers) > acted else None
+    stretches[-1] = _unit_of(pending.from_branch if pending else dossier.organization)
+    events: list[Event] = []
+    left: list[tuple[pendulum.Date, str]] = []
+    stretch = 0
+    for seq, entry in enumerate(dossier.history):
+        if entry.step == Step.TRANSFER and stretch < acted:
+            left.append((entry.on, stretches[stretch]))
+            stretch += 1
+        events.append(Event(seq, entry.on, str(entry.step), str(entry.target), stretches[stretch]))
+    events += [
+        Event(len(events) + offset, on, TRANSFER_OUT_EVENT, TRANSFER_OUT_EVENT, unit)
+        for offset, (on, unit) in enumerate(left)
+    ]
+    days = [on for on, _ in left]
+
+    def unit_on(day: pendulum.Date) -> str:
+        return stretches[sum(1 for moved in days if moved <= day)]
+
+    dated = [
+        *(
+            (c.issued_on, CERTIFICATE_EVENT)
+            for c in dossier.certificates
+            if c.kind is CertificateKind.AWARENESS_COURSE
+        ),
+        *((late.on, LATE_EVENT) for late in dossier.late_acts),
+        *(
+            (refusal.on, REFUSAL_EVENT + rule.rule_id)
+            for refusal in dossier.refusals
+            for rule in refusal.rules
+        ),
+    ]
+    # Numbered one after another (a list, not a generator: `len` is read once).
+    events += [
+        Event(len(events) + offset, on, kind, None, unit_on(on))
+        for offset, (on, kind) in enumerate(dated)
+    ]
     return tuple(events)
 
 

@@ -33,13 +33,15 @@ from collections.abc import Iterable
 import pendulum
 
 from ketnap.errors import InvalidDocument, TamperedHistory
-from ketnap.model import Dossier, HistoryEntry
+from ketnap.messages import Message
+from ketnap.model import Dossier, HistoryEntry, RemakeReason
 from ketnap.model.chain import chain_start, entry_digest
+from ketnap.model.records import same_branch
 from ketnap.process import ADMISSION, Process
 from ketnap.rules import Period, RuleSet
 from ketnap.rules.regulations import REGULATIONS
 
-__all__ = ["anchor", "chain_start", "entry_digest", "verify"]
+__all__ = ["anchor", "chain_start", "entry_digest", "notes", "verify"]
 
 
 def anchor(dossier: Dossier) -> str:
@@ -69,7 +71,12 @@ def verify(
     an actor the table allows, dated no earlier than the entry before it nor before the
     candidate entered the source pool, under a regulation in force on its date; and the
     facts later steps rely on are there (a card number once a card is issued; a decision
-    received only after the admission decision).
+    received only after the admission decision; a transfer recorded for each transfer
+    act, from the branch the previous one went to; a lost admission decision only once
+    the history holds the decision that stands for it).
+
+    A dossier re-made after its papers were lost (``Dossier.remade``) is not refused for
+    that: `notes` says so.
 
     Args:
         dossier: the dossier to check.
@@ -113,6 +120,7 @@ def verify(
             "$.history", "does not end in the recorded anchor (rewritten or truncated)"
         )
     _check_facts(dossier, process)
+    _check_records(dossier, process)
 
 
 def _periods(regulations: Iterable[RuleSet] | None) -> dict[str, Period]:
@@ -196,3 +204,106 @@ def _check_facts(dossier: Dossier, process: Process) -> None:
         )
     if received < decisions[-1]:
         raise InvalidDocument("$.decision_received_on", "before the admission decision itself")
+
+
+def _check_records(dossier: Dossier, process: Process) -> None:
+    _check_transfers(dossier, process)
+    _check_remade(dossier, process)
+
+
+def _check_transfers(dossier: Dossier, process: Process) -> None:
+    # One transfer record per transfer act, dated by it; one more may be recorded for the
+    # act about to be taken (the records come first). Each leaves the branch the one
+    # before it went to (I-10).
+    acts = [e.on for e in dossier.history if e.step in process.steps_tagged("transfer")]
+    transfers = dossier.transfers
+    if len(transfers) < len(acts):
+        raise InvalidDocument("$.transfers", "a transfer act of the history has no record")
+    if len(transfers) > len(acts) + 1:
+        raise InvalidDocument(
+            f"$.transfers[{len(acts) + 1}]", "recorded, but no transfer act takes it"
+        )
+    for index, transfer in enumerate(transfers):
+        path = f"$.transfers[{index}]"
+        if index < len(acts) and transfer.on != acts[index]:
+            raise InvalidDocument(f"{path}.on", "not the date of its transfer act")
+        if index and not same_branch(transfer.from_branch, transfers[index - 1].to_branch):
+            raise InvalidDocument(
+                f"{path}.from_branch", "not the branch the transfer before it went to"
+            )
+
+
+def _check_remade(dossier: Dossier, process: Process) -> None:
+    remade = dossier.remade
+    if remade is None:
+        return
+    if remade.on < dossier.entered_pool_on:
+        raise InvalidDocument("$.remade.on", "before the candidate entered the source pool")
+    if remade.reason is RemakeReason.LOST_DECISION:
+        decisions = process.acts(dossier, "admission")
+        if not decisions:
+            raise InvalidDocument(
+                "$.remade.reason", "a lost admission decision, but the history holds none"
+            )
+        if remade.on < decisions[-1].on:
+            raise InvalidDocument("$.remade.on", "before the admission decision it stands for")
+
+
+def notes(dossier: Dossier, *, process: Process = ADMISSION) -> tuple[Message, ...]:
+    """
+    What verification reports of *dossier* without refusing it: how its records came to be.
+
+    A dossier re-made after its papers were lost (J-03, M-08), the acts adopted from paper
+    and the conditions taken on the office's word (`ketnap.Workflow.adopt`), the transfers
+    to another branch (I-10). Empty for a dossier kept in ketnap from the start.
+
+    >>> import pendulum
+    >>> from ketnap.testing import make_dossier
+    >>> notes(make_dossier(meeting=pendulum.date(2024, 3, 12)))
+    ()
+    """
+    found: list[Message] = []
+    remade = dossier.remade
+    if remade is not None:
+        found.append(
+            _REMADE.bind(
+                on=remade.on,
+                reason=remade.reason,
+                by=remade.confirmed_by,
+                reference=remade.reference or "—",
+            )
+        )
+    adopted = [entry for entry in dossier.history if entry.adopted_on is not None]
+    if adopted:
+        attested = sorted({rule for entry in adopted for rule in entry.attested})
+        found.append(
+            _ADOPTED.bind(
+                n=len(adopted),
+                on=adopted[0].adopted_on,
+                attested=", ".join(attested) or "—",
+            )
+        )
+    found.extend(
+        _TRANSFERRED.bind(
+            on=transfer.on,
+            sending=transfer.from_branch.name,
+            receiving=transfer.to_branch.name,
+            label=process.label("transfer"),
+        )
+        for transfer in dossier.transfers
+    )
+    return tuple(found)
+
+
+_REMADE = Message(
+    vi="Hồ sơ được lập lại ngày {on} — {reason}; {by} xác nhận, số {reference}",
+    en="Dossier re-made on {on} — {reason}; confirmed by {by}, no. {reference}",
+)
+_ADOPTED = Message(
+    vi="{n} bước được tiếp nhận từ hồ sơ giấy ngày {on}; điều kiện xác nhận trên giấy: {attested}",
+    en="{n} acts adopted from paper on {on}; conditions taken on the office's word: {attested}",
+)
+_TRANSFERRED = Message(
+    vi="{label} ngày {on}: từ {sending} đến {receiving}",
+    en="{label} on {on}: from {sending} to {receiving}",
+)

@@ -26,16 +26,16 @@ from ketnap._machine import mermaid
 from ketnap.dates import WorkingCalendar, as_date
 from ketnap.errors import InvalidInput, InvalidWorkflow, NoRegulationInForce
 from ketnap.messages import Lang
-from ketnap.model import Actor, Dossier, HistoryEntry
+from ketnap.model import Actor, Dossier, HistoryEntry, Sponsor
 from ketnap.policy import Policy
 from ketnap.process import ADMISSION, Process, Transition
-from ketnap.rules._base import Context, Failure, Period, Rule
+from ketnap.rules._base import Context, Failure, Family, Period, Rule, Values
 from ketnap.rules.authority import step_available
 from ketnap.rules.regulations import REGULATIONS
 from ketnap.rules.ruleset import RuleSet
 from ketnap.terms import probation_end
 
-__all__ = ["Law"]
+__all__ = ["Law", "blocking", "records_on"]
 
 
 class Law:
@@ -262,18 +262,95 @@ class Law:
             calendar=self._calendar,
             available=() if row else process.available(source),
             label=process.label,
-            earlier=functools.partial(self._earlier, dossier),
+            earlier=functools.partial(self._earlier, dossier, on),
         )
 
-    def _earlier(self, dossier: Dossier, entry: HistoryEntry) -> tuple[Context, tuple[Rule, ...]]:
-        # The act as it was taken (date, step, stages, actor, regulation then in force),
-        # read on the records as they stand now.
+    def _earlier(
+        self, dossier: Dossier, until: pendulum.Date, entry: HistoryEntry
+    ) -> tuple[Context, tuple[Rule, ...]]:
+        # The act as it was taken (date, step, stages, actor, regulation then in force), on
+        # the records as they stood that day, plus the changes the texts allow since, each
+        # judged on its own day: a sponsor replaced after the meeting (C-08, QĐ 24 §3.2.2)
+        # by the sponsor rules on the day of the replacement's letter. Facts (a birth date,
+        # a reason for leaving the Party) are read as they stand: a correction counts back.
         ruleset = self.ruleset_for(entry.on)
         context = self._context(
-            dossier, entry.step, on=entry.on, actor=entry.actor, source=entry.source,
-            ruleset=ruleset,
+            records_on(dossier, entry.on), entry.step, on=entry.on, actor=entry.actor,
+            source=entry.source, ruleset=ruleset,
         )  # fmt: skip
-        return context, ruleset.for_step(entry.step)
+        rules = ruleset.for_step(entry.step)
+        since = tuple(
+            self._context(
+                records_on(dossier, day),
+                entry.step,
+                on=day,
+                actor=entry.actor,
+                source=entry.source,
+                ruleset=None,
+            )
+            for day in _replacement_days(dossier, after=entry.on, until=until)
+        )
+        if since:
+            rules = tuple(
+                _also_since(rule, since) if rule.family is Family.SPONSOR else rule
+                for rule in rules
+            )
+        return context, rules
+
+
+def records_on(dossier: Dossier, day: pendulum.Date) -> Dossier:
+    """
+    Return *dossier*'s records as they stood on *day*, as far as the texts let them change.
+
+    A sponsor who replaced another (C-08, QĐ 24 §3.2.2: the branch assigns another official
+    member) with a letter dated after *day* was not yet in office: the sponsor they replace
+    still was. Every other record is as it stands: facts corrected since (a birth
+    date) count back to *day*, and dated records (votes, documents, certificates) are read
+    by their dates by the rules themselves. The dossier itself is returned when nothing
+    differs; never changed.
+    """
+    later = [sponsor for sponsor in dossier.sponsors if _replaced_after(sponsor, day)]
+    if not later:
+        return dossier
+    kept = [sponsor for sponsor in dossier.sponsors if sponsor not in later]
+    return attrs.evolve(dossier, sponsors=kept)
+
+
+def _replaced_after(sponsor: Sponsor, day: pendulum.Date) -> bool:
+    # A replacement is dated by its own letter (3-KNĐ): without one, it cannot be told
+    # from a sponsor of the meeting, and is read as one.
+    letter = sponsor.letter_dated
+    return sponsor.replaces is not None and letter is not None and letter > day
+
+
+def _replacement_days(
+    dossier: Dossier, *, after: pendulum.Date, until: pendulum.Date
+) -> list[pendulum.Date]:
+    """The days, after *after* and by *until*, on which a sponsor was replaced (C-08)."""
+    days = {
+        sponsor.letter_dated
+        for sponsor in dossier.sponsors
+        if _replaced_after(sponsor, after)
+        and sponsor.letter_dated is not None
+        and sponsor.letter_dated <= until
+    }
+    return sorted(days)
+
+
+def _also_since(rule: Rule, since: tuple[Context, ...]) -> Rule:
+    """*rule*, holding on the act's own day and again on each later day of *since*."""
+
+    def check(context: Context) -> Values | None:
+        found = rule.check(context)
+        if found is not None:
+            return found
+        for later in since:
+            failure = rule.evaluate(later)
+            if failure is not None:
+                return failure.values
+        return None
+
+    return attrs.evolve(rule, check=check)
 
 
 def blocking(failures: tuple[Failure, ...]) -> tuple[Failure, ...]:

@@ -28,8 +28,9 @@ from typing import Any
 import attrs
 import pendulum
 
-from ketnap.dates import as_date, parse_date
+from ketnap.dates import DATE_MAX, DATE_MIN, as_date, parse_date
 from ketnap.errors import InvalidInput
+from ketnap.inputs import LIMITS, clean_text
 from ketnap.messages import Lang, Message
 from ketnap.model import Actor, Organization
 
@@ -46,6 +47,28 @@ __all__ = [
 ]
 
 
+# Text converters, one per field name so that an error names the field; each is
+# `ketnap.inputs.clean_text`, as for a dossier's texts: NFC, bounded, no control characters.
+def _code_text(value: object) -> str:
+    return clean_text(value, field="code")
+
+
+def _name_text(value: object) -> str:
+    return clean_text(value, field="name")
+
+
+def _level_text(value: object) -> str:
+    return clean_text(value, field="level")
+
+
+def _parent_text(value: object) -> str | None:
+    return None if value is None else clean_text(value, field="parent")
+
+
+def _unit_text(value: object) -> str:
+    return clean_text(value, field="unit")
+
+
 @attrs.frozen(kw_only=True)
 class Level:
     """
@@ -58,7 +81,7 @@ class Level:
         branch: a branch (chi bộ): dossiers belong to units of this level.
     """
 
-    code: str
+    code: str = attrs.field(converter=_code_text)
     label: Message
     base: bool = False
     branch: bool = False
@@ -96,14 +119,27 @@ LEVELS_2025: tuple[Level, ...] = (
 """Province → commune-level committee → base organisations → branches: from 1 Jul 2025."""
 
 
-def _code(_instance: object, attribute: attrs.Attribute[str], value: object) -> None:
-    if not isinstance(value, str) or not value.strip():
+def _code(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    # None is the root's parent; the text converters refuse it for every other field.
+    if value is not None and (not isinstance(value, str) or not value.strip()):
         raise InvalidInput(attribute.name, "must be a non-empty string")
 
 
-def _count(_instance: object, attribute: attrs.Attribute[int], value: object) -> None:
+def _check_count(field: str, value: object) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise InvalidInput(attribute.name, "must be a non-negative integer")
+        raise InvalidInput(field, "must be a non-negative integer")
+    # A store keeps it as a 64-bit integer; no real count comes near the bound.
+    if value >= 10**LIMITS.integer_digits:
+        raise InvalidInput(field, f"more than {LIMITS.integer_digits} digits")
+
+
+def _count(_instance: object, attribute: attrs.Attribute[int], value: object) -> None:
+    _check_count(attribute.name, value)
+
+
+def _flag(_instance: object, attribute: attrs.Attribute[bool], value: object) -> None:
+    if not isinstance(value, bool):
+        raise InvalidInput(attribute.name, "must be true or false")
 
 
 @attrs.frozen(kw_only=True)
@@ -121,12 +157,12 @@ class Unit:
         may_admit: a base party committee authorised to admit (F-07a).
     """
 
-    code: str = attrs.field(validator=_code)
-    name: str = attrs.field(validator=_code)
-    level: str = attrs.field(validator=_code)
-    parent: str | None = None
+    code: str = attrs.field(converter=_code_text, validator=_code)
+    name: str = attrs.field(converter=_name_text, validator=_code)
+    level: str = attrs.field(converter=_level_text, validator=_code)
+    parent: str | None = attrs.field(default=None, converter=_parent_text, validator=_code)
     members: int = attrs.field(default=0, validator=_count)
-    may_admit: bool = False
+    may_admit: bool = attrs.field(default=False, validator=_flag)
 
 
 class OrganizationTree:
@@ -140,36 +176,69 @@ class OrganizationTree:
 
     def __init__(self, units: Iterable[Unit], *, levels: Iterable[Level] = LEVELS_2021) -> None:
         self.levels: tuple[Level, ...] = tuple(levels)
-        self._level = {level.code: level for level in self.levels}
+        self._level: dict[str, Level] = {}
+        for index, level in enumerate(self.levels):
+            if level.code in self._level:
+                raise InvalidInput(f"levels[{index}].code", f"level {level.code!r} is given twice")
+            self._level[level.code] = level
         self._depth = {level.code: index for index, level in enumerate(self.levels)}
         self._units: dict[str, Unit] = {}
-        for unit in units:
+        places: dict[str, int] = {}  # each unit's place in the list given, for errors
+        for index, unit in enumerate(units):
             if unit.code in self._units:
-                raise InvalidInput("units", f"code {unit.code!r} is used twice")
+                raise InvalidInput(f"units[{index}].code", f"code {unit.code!r} is used twice")
             if unit.level not in self._level:
                 known = ", ".join(self._level)
                 raise InvalidInput(
-                    "units", f"{unit.code!r} has unknown level {unit.level!r}; known: {known}"
+                    f"units[{index}].level",
+                    f"{unit.code!r} has unknown level {unit.level!r}; known: {known}",
                 )
             self._units[unit.code] = unit
+            places[unit.code] = index
         self._children: dict[str, list[str]] = {code: [] for code in self._units}
-        roots = []
+        self.root: Unit = self._link(places)
+        self._check_depth(places)
+
+    def _link(self, places: Mapping[str, int]) -> Unit:
+        """Attach each unit under its parent; return the root."""
+        roots: list[Unit] = []
         for unit in self._units.values():
+            place = f"units[{places[unit.code]}]"
             if unit.parent is None:
-                roots.append(unit.code)
+                if roots:
+                    raise InvalidInput(
+                        f"{place}.parent", f"expected one root unit, found a second: {unit.code!r}"
+                    )
+                roots.append(unit)
                 continue
             parent = self._units.get(unit.parent)
             if parent is None:
-                raise InvalidInput("units", f"{unit.code!r} has unknown parent {unit.parent!r}")
+                raise InvalidInput(
+                    f"{place}.parent", f"{unit.code!r} has unknown parent {unit.parent!r}"
+                )
             if self._depth[unit.level] <= self._depth[parent.level]:
                 raise InvalidInput(
-                    "units",
+                    f"{place}.level",
                     f"{unit.code!r} ({unit.level}) is not below {parent.code!r} ({parent.level})",
                 )
             self._children[parent.code].append(unit.code)
-        if len(roots) != 1:
-            raise InvalidInput("units", f"expected one root unit, found {len(roots)}")
-        self.root: Unit = self._units[roots[0]]
+        if not roots:
+            raise InvalidInput("units", "expected one root unit, found 0")
+        return roots[0]
+
+    def _check_depth(self, places: Mapping[str, int]) -> None:
+        # Every unit's level is below its parent's, so the tree has no cycle and a unit
+        # is deeper than its parent; but a tree given as data may have any number of
+        # levels, and what walks it must never meet more than the limit.
+        depth = {self.root.code: 1}
+        for unit in self.subtree(self.root.code):  # parents before their children
+            for child in self._children[unit.code]:
+                depth[child] = depth[unit.code] + 1
+                if depth[child] > LIMITS.tree_depth:
+                    raise InvalidInput(
+                        f"units[{places[child]}]",
+                        f"{child!r} is more than {LIMITS.tree_depth} levels deep",
+                    )
 
     # --- navigation -------------------------------------------------------------------------
 
@@ -256,6 +325,7 @@ class OrganizationTree:
             code=unit.code,
             under_base_committee=base.code != unit.code,
             base_committee_may_admit=base.may_admit,
+            base_code=base.code,
         )
 
     def competent_committee(self, code: str) -> Unit:
@@ -321,27 +391,38 @@ class OrganizationTree:
         """
         Build a tree from `to_data` output.
 
+        Every text is cleaned as a dossier's is (`ketnap.inputs.clean_text`).
+
         Raises:
-            InvalidInput: the data has the wrong shape or describes an invalid tree.
+            InvalidInput: the data has the wrong shape or describes an invalid tree; the
+                error names the key, e.g. ``tree.units[3].name``.
         """
-        if not isinstance(data, Mapping):
+        if (
+            not isinstance(data, Mapping)
+            or not isinstance(data.get("levels"), list)
+            or (not isinstance(data.get("units"), list))
+        ):
             raise InvalidInput("tree", "expected an object with levels and units")
-        try:
-            levels = [
-                Level(
-                    code=lv["code"],
-                    label=Message(vi=lv["vi"], en=lv["en"]),
-                    base=bool(lv["base"]),
-                    branch=bool(lv["branch"]),
+        levels = [_level_from_data(index, item) for index, item in enumerate(data["levels"])]
+        units = []
+        for index, item in enumerate(data["units"]):
+            place = f"tree.units[{index}]"
+            if (
+                not isinstance(item, Mapping)
+                or not {"code", "name", "level"} <= set(item)
+                or (not set(item) <= _UNIT_KEYS)
+            ):
+                raise InvalidInput(
+                    place, f"malformed tree data: expected the keys {', '.join(sorted(_UNIT_KEYS))}"
                 )
-                for lv in data["levels"]
-            ]
-            units = [Unit(**unit) for unit in data["units"]]
-        except (KeyError, TypeError) as exc:
-            raise InvalidInput(
-                "tree", f"malformed tree data ({type(exc).__name__}: {exc})"
-            ) from None
-        return cls(units, levels=levels)
+            try:
+                units.append(Unit(**item))
+            except InvalidInput as exc:
+                raise InvalidInput(f"{place}.{exc.field}", exc.reason) from None
+        try:
+            return cls(units, levels=levels)
+        except InvalidInput as exc:
+            raise InvalidInput(f"tree.{exc.field}", exc.reason) from None
 
     def describe(self, lang: Lang = "vi") -> str:
         """One line per level: how many units, and the members in all."""
@@ -354,6 +435,29 @@ class OrganizationTree:
         ]
         members = _COUNTED.render(lang, {"what": _MEMBERS, "n": self.members(self.root.code)})
         return "; ".join([*parts, members])
+
+
+_UNIT_KEYS = frozenset(attrs.fields_dict(Unit))
+_LEVEL_KEYS = frozenset({"code", "vi", "en", "base", "branch"})
+
+
+def _level_from_data(index: int, item: object) -> Level:
+    place = f"tree.levels[{index}]"
+    if not isinstance(item, Mapping) or set(item) != _LEVEL_KEYS:
+        raise InvalidInput(
+            place, f"malformed tree data: expected the keys {', '.join(sorted(_LEVEL_KEYS))}"
+        )
+    for key in ("base", "branch"):
+        if not isinstance(item[key], bool):
+            raise InvalidInput(f"{place}.{key}", "must be true or false")
+    label = Message(
+        vi=clean_text(item["vi"], field=f"{place}.vi"),
+        en=clean_text(item["en"], field=f"{place}.en"),
+    )
+    try:
+        return Level(code=item["code"], label=label, base=item["base"], branch=item["branch"])
+    except InvalidInput as exc:
+        raise InvalidInput(f"{place}.{exc.field}", exc.reason) from None
 
 
 _COUNTED = Message(vi="{what}: {n:,}", en="{what}: {n:,}")
@@ -416,8 +520,8 @@ class Course:
         trainees: people who attended (học viên).
     """
 
-    code: str = attrs.field(validator=_code)
-    unit: str = attrs.field(validator=_code)
+    code: str = attrs.field(converter=_code_text, validator=_code)
+    unit: str = attrs.field(converter=_unit_text, validator=_code)
     opened_on: pendulum.Date = attrs.field(converter=_opened)
     closed_on: pendulum.Date = attrs.field(converter=_closed)
     trainees: int = attrs.field(validator=_count)
@@ -450,9 +554,24 @@ class Quotas:
             self.assign(unit, year, admissions)
 
     def assign(self, unit: str, year: int, admissions: int) -> None:
-        """Assign *unit* a quota of *admissions* for *year*."""
-        if isinstance(admissions, bool) or not isinstance(admissions, int) or admissions < 0:
-            raise InvalidInput("admissions", "must be a non-negative integer")
+        """
+        Assign *unit* a quota of *admissions* for *year*.
+
+        Raises:
+            InvalidInput: the unit's code is not a clean text (``"unit"``), the year is
+                outside the dates ketnap covers (``"year"``), or *admissions* is not a
+                whole number from 0 to the limit (``"admissions"``).
+        """
+        unit = clean_text(unit, field="unit")
+        if not unit.strip():
+            raise InvalidInput("unit", "expected a unit code")
+        if (
+            isinstance(year, bool)
+            or not isinstance(year, int)
+            or not (DATE_MIN.year <= year <= DATE_MAX.year)
+        ):
+            raise InvalidInput("year", f"expected a year from {DATE_MIN.year} to {DATE_MAX.year}")
+        _check_count("admissions", admissions)
         self._assigned[unit, year] = admissions
 
     def to_data(self) -> list[dict[str, Any]]:
@@ -474,12 +593,10 @@ class Quotas:
             field = f"quotas[{index}]"
             if not isinstance(item, Mapping) or set(item) != {"unit", "year", "admissions"}:
                 raise InvalidInput(field, "expected exactly unit, year and admissions")
-            unit, year = item["unit"], item["year"]
-            if not isinstance(unit, str) or not unit:
-                raise InvalidInput(f"{field}.unit", "expected a unit code")
-            if isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= 2100:
-                raise InvalidInput(f"{field}.year", "expected a year from 1900 to 2100")
-            quotas.assign(unit, year, item["admissions"])
+            try:
+                quotas.assign(item["unit"], item["year"], item["admissions"])
+            except InvalidInput as exc:
+                raise InvalidInput(f"{field}.{exc.field}", exc.reason) from None
         return quotas
 
     def items(self) -> list[tuple[str, int, int]]:
@@ -488,9 +605,12 @@ class Quotas:
 
     def plan(self, tree: OrganizationTree, unit: str, year: int) -> int | None:
         """*unit*'s plan for *year*; None if neither it nor any unit under it has a quota."""
-        own = self._assigned.get((tree.unit(unit).code, year))
-        if own is not None:
-            return own
-        below = [self.plan(tree, child.code, year) for child in tree.children(unit)]
-        known = [n for n in below if n is not None]
-        return sum(known) if known else None
+        # Bottom-up over the subtree, without recursion: a unit's plan needs its children's.
+        plans: dict[str, int | None] = {}
+        for below in reversed(list(tree.subtree(unit))):
+            own = self._assigned.get((below.code, year))
+            if own is None:
+                known = [n for c in tree.children(below.code) if (n := plans[c.code]) is not None]
+                own = sum(known) if known else None
+            plans[below.code] = own
+        return plans[tree.unit(unit).code]

@@ -8,6 +8,7 @@ intent, documented in docs/policy.md; change them with `RuleSet.with_policy`.
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 import re
 from collections.abc import Callable
@@ -15,6 +16,7 @@ from fractions import Fraction
 from typing import Any
 
 import attrs
+import pendulum
 
 from ketnap.errors import InvalidInput
 from ketnap.messages import Message
@@ -91,6 +93,12 @@ def _instance_of(kind: type) -> Callable[[object, attrs.Attribute[Any], object],
     return check
 
 
+def _optional_day(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    # A date, never a datetime: a time of day would make the comparisons with dates fail.
+    if value is not None and (not isinstance(value, dt.date) or isinstance(value, dt.datetime)):
+        raise InvalidInput(attribute.name, f"expected a date or None, got {type(value).__name__}")
+
+
 def _pattern(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, str):
         raise InvalidInput(attribute.name, f"expected a str, got {type(value).__name__}")
@@ -125,6 +133,12 @@ class Policy:
         default=frozenset(Relation), validator=_set_of(Relation)
     )
     """C-05a (V): bases that count; QĐ 29 had work and study only."""
+    sponsor_unit_bases: frozenset[Relation] = attrs.field(
+        default=frozenset({Relation.WORK, Relation.STUDY}), validator=_set_of(Relation)
+    )
+    """C-05 (V/U): bases on which the sponsor's own branch must be in the candidate's base
+    organisation; one who lived alongside shares the residence area whatever branch their
+    membership is in (U: add RESIDENCE to compare their branch too)."""
     youth_age_max_years: int = attrs.field(default=30, validator=_count(100))
     """C-10 (S/U): the upper end of "youth age"; 31-35 is unclear, so 30 by default."""
     min_pool_months: int = attrs.field(default=0, validator=_MONTHS)
@@ -153,10 +167,21 @@ class Policy:
         default=frozenset({"10-KNĐ", "11-KNĐ", "12-KNĐ"}), validator=_set_of(str)
     )
     """I-03 (S): self-review, helper's comments, comments summary."""
+    appraisal_form: str = attrs.field(default="7-KNĐ", validator=_instance_of(str))
+    """F-05a (S): a partial committee's appraisal of the branch's admission resolution."""
+    recognition_appraisal_form: str = attrs.field(default="14-KNĐ", validator=_instance_of(str))
+    """F-05a (S): its appraisal of the branch's recognition resolution."""
     verification_kinships: frozenset[Kinship] = frozenset(
         {Kinship.PARENT, Kinship.GUARDIAN, Kinship.SPOUSE, Kinship.PARENT_IN_LAW, Kinship.CHILD}
     )
     """E-03 (V): relatives whose background is verified."""
+    spouse_side_exempting: frozenset[Kinship] = attrs.field(
+        default=frozenset({Kinship.SPOUSE, Kinship.PARENT_IN_LAW, Kinship.SPOUSE_SIBLING}),
+        validator=_set_of(Kinship),
+    )
+    """E-05 (V 2021, S 2025): relatives whose membership exempts the spouse's side from
+    verification (HD 01-2021 §3.4c names the spouse's siblings too; under HD 01-2016, not
+    read on this point, the guidance sets the spouse and parents-in-law only: U)."""
     political_topics: frozenset[PoliticalTopic] = frozenset({PoliticalTopic.POLITICAL_STANDARDS})
     """A-09 (V): what verification concludes on; QĐ 24 also named history and current politics."""
     vote_threshold: Fraction = attrs.field(
@@ -168,9 +193,9 @@ class Policy:
     )
     """F-05, F-06 (S/U): share of the base committee's members in favour."""
     min_branch_members: int = attrs.field(default=3, validator=_MEMBERS)
-    """F-10 (S): official members a branch needs to function."""
+    """F-10 (S): official members a branch needs to function, and its votes to count."""
     failed_votes_before_referral: int = attrs.field(default=3, validator=_count(100))
-    """F-09 (V): failed votes after which the branch refers the case upward."""
+    """F-09 (V): failed votes after which the branch (or base committee) refers upward."""
     decision_working_days: int = attrs.field(default=60, validator=_WORKING_DAYS)
     """§8 QĐ §4.3.1 (V): branch resolution to admission decision."""
     decision_extension_working_days: int = attrs.field(default=30, validator=_WORKING_DAYS)
@@ -189,10 +214,33 @@ class Policy:
     """L-02 (V): months since leaving before re-admission."""
     readmission_wait_after_record_months: int = attrs.field(default=60, validator=_MONTHS)
     """L-02 (V): months after a less serious offence's record is cleared."""
-    population_policy_readmission: bool = attrs.field(default=False, validator=_instance_of(bool))
-    """L-03 (V): QĐ 24 onward send re-admission after a population-policy violation to the
-    Secretariat's rules, which ketnap does not hold: refused unless True (then the ordinary
-    wait applies, as under QĐ 29)."""
+    readmission_base_committee_decides: bool = attrs.field(
+        default=False, validator=_instance_of(bool)
+    )
+    """L-04, F-07a (V to QĐ 232; U for QĐ 294): whether a base committee authorised to admit
+    also decides a re-admission. The texts to QĐ 232 name the district-level committee;
+    QĐ 294's wording was not read, so by default the committee above decides."""
+    population_third_child_months: int = attrs.field(default=24, validator=_MONTHS)
+    """L-03, L-03a (S): QĐ 05-QĐi/TW Điều 4-5, months a third child's violation waits: from
+    leaving the Party to the branch meeting, or from the birth for a first-time applicant.
+    QĐ 173-QĐ/TW (to 27 Aug 2018): 60."""
+    population_fourth_child_months: int = attrs.field(default=36, validator=_MONTHS)
+    """L-03, L-03a (S): the same wait for a fourth child (and any later child below
+    ``population_never_child_order``). QĐ 173-QĐ/TW: 60."""
+    population_never_child_order: int = attrs.field(default=5, validator=_count(100))
+    """L-03, L-03a (S): QĐ 05-QĐi/TW Điều 3.2, from this child on a person is never admitted
+    ("sinh con thứ năm trở lên"); QĐ 173's bar is U, read the same."""
+    population_births_counted_before: dt.date | None = attrs.field(
+        default=pendulum.Date(2025, 3, 20), validator=_optional_day
+    )
+    """L-03b (S date, U reading): from HD 15-HD/UBKTTW (20 Mar 2025) a third or later child
+    is no longer disciplined; a child born on or after this day is not a violation.
+    None counts every birth."""
+    population_terms_after_change: bool = attrs.field(default=True, validator=_instance_of(bool))
+    """L-03b (U, open): whether QĐ 05-QĐi/TW's terms still apply, from
+    ``population_births_counted_before``, to violations before it. True (the safer reading)
+    keeps them; False stops applying them to acts from that day (a removed member then
+    waits the ordinary ``readmission_wait_months``)."""
     fisherman_minimum_education: EducationLevel = attrs.field(
         default=EducationLevel.PRIMARY, validator=_instance_of(EducationLevel)
     )

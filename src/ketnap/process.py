@@ -39,6 +39,8 @@ step tag                  meaning
 ``recognition``           recognition as a full member
 ``refusal``               admission refused
 ``removal``               removal from the probationary list
+``appraisal``             a partial committee's appraisal of a branch resolution
+``transfer``              a probationary member's transfer to another branch
 ========================  =====================================================
 """
 
@@ -468,6 +470,7 @@ def _step(code: Step, *tags: str) -> ProcessStep:
 
 
 _B, _BC, _CC = Actor.BRANCH, Actor.BASE_COMMITTEE, Actor.COMPETENT_COMMITTEE
+_PC = Actor.PARTIAL_COMMITTEE
 _PRE_DECISION = (Stage.SOURCE_POOL, Stage.TRAINED, Stage.PREPARED, Stage.PROPOSED, Stage.ENDORSED)
 
 ADMISSION = Process(
@@ -504,6 +507,10 @@ ADMISSION = Process(
         _step(Step.REFUSE, "decision", "refusal"),
         _step(Step.WITHDRAW, "withdrawal"),
         _step(Step.REMOVE, "decision", "removal"),
+        _step(Step.REFUSE_RECOGNITION, "decision", "removal"),
+        _step(Step.APPRAISE_ADMISSION, "appraisal"),
+        _step(Step.APPRAISE_RECOGNITION, "appraisal"),
+        _step(Step.TRANSFER, "transfer"),
     ),
     transitions=(
         Transition(Step.COMPLETE_TRAINING, Stage.SOURCE_POOL, Stage.TRAINED, {_B, _BC}),
@@ -521,6 +528,8 @@ ADMISSION = Process(
         Transition(Step.RECOGNIZE, Stage.RECOGNITION_PROPOSED, Stage.FULL_MEMBER, {_CC}),
         Transition(Step.RECOGNIZE, Stage.RECOGNITION_ENDORSED, Stage.FULL_MEMBER, {_CC}),
         Transition(Step.RECOGNIZE, Stage.ESCALATED, Stage.FULL_MEMBER, {_CC}),
+        # F-09: a base committee short of two thirds three times reports upward too.
+        Transition(Step.ESCALATE, Stage.RECOGNITION_PROPOSED, Stage.ESCALATED, {_BC}),
         Transition(Step.ISSUE_CARD, Stage.FULL_MEMBER, Stage.CARD_ISSUED, {_CC}),
         Transition(Step.REFUSE, Stage.PREPARED, Stage.REFUSED, {_B}),
         Transition(Step.REFUSE, Stage.PROPOSED, Stage.REFUSED, {_BC, _CC}),
@@ -530,11 +539,28 @@ ADMISSION = Process(
         Transition(Step.REMOVE, Stage.RECOGNITION_PROPOSED, Stage.REMOVED, {_CC}),
         Transition(Step.REMOVE, Stage.RECOGNITION_ENDORSED, Stage.REMOVED, {_CC}),
         Transition(Step.REMOVE, Stage.ESCALATED, Stage.REMOVED, {_CC}),
+        # QĐ 29 §4.3.1: the committee may not agree to a recognition; the name is removed.
+        Transition(Step.REFUSE_RECOGNITION, Stage.RECOGNITION_PROPOSED, Stage.REMOVED, {_CC}),
+        Transition(Step.REFUSE_RECOGNITION, Stage.RECOGNITION_ENDORSED, Stage.REMOVED, {_CC}),
+        # F-05a: where a partial committee sits between the branch and the base committee,
+        # it appraises the branch's resolution (7-KNĐ, 14-KNĐ); the stage does not change.
+        Transition(Step.APPRAISE_ADMISSION, Stage.PROPOSED, Stage.PROPOSED, {_PC}),
+        Transition(
+            Step.APPRAISE_RECOGNITION, Stage.RECOGNITION_PROPOSED, Stage.RECOGNITION_PROPOSED, {_PC}
+        ),
+        # I-10: a probationary member moves to another branch, which goes on with probation.
+        Transition(Step.TRANSFER, Stage.PROBATION, Stage.PROBATION, {_B, _CC}),
     ),
     initial=Stage.SOURCE_POOL,
 )
 """
 The shipped admission path (Charter Art. 4-5). There is no probation extension (I-08):
 probation ends in recognition, referral upward (F-09) or removal. Under a base committee,
-recognition goes through its endorsement as admission does (15-KNĐ, HD 12-HD/BTCTW).
+recognition goes through its endorsement as admission does (15-KNĐ, HD 12-HD/BTCTW); a base
+committee that three times fails to reach two thirds refers the case upward as a branch
+does (F-09, QĐ 29 §4.2c). The competent committee may refuse a proposed recognition, which
+removes the name from the probationary list (I-06, QĐ 29 §4.3.1). A probationary member
+may transfer to another branch, which goes on with the probation (I-10); where a partial
+committee sits under the base committee, it appraises each branch resolution before the
+base committee considers it (F-05a).
 """

@@ -52,6 +52,7 @@ from ketnap.terms import probation_end
 from ketnap.workflow import Workflow
 
 __all__ = [
+    "add_sponsor",
     "add_vote",
     "assert_allowed",
     "assert_refused",
@@ -130,6 +131,24 @@ def make_dossier(
     )
 
 
+def add_sponsor(dossier: Dossier, *, meeting: pendulum.Date, name: str = "Phạm Thị Em") -> Sponsor:
+    """
+    Record a second official sponsor on *dossier*, alongside the candidate for three years.
+
+    A candidate past youth age, or with no union to introduce them, needs two sponsors
+    (C-01): a `make_dossier` dossier whose candidate is made older needs this one.
+    """
+    sponsor = Sponsor(
+        name=name,
+        status=MemberStatus.OFFICIAL,
+        official_since=add_months(meeting, -120),
+        alongside_since=add_months(meeting, -36),
+        basis=Relation.WORK,
+    )
+    dossier.sponsors.append(sponsor)
+    return sponsor
+
+
 def add_vote(
     dossier: Dossier,
     on: pendulum.Date,
@@ -145,7 +164,7 @@ def add_vote(
     return vote
 
 
-def lifecycle(  # noqa: C901 - one branch per step of the path, in order
+def lifecycle(  # noqa: C901, PLR0915 - one branch per step of the path, in order
     dossier: Dossier,
     *,
     meeting: pendulum.Date,
@@ -165,7 +184,8 @@ def lifecycle(  # noqa: C901 - one branch per step of the path, in order
     are assigned on *prepared* (default: 2 months before); the branch meets on
     *meeting*; the decision follows 20 working days later, the ceremony 10 after
     receipt, recognition 5 working days after probation ends (by the workflow's policy);
-    under a base committee it endorses 10 working days after each branch resolution.
+    under a base committee it endorses 10 working days after each branch resolution,
+    and a partial committee above the branch appraises 5 working days after it (F-05a).
     A dossier already along the way continues from its stage.
     """
     calendar = workflow.law.calendar
@@ -183,6 +203,12 @@ def lifecycle(  # noqa: C901 - one branch per step of the path, in order
     if ahead(Stage.PREPARED):
         add_vote(dossier, meeting)
         yield Step.PROPOSE_ADMISSION, meeting, Actor.BRANCH
+    partial = dossier.organization.under_partial_committee
+    if partial and ahead(Stage.PROPOSED):
+        appraised = calendar.add_working_days(meeting, 5)
+        form = workflow.law.policy_for(appraised).appraisal_form
+        dossier.add_documents([Document(form=form, dated=appraised)])
+        yield Step.APPRAISE_ADMISSION, appraised, Actor.PARTIAL_COMMITTEE
     endorsed = calendar.add_working_days(meeting, 10)
     if dossier.organization.under_base_committee and ahead(Stage.PROPOSED):
         add_vote(dossier, endorsed, body=Actor.BASE_COMMITTEE, counted=9, favour=7)
@@ -209,6 +235,11 @@ def lifecycle(  # noqa: C901 - one branch per step of the path, in order
         add_vote(dossier, recognition, purpose=VotePurpose.RECOGNITION, counted=13, favour=12)
         yield Step.PROPOSE_RECOGNITION, recognition, Actor.BRANCH
     recognized = calendar.add_working_days(recognition, 15)
+    if partial and ahead(Stage.RECOGNITION_PROPOSED):
+        appraised = calendar.add_working_days(recognition, 5)
+        form = workflow.law.policy_for(appraised).recognition_appraisal_form
+        dossier.add_documents([Document(form=form, dated=appraised)])
+        yield Step.APPRAISE_RECOGNITION, appraised, Actor.PARTIAL_COMMITTEE
     endorsed_recognition = calendar.add_working_days(recognition, 10)
     if dossier.organization.under_base_committee and ahead(Stage.RECOGNITION_PROPOSED):
         add_vote(
@@ -301,6 +332,8 @@ def clone(
         votes=list(dossier.votes),
         approvals=list(dossier.approvals),
         late_acts=list(dossier.late_acts),
+        membership_gaps=list(dossier.membership_gaps),
+        transfers=list(dossier.transfers),
     )
 
 

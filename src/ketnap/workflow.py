@@ -19,12 +19,28 @@ import pendulum
 
 from ketnap._machine import Carrier, Engine
 from ketnap.dates import WorkingCalendar, as_date
-from ketnap.errors import AdoptionRefused, InvalidInput, InvalidWorkflow, TransitionRefused
+from ketnap.errors import (
+    AdoptionRefused,
+    InvalidDocument,
+    InvalidInput,
+    InvalidWorkflow,
+    TransitionRefused,
+)
 from ketnap.inputs import clean_text
-from ketnap.integrity import anchor
+from ketnap.integrity import anchor, verify
 from ketnap.law import Law, blocking
 from ketnap.messages import Message
-from ketnap.model import Actor, Dossier, HistoryEntry, LateAct, Refusal, RefusedRule
+from ketnap.model import (
+    Actor,
+    Dossier,
+    HistoryEntry,
+    LateAct,
+    Organization,
+    Refusal,
+    RefusedRule,
+    Remade,
+    Transfer,
+)
 from ketnap.process import ADMISSION, Process
 from ketnap.rules._base import Context, Failure
 from ketnap.rules.ruleset import RuleSet
@@ -253,6 +269,49 @@ class Workflow:
 
     # --- internals -------------------------------------------------------------------------
 
+    def transfer(
+        self,
+        dossier: Dossier,
+        to: Organization,
+        *,
+        on: pendulum.Date,
+        actor: Actor,
+        reference: str | None = None,
+        comments_on: pendulum.Date | None = None,
+    ) -> HistoryEntry:
+        """
+        Transfer a probationary member to the branch *to* (chuyển sinh hoạt đảng, I-10).
+
+        Records a `ketnap.Transfer` from the dossier's branch to *to*, makes *to* the
+        dossier's branch, and takes the process's transfer step (tagged ``"transfer"``)
+        on *on* by *actor* (the sending branch or the committee), with *reference*, the
+        transfer paper's number; *comments_on* dates the sending branch's comments on the
+        probation there. All or nothing: refused, the dossier is left as it was.
+
+        Raises:
+            TransitionRefused: the step's rules failed (see `advance`).
+            InvalidInput: *to* is the dossier's branch, or the process has no transfer step.
+        """
+        steps = sorted(self._law.process.steps_tagged("transfer"))
+        if not steps:
+            raise InvalidInput("step", "this process has no step tagged 'transfer'")
+        step = next((s for s in steps if self._law.process.row(dossier.stage, s)), steps[0])
+        record = Transfer(
+            on=on,
+            from_branch=dossier.organization,
+            to_branch=to,
+            reference=reference,
+            comments_on=comments_on,
+        )
+        branch, transfers = dossier.organization, list(dossier.transfers)
+        dossier.transfers.append(record)
+        dossier.organization = to
+        try:
+            return self.advance(dossier, step, on=on, actor=actor, reference=reference)
+        except BaseException:
+            dossier.organization, dossier.transfers = branch, transfers
+            raise
+
     def _attempt(
         self, dossier: Dossier, step: object, on: object, actor: object, reference: str | None
     ) -> _Attempt:
@@ -277,6 +336,7 @@ class Workflow:
         *,
         adopted_on: pendulum.Date,
         attested: Collection[str] = (),
+        remade: Remade | None = None,
     ) -> tuple[HistoryEntry, ...]:
         """
         Open *dossier* at the stage its known *acts* lead to: a dossier already in progress.
@@ -297,11 +357,17 @@ class Workflow:
         so the dossier says which conditions were taken on the office's word. A
         spreadsheet row of a member in progress is adopted this way (`ketnap.sheets`).
 
+        *remade* records that the papers were re-made after a loss (`ketnap.Remade`):
+        a lost admission decision, whose act is then dated by the admission date on the
+        party card (J-03), or a lost dossier re-made on a confirmed report (M-08). It is
+        kept on the dossier, and `ketnap.integrity.notes` reports it with the adoption.
+
         Raises:
             AdoptionRefused: an act is not a step from the stage before it, or failed its
                 rules; ``.failures`` lists each act's failures.
             InvalidInput: the dossier already has a history, *adopted_on* is before an
-                act, or an act's date or actor is not valid.
+                act, an act's date or actor is not valid, or *remade* does not fit the
+                acts (a lost decision the acts do not hold, a date before it).
         """
         if dossier.history or dossier.stage != self._law.process.initial:
             raise InvalidInput(
@@ -309,6 +375,8 @@ class Workflow:
             )
         day = as_date(adopted_on, field="adopted_on")
         trial = copy.deepcopy(dossier)
+        if remade is not None:
+            trial.remade = remade
         found: list[tuple[int, Failure]] = []
         for index, act in enumerate(acts):
             if act.on > day:
@@ -330,9 +398,15 @@ class Workflow:
             )
         if found:
             raise AdoptionRefused(found, label=self._law.process.label)
+        if remade is not None:
+            try:
+                verify(trial, process=self._law.process, regulations=self._law.regulations)
+            except InvalidDocument as exc:
+                raise InvalidInput("remade", f"{exc.path}: {exc.reason}") from None
         dossier.history = trial.history
         dossier.stage = trial.stage
         dossier.late_acts = trial.late_acts
+        dossier.remade = trial.remade
         return tuple(dossier.history)
 
     def _event(self, carrier: Carrier) -> StepEvent:

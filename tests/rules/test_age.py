@@ -9,7 +9,7 @@ import pendulum
 import pytest
 
 from ketnap import Actor, AgeCounting, Approval, ApprovalKind, Dossier, Stage, Step, Workflow
-from ketnap.testing import add_vote
+from ketnap.testing import add_sponsor, add_vote
 from tests.conftest import at_stage, prepared
 
 D = pendulum.Date
@@ -108,6 +108,7 @@ class TestOverSixtyConsent:
         dossier.candidate = attrs.evolve(
             dossier.candidate, birth_date=D(1960, 1, 1), over_sixty_grounds=True
         )
+        add_sponsor(dossier, meeting=D(2024, 3, 12))  # past youth age: two sponsors (C-01)
         add_vote(dossier, D(2024, 3, 12))
         workflow.advance(dossier, Step.PROPOSE_ADMISSION, on=D(2024, 3, 12), actor=Actor.BRANCH)
         return dossier

@@ -105,8 +105,13 @@ class TestStepAvailable:
         assert ADMISSION.text(Step.PROPOSE_ADMISSION, "en") in failure.message("en")
 
     def test_no_probation_extension(self, workflow: Workflow) -> None:
-        """I-08: from probation there is recognition, referral or removal, nothing else."""
-        assert {t.step for t in workflow.law.steps_from(Stage.PROBATION)} == {
+        """I-08: out of probation there is recognition, referral or removal, nothing else.
+
+        A transfer to another branch (I-10) goes on with the same probation.
+        """
+        rows = workflow.law.steps_from(Stage.PROBATION)
+        assert {t.step for t in rows if t.target == Stage.PROBATION} == {Step.TRANSFER}
+        assert {t.step for t in rows if t.target != Stage.PROBATION} == {
             Step.PROPOSE_RECOGNITION,
             Step.ESCALATE,
             Step.REMOVE,
@@ -257,3 +262,106 @@ class TestRecognitionThroughTheBaseCommittee:
             dossier, Step.ENDORSE_RECOGNITION, on, Actor.BASE_COMMITTEE
         )
         assert "authority.base_committee_route" not in failing(dossier, Step.RECOGNIZE, on)
+
+
+def _recognition_proposed(workflow: Workflow, organization: Organization) -> Dossier:
+    dossier = make_dossier(meeting=MEETING, organization=organization)
+    walk(workflow, dossier, meeting=MEETING, until=Stage.RECOGNITION_PROPOSED)
+    return dossier
+
+
+class TestRefusingARecognition:
+    """
+    QĐ 29 §4.3.1: "Việc đồng ý hoặc không đồng ý, phải thông báo kết quả cho chi bộ".
+
+    The refusal is the competent committee's decision, as the approval is, and under a
+    base committee it answers the base committee's resolution (15-KNĐ) as the approval does.
+    """
+
+    @pytest.mark.parametrize(
+        ("actor", "refused"),
+        [
+            (Actor.BRANCH, True),
+            (Actor.BASE_COMMITTEE, True),
+            (Actor.COMPETENT_COMMITTEE, False),
+            (Actor.PROVINCIAL_STANDING_BOARD, True),
+        ],
+    )
+    def test_only_the_competent_committee_refuses(
+        self, workflow: Workflow, failing: Failing, actor: Actor, refused: bool
+    ) -> None:
+        dossier = _recognition_proposed(workflow, Organization(name="Chi bộ cơ sở"))
+        on = workflow.law.calendar.add_working_days(dossier.history[-1].on, 10)
+        found = failing(dossier, Step.REFUSE_RECOGNITION, on, actor)
+        assert ("authority.actor" in found) is refused
+
+    def test_under_a_base_committee_the_refusal_waits_for_its_endorsement(
+        self, workflow: Workflow, failing: Failing
+    ) -> None:
+        dossier = _recognition_proposed(
+            workflow, Organization(name="Chi bộ 3", under_base_committee=True)
+        )
+        on = workflow.law.calendar.add_working_days(dossier.history[-1].on, 10)
+        assert failing(dossier, Step.REFUSE_RECOGNITION, on) == {"authority.base_committee_route"}
+        add_vote(
+            dossier, on, body=Actor.BASE_COMMITTEE, purpose=VotePurpose.RECOGNITION,
+            counted=9, favour=7,
+        )  # fmt: skip
+        workflow.advance(dossier, Step.ENDORSE_RECOGNITION, on=on, actor=Actor.BASE_COMMITTEE)
+        assert failing(dossier, Step.REFUSE_RECOGNITION, on.add(days=7)) == set()
+
+    def test_an_authorised_base_committee_refuses_itself(
+        self, workflow: Workflow, failing: Failing
+    ) -> None:
+        """F-07a: where it decides recognitions, it decides the refusal too, by its vote."""
+        organization = Organization(
+            name="Chi bộ 4", under_base_committee=True, base_committee_may_admit=True
+        )
+        dossier = _recognition_proposed(workflow, organization)
+        on = workflow.law.calendar.add_working_days(dossier.history[-1].on, 10)
+        add_vote(
+            dossier, on, body=Actor.BASE_COMMITTEE, purpose=VotePurpose.REMOVAL,
+            counted=9, favour=6,
+        )  # fmt: skip
+        assert failing(dossier, Step.REFUSE_RECOGNITION, on, Actor.BASE_COMMITTEE) == set()
+
+
+class TestDecidingAReferral:
+    """
+    authority.actor after a referral (F-09): QĐ 29 §4.2c has the lower body "báo cáo cấp
+    ủy cấp trên trực tiếp và cấp ủy có thẩm quyền xem xét, quyết định".
+    """
+
+    @pytest.mark.parametrize(
+        ("referrer", "base_decides"),
+        [(Actor.BRANCH, True), (Actor.BASE_COMMITTEE, False)],
+        ids=["referred-by-the-branch", "referred-by-the-base-committee"],
+    )
+    def test_a_base_committee_that_referred_the_case_does_not_decide_it(
+        self, workflow: Workflow, failing: Failing, referrer: Actor, base_decides: bool
+    ) -> None:
+        """An authorised base committee decides a branch's referral, never its own."""
+        organization = Organization(
+            name="Chi bộ 4", under_base_committee=True, base_committee_may_admit=True
+        )
+        dossier = make_dossier(meeting=MEETING, organization=organization)
+        until = Stage.PROBATION if referrer is Actor.BRANCH else Stage.RECOGNITION_PROPOSED
+        walk(workflow, dossier, meeting=MEETING, until=until)
+        end = workflow.law.probation_end(dossier)
+        assert end is not None
+        on = max(end, dossier.history[-1].on)
+        for i in range(3):
+            add_vote(
+                dossier, on.add(days=1 + i), body=referrer, purpose=VotePurpose.RECOGNITION,
+                counted=9, favour=5,
+            )  # fmt: skip
+        on = on.add(days=5)
+        workflow.advance(dossier, Step.ESCALATE, on=on, actor=referrer)
+        decided = workflow.law.calendar.add_working_days(on, 5)
+        add_vote(
+            dossier, decided, body=Actor.BASE_COMMITTEE, purpose=VotePurpose.RECOGNITION,
+            counted=9, favour=9,
+        )  # fmt: skip
+        found = failing(dossier, Step.RECOGNIZE, decided, Actor.BASE_COMMITTEE)
+        assert ("authority.actor" not in found) is base_decides
+        assert failing(dossier, Step.RECOGNIZE, decided, Actor.COMPETENT_COMMITTEE) == set()

@@ -8,7 +8,18 @@ import attrs
 import pendulum
 import pytest
 
-from ketnap import Actor, Kinship, PoliticalTopic, Relative, Stage, Step, Verification, Workflow
+from ketnap import (
+    Actor,
+    Dossier,
+    Kinship,
+    PoliticalTopic,
+    Relative,
+    Stage,
+    Step,
+    Verification,
+    Workflow,
+)
+from ketnap.rules.regulations import HD_01_2021
 from tests.conftest import at_stage
 
 D = pendulum.Date
@@ -124,6 +135,97 @@ class TestWhoExemptsAndWhoIsVerified:
             dossier.candidate, relatives=(*dossier.candidate.relatives, child)
         )
         assert ("verification.subjects" in failing(dossier, Step.ASSIGN_SPONSORS, ON)) is refused
+
+
+class TestSpouseSide:
+    """
+    verification.subjects: a member among the spouse's parents or siblings exempts the
+    spouse's side (HD 01-2021 §3.4c, E-05), from the guidance's own date.
+    """
+
+    def _with_spouse_side(self, workflow: Workflow, *spouse_side: Relative) -> Dossier:
+        dossier = at_stage(workflow, Stage.TRAINED, meeting=D(2021, 11, 16))
+        relatives = (
+            *dossier.candidate.relatives,
+            Relative(name="Đỗ Thị Hoa", kinship=Kinship.SPOUSE),
+            Relative(name="Đỗ Văn Ích", kinship=Kinship.PARENT_IN_LAW),
+            *spouse_side,
+        )
+        dossier.candidate = attrs.evolve(dossier.candidate, relatives=relatives)
+        return dossier
+
+    @pytest.mark.parametrize(
+        ("days", "refused"),
+        [
+            pytest.param(-1, True, id="day-before-HD01-2021"),
+            pytest.param(0, False, id="HD01-2021-first-day"),
+            pytest.param(1, False, id="day-after"),
+        ],
+    )
+    def test_a_sibling_of_the_spouse_in_the_party_exempts_the_spouse_side(
+        self, workflow: Workflow, failing: Failing, days: int, refused: bool
+    ) -> None:
+        start = HD_01_2021.effective.start
+        assert start is not None
+        dossier = self._with_spouse_side(
+            workflow,
+            Relative(name="Đỗ Văn Khánh", kinship=Kinship.SPOUSE_SIBLING, party_member=True),
+        )
+        on = start.add(days=days)
+        assert ("verification.subjects" in failing(dossier, Step.ASSIGN_SPONSORS, on)) is refused
+
+    def test_a_sibling_of_the_spouse_outside_the_party_exempts_nothing(
+        self, workflow: Workflow
+    ) -> None:
+        dossier = self._with_spouse_side(
+            workflow, Relative(name="Đỗ Văn Khánh", kinship=Kinship.SPOUSE_SIBLING)
+        )
+        failures = {
+            f.rule_id: f
+            for f in workflow.law.check(
+                dossier, Step.ASSIGN_SPONSORS, on=D(2021, 10, 1), actor=Actor.BRANCH
+            )
+        }
+        message = failures["verification.subjects"].message("vi")
+        assert "Đỗ Thị Hoa (Vợ hoặc chồng)" in message
+        assert "Đỗ Văn Ích" in message
+        assert "Đỗ Văn Khánh" not in message  # a sibling-in-law is never a subject (E-03)
+
+    def test_the_spouse_side_exemption_leaves_the_candidate_side(self, workflow: Workflow) -> None:
+        dossier = self._with_spouse_side(
+            workflow,
+            Relative(name="Đỗ Văn Khánh", kinship=Kinship.SPOUSE_SIBLING, party_member=True),
+        )
+        dossier.verification = Verification(
+            concluded_on=D(2021, 9, 16), topics=frozenset(PoliticalTopic)
+        )
+        failures = {
+            f.rule_id: f
+            for f in workflow.law.check(
+                dossier, Step.ASSIGN_SPONSORS, on=D(2021, 10, 1), actor=Actor.BRANCH
+            )
+        }
+        message = failures["verification.subjects"].message("vi")
+        assert "Nguyễn Văn Bình" in message
+        assert "Đỗ Thị Hoa" not in message
+
+    def test_a_deployment_may_narrow_who_exempts_the_spouse_side(self, workflow: Workflow) -> None:
+        narrow = workflow.using(
+            workflow.law.ruleset_for(D(2021, 10, 1)).with_policy(
+                spouse_side_exempting=frozenset({Kinship.SPOUSE, Kinship.PARENT_IN_LAW})
+            )
+        )
+        dossier = self._with_spouse_side(
+            workflow,
+            Relative(name="Đỗ Văn Khánh", kinship=Kinship.SPOUSE_SIBLING, party_member=True),
+        )
+        failed = {
+            f.rule_id
+            for f in narrow.law.check(
+                dossier, Step.ASSIGN_SPONSORS, on=D(2021, 10, 1), actor=Actor.BRANCH
+            )
+        }
+        assert "verification.subjects" in failed
 
 
 class TestTopics:

@@ -8,7 +8,7 @@ import pendulum
 import pytest
 
 from ketnap import Actor, Dossier, Organization, Stage, Step, VotePurpose, Workflow
-from ketnap.testing import add_vote
+from ketnap.testing import add_vote, make_dossier, walk
 from tests.conftest import at_stage
 
 D = pendulum.Date
@@ -207,27 +207,85 @@ class TestRemovalVoteAfterAdmission:
         assert ("vote.branch_removal" in failing(dossier, Step.REMOVE, on)) is refused
 
 
-class TestReferralCountsTheCommittee:
-    """QĐ 29 §4.2c: "hai phần ba số đảng viên chính thức hoặc cấp ủy viên"."""
+def _committee_short(dossier: Dossier, workflow: Workflow, failed: int, favour: int = 5) -> D:
+    """Record *failed* base committee votes on recognition (of 9); return the day after."""
+    on = dossier.history[-1].on
+    for _ in range(failed):
+        on = workflow.law.calendar.add_working_days(on, 2)
+        add_vote(
+            dossier,
+            on,
+            body=Actor.BASE_COMMITTEE,
+            purpose=VotePurpose.RECOGNITION,
+            counted=9,
+            favour=favour,
+        )
+    return workflow.law.calendar.add_working_days(on, 1)
 
-    @pytest.mark.parametrize(("failed", "refused"), [(2, True), (3, False)])
+
+def _recognition_under_base_committee(workflow: Workflow, **organization: bool) -> Dossier:
+    dossier = make_dossier(
+        meeting=MEETING,
+        organization=Organization(name="Chi bộ 3", under_base_committee=True, **organization),
+    )
+    walk(workflow, dossier, meeting=MEETING, until=Stage.RECOGNITION_PROPOSED)
+    return dossier
+
+
+class TestReferralByTheBaseCommittee:
+    """
+    vote.referral: the base committee that fails three times refers the case upward (F-09).
+
+    QĐ 29 §4.2c: "đã qua 3 lần biểu quyết nhưng không đủ hai phần ba số đảng viên chính
+    thức hoặc cấp ủy viên tán thành ... thì báo cáo cấp ủy cấp trên trực tiếp và cấp ủy có
+    thẩm quyền xem xét, quyết định".
+    """
+
+    @pytest.mark.parametrize(
+        ("failed", "refused"),
+        [(2, True), (3, False)],
+        ids=["2-failed-committee-votes", "3-failed-committee-votes"],
+    )
     def test_committee_votes_short_of_two_thirds(
         self, workflow: Workflow, failing: Failing, failed: int, refused: bool
     ) -> None:
-        dossier, on = _probation_over(workflow)
-        for i in range(failed):
-            add_vote(
-                dossier,
-                on.add(days=i),
-                body=Actor.BASE_COMMITTEE,
-                purpose=VotePurpose.RECOGNITION,
-                counted=9,
-                favour=5,
-            )
-        last = on.add(days=failed)
-        assert ("vote.referral" in failing(dossier, Step.ESCALATE, last)) is refused
+        dossier = _recognition_under_base_committee(workflow)
+        on = _committee_short(dossier, workflow, failed)
+        found = failing(dossier, Step.ESCALATE, on, Actor.BASE_COMMITTEE)
+        assert ("vote.referral" in found) is refused
+        assert found <= {"vote.referral"}
+
+    def test_the_message_counts_the_committee_against_its_own_threshold(
+        self, workflow: Workflow
+    ) -> None:
+        dossier = _recognition_under_base_committee(workflow)
+        on = _committee_short(dossier, workflow, 2)
+        failures = workflow.law.check(dossier, Step.ESCALATE, on=on, actor=Actor.BASE_COMMITTEE)
+        (failure,) = failures
+        assert failure.message("vi").startswith("Đảng ủy cơ sở: mới 2 lần biểu quyết")
+        assert "QĐ 29 §4.2c" in failure.clause
+        assert "hoặc cấp ủy viên" in failure.clause
 
     def test_a_committee_vote_at_two_thirds_is_not_a_failure(
+        self, workflow: Workflow, failing: Failing
+    ) -> None:
+        dossier = _recognition_under_base_committee(workflow)
+        on = _committee_short(dossier, workflow, 3, favour=6)
+        assert "vote.referral" in failing(dossier, Step.ESCALATE, on, Actor.BASE_COMMITTEE)
+
+    def test_the_branch_failures_are_not_the_committee_s(
+        self, workflow: Workflow, failing: Failing
+    ) -> None:
+        """Each lower body refers on its own votes: the branch's three do not let the committee."""
+        dossier = _recognition_under_base_committee(workflow)
+        end = workflow.law.probation_end(dossier)
+        assert end is not None
+        for i in range(3):
+            add_vote(dossier, end.add(days=1 + i), purpose=VotePurpose.RECOGNITION, favour=6)
+        on = _committee_short(dossier, workflow, 1)
+        assert "vote.referral" in failing(dossier, Step.ESCALATE, on, Actor.BASE_COMMITTEE)
+
+    def test_the_committee_failures_are_not_the_branch_s(
         self, workflow: Workflow, failing: Failing
     ) -> None:
         dossier, on = _probation_over(workflow)
@@ -238,6 +296,86 @@ class TestReferralCountsTheCommittee:
                 body=Actor.BASE_COMMITTEE,
                 purpose=VotePurpose.RECOGNITION,
                 counted=9,
-                favour=6,
+                favour=5,
             )
         assert "vote.referral" in failing(dossier, Step.ESCALATE, on.add(days=3))
+
+    def test_a_base_branch_has_no_base_committee_to_refer(
+        self, workflow: Workflow, failing: Failing
+    ) -> None:
+        dossier = at_stage(workflow, Stage.RECOGNITION_PROPOSED)
+        on = _committee_short(dossier, workflow, 3)
+        assert failing(dossier, Step.ESCALATE, on, Actor.BASE_COMMITTEE) == {
+            "authority.base_committee_route"
+        }
+
+
+class TestRemovalQuorum:
+    """
+    vote.branch_quorum on a removal: a branch too small to vote cannot propose one (F-10).
+
+    Charter Art. 24.1: "Mỗi chi bộ ít nhất phải có ba đảng viên chính thức"; a removal voted
+    2 of 2 reaches two thirds but not a branch.
+    """
+
+    @pytest.mark.parametrize(
+        ("members", "refused"),
+        [(2, True), (3, False)],
+        ids=["2-of-2-members", "3-of-3-members"],
+    )
+    def test_members(
+        self, workflow: Workflow, failing: Failing, members: int, refused: bool
+    ) -> None:
+        dossier, on = _probation_over(workflow)
+        add_vote(dossier, on, purpose=VotePurpose.REMOVAL, counted=members, favour=members)
+        found = failing(dossier, Step.REMOVE, on)
+        assert ("vote.branch_quorum" in found) is refused
+        assert "vote.branch_removal" not in found
+
+    def test_the_refusal_names_the_quorum_and_its_clause(self, workflow: Workflow) -> None:
+        dossier, on = _probation_over(workflow)
+        add_vote(dossier, on, purpose=VotePurpose.REMOVAL, counted=2, favour=2)
+        (failure,) = workflow.law.check(
+            dossier, Step.REMOVE, on=on, actor=Actor.COMPETENT_COMMITTEE
+        )
+        assert failure.rule_id == "vote.branch_quorum"
+        assert failure.message("vi") == "Chi bộ chỉ có 2 đảng viên chính thức, cần ít nhất 3"
+        assert "Điều 24.1" in failure.clause
+
+    def test_the_committee_reads_the_branch_vote_of_an_earlier_meeting(
+        self, workflow: Workflow, failing: Failing
+    ) -> None:
+        """The committee decides later than the branch voted: that vote is the one counted."""
+        dossier, on = _probation_over(workflow)
+        add_vote(dossier, on, purpose=VotePurpose.REMOVAL, counted=2, favour=2)
+        assert "vote.branch_quorum" in failing(dossier, Step.REMOVE, on.add(days=10))
+
+    def test_a_referred_case_needs_no_branch_vote(
+        self, workflow: Workflow, failing: Failing
+    ) -> None:
+        dossier, on = _probation_over(workflow)
+        for i in range(3):
+            add_vote(dossier, on.add(days=i), purpose=VotePurpose.REMOVAL, counted=2, favour=1)
+        workflow.advance(dossier, Step.ESCALATE, on=on.add(days=3), actor=Actor.BRANCH)
+        assert failing(dossier, Step.REMOVE, on.add(days=10)) == set()
+
+
+class TestCommitteeRefusingRecognition:
+    """vote.base_committee: a base committee authorised to admit refuses by two thirds (F-06)."""
+
+    @pytest.mark.parametrize(("favour", "refused"), [(5, True), (6, False)], ids=["5/9", "6/9"])
+    def test_removal_vote(
+        self, workflow: Workflow, failing: Failing, favour: int, refused: bool
+    ) -> None:
+        dossier = _recognition_under_base_committee(workflow, base_committee_may_admit=True)
+        on = workflow.law.calendar.add_working_days(dossier.history[-1].on, 5)
+        add_vote(
+            dossier,
+            on,
+            body=Actor.BASE_COMMITTEE,
+            purpose=VotePurpose.REMOVAL,
+            counted=9,
+            favour=favour,
+        )
+        found = failing(dossier, Step.REFUSE_RECOGNITION, on, Actor.BASE_COMMITTEE)
+        assert found == ({"vote.base_committee"} if refused else set())

@@ -20,19 +20,23 @@ from ketnap import (
     Document,
     Dossier,
     EducationLevel,
+    GapKind,
     HistoryEntry,
     Kinship,
     LeavingReason,
     LocalRole,
     Member,
+    MembershipGap,
     MemberStatus,
     Organization,
     PoliticalTopic,
+    PopulationViolation,
     PriorMembership,
     Relation,
     Relative,
     Sex,
     Sponsor,
+    Transfer,
     UnionIntroduction,
     UnionKind,
     Verification,
@@ -40,6 +44,7 @@ from ketnap import (
     VotePurpose,
 )
 from ketnap.integrity import anchor
+from ketnap.model.records import same_branch
 from ketnap.rules.regulations import REGULATIONS
 
 FIRST_REGULATION = min(r.effective.start for r in REGULATIONS.values() if r.effective.start)
@@ -70,6 +75,25 @@ def prior_memberships(draw: st.DrawFn, born: pendulum.Date) -> PriorMembership:
         reason=draw(st.sampled_from(LeavingReason)),
         record_cleared_on=cleared,
         readmitted_before=draw(st.booleans()),
+        population_violation=(
+            draw(st.none() | population_violations(born.add(days=1), left)) if left > born else None
+        ),
+    )
+
+
+def population_violations(low: dt.date, high: dt.date) -> Any:
+    return st.builds(
+        PopulationViolation, child_order=st.integers(3, 99), child_born_on=dates(low, high)
+    )
+
+
+@st.composite
+def membership_gaps(draw: st.DrawFn) -> MembershipGap:
+    start = draw(dates())
+    return MembershipGap(
+        kind=draw(st.sampled_from(GapKind)),
+        start=start,
+        end=draw(st.none() | dates(start, dt.date(2095, 1, 1))),
     )
 
 
@@ -97,6 +121,9 @@ def candidates(draw: st.DrawFn) -> Candidate:
             )
         ),
         prior_membership=draw(st.none() | prior_memberships(born)),
+        population_violations=draw(
+            st.lists(population_violations(born.add(days=1), dt.date(2095, 1, 1)), max_size=2)
+        ),
         citizen_id=draw(st.none() | st.from_regex(r"\A[0-9]{12}\Z")),
         sex=draw(st.none() | st.sampled_from(Sex)),
         ethnic_minority=draw(st.booleans()),
@@ -147,6 +174,18 @@ def histories(draw: st.DrawFn, dossier: Dossier) -> None:
                 previous=anchor(dossier),
             )
         )
+        if row.step in ADMISSION.steps_tagged("transfer"):
+            # A transfer act has its record, to another branch, which the dossier is now in.
+            current = dossier.organization
+
+            def elsewhere(branch: Organization, current: Organization = current) -> bool:
+                return not same_branch(branch, current)
+
+            to = draw(st.builds(Organization, name=text, code=st.none() | text).filter(elsewhere))
+            dossier.transfers.append(
+                Transfer(on=day, from_branch=current, to_branch=to, reference=draw(optional_text))
+            )
+            dossier.organization = to
         stage = row.target
     dossier.stage = stage
     steps = {entry.step: entry.on for entry in dossier.history}
@@ -229,6 +268,7 @@ def dossiers(draw: st.DrawFn) -> Dossier:
             )
         ),
         card_number=draw(st.none() | text),
+        membership_gaps=draw(st.lists(membership_gaps(), max_size=2)),
     )
     draw(histories(dossier))
     return dossier

@@ -4,18 +4,20 @@ The papers an office signs (biểu mẫu), filled from a dossier as .docx files.
 Each form records one act of the dossier: the branch's resolution proposing admission
 (6-KNĐ), the base committee's (8-KNĐ), the admission decision (9-KNĐ), the branch's
 resolution proposing recognition (13-KNĐ) and the recognition decision (16-KNĐ), numbered
-as in HD 12-HD/BTCTW (2022); and the dossier's checklist (danh mục hồ sơ). Its facts come
-from the act as recorded (date, document number, the vote), the dossier, the organisation
-tree (the issuing body and the one above it) and what only the office knows: the place
-it writes from and who signs. A form whose facts are missing is refused with every
-missing fact named (`FormRefused`), never printed with blanks.
+as in HD 12-HD/BTCTW (2022); the committee's decision not to recognise, which removes the
+name from the probationary list (``khong-cong-nhan``: HD 12 numbers no form for it, so it
+is laid out as 16-KNĐ is, QĐ 29 §4.3.1); and the dossier's checklist (danh mục hồ sơ).
+Its facts come from the act as recorded (date, document number, the vote), the dossier,
+the organisation tree (the issuing body and the one above it) and what only the office
+knows: the place it writes from and who signs. A form whose facts are missing is refused
+with every missing fact named (`FormRefused`), never printed with blanks.
 
 The templates are Word documents with placeholders (docxtpl), shipped with the package;
 a deployment passes its own folder (``templates=``) holding files of the same names,
 laid out as it writes, using the facts `form_facts` returns.
 
 >>> sorted(FORMS)
-['13-KNĐ', '16-KNĐ', '6-KNĐ', '8-KNĐ', '9-KNĐ', 'checklist']
+['13-KNĐ', '16-KNĐ', '6-KNĐ', '8-KNĐ', '9-KNĐ', 'checklist', 'khong-cong-nhan']
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from ketnap.law import Law
 from ketnap.messages import Lang, Message, format_date, format_long_date, format_percent
 from ketnap.model import Actor, Dossier, HistoryEntry, Step, Vote, VotePurpose
 from ketnap.organizations import OrganizationTree, Unit
+from ketnap.rules.appraisal import appraisal_forms
 from ketnap.rules.documents import refresh_dates, required_admission_forms
 from ketnap.terms import document_expiry, dossier_probation_end, full_membership_date
 
@@ -116,6 +119,16 @@ FORMS: Final[Mapping[str, Form]] = {
             Step.RECOGNIZE,
         ),
         Form(
+            "khong-cong-nhan",
+            Message(
+                vi="Quyết định không công nhận đảng viên chính thức, xóa tên trong danh sách "
+                "đảng viên dự bị",
+                en="Decision refusing recognition (removal from the probationary list)",
+            ),
+            "khong-cong-nhan.docx",
+            Step.REFUSE_RECOGNITION,
+        ),
+        Form(
             "checklist",
             Message(vi="Danh mục hồ sơ", en="Dossier checklist"),
             "checklist.docx",
@@ -133,9 +146,12 @@ _TITLES: Final = {
     "4-KNĐ": "Nghị quyết giới thiệu đoàn viên ưu tú vào Đảng",
     "4A-KNĐ": "Nghị quyết giới thiệu công đoàn viên vào Đảng",
     "5-KNĐ": "Tổng hợp ý kiến nhận xét của tổ chức đoàn thể và chi ủy nơi cư trú",
+    "7-KNĐ": "Báo cáo thẩm định của đảng ủy bộ phận đối với nghị quyết đề nghị kết nạp",
     "10-KNĐ": "Bản tự kiểm điểm của đảng viên dự bị",
     "11-KNĐ": "Bản nhận xét của đảng viên được phân công giúp đỡ",
     "12-KNĐ": "Tổng hợp ý kiến nhận xét đảng viên dự bị",
+    "14-KNĐ": "Báo cáo thẩm định của đảng ủy bộ phận đối với nghị quyết đề nghị công nhận "
+    "đảng viên chính thức",
 }
 
 
@@ -422,12 +438,26 @@ def _recognize(facts: _Facts, _entry: HistoryEntry | None, units: _Units | None)
         )
 
 
+def _refuse_recognition(facts: _Facts, _entry: HistoryEntry | None, units: _Units | None) -> None:
+    """The decision not to recognise answers the same proposal a recognition would."""
+    _issuer(facts, units, "competent")
+    _proposal(facts, Step.PROPOSE_RECOGNITION, Step.ENDORSE_RECOGNITION)
+    _proposer(facts, units, Step.ENDORSE_RECOGNITION)
+    decision = facts.act(Step.DECIDE_ADMISSION)
+    if decision is not None:
+        facts.values |= {
+            "decision_number": decision.reference or "",
+            "decision_long_date": format_long_date(decision.on),
+        }
+
+
 _BUILDERS: Final[dict[str, Callable[[_Facts, HistoryEntry | None, _Units | None], None]]] = {
     Step.PROPOSE_ADMISSION: _propose_admission,
     Step.ENDORSE: _endorse,
     Step.DECIDE_ADMISSION: _decide_admission,
     Step.PROPOSE_RECOGNITION: _propose_recognition,
     Step.RECOGNIZE: _recognize,
+    Step.REFUSE_RECOGNITION: _refuse_recognition,
 }
 
 _PRESENT, _MISSING, _STALE = "có", "thiếu", "quá hạn"
@@ -439,6 +469,8 @@ def _checklist(facts: _Facts, units: _Units | None, on: pendulum.Date) -> None:
     forms = set(required_admission_forms(dossier, policy))
     if dossier.last_act(Step.HOLD_CEREMONY) is not None:
         forms |= set(policy.recognition_forms)
+    # Under a partial committee, its reports on the branch's resolutions (F-05a).
+    forms |= appraisal_forms(dossier, policy)
     stale = {
         form
         for form, dated in refresh_dates(dossier, policy)

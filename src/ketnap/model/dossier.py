@@ -18,9 +18,12 @@ from ketnap.model.records import (
     HistoryEntry,
     LateAct,
     Member,
+    MembershipGap,
     Organization,
     Refusal,
+    Remade,
     Sponsor,
+    Transfer,
     UnionIntroduction,
     Verification,
     Vote,
@@ -74,6 +77,12 @@ def _id(value: object) -> str:
     return clean_text(value, field="id")
 
 
+def _stage_code(value: object) -> object:
+    # A stage is kept as its plain code: `Stage.PROPOSED` and "proposed" are one stage,
+    # and the engine, the store and the documents only ever see the string.
+    return str.__str__(value) if isinstance(value, str) else value
+
+
 def _card_number(value: object) -> str | None:
     return None if value is None else clean_text(value, field="card_number", max_chars=64)
 
@@ -111,6 +120,12 @@ class Dossier:
         decision_received_on: the day the branch received the admission decision; the
             30 working days to the ceremony count from it.
         card_number: the party card's number, recorded before the card is issued.
+        membership_gaps: the times out of party activity (expelled, struck off, out of
+            contact, interrupted by a transfer, out until a re-admission), which party age
+            does not count (`ketnap.terms.party_age_months`, QĐ 24 §4.5.1).
+        transfers: the probationary member's transfers to another branch (`Transfer`),
+            oldest first; ``organization`` is the branch after the last one (I-10).
+        remade: how the dossier was re-made after papers were lost (`Remade`, J-03, M-08).
 
     Raises:
         InvalidInput: a structural error, such as a birth date not before ``entered_pool_on``.
@@ -122,7 +137,9 @@ class Dossier:
     entered_pool_on: pendulum.Date = attrs.field(
         converter=_date, validator=[_is_date, _after_birth]
     )
-    stage: str = attrs.field(default=str(Stage.SOURCE_POOL), validator=_non_empty)
+    stage: str = attrs.field(
+        default=str(Stage.SOURCE_POOL), converter=_stage_code, validator=_non_empty
+    )
     helper: Member | None = None
     probation_helper: Member | None = None
     sponsors: list[Sponsor] = attrs.field(factory=list, validator=_distinct_sponsors)
@@ -138,6 +155,9 @@ class Dossier:
     card_number: str | None = attrs.field(default=None, converter=_card_number)
     late_acts: list[LateAct] = attrs.Factory(list)
     refusals: list[Refusal] = attrs.Factory(list)
+    membership_gaps: list[MembershipGap] = attrs.field(factory=list, repr=False)
+    transfers: list[Transfer] = attrs.Factory(list)
+    remade: Remade | None = None
     history: list[HistoryEntry] = attrs.Factory(list)
     revision: int = attrs.field(default=0, validator=_non_negative)
 

@@ -16,12 +16,27 @@ from ketnap.messages import Lang, Message
 
 __all__ = ["LabelledEnum", "register_labels"]
 
-_LABELS: dict[LabelledEnum, Message] = {}
+# Keyed by the enumeration and the value: members of two enumerations that share a
+# value ("removed" is a stage and a reason for leaving) are equal strings, and would
+# share one entry in a table keyed by the members themselves.
+_LABELS: dict[tuple[type, str], Message] = {}
 
 
 def register_labels(table: Mapping[LabelledEnum, Message]) -> None:
-    """Register the labels of enumeration members (each member once)."""
-    _LABELS.update(table)
+    """
+    Register the labels of one enumeration's members (each member once).
+
+    One table per enumeration: a mapping keyed by members of two enumerations would
+    already have merged those that share a value.
+
+    Raises:
+        ValueError: the table holds members of more than one enumeration.
+    """
+    kinds = {type(member) for member in table}
+    if len(kinds) > 1:
+        names = ", ".join(sorted(kind.__name__ for kind in kinds))
+        raise ValueError(f"one table per enumeration, got members of {names}")
+    _LABELS.update({(type(member), str.__str__(member)): label for member, label in table.items()})
 
 
 class LabelledEnum(enum.StrEnum):
@@ -30,16 +45,16 @@ class LabelledEnum(enum.StrEnum):
     @property
     def message(self) -> Message:
         """The member's label in both languages."""
-        return _LABELS[self]
+        return _LABELS[type(self), str.__str__(self)]
 
     @property
     def label(self) -> str:
         """The Vietnamese label."""
-        return _LABELS[self].vi
+        return self.message.vi
 
     def text(self, lang: Lang = "vi") -> str:
         """Return the label in *lang*."""
-        return _LABELS[self].render(lang)
+        return self.message.render(lang)
 
     @classmethod
     def parse(cls, value: object, *, field: str = "value") -> Self:

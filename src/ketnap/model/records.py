@@ -20,6 +20,7 @@ from ketnap.model.vocabulary import (
     AreaKind,
     CertificateKind,
     EducationLevel,
+    GapKind,
     Kinship,
     LeavingReason,
     LocalRole,
@@ -28,6 +29,7 @@ from ketnap.model.vocabulary import (
     PoliticalTheory,
     PoliticalTopic,
     Relation,
+    RemakeReason,
     Sex,
     UnionKind,
     VotePurpose,
@@ -41,12 +43,16 @@ __all__ = [
     "HistoryEntry",
     "LateAct",
     "Member",
+    "MembershipGap",
     "Organization",
+    "PopulationViolation",
     "PriorMembership",
     "Refusal",
     "RefusedRule",
     "Relative",
+    "Remade",
     "Sponsor",
+    "Transfer",
     "UnionIntroduction",
     "Verification",
     "Vote",
@@ -100,6 +106,14 @@ def _regulation(value: object) -> str:
 
 def _code(value: object) -> str | None:
     return None if value is None else clean_text(value, field="code")
+
+
+def _base_code(value: object) -> str | None:
+    return None if value is None else clean_text(value, field="base_code")
+
+
+def _base_organization(value: object) -> str | None:
+    return None if value is None else clean_text(value, field="base_organization")
 
 
 def _replaces(value: object) -> str | None:
@@ -212,6 +226,37 @@ class Relative:
     full_capacity: bool = True
 
 
+def _child_order(_instance: object, attribute: attrs.Attribute[int], value: int) -> None:
+    # Under the two-child rule (Pháp lệnh dân số, Art. 10 as amended in 2008) only a
+    # third or later child can be a violation.
+    if isinstance(value, bool) or not isinstance(value, int) or not 3 <= value <= 99:
+        raise InvalidInput(attribute.name, "a violation is a third to 99th child")
+
+
+@attrs.frozen(kw_only=True)
+class PopulationViolation:
+    """
+    A birth in violation of the population policy (vi phạm chính sách dân số, L-03).
+
+    Args:
+        child_order: which child it was: 3 for a third child (sinh con thứ ba).
+        child_born_on: the child's birth date; a first-time applicant's wait counts from it
+            (QĐ 05-QĐi/TW Điều 5), and births on or after
+            ``Policy.population_births_counted_before`` are not violations.
+    """
+
+    child_order: int = attrs.field(validator=_child_order)
+    child_born_on: pendulum.Date = attrs.field(converter=_date, validator=_is_date, repr=_redacted)
+
+
+def _violations(values: Iterable[PopulationViolation]) -> tuple[PopulationViolation, ...]:
+    items = tuple(_few("population_violations", values))
+    for item in items:
+        if not isinstance(item, PopulationViolation):
+            raise InvalidInput("population_violations", "expected PopulationViolation records")
+    return items
+
+
 @attrs.frozen(kw_only=True)
 class PriorMembership:
     """
@@ -223,6 +268,9 @@ class PriorMembership:
         reason: why they left (L-06 excludes some reasons).
         record_cleared_on: date the criminal record was cleared (xóa án tích), if convicted.
         readmitted_before: whether they were re-admitted once already (L-07).
+        population_violation: for a member removed over the population policy (reason
+            ``POPULATION_POLICY``), the birth that led to it; its child order sets the wait
+            before re-admission (L-03, QĐ 05-QĐi/TW Điều 4).
     """
 
     first_decision_on: pendulum.Date = attrs.field(converter=_date, validator=_is_date)
@@ -234,10 +282,18 @@ class PriorMembership:
         default=None, converter=_optional_date, validator=_is_date
     )
     readmitted_before: bool = False
+    population_violation: PopulationViolation | None = attrs.field(
+        default=None,
+        validator=attrs.validators.optional(attrs.validators.instance_of(PopulationViolation)),
+    )
 
     def __attrs_post_init__(self) -> None:
         if self.first_decision_on > self.left_on:
             raise InvalidInput("first_decision_on", "is after left_on")
+        violation = self.population_violation
+        if violation is not None and violation.child_born_on > self.left_on:
+            # The birth led to the removal: it cannot come after it. (Dates not quoted.)
+            raise InvalidInput("population_violation", "the child is born after left_on")
 
 
 @attrs.frozen(kw_only=True)
@@ -257,6 +313,8 @@ class Candidate:
             where they live or work, or a special need); only matters over 60.
         relatives: relatives for background verification (E-03).
         prior_membership: set for a re-admission.
+        population_violations: births in violation of the population policy outside party
+            membership: before a first admission, or after leaving (L-03, L-03a).
         citizen_id: personal identification number (số định danh cá nhân, 12 digits; 9 for
             an old identity card).
         sex: as recorded, for the composition of new members (None: not recorded).
@@ -284,6 +342,9 @@ class Candidate:
     over_sixty_grounds: bool = False
     relatives: tuple[Relative, ...] = attrs.field(default=(), converter=_relatives, repr=_redacted)
     prior_membership: PriorMembership | None = attrs.field(default=None, repr=_redacted)
+    population_violations: tuple[PopulationViolation, ...] = attrs.field(
+        default=(), converter=_violations, repr=_redacted
+    )
     citizen_id: str | None = attrs.field(default=None, validator=_citizen_id, repr=_redacted)
     sex: Sex | None = attrs.field(
         default=None, validator=attrs.validators.optional(_member_of(Sex))
@@ -301,6 +362,31 @@ class Candidate:
         prior = self.prior_membership
         if prior is not None and prior.first_decision_on < self.birth_date:
             raise InvalidInput("prior_membership", "first admission is before the birth date")
+        if any(v.child_born_on <= self.birth_date for v in self.population_violations):
+            raise InvalidInput("population_violations", "a child is born before the parent")
+
+
+@attrs.frozen(kw_only=True)
+class MembershipGap:
+    """
+    A time out of party activity, which party age does not count (J-01, J-02).
+
+    Args:
+        kind: expelled, struck off, out of contact, interrupted by a transfer, or out of the
+            Party until a re-admission (QĐ 24 §4.5.1-4.5.2).
+        start: the day it began (the decision to expel or strike off, the last day in
+            contact, the day the member left the old branch).
+        end: the day party activity resumed (the re-admission decision, contact restored,
+            the day the new branch received the member); None while it lasts.
+    """
+
+    kind: GapKind = attrs.field(validator=_member_of(GapKind))
+    start: pendulum.Date = attrs.field(
+        converter=_date, validator=[_is_date, _not_after("end")], repr=_redacted
+    )
+    end: pendulum.Date | None = attrs.field(
+        default=None, converter=_optional_date, validator=_is_date, repr=_redacted
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -312,20 +398,40 @@ class Organization:
         name: the branch's name.
         code: the branch's code in an `ketnap.OrganizationTree` (mã tổ chức), which reports
             and authority use; None when the dossier is used without a tree.
+        base_code: the code of the base party organisation (tổ chức cơ sở đảng: the base
+            committee above the branch, or the base branch itself) whose unit the
+            candidate works, studies or lives in; sponsors from its other branches are
+            "trong cùng một đơn vị" (C-05). None when not recorded.
         under_base_committee: the branch sits under a base party committee (chi bộ trực thuộc
             đảng ủy cơ sở), so the base committee endorses before the decision (F-05).
         base_committee_may_admit: that base committee is authorised to admit (F-07a).
         has_youth_union: a Youth Union organisation exists where the candidate works or
             lives (C-02).
-        has_trade_union: a trade union exists there (C-03).
+        has_trade_union: the agency or enterprise has a grassroots trade union; where it has
+            no Youth Union organisation, the trade union introduces candidates of any age
+            (C-03).
+        under_partial_committee: between the branch and its base committee sits a partial
+            party committee (đảng ủy bộ phận), which appraises the branch's proposals
+            before the base committee considers them (F-05a); only under a base committee.
     """
 
     name: str = attrs.field(converter=_name, validator=_non_empty)
     code: str | None = attrs.field(default=None, converter=_code)
+    base_code: str | None = attrs.field(default=None, converter=_base_code)
     under_base_committee: bool = False
     base_committee_may_admit: bool = False
     has_youth_union: bool = True
     has_trade_union: bool = False
+    under_partial_committee: bool = attrs.field(default=False)
+
+    @under_partial_committee.validator
+    def _partial_under_base(self, _attribute: attrs.Attribute[bool], value: bool) -> None:
+        # A partial committee is a part of a base committee (đảng bộ cơ sở): a base branch
+        # has none above it.
+        if value and not self.under_base_committee:
+            raise InvalidInput(
+                "under_partial_committee", "a partial committee sits under a base committee"
+            )
 
 
 @attrs.frozen(kw_only=True)
@@ -364,8 +470,11 @@ class Sponsor(Member):
         replaces: name of a sponsor on the dossier who moved or was disciplined and whom
             this one replaces (C-08); a replacement need not have 12 months alongside,
             but still a basis.
-        branch: code of the branch (unit under the base party organisation) the sponsor
-            belongs to, when known; it must be the candidate's (C-05).
+        branch: code of the branch the sponsor belongs to, when known.
+        base_organization: code of the base party organisation that branch belongs to,
+            when known. A sponsor who knows the candidate from work or study must be in
+            the candidate's base organisation (`Organization.base_code`), or failing
+            those codes in the candidate's branch (C-05).
         letter_dated: the date of this sponsor's introduction letter (3-KNĐ), when each
             letter is recorded on its sponsor; two sponsors write two letters.
     """
@@ -374,6 +483,7 @@ class Sponsor(Member):
     basis: Relation = attrs.field(validator=_member_of(Relation))
     replaces: str | None = attrs.field(default=None, converter=_replaces)
     branch: str | None = attrs.field(default=None, converter=_code)
+    base_organization: str | None = attrs.field(default=None, converter=_base_organization)
     letter_dated: pendulum.Date | None = attrs.field(
         default=None, converter=_optional_date, validator=_is_date
     )
@@ -585,3 +695,69 @@ class HistoryEntry:
             adopted_on=self.adopted_on,
             attested=self.attested,
         )
+
+
+def same_branch(first: Organization, second: Organization) -> bool:
+    """Whether two records name the same branch: by code when both have one, else by name."""
+    if first.code is not None and second.code is not None:
+        return first.code == second.code
+    return first.name == second.name
+
+
+@attrs.frozen(kw_only=True)
+class Transfer:
+    """
+    A probationary member's transfer to another branch (chuyển sinh hoạt đảng, I-10).
+
+    Recorded on the dossier with the dossier's `organization` set to the receiving branch,
+    then acted by the step ``Step.TRANSFER`` on the same day: the history holds the act,
+    this record both branches. From that day the receiving branch keeps the dossier, its
+    deadlines and its reports, and votes on the recognition.
+
+    Args:
+        on: the day of the transfer, which is the act's date.
+        from_branch: the sending branch (chi bộ nơi chuyển đi).
+        to_branch: the receiving branch (chi bộ nơi chuyển đến).
+        reference: the number of the transfer paper (giấy giới thiệu sinh hoạt đảng).
+        comments_on: the date of the sending branch's written comments on the member's
+            probation there, which the receiving branch considers at recognition; None
+            until they are received.
+
+    Raises:
+        InvalidInput: the receiving branch is the sending one.
+    """
+
+    on: pendulum.Date = attrs.field(converter=_date, validator=_is_date)
+    from_branch: Organization = attrs.field(validator=attrs.validators.instance_of(Organization))
+    to_branch: Organization = attrs.field(validator=attrs.validators.instance_of(Organization))
+    reference: str | None = attrs.field(default=None, converter=_reference)
+    comments_on: pendulum.Date | None = attrs.field(
+        default=None, converter=_optional_date, validator=_is_date
+    )
+
+    def __attrs_post_init__(self) -> None:
+        if same_branch(self.from_branch, self.to_branch):
+            raise InvalidInput("to_branch", "is the sending branch")
+
+
+@attrs.frozen(kw_only=True)
+class Remade:
+    """
+    How a dossier came to be re-made after papers were lost (J-03, M-08).
+
+    Verification reports it (`ketnap.integrity.notes`) and does not refuse it: the
+    re-made papers are the record now.
+
+    Args:
+        on: the day the re-made dossier was confirmed.
+        reason: a lost admission decision, for which the admission date on the party card
+            stands (J-03: the decision act is dated by the card), or a lost dossier,
+            re-made on a confirmed report (M-08).
+        confirmed_by: the body that confirmed the report.
+        reference: the number of the report or of its confirmation.
+    """
+
+    on: pendulum.Date = attrs.field(converter=_date, validator=_is_date)
+    reason: RemakeReason = attrs.field(validator=_member_of(RemakeReason))
+    confirmed_by: Actor = attrs.field(validator=_member_of(Actor))
+    reference: str | None = attrs.field(default=None, converter=_reference)

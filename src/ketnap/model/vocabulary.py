@@ -20,6 +20,7 @@ __all__ = [
     "AreaKind",
     "CertificateKind",
     "EducationLevel",
+    "GapKind",
     "Kinship",
     "LeavingReason",
     "LocalRole",
@@ -28,6 +29,7 @@ __all__ = [
     "PoliticalTheory",
     "PoliticalTopic",
     "Relation",
+    "RemakeReason",
     "Sex",
     "Stage",
     "Step",
@@ -78,6 +80,10 @@ class Step(LabelledEnum):
     REFUSE = "refuse"
     WITHDRAW = "withdraw"
     REMOVE = "remove"
+    REFUSE_RECOGNITION = "refuse_recognition"
+    APPRAISE_ADMISSION = "appraise_admission"
+    APPRAISE_RECOGNITION = "appraise_recognition"
+    TRANSFER = "transfer"
 
 
 class Actor(LabelledEnum):
@@ -92,6 +98,7 @@ class Actor(LabelledEnum):
     BASE_COMMITTEE = "base_committee"
     COMPETENT_COMMITTEE = "competent_committee"
     PROVINCIAL_STANDING_BOARD = "provincial_standing_board"
+    PARTIAL_COMMITTEE = "partial_committee"
 
 
 class EducationLevel(LabelledEnum):
@@ -239,6 +246,9 @@ class Kinship(LabelledEnum):
     CHILD = "child"
     SPOUSE = "spouse"
     PARENT_IN_LAW = "parent_in_law"
+    SPOUSE_SIBLING = "spouse_sibling"
+    """A sibling of the spouse: not verified (E-03), but a member exempts the spouse's side
+    from HD 01-2021 (E-05)."""
 
 
 class PoliticalTopic(LabelledEnum):
@@ -263,6 +273,31 @@ class LeavingReason(LabelledEnum):
     CONVICTED_SERIOUS_CRIME = "convicted_serious_crime"
     CONVICTED_LESS_SERIOUS_CRIME = "convicted_less_serious_crime"
     POPULATION_POLICY = "population_policy"
+
+
+class GapKind(LabelledEnum):
+    """
+    A time out of party activity, not counted in party age (J-01, J-02).
+
+    QĐ 24 §4.5.1 names them: "thời gian bị khai trừ …, thời gian bị xoá tên, thời gian
+    mất liên lạc với tổ chức đảng và thời gian gián đoạn do chuyển sinh hoạt đảng"; the
+    time between leaving and a re-admission is its own kind (§4.5.2).
+    """
+
+    EXPELLED = "expelled"
+    STRUCK_OFF = "struck_off"
+    LOST_CONTACT = "lost_contact"
+    TRANSFER_INTERRUPTED = "transfer_interrupted"
+    READMISSION = "readmission"
+
+
+class RemakeReason(LabelledEnum):
+    """Why a dossier was re-made from what remained (J-03, M-08)."""
+
+    LOST_DECISION = "lost_decision"
+    """The admission decision is lost: the admission date on the party card stands for it."""
+    LOST_DOSSIER = "lost_dossier"
+    """The dossier is lost: it is re-made on a report the competent body confirmed."""
 
 
 def _m(vi: str, en: str) -> Message:
@@ -300,6 +335,10 @@ register_labels(
         Stage.REMOVED: _m(
             "Xóa tên trong danh sách đảng viên dự bị", "Removed from the probationary list"
         ),
+    }
+)
+register_labels(
+    {
         Step.COMPLETE_TRAINING: _m(
             "Hoàn thành lớp bồi dưỡng nhận thức về Đảng", "Complete the awareness course"
         ),
@@ -331,6 +370,14 @@ register_labels(
         Step.REMOVE: _m(
             "Xóa tên trong danh sách đảng viên dự bị", "Remove from the probationary list"
         ),
+        Step.REFUSE_RECOGNITION: _m(
+            "Không công nhận đảng viên chính thức, xóa tên trong danh sách đảng viên dự bị",
+            "Recognition refused: removed from the probationary list",
+        ),
+    }
+)
+register_labels(
+    {
         Actor.BRANCH: _m("Chi bộ", "Branch"),
         Actor.BASE_COMMITTEE: _m("Đảng ủy cơ sở", "Base party committee"),
         Actor.COMPETENT_COMMITTEE: _m("Cấp ủy có thẩm quyền", "Competent committee"),
@@ -338,6 +385,10 @@ register_labels(
             "Ban thường vụ tỉnh ủy, thành ủy (cấp ủy trực thuộc Trung ương)",
             "Provincial standing board",
         ),
+    }
+)
+register_labels(
+    {
         EducationLevel.NONE: _m("Chưa biết chữ", "None"),
         EducationLevel.LITERATE: _m(
             "Biết đọc, biết viết chữ quốc ngữ", "Reads and writes Quốc ngữ"
@@ -351,6 +402,10 @@ register_labels(
         ),
         EducationLevel.UPPER_SECONDARY: _m("Trung học phổ thông", "Upper secondary"),
         EducationLevel.HIGHER: _m("Cao đẳng, đại học trở lên", "College or university"),
+    }
+)
+register_labels(
+    {
         AreaKind.ORDINARY: _m("Địa bàn thông thường", "Ordinary area"),
         AreaKind.MOUNTAIN: _m("Miền núi", "Mountain area"),
         AreaKind.BORDER: _m("Biên giới", "Border area"),
@@ -359,6 +414,10 @@ register_labels(
         AreaKind.EXTREMELY_DISADVANTAGED: _m(
             "Vùng đặc biệt khó khăn", "Extremely disadvantaged area"
         ),
+    }
+)
+register_labels(
+    {
         LocalRole.NONE: _m("Không", "None"),
         LocalRole.VILLAGE_ELDER: _m("Già làng", "Village elder"),
         LocalRole.HAMLET_HEAD: _m("Trưởng bản", "Hamlet head"),
@@ -366,15 +425,31 @@ register_labels(
         LocalRole.FISHERMAN: _m(
             "Ngư dân thường xuyên làm việc trên biển, đảo", "Fisherman working at sea"
         ),
+    }
+)
+register_labels(
+    {
         MemberStatus.OFFICIAL: _m("Đảng viên chính thức", "Official member"),
         MemberStatus.PROBATIONARY: _m("Đảng viên dự bị", "Probationary member"),
+    }
+)
+register_labels(
+    {
         Relation.WORK: _m("cùng công tác, lao động", "worked together"),
         Relation.STUDY: _m("cùng học tập", "studied together"),
         Relation.RESIDENCE: _m("cùng sinh hoạt nơi cư trú", "lived in the same residence area"),
+    }
+)
+register_labels(
+    {
         UnionKind.YOUTH_UNION: _m("Ban chấp hành đoàn cơ sở", "Youth Union executive committee"),
         UnionKind.TRADE_UNION: _m(
             "Ban chấp hành công đoàn cơ sở", "Trade-union executive committee"
         ),
+    }
+)
+register_labels(
+    {
         CertificateKind.AWARENESS_COURSE: _m(
             "Giấy chứng nhận bồi dưỡng nhận thức về Đảng", "Party-awareness course certificate"
         ),
@@ -382,9 +457,17 @@ register_labels(
             "Giấy chứng nhận học lớp lý luận chính trị dành cho đảng viên mới",
             "New-member political course certificate",
         ),
+    }
+)
+register_labels(
+    {
         VotePurpose.ADMISSION: _m("xét kết nạp", "admission"),
         VotePurpose.RECOGNITION: _m("xét công nhận đảng viên chính thức", "recognition"),
         VotePurpose.REMOVAL: _m("đề nghị xóa tên", "removal"),
+    }
+)
+register_labels(
+    {
         ApprovalKind.OVER_SIXTY: _m(
             "Đồng ý kết nạp người trên 60 tuổi", "Consent to admit over 60"
         ),
@@ -403,18 +486,35 @@ register_labels(
             "Kéo dài thời hạn quyết định công nhận (trường hợp đặc biệt)",
             "Extension of the recognition-decision term (special case)",
         ),
+    }
+)
+register_labels(
+    {
         Kinship.PARENT: _m("Cha, mẹ đẻ", "Birth parent"),
         Kinship.GUARDIAN: _m("Người trực tiếp nuôi dưỡng", "Person who raised the candidate"),
         Kinship.SIBLING: _m("Anh, chị, em ruột", "Sibling"),
         Kinship.CHILD: _m("Con đẻ", "Child"),
         Kinship.SPOUSE: _m("Vợ hoặc chồng", "Spouse"),
         Kinship.PARENT_IN_LAW: _m("Cha, mẹ vợ (chồng)", "Parent-in-law"),
+        Kinship.SPOUSE_SIBLING: _m("Anh, chị, em ruột của vợ (chồng)", "Spouse's sibling"),
+    }
+)
+register_labels(
+    {
         Sex.FEMALE: _m("Nữ", "Female"),
         Sex.MALE: _m("Nam", "Male"),
+    }
+)
+register_labels(
+    {
         PoliticalTheory.NONE: _m("Chưa qua đào tạo", "Not trained"),
         PoliticalTheory.ELEMENTARY: _m("Sơ cấp", "Elementary"),
         PoliticalTheory.INTERMEDIATE: _m("Trung cấp", "Intermediate"),
         PoliticalTheory.ADVANCED: _m("Cao cấp, cử nhân", "Advanced or bachelor"),
+    }
+)
+register_labels(
+    {
         Occupation.WORKER: _m("Công nhân", "Worker"),
         Occupation.FARMER: _m("Nông dân, ngư dân", "Farmer or fisher"),
         Occupation.CIVIL_SERVANT: _m("Cán bộ, công chức", "Cadre or civil servant"),
@@ -428,9 +528,17 @@ register_labels(
         Occupation.STUDENT: _m("Học sinh, sinh viên", "Pupil or student"),
         Occupation.SELF_EMPLOYED: _m("Lao động tự do", "Self-employed"),
         Occupation.OTHER: _m("Khác", "Other"),
+    }
+)
+register_labels(
+    {
         PoliticalTopic.POLITICAL_HISTORY: _m("lịch sử chính trị", "political history"),
         PoliticalTopic.CURRENT_POLITICS: _m("chính trị hiện nay", "current politics"),
         PoliticalTopic.POLITICAL_STANDARDS: _m("tiêu chuẩn chính trị", "political standards"),
+    }
+)
+register_labels(
+    {
         LeavingReason.TRANSFER_LAPSE: _m("Không chuyển sinh hoạt đảng", "Lapsed after a transfer"),
         LeavingReason.REMOVED: _m("Bị xóa tên", "Removed from the list"),
         LeavingReason.EXPELLED: _m("Bị khai trừ", "Expelled"),
@@ -455,6 +563,55 @@ register_labels(
         LeavingReason.POPULATION_POLICY: _m(
             "Vi phạm chính sách dân số, kế hoạch hóa gia đình",
             "Violated population / family-planning policy",
+        ),
+    }
+)
+register_labels(
+    {
+        GapKind.EXPELLED: _m("Thời gian bị khai trừ", "Time expelled"),
+        GapKind.STRUCK_OFF: _m("Thời gian bị xóa tên", "Time struck off the list"),
+        GapKind.LOST_CONTACT: _m(
+            "Thời gian mất liên lạc với tổ chức đảng",
+            "Time out of contact with the party organisation",
+        ),
+        GapKind.TRANSFER_INTERRUPTED: _m(
+            "Thời gian gián đoạn do chuyển sinh hoạt đảng", "Time interrupted by a transfer"
+        ),
+        GapKind.READMISSION: _m(
+            "Thời gian ra khỏi Đảng đến khi được kết nạp lại",
+            "Time out of the Party until re-admission",
+        ),
+    }
+)
+register_labels(
+    {
+        Step.APPRAISE_ADMISSION: _m(
+            "Đảng ủy bộ phận thẩm định nghị quyết đề nghị kết nạp",
+            "Partial committee appraises the admission proposal",
+        ),
+        Step.APPRAISE_RECOGNITION: _m(
+            "Đảng ủy bộ phận thẩm định nghị quyết đề nghị công nhận đảng viên chính thức",
+            "Partial committee appraises the recognition proposal",
+        ),
+        Step.TRANSFER: _m(
+            "Chuyển sinh hoạt đảng của đảng viên dự bị", "Transfer of the probationary member"
+        ),
+    }
+)
+register_labels(
+    {
+        Actor.PARTIAL_COMMITTEE: _m("Đảng ủy bộ phận", "Partial party committee"),
+    }
+)
+register_labels(
+    {
+        RemakeReason.LOST_DECISION: _m(
+            "Mất quyết định kết nạp (lấy ngày vào Đảng ghi trên thẻ đảng viên)",
+            "Admission decision lost (the admission date on the party card stands for it)",
+        ),
+        RemakeReason.LOST_DOSSIER: _m(
+            "Mất hồ sơ đảng viên (lập lại theo báo cáo đã được xác nhận)",
+            "Dossier lost (re-made on a confirmed report)",
         ),
     }
 )

@@ -48,6 +48,7 @@ class Family(enum.StrEnum):
     AUTHORITY = "authority"
     CARD = "card"
     READMISSION = "readmission"
+    POPULATION = "population"
     WORKFLOW = "workflow"
 
 
@@ -87,8 +88,9 @@ class Context:
         available: when the stage has no such step, the codes of the steps it does have.
         label: the label of a stage or step code, as the process names it.
         earlier: the context an earlier act of the dossier had, rebuilt on the records as
-            they stand now (`Earlier`); None outside a workflow. Lets a rule at the
-            decision re-check what guarded the branch's proposal.
+            they stood that day, as far as the texts let them change since, with facts
+            corrected since counted back (`Earlier`); None outside a workflow. Lets a rule
+            at the decision re-check what guarded the branch's proposal.
     """
 
     dossier: Dossier
@@ -108,8 +110,9 @@ class Context:
 Earlier = Callable[[HistoryEntry], "tuple[Context, tuple[Rule, ...]]"]
 """
 **Protocol:** given a history entry, the context of that act (its date, step, stages,
-actor, the policy then in force) on the dossier's records as they stand, and the rules
-that guarded it.
+actor, the policy then in force) on the dossier's records as they stood that day
+(`ketnap.law.records_on`), and the rules that guarded it; a sponsor replaced since
+(C-08) is checked by those rules again on the day of the replacement's letter.
 """
 
 

@@ -18,10 +18,13 @@ __all__ = [
     "authorised_actor",
     "base_committee_route",
     "proposal_conditions",
+    "referred_by_base_committee",
     "step_available",
 ]
 
-_DECIDING_STEPS = frozenset({Step.DECIDE_ADMISSION, Step.RECOGNIZE, Step.REMOVE})
+_DECIDING_STEPS = frozenset(
+    {Step.DECIDE_ADMISSION, Step.RECOGNIZE, Step.REMOVE, Step.REFUSE_RECOGNITION}
+)
 
 
 def allowed_actors(context: Context) -> frozenset[Actor]:
@@ -30,18 +33,27 @@ def allowed_actors(context: Context) -> frozenset[Actor]:
 
     The workflow table names the actors; a base committee authorised to admit also
     decides (F-07a), except a re-admission, which the district-level committee decides
-    (L-04, QĐ §3.5.1b: "cấp ủy có thẩm quyền (huyện ủy và tương đương)"). Over 60, the
+    (L-04, QĐ §3.5.1b: "cấp ủy có thẩm quyền (huyện ủy và tương đương)") unless the
+    policy reads the text otherwise (``readmission_base_committee_decides``). Over 60, the
     competent committee decides once the provincial standing board has consented in
     writing (A-03, HD 01-2021 §1.1, checked by ``age.over_sixty_consent``); the
-    provincial standing board may also decide itself.
+    provincial standing board may also decide itself. A case the base committee itself
+    referred upward after three votes short of two thirds (F-09, QĐ 29 §4.2c: "báo cáo
+    cấp ủy cấp trên trực tiếp và cấp ủy có thẩm quyền xem xét, quyết định") is decided
+    above it, never by it.
     """
     actors = context.actors
     dossier = context.dossier
-    readmission = dossier.candidate.prior_membership is not None
+    # Who decides a re-admission under QĐ 294 was not read: a policy value (U, L-04).
+    readmission = (
+        dossier.candidate.prior_membership is not None
+        and not context.policy.readmission_base_committee_decides
+    )
     if (
         context.step in _DECIDING_STEPS
         and dossier.organization.base_committee_may_admit
         and not (context.step == Step.DECIDE_ADMISSION and readmission)
+        and not referred_by_base_committee(context)
     ):
         actors |= {Actor.BASE_COMMITTEE}
     if context.step == Step.DECIDE_ADMISSION and is_over_age(dossier, context.on, context.policy):
@@ -49,11 +61,19 @@ def allowed_actors(context: Context) -> frozenset[Actor]:
     return actors
 
 
+def referred_by_base_committee(context: Context) -> bool:
+    """Whether the dossier stands referred upward by its base committee (F-09)."""
+    if context.source != Stage.ESCALATED:
+        return False
+    referral = context.dossier.last_act(Step.ESCALATE)
+    return referral is not None and referral.actor is Actor.BASE_COMMITTEE
+
+
 @rule(
     id="authority.actor",
     family=Family.AUTHORITY,
-    ref="F-07, A-03, K-02",
-    clause="QĐ 29 §4.3.2 (giữ ở các quy định sau); QĐ §1.1.2; QĐ §6.1",
+    ref="F-07, F-09, A-03, K-02",
+    clause="QĐ 29 §4.3.2 (giữ ở các quy định sau); QĐ 29 §4.2c; QĐ §1.1.2; QĐ §6.1",
     message=Message(
         vi="{actor} không có thẩm quyền thực hiện bước này; thẩm quyền thuộc: {allowed} "
         "(cấp có thẩm quyền theo quy định này: {competent})",
@@ -79,24 +99,34 @@ _ENDORSING: frozenset[str] = frozenset({Step.ENDORSE, Step.ENDORSE_RECOGNITION})
 _UNENDORSED: dict[str, str] = {
     Step.DECIDE_ADMISSION: Stage.PROPOSED,
     Step.RECOGNIZE: Stage.RECOGNITION_PROPOSED,
+    Step.REFUSE_RECOGNITION: Stage.RECOGNITION_PROPOSED,
 }
 
 
 @rule(
     id="authority.base_committee_route",
     family=Family.AUTHORITY,
-    ref="F-05, I-03",
-    clause="Điều lệ Đảng Điều 4.3, 5.3; HD 01-HD/TW §3.6c, §4",
+    ref="F-05, F-09, I-03",
+    clause="Điều lệ Đảng Điều 4.3, 5.3; HD 01-HD/TW §3.6c, §4; QĐ 29 §4.2c",
     message=Message(vi="{problem}", en="{problem}"),
-    steps={Step.ENDORSE, Step.DECIDE_ADMISSION, Step.ENDORSE_RECOGNITION, Step.RECOGNIZE},
+    steps={
+        Step.ENDORSE,
+        Step.DECIDE_ADMISSION,
+        Step.ENDORSE_RECOGNITION,
+        Step.RECOGNIZE,
+        Step.REFUSE_RECOGNITION,
+        Step.ESCALATE,
+    },
 )
 def base_committee_route(context: Context) -> Values | None:
     """
     A branch under a base committee goes through its endorsement; a base branch does not.
 
-    For admission (8-KNĐ) and for recognition (15-KNĐ) alike. Only a base committee
-    authorised to admit, deciding itself with its own vote (F-06, F-07a), decides straight
-    from the branch's proposal; any other deciding body needs the endorsement first.
+    For admission (8-KNĐ) and for recognition (15-KNĐ) alike, and for the committee's
+    refusal of a recognition as for its approval. Only a base committee authorised to
+    admit, deciding itself with its own vote (F-06, F-07a), decides straight from the
+    branch's proposal; any other deciding body needs the endorsement first. Only a base
+    committee above the branch refers a case upward as a base committee (F-09).
     """
     organization = context.dossier.organization
     if context.step in _ENDORSING and not organization.under_base_committee:
@@ -104,6 +134,17 @@ def base_committee_route(context: Context) -> Values | None:
             "problem": Message(
                 vi="Chi bộ cơ sở không có đảng ủy cơ sở cấp trên để đề nghị",
                 en="A base branch has no base committee above it to endorse",
+            )
+        }
+    if (
+        context.step == Step.ESCALATE
+        and context.actor is Actor.BASE_COMMITTEE
+        and not organization.under_base_committee
+    ):
+        return {
+            "problem": Message(
+                vi="Chi bộ cơ sở không có đảng ủy cơ sở cấp trên để báo cáo cấp trên",
+                en="A base branch has no base committee above it to refer the case",
             )
         }
     if (

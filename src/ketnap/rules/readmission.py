@@ -1,4 +1,13 @@
-"""Re-admission rules (kết nạp lại): regulation reference L-01 to L-07."""
+"""
+Re-admission rules (kết nạp lại) and the population-policy terms: L-01 to L-07, L-03a.
+
+The population-policy terms come from the Secretariat's own texts, on their own dates:
+QĐ 173-QĐ/TW (11 Mar 2013) and QĐ 05-QĐi/TW (28 Aug 2018), which the implementing
+regulations defer to (QĐ 24/232/294 §3.5.1b: "thực hiện theo quy định của Ban Bí thư").
+Their numbers are policy values (QĐ 173's set by a `ketnap.Guidance` on its dates); the
+2025 change (a third child no longer disciplined from 20 Mar 2025) is read through
+``population_births_counted_before`` and ``population_terms_after_change``.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +16,17 @@ from collections.abc import Iterator
 from ketnap.messages import Message
 from ketnap.model import Actor, ApprovalKind, LeavingReason, Step
 from ketnap.rules._base import Context, Family, Rule, Values, Window, missing_approval, rule
-from ketnap.terms import readmission_ready_on
+from ketnap.terms import (
+    population_applicant_term,
+    population_readmission_term,
+    population_terms_apply,
+    readmission_ready_on,
+)
 
 __all__ = [
     "EXCLUDED_REASONS",
     "excluded_reasons",
+    "population_violation",
     "readmission_consent",
     "readmission_once",
     "readmission_population_policy",
@@ -30,9 +45,20 @@ EXCLUDED_REASONS = frozenset(
 """L-06: reasons for leaving after which a person is not re-admitted."""
 
 
+def _population_terms_govern(context: Context) -> bool:
+    # A member removed over the population policy waits the Secretariat's term (L-03),
+    # not the ordinary one, while those terms apply.
+    prior = context.dossier.candidate.prior_membership
+    return (
+        prior is not None
+        and prior.reason is LeavingReason.POPULATION_POLICY
+        and population_terms_apply(context.policy, context.on)
+    )
+
+
 def _waiting_window(context: Context) -> Iterator[Window]:
     prior = context.dossier.candidate.prior_membership
-    if prior is None:
+    if prior is None or _population_terms_govern(context):
         return
     ready = readmission_ready_on(prior, context.policy)
     yield Window(
@@ -59,12 +85,14 @@ def readmission_waiting_time(context: Context) -> Values | None:
     Enough time has passed since leaving the Party.
 
     At least 36 months since leaving; 60 months after the record is cleared for a
-    less serious offence. The message names neither date: a prior membership and a
-    cleared record are personal data; the rule's window (`readmission_ready_on`) gives
-    the date to an application that may show it.
+    less serious offence. A member removed over the population policy waits the
+    Secretariat's term instead (``readmission.population_policy``, L-03). The message
+    names neither date: a prior membership and a cleared record are personal data; the
+    rule's window (`readmission_ready_on`) gives the date to an application that may show
+    it.
     """
     prior = context.dossier.candidate.prior_membership
-    if prior is None:
+    if prior is None or _population_terms_govern(context):
         return None
     policy = context.policy
     ready = readmission_ready_on(prior, policy)
@@ -145,27 +173,106 @@ def readmission_consent(context: Context) -> Values | None:
     return missing_approval(context, ApprovalKind.READMISSION, Actor.PROVINCIAL_STANDING_BOARD)
 
 
+_POPULATION_CLAUSE = (
+    "QĐ 294/232/24 §3.5.1b; QĐ 05-QĐi/TW Điều 3, 4 (QĐ 173-QĐ/TW Điều 3, 4 đến 27/8/2018): "
+    "«ít nhất là 24 tháng … sinh con thứ ba hoặc 36 tháng … sinh con thứ tư», "
+    "từ ngày ra khỏi Đảng đến ngày chi bộ họp xét; HD 15-HD/UBKTTW (20/3/2025)"
+)
+
+
+def _readmission_population_window(context: Context) -> Iterator[Window]:
+    candidate = context.dossier.candidate
+    prior = candidate.prior_membership
+    if prior is None or prior.reason is not LeavingReason.POPULATION_POLICY:
+        return
+    ready, _ = population_readmission_term(prior, candidate, context.policy)
+    yield Window(
+        label=Message(
+            vi="Đủ thời gian phấn đấu sau vi phạm chính sách dân số",
+            en="Waiting time after the population-policy violation over",
+        ),
+        holds_from=ready,
+        never=ready is None,
+    )
+
+
 @rule(
     id="readmission.population_policy",
     family=Family.READMISSION,
-    ref="L-03",
-    clause="QĐ 294/232/24 §3.5.1b",
-    message=Message(
-        vi="Người ra khỏi Đảng do vi phạm chính sách dân số: kết nạp lại theo quy định của "
-        "Ban Bí thư, không theo thời hạn 36 tháng; tổ chức đảng cấu hình khi áp dụng",
-        en="Left over a population-policy violation: re-admission follows the "
-        "Secretariat's rules, not the 36-month wait; a deployment configures it",
-    ),
+    ref="L-03, L-03b",
+    clause=_POPULATION_CLAUSE,
+    message=Message(vi="{problem}", en="{problem}"),
     steps={Step.PROPOSE_ADMISSION},
+    window=_readmission_population_window,
 )
 def readmission_population_policy(context: Context) -> Values | None:
     """
-    Re-admission after a population-policy violation follows the Secretariat's rules.
+    A member removed over the population policy waits the Secretariat's term.
 
-    From QĐ 24 those rules, which ketnap does not hold, replace the ordinary wait; the
-    case is refused with that explanation unless ``population_policy_readmission`` is set.
+    24 months after a third child, 36 after a fourth, from leaving the Party to the branch
+    meeting; never after a new violation once out, nor for a fifth child
+    (`ketnap.terms.population_readmission_term`). The ordinary wait
+    (``readmission.waiting_time``) does not apply while these terms do.
     """
-    prior = context.dossier.candidate.prior_membership
+    candidate = context.dossier.candidate
+    prior = candidate.prior_membership
     if prior is None or prior.reason is not LeavingReason.POPULATION_POLICY:
         return None
-    return None if context.policy.population_policy_readmission else {}
+    ready, problem = population_readmission_term(prior, candidate, context.policy)
+    if ready is not None and context.on >= ready:
+        return None
+    return {"problem": problem}
+
+
+def _applicant_population_window(context: Context) -> Iterator[Window]:
+    candidate = context.dossier.candidate
+    prior = candidate.prior_membership
+    if prior is not None and prior.reason is LeavingReason.POPULATION_POLICY:
+        return
+    term = population_applicant_term(candidate, context.policy)
+    if term is None:
+        return
+    ready, _ = term
+    yield Window(
+        label=Message(
+            vi="Đủ thời gian phấn đấu kể từ ngày sinh con (vi phạm chính sách dân số)",
+            en="Waiting time since the birth (population-policy violation) over",
+        ),
+        holds_from=ready,
+        never=ready is None,
+    )
+
+
+@rule(
+    id="population.violation",
+    family=Family.POPULATION,
+    ref="L-03a, L-03b",
+    clause=(
+        "QĐ 05-QĐi/TW Điều 3.2, 5 (QĐ 173-QĐ/TW Điều 5 đến 27/8/2018): 24 tháng (con thứ "
+        "ba), 36 tháng (con thứ tư) «kể từ ngày sinh con đến ngày chi bộ họp xét»; "
+        "không kết nạp khi «sinh con thứ năm trở lên»; HD 15-HD/UBKTTW (20/3/2025)"
+    ),
+    message=Message(vi="{problem}", en="{problem}"),
+    steps={Step.PROPOSE_ADMISSION},
+    window=_applicant_population_window,
+)
+def population_violation(context: Context) -> Values | None:
+    """
+    A candidate who violated the population policy waits from the child's birth.
+
+    24 months after a third child's birth, 36 after a fourth's, to the branch meeting;
+    never for a fifth child (`ketnap.terms.population_applicant_term`). A child born on or
+    after ``population_births_counted_before`` is no violation (L-03b). A former member
+    removed over the population policy is ``readmission.population_policy``'s.
+    """
+    candidate = context.dossier.candidate
+    prior = candidate.prior_membership
+    if prior is not None and prior.reason is LeavingReason.POPULATION_POLICY:
+        return None
+    term = population_applicant_term(candidate, context.policy)
+    if term is None:
+        return None
+    ready, problem = term
+    if ready is not None and context.on >= ready:
+        return None
+    return {"problem": problem}

@@ -27,10 +27,11 @@ from types import MappingProxyType
 import pendulum
 
 from ketnap.messages import Message
-from ketnap.model import PoliticalTopic, Relation
+from ketnap.model import Kinship, PoliticalTopic, Relation
 from ketnap.policy import Policy
 from ketnap.rules import (
     age,
+    appraisal,
     authority,
     card,
     certificates,
@@ -39,6 +40,7 @@ from ketnap.rules import (
     readmission,
     sponsorship,
     timing,
+    transfer,
     verification,
     votes,
 )
@@ -52,6 +54,7 @@ __all__ = [
     "HD_06_2025",
     "QD_24_2021",
     "QD_29_2016",
+    "QD_173_2013",
     "QD_232_2025",
     "QD_294_2025",
     "REGULATIONS",
@@ -86,7 +89,11 @@ CHARTER_RULES: tuple[Rule, ...] = (
     readmission.readmission_waiting_time,
     readmission.readmission_once,
     readmission.readmission_population_policy,
+    readmission.population_violation,
     votes.base_committee_vote,
+    appraisal.under_partial_committee,
+    appraisal.appraisal_report,
+    appraisal.appraised_first,
     authority.proposal_conditions,
     timing.decision_deadline,
     age.over_sixty_consent,
@@ -98,6 +105,9 @@ CHARTER_RULES: tuple[Rule, ...] = (
     sponsorship.probation_helper,
     documents.recognition_documents,
     votes.branch_recognition_vote,
+    transfer.transfer_recorded,
+    transfer.sending_branch_comments,
+    transfer.receiving_branch_vote,
     votes.referral_after_failed_votes,
     timing.recognition_decision_deadline,
     votes.branch_removal_vote,
@@ -132,24 +142,41 @@ _RULES_NEW = _after(CHARTER_RULES, "readmission.waiting_time", _EXCLUDED_NEW)
 
 _ALL_TOPICS = frozenset(PoliticalTopic)
 
-# Guidance has its own dates (HD 01 of 2016 and of 2021, HD 06 of 2025). What it sets: the
+# Guidance has its own dates (HD 01 of 2016 and of 2021, HD 06 of 2025), not the
+# regulation's: HD 01-2021 is dated and in force from 28 Sep 2021, so QĐ 24's first two
+# months (30 Jul to 27 Sep 2021) still read HD 01-2016's values. What it sets: the
 # verification's content (A-09, E-04). HD 01-2021 §3.4b (political history and current
 # politics of the candidate and the relatives) stayed in force under QĐ 232 until HD 06
-# replaced it on 9 Jun 2025.
+# replaced it on 9 Jun 2025. Who exempts the spouse's side (E-05): HD 01-2021 §3.4c names
+# the spouse's siblings; HD 01-2016, not read on this point, keeps the narrower set (U).
 HD_01_2016 = Guidance(
     code="HD 01-HD/TW 2016",
-    effective=Period(end=pendulum.Date(2021, 9, 28)),
-    changes={"political_topics": _ALL_TOPICS},
+    effective=Period(end=pendulum.Date(2021, 9, 27)),
+    changes={
+        "political_topics": _ALL_TOPICS,
+        "spouse_side_exempting": frozenset({Kinship.SPOUSE, Kinship.PARENT_IN_LAW}),
+    },
 )
 HD_01_2021 = Guidance(
     code="HD 01-HD/TW 2021",
-    effective=Period(pendulum.Date(2021, 9, 29), pendulum.Date(2025, 6, 8)),
+    effective=Period(pendulum.Date(2021, 9, 28), pendulum.Date(2025, 6, 8)),
     changes={"political_topics": _ALL_TOPICS},
 )
 HD_06_2025 = Guidance(
     code="HD 06-HD/TW 2025",
     effective=Period(pendulum.Date(2025, 6, 9)),
     changes={"political_topics": frozenset({PoliticalTopic.POLITICAL_STANDARDS})},
+)
+
+# The Secretariat's rule on population-policy cases (L-03, L-03a) has its own dates too.
+# QĐ 173-QĐ/TW (11 Mar 2013) asked 60 months of every violation, from leaving the Party
+# (re-admission) or from the violation (first-time applicant); QĐ 05-QĐi/TW replaced it on
+# 28 Aug 2018 with 24 months for a third child and 36 for a fourth, the `Policy` defaults.
+# QĐ 173's 36 months for remote areas is not encoded (the stricter 60 applies: U).
+QD_173_2013 = Guidance(
+    code="QĐ 173-QĐ/TW 2013",
+    effective=Period(pendulum.Date(2013, 3, 11), pendulum.Date(2018, 8, 27)),
+    changes={"population_third_child_months": 60, "population_fourth_child_months": 60},
 )
 
 QD_29_2016 = RuleSet(
@@ -163,11 +190,14 @@ QD_29_2016 = RuleSet(
     policy=Policy(
         accept_equivalent_education=True,
         sponsor_bases=frozenset({Relation.WORK, Relation.STUDY}),
-        # L-03 came with QĐ 24: before it, the ordinary wait applied.
-        population_policy_readmission=True,
     ),
-    references=("QĐ 29-QĐ/TW §1.1a, §1.2a, §3.2.1, §3.5, §4.1-4.3", "HD 01-HD/TW 2016"),
-    guidance=(HD_01_2016,),
+    references=(
+        "QĐ 29-QĐ/TW §1.1a, §1.2a, §3.2.1, §3.5, §4.1-4.3",
+        "HD 01-HD/TW 2016",
+        "QĐ 173-QĐ/TW (to 27/8/2018), QĐ 05-QĐi/TW (from 28/8/2018) of the Secretariat",
+    ),
+    # The Secretariat's population-policy rules applied under QĐ 29 too, on their dates.
+    guidance=(HD_01_2016, QD_173_2013),
 )
 """QĐ 29-QĐ/TW (2016): "or equivalent" education; sponsors from work or study only."""
 
@@ -181,8 +211,9 @@ QD_24_2021 = RuleSet(
     rules=_RULES_OLD,
     references=(
         "QĐ 24-QĐ/TW §1.1.1, §1.2.1, §3.2, §3.5, §4.1-4.3",
-        "HD 01-HD/TW 2016 (to 28/9/2021)",
-        "HD 01-HD/TW 2021 §1.1, §1.2, §3.3-3.4, §7",
+        "HD 01-HD/TW 2016 (to 27/9/2021)",
+        "HD 01-HD/TW 2021 §1.1, §1.2, §3.3-3.4, §7 (from 28/9/2021, the day it was signed)",
+        "QĐ 05-QĐi/TW Điều 3-5 of the Secretariat (S)",
     ),
     guidance=(HD_01_2016, HD_01_2021),
 )
@@ -200,6 +231,7 @@ QD_232_2025 = RuleSet(
         "QĐ 232-QĐ/TW §1, §3.3, §3.5, §4.1, §4.3.1, §6.1",
         "HD 01-HD/TW 2021 §3.4 (to 8/6/2025)",
         "HD 06-HD/TW 2025 (from 9/6/2025)",
+        "QĐ 05-QĐi/TW Điều 3-5 of the Secretariat (S); HD 15-HD/UBKTTW (20/3/2025, S)",
     ),
     guidance=(HD_01_2021, HD_06_2025),
 )
@@ -222,7 +254,11 @@ QD_294_2025 = RuleSet(
         ),
         card_number_pattern=r"\d{2}\.\d{6}|\d{12}",
     ),
-    references=("QĐ 294-QĐ/TW §1, §3.5, §4.1, §4.2, §9.3.2 (S)", "HD 06-HD/TW 2025 (S)"),
+    references=(
+        "QĐ 294-QĐ/TW §1, §3.5, §4.1, §4.2, §9.3.2 (S)",
+        "HD 06-HD/TW 2025 (S)",
+        "QĐ 05-QĐi/TW Điều 3-5 of the Secretariat (S; in force after 2025: U)",
+    ),
     guidance=(HD_06_2025,),
 )
 """QĐ 294-QĐ/TW (Jul 2025): no district level; card numbering after Chỉ thị 51 (U)."""

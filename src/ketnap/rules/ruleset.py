@@ -40,9 +40,11 @@ class Guidance:
     A guidance text (hướng dẫn) with its own dates, and the policy values it sets.
 
     Guidance is issued apart from the regulation it implements and changes on its own
-    dates: HD 01-HD/TW of 2016 ran until 28 Sep 2021, HD 01 of 2021 until 8 Jun 2025,
-    HD 06 from 9 Jun 2025. A rule whose content comes from guidance reads the value the
-    guidance in force on the date of the act sets (`RuleSet.policy_on`).
+    dates: HD 01-HD/TW of 2016 ran until 27 Sep 2021, HD 01 of 2021 from its signing on
+    28 Sep 2021 until 8 Jun 2025, HD 06 from 9 Jun 2025. A Secretariat rule the
+    regulation defers to is one too (QĐ 173-QĐ/TW on population-policy cases, to 27 Aug
+    2018). A rule whose content comes from guidance reads the value the guidance in force
+    on the date of the act sets (`RuleSet.policy_on`).
 
     Attributes:
         code: the text's code, e.g. ``"HD 01-HD/TW 2021"``.

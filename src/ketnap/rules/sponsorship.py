@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from ketnap.dates import completed_months
 from ketnap.messages import Message
-from ketnap.model import MemberStatus, Step, UnionKind
+from ketnap.model import MemberStatus, Organization, Sponsor, Step, UnionKind
 from ketnap.rules._base import Context, Family, Values, Window, active_sponsors, rule
 from ketnap.terms import is_youth, months_text, sponsor_ready_on
 
@@ -34,17 +34,38 @@ def required_union(context: Context) -> UnionKind | None:
     """
     The union that must introduce the candidate in place of one sponsor, if any.
 
-    A candidate in youth age (up to ``youth_age_max_years``, C-10) is introduced by the
-    Youth Union where it exists (C-02), else by the trade union where that exists (C-03).
+    Charter Art. 4.1: where a Youth Union organisation exists, a candidate in youth age
+    (up to ``youth_age_max_years``, C-10) is a Youth Union member introduced by its
+    grassroots executive committee (C-02), and one over youth age is introduced by two
+    sponsors (C-01); in an agency or enterprise with no Youth Union organisation, the
+    candidate, of any age, is a trade-union member introduced by the grassroots trade
+    union's executive committee (C-03).
     """
     dossier = context.dossier
-    if not is_youth(dossier.candidate.birth_date, context.on, context.policy):
+    organization = dossier.organization
+    if organization.has_youth_union:
+        if is_youth(dossier.candidate.birth_date, context.on, context.policy):
+            return UnionKind.YOUTH_UNION
         return None
-    if dossier.organization.has_youth_union:
-        return UnionKind.YOUTH_UNION
-    if dossier.organization.has_trade_union:
+    if organization.has_trade_union:
         return UnionKind.TRADE_UNION
     return None
+
+
+_ROUTE = {
+    UnionKind.YOUTH_UNION: (
+        Message(vi="Người vào Đảng trong độ tuổi thanh niên", en="A candidate of youth age"),
+        Message(vi="đoàn viên Đoàn Thanh niên Cộng sản Hồ Chí Minh", en="a Youth Union member"),
+    ),
+    UnionKind.TRADE_UNION: (
+        Message(
+            vi="Người vào Đảng ở cơ quan, doanh nghiệp không có tổ chức Đoàn",
+            en="A candidate in an agency or enterprise without a Youth Union organisation",
+        ),
+        Message(vi="đoàn viên công đoàn", en="a trade-union member"),
+    ),
+}
+"""Per union route (C-02, C-03): who takes it, and whose member they must be."""
 
 
 @rule(
@@ -76,22 +97,37 @@ def helper_assigned(context: Context) -> Values | None:
     id="sponsor.count",
     family=Family.SPONSOR,
     ref="C-01, C-02, C-03",
-    clause="Điều lệ Đảng Điều 4.1",
+    clause='Điều lệ Đảng Điều 4.1: "được hai đảng viên chính thức giới thiệu"; "ban chấp '
+    'hành đoàn cơ sở và một đảng viên chính thức giới thiệu"; "ban chấp hành công đoàn cơ '
+    'sở và một đảng viên chính thức giới thiệu"',
     message=Message(
-        vi="Cần {required} đảng viên chính thức giới thiệu, mới có {found}",
-        en="{required} sponsoring members needed, {found} found",
+        vi="Cần {required} đảng viên chính thức giới thiệu{route}, mới có {found}",
+        en="Sponsoring official members needed{route}: {required}, found: {found}",
     ),
     steps={Step.ASSIGN_SPONSORS, Step.PROPOSE_ADMISSION},
 )
 def sponsor_count(context: Context) -> Values | None:
-    """Two sponsors, or one when a Youth Union or trade-union committee introduces."""
+    """
+    Two sponsors, or one beside the introduction of the union the candidate's route needs.
+
+    A union's introduction stands for a sponsor only where the Charter gives that union
+    the route (`required_union`): a Youth Union resolution for a candidate over youth
+    age does not.
+    """
     dossier = context.dossier
-    required = 1 if dossier.union_introduction is not None else 2
+    union = required_union(context)
+    introduction = dossier.union_introduction
+    by_union = union is not None and introduction is not None and introduction.kind is union
+    required = 1 if by_union else 2
     # Distinct people: a name listed twice (appended after assignment) counts once.
     found = len({sponsor.name for sponsor in active_sponsors(dossier)})
     if found >= required:
         return None
-    return {"required": required, "found": found}
+    route = _WITH_UNION.bind(union=union) if by_union else ""
+    return {"required": required, "found": found, "route": route}
+
+
+_WITH_UNION = Message(vi=" cùng {union}", en=" beside the {union}")
 
 
 def _official_window(context: Context) -> Iterator[Window]:
@@ -199,37 +235,43 @@ def sponsor_duration(context: Context) -> Values | None:
     id="sponsor.union",
     family=Family.SPONSOR,
     ref="C-02, C-03, C-04, C-10",
-    clause="Điều lệ Đảng Điều 4.1; QĐ 24 §3.1",
+    clause='Điều lệ Đảng Điều 4.1: "được ban chấp hành đoàn cơ sở và một đảng viên chính '
+    'thức giới thiệu"; "ban chấp hành công đoàn cơ sở và một đảng viên chính thức giới '
+    'thiệu"; QĐ 24 §3.1: "xem xét, ra nghị quyết giới thiệu đoàn viên vào Đảng"',
     message=Message(
-        vi="Người vào Đảng trong độ tuổi thanh niên phải là hội viên và được {union} "
-        "ra nghị quyết giới thiệu: {problem}",
-        en="A candidate of youth age must be a member and be introduced by a resolution "
-        "of the {union}: {problem}",
+        vi="{who} phải là {member} và được {union} ra nghị quyết giới thiệu: {problem}",
+        en="{who} must be {member} and be introduced by a resolution of the {union}: {problem}",
     ),
     steps={Step.PROPOSE_ADMISSION},
 )
 def union_introduction(context: Context) -> Values | None:
-    """A youth-age candidate belongs to and is introduced by the Youth Union or trade union."""
+    """
+    The candidate belongs to and is introduced by the union their route needs.
+
+    The Youth Union for a youth-age candidate where it exists; the trade union, at any
+    age, in an agency or enterprise without a Youth Union organisation (`required_union`).
+    """
     union = required_union(context)
     if union is None:
         return None
     dossier = context.dossier
     candidate = dossier.candidate
-    member = (
+    who, member = _ROUTE[union]
+    belongs = (
         candidate.youth_union_member
         if union is UnionKind.YOUTH_UNION
         else candidate.trade_union_member
     )
     introduction = dossier.union_introduction
-    if not member:
-        problem = Message(vi="chưa là đoàn viên, công đoàn viên", en="not a member")
+    if not belongs:
+        problem = Message(vi="chưa là {member}", en="not {member}").bind(member=member)
     elif introduction is None or introduction.kind is not union:
         problem = Message(vi="chưa có nghị quyết giới thiệu", en="no introduction resolution")
     elif introduction.resolution_on > context.on:
         problem = Message(vi="nghị quyết sau ngày xét", en="resolution dated after the meeting")
     else:
         return None
-    return {"union": union, "problem": problem}
+    return {"who": who, "member": member, "union": union, "problem": problem}
 
 
 @rule(
@@ -263,31 +305,47 @@ def sponsor_replacement(context: Context) -> Values | None:
     id="sponsor.same_unit",
     family=Family.SPONSOR,
     ref="C-05",
-    clause="QĐ 294/232/24 §3.2.1",
+    clause='QĐ 294/232/24 §3.2.1: "trong cùng một đơn vị thuộc phạm vi lãnh đạo của đảng '
+    'bộ, chi bộ cơ sở"',
     message=Message(
-        vi="Người giới thiệu không cùng đơn vị trực thuộc tổ chức cơ sở đảng với người vào "
-        "Đảng: {names}",
-        en="Sponsor not in the candidate's unit under the base organisation: {names}",
+        vi="Người giới thiệu không cùng công tác, học tập với người vào Đảng trong một đơn "
+        "vị thuộc phạm vi lãnh đạo của đảng bộ, chi bộ cơ sở: {names}",
+        en="Sponsor not working or studying with the candidate in a unit under the same "
+        "base party organisation: {names}",
     ),
     steps={Step.ASSIGN_SPONSORS, Step.PROPOSE_ADMISSION},
 )
 def sponsor_same_unit(context: Context) -> Values | None:
     """
-    Each sponsor belongs to the candidate's branch, when both codes are known.
+    Each sponsor met at work or study is in the candidate's base organisation.
 
-    "cùng đơn vị trực thuộc tổ chức cơ sở đảng": a sponsor whose branch code is
-    recorded and differs from the dossier's branch is refused; an unrecorded one is not
-    (the branch vouches for it, as before codes were kept).
+    "trong cùng một đơn vị thuộc phạm vi lãnh đạo của đảng bộ, chi bộ cơ sở": a sponsor
+    from another branch under the same base committee qualifies. With both base
+    organisations recorded (`Organization.base_code`, `Sponsor.base_organization`)
+    they are compared; failing that, the branches (`Organization.code`,
+    `Sponsor.branch`), so an unproven other branch is refused; with neither pair
+    recorded the branch vouches for the sponsor. Only the bases in
+    ``sponsor_unit_bases`` are checked: one who lives alongside the candidate shares
+    the residence area, whatever branch their own membership is in.
     """
-    branch = context.dossier.organization.code
-    if branch is None:
-        return None
+    organization = context.dossier.organization
     wrong = [
-        _NAMED.bind(name=s.name, detail=s.branch)
-        for s in active_sponsors(context.dossier)
-        if s.branch is not None and s.branch != branch
+        _NAMED.bind(name=sponsor.name, detail=other)
+        for sponsor in active_sponsors(context.dossier)
+        if sponsor.basis in context.policy.sponsor_unit_bases
+        and (other := _other_unit(organization, sponsor)) is not None
     ]
     return {"names": wrong} if wrong else None
+
+
+def _other_unit(organization: Organization, sponsor: Sponsor) -> str | None:
+    """The sponsor's code that shows another unit: the base organisation's, else the branch's."""
+    if organization.base_code is not None and sponsor.base_organization is not None:
+        same = sponsor.base_organization == organization.base_code
+        return None if same else sponsor.base_organization
+    if organization.code is not None and sponsor.branch is not None:
+        return None if sponsor.branch == organization.code else sponsor.branch
+    return None
 
 
 @rule(

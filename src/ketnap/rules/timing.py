@@ -275,9 +275,12 @@ def _recognition_window(context: Context) -> Iterator[Window]:
     id="timing.recognition_decision_deadline",
     family=Family.TIMING,
     ref="§8",
-    clause="QĐ 29 §4.3.1 (giữ ở các quy định sau)",
+    clause=(
+        "QĐ 29 §4.3.1 (giữ ở các quy định sau): "
+        '"Việc đồng ý hoặc không đồng ý, phải thông báo kết quả cho chi bộ"'
+    ),
     message=_LATE,
-    steps={Step.RECOGNIZE},
+    steps={Step.RECOGNIZE, Step.REFUSE_RECOGNITION},
     window=_recognition_window,
     late=True,
 )
@@ -288,6 +291,8 @@ def recognition_decision_deadline(context: Context) -> Values | None:
     Or 60 where a special-case extension was recorded. A later decision stands, is
     recorded as late, and the member is still full from the end of the 12 months
     (QĐ §4.2b: "vẫn được công nhận đảng viên chính thức đúng thời điểm hết 12 tháng").
+    The committee's refusal of the recognition is a decision on the same term: agreeing
+    or not, the committee answers within it (QĐ 29 §4.3.1).
     """
     due = recognition_deadline_for(context)
     if due is None or context.on <= due:

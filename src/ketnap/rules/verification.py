@@ -15,10 +15,11 @@ __all__ = [
 ]
 
 _OWN_SIDE = frozenset({Kinship.PARENT, Kinship.GUARDIAN, Kinship.SIBLING, Kinship.CHILD})
-_SPOUSE_SIDE = frozenset({Kinship.SPOUSE, Kinship.PARENT_IN_LAW})
+_SPOUSE_SIDE = frozenset({Kinship.SPOUSE, Kinship.PARENT_IN_LAW, Kinship.SPOUSE_SIBLING})
 # Who exempts a side by being a member (HD 01-2021 §3.4c): "cha, mẹ đẻ, anh chị em ruột,
 # con đẻ" for the candidate's side. A guardian (người nuôi dưỡng) is verified but is not
-# among those who exempt the birth family.
+# among those who exempt the birth family. For the spouse's side the guidance in force
+# says (`Policy.spouse_side_exempting`).
 _OWN_SIDE_EXEMPTING = frozenset({Kinship.PARENT, Kinship.SIBLING, Kinship.CHILD})
 
 
@@ -27,12 +28,13 @@ def relatives_to_verify(candidate: Candidate, policy: Policy) -> list[Relative]:
     Return the relatives whose background must be verified (E-03).
 
     Children are verified only with full civil capacity (HD 01-2021 §3.4a). A side of
-    the family is exempt when a birth parent, sibling or child (own side) or the spouse
-    or a parent-in-law (spouse's side) is a party member (E-05, §3.4c).
+    the family is exempt when a birth parent, sibling or child (own side), or one of
+    ``spouse_side_exempting`` (spouse's side: the spouse, a parent-in-law and, from
+    HD 01-2021, a sibling of the spouse) is a party member (E-05, §3.4c).
     """
     members = {r.kinship for r in candidate.relatives if r.party_member}
     own_exempt = bool(members & _OWN_SIDE_EXEMPTING)
-    spouse_exempt = bool(members & _SPOUSE_SIDE)
+    spouse_exempt = bool(members & policy.spouse_side_exempting)
     return [
         relative
         for relative in candidate.relatives
@@ -67,7 +69,7 @@ def background_concluded(context: Context) -> Values | None:
     id="verification.subjects",
     family=Family.VERIFICATION,
     ref="E-03, E-05",
-    clause="HD 01-HD/TW 2021 §3.4a, §3.4c",
+    clause='HD 01-HD/TW 2021 §3.4a, §3.4c: "thì không phải thẩm tra, xác minh"',
     message=Message(
         vi="Chưa thẩm tra lý lịch của: {names}",
         en="Background not verified for: {names}",

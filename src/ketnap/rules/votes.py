@@ -18,6 +18,7 @@ __all__ = [
     "failed_votes",
     "passes",
     "referral_after_failed_votes",
+    "removal_vote",
 ]
 
 _VOTE_MESSAGE = Message(
@@ -76,30 +77,38 @@ def branch_admission_vote(context: Context) -> Values | None:
     id="vote.branch_quorum",
     family=Family.VOTE,
     ref="F-10",
-    clause="Điều lệ Đảng Điều 24.1",
+    clause='Điều lệ Đảng Điều 24.1: "Mỗi chi bộ ít nhất phải có ba đảng viên chính thức"',
     message=Message(
         vi="Chi bộ chỉ có {found} đảng viên chính thức, cần ít nhất {required}",
         en="The branch has {found} official members, at least {required} needed",
     ),
-    steps={Step.PROPOSE_ADMISSION, Step.PROPOSE_RECOGNITION},
+    steps={Step.PROPOSE_ADMISSION, Step.PROPOSE_RECOGNITION, Step.REMOVE},
 )
 def branch_quorum(context: Context) -> Values | None:
     """
     The branch that votes has at least three official members.
 
-    Read from the branch's vote on this step's own purpose that day: a vote on another
-    matter held the same day says nothing of this one.
+    Read from the branch's vote on this step's own purpose: for its resolutions, the
+    vote held that day (a vote on another matter held the same day says nothing of this
+    one); for a removal, the branch's removal vote that `vote.branch_removal` counts, so
+    a branch too small to vote cannot propose a removal either, 2 of 2 in favour or not.
     """
     required = context.policy.min_branch_members
-    purpose = _QUORUM_PURPOSE[context.step]
-    votes = [
-        v
-        for v in context.dossier.votes
-        if v.body is Actor.BRANCH and v.purpose is purpose and v.held_on == context.on
-    ]
-    if not votes or votes[-1].members_counted >= required:
+    if context.step == Step.REMOVE:
+        if context.source == Stage.ESCALATED:
+            return None  # referred: the committee decides without a branch resolution (F-09)
+        vote = removal_vote(context)
+    else:
+        purpose = _QUORUM_PURPOSE[context.step]
+        votes = [
+            v
+            for v in context.dossier.votes
+            if v.body is Actor.BRANCH and v.purpose is purpose and v.held_on == context.on
+        ]
+        vote = votes[-1] if votes else None
+    if vote is None or vote.members_counted >= required:
         return None
-    return {"found": votes[-1].members_counted, "required": required}
+    return {"found": vote.members_counted, "required": required}
 
 
 _QUORUM_PURPOSE: dict[str, VotePurpose] = {
@@ -114,25 +123,35 @@ _QUORUM_PURPOSE: dict[str, VotePurpose] = {
     ref="F-05, F-06",
     clause="Điều lệ Đảng Điều 4.3; HD 01-HD/TW §3.6c; HD 06-HD/TW 2025 §3.7a",
     message=_VOTE_MESSAGE,
-    steps={Step.ENDORSE, Step.DECIDE_ADMISSION, Step.ENDORSE_RECOGNITION, Step.RECOGNIZE},
+    steps={
+        Step.ENDORSE,
+        Step.DECIDE_ADMISSION,
+        Step.ENDORSE_RECOGNITION,
+        Step.RECOGNIZE,
+        Step.REFUSE_RECOGNITION,
+    },
 )
 def base_committee_vote(context: Context) -> Values | None:
     """
     Two thirds of the base committee's members agree.
 
     When it endorses (F-05) or, being authorised to admit, decides (F-06); on admission,
-    and on recognition with its own vote (15-KNĐ).
+    on recognition with its own vote (15-KNĐ), and, refusing a recognition, on the
+    removal from the probationary list that the refusal is.
     """
     if context.actor is not Actor.BASE_COMMITTEE:
         return None
-    purpose = (
-        VotePurpose.RECOGNITION
-        if context.step in {Step.ENDORSE_RECOGNITION, Step.RECOGNIZE}
-        else VotePurpose.ADMISSION
-    )
+    purpose = _COMMITTEE_PURPOSE.get(context.step, VotePurpose.ADMISSION)
     return _vote_failure(
         context, Actor.BASE_COMMITTEE, purpose, context.policy.committee_vote_threshold
     )
+
+
+_COMMITTEE_PURPOSE: dict[str, VotePurpose] = {
+    Step.ENDORSE_RECOGNITION: VotePurpose.RECOGNITION,
+    Step.RECOGNIZE: VotePurpose.RECOGNITION,
+    Step.REFUSE_RECOGNITION: VotePurpose.REMOVAL,
+}
 
 
 @rule(
@@ -171,27 +190,46 @@ def branch_removal_vote(context: Context) -> Values | None:
     if context.source == Stage.ESCALATED:
         return None
     threshold = context.policy.vote_threshold
+    vote = removal_vote(context)
+    if vote is not None and passes(vote, threshold):
+        return None
+    return {"threshold": str(threshold)}
+
+
+def removal_vote(context: Context) -> Vote | None:
+    """
+    The branch's vote on removal that a removal rests on (I-05), if any.
+
+    Its latest removal vote on or before the act, provided it was held once the person
+    was a probationary member (from the ceremony, or the decision before one is recorded).
+    """
     dossier = context.dossier
     vote = dossier.latest_vote(Actor.BRANCH, VotePurpose.REMOVAL, context.on)
     since = dossier.ceremony_date or dossier.admission_decision_date
-    if vote is not None and (since is None or vote.held_on >= since) and passes(vote, threshold):
+    if vote is None or (since is not None and vote.held_on < since):
         return None
-    return {"threshold": str(threshold)}
+    return vote
+
+
+def _thresholds(context: Context) -> dict[Actor, Fraction]:
+    return {
+        Actor.BRANCH: context.policy.vote_threshold,
+        Actor.BASE_COMMITTEE: context.policy.committee_vote_threshold,
+    }
 
 
 def failed_votes(context: Context) -> list[Vote]:
     """
     The recognition or removal votes after probation that fell short (F-09).
 
-    Those of the body that failed most often: QĐ 29 §4.2c counts "hai phần ba số đảng
-    viên chính thức hoặc cấp ủy viên", so a base committee's votes short of two thirds
-    of its members count as the branch's do, each body against its own threshold.
+    QĐ 29 §4.2c counts "hai phần ba số đảng viên chính thức hoặc cấp ủy viên": each body
+    against its own threshold, the branch's votes against two thirds of its official
+    members, a base committee's against two thirds of its members. Those of the body
+    that refers (the actor, the "tổ chức đảng cấp dưới" that reports); for any other
+    actor, those of the body that failed most often.
     """
     end = dossier_probation_end(context.dossier, context.policy)
-    thresholds = {
-        Actor.BRANCH: context.policy.vote_threshold,
-        Actor.BASE_COMMITTEE: context.policy.committee_vote_threshold,
-    }
+    thresholds = _thresholds(context)
     by_body: dict[Actor, list[Vote]] = {}
     for v in context.dossier.votes:
         if (
@@ -202,6 +240,8 @@ def failed_votes(context: Context) -> list[Vote]:
             and not passes(v, thresholds[v.body])
         ):
             by_body.setdefault(v.body, []).append(v)
+    if context.actor in thresholds:
+        return by_body.get(context.actor, [])
     return max(by_body.values(), key=len, default=[])
 
 
@@ -209,18 +249,34 @@ def failed_votes(context: Context) -> list[Vote]:
     id="vote.referral",
     family=Family.VOTE,
     ref="F-09",
-    clause="QĐ 24/29 §4.2.3; QĐ 29 §4.2c",
+    clause=(
+        'QĐ 24/29 §4.2.3; QĐ 29 §4.2c: "đã qua 3 lần biểu quyết nhưng không đủ hai phần ba '
+        'số đảng viên chính thức hoặc cấp ủy viên tán thành"'
+    ),
     message=Message(
-        vi="Mới {found} lần biểu quyết không đủ {threshold}, cần {required} lần để báo cáo "
-        "cấp trên",
-        en="{found} votes short of {threshold}; {required} are needed to refer upward",
+        vi="{body}: mới {found} lần biểu quyết không đủ {threshold}, cần {required} lần để "
+        "báo cáo cấp trên",
+        en="{body}: {found} votes short of {threshold}; {required} are needed to refer upward",
     ),
     steps={Step.ESCALATE},
 )
 def referral_after_failed_votes(context: Context) -> Values | None:
-    """The branch refers recognition upward after three votes short of two thirds."""
+    """
+    The lower body refers the case upward after three votes short of two thirds.
+
+    The branch from probation, on its own votes; a base committee from the branch's
+    recognition proposal, on its own votes (QĐ 29 §4.2c: "báo cáo cấp ủy cấp trên trực
+    tiếp và cấp ủy có thẩm quyền xem xét, quyết định").
+    """
     required = context.policy.failed_votes_before_referral
     found = len(failed_votes(context))
     if found >= required:
         return None
-    return {"found": found, "required": required, "threshold": str(context.policy.vote_threshold)}
+    thresholds = _thresholds(context)
+    body = context.actor if context.actor in thresholds else Actor.BRANCH
+    return {
+        "body": body,
+        "found": found,
+        "required": required,
+        "threshold": str(thresholds[body]),
+    }

@@ -56,7 +56,15 @@ from ketnap import integrity
 from ketnap.dates import parse_date
 from ketnap.errors import InvalidDocument, InvalidInput
 from ketnap.inputs import LIMITS
-from ketnap.model import Candidate, Dossier, HistoryEntry, Relative, Sponsor
+from ketnap.model import (
+    Candidate,
+    Dossier,
+    HistoryEntry,
+    Organization,
+    PriorMembership,
+    Relative,
+    Sponsor,
+)
 from ketnap.model.labels import LabelledEnum as _Labelled
 from ketnap.process import ADMISSION, Process
 from ketnap.rules import RuleSet
@@ -167,9 +175,18 @@ def _mapping_hook(type_: type, converter: cattrs.Converter) -> _Hook:
 _ADDED_FIELDS: Final[dict[type, tuple[str, ...]]] = {
     HistoryEntry: ("adopted_on", "attested"),
     Relative: ("full_capacity",),
-    Candidate: ("political_theory", "occupation"),
-    Sponsor: ("branch", "letter_dated"),
-    Dossier: ("probation_helper", "late_acts", "refusals"),
+    Candidate: ("political_theory", "occupation", "population_violations"),
+    PriorMembership: ("population_violation",),
+    Organization: ("base_code", "under_partial_committee"),
+    Sponsor: ("branch", "letter_dated", "base_organization"),
+    Dossier: (
+        "probation_helper",
+        "late_acts",
+        "refusals",
+        "transfers",
+        "remade",
+        "membership_gaps",
+    ),
 }
 
 
@@ -409,9 +426,9 @@ class DocumentFormat:
 
         *records* is part of a document's ``dossier`` object (`to_document`): the records
         an office writes down as it goes (a vote, a certificate, a received decision).
-        Lists that accumulate (``votes``, ``certificates``, ``approvals``, ``sponsors``)
-        are appended to; ``documents`` are merged by form; any other field is replaced
-        (``null`` clears an optional one). What acts write (``stage``, ``history``,
+        Lists that accumulate (``votes``, ``certificates``, ``approvals``, ``sponsors``,
+        ``transfers``) are appended to; ``documents`` are merged by form; any other field
+        is replaced (``null`` clears an optional one). What acts write (``stage``, ``history``,
         ``late_acts``, ``refusals``) and ``id``, ``revision`` cannot be given. The
         result is checked as a loaded document is, so nothing invalid gets in.
 
@@ -485,7 +502,7 @@ class DocumentFormat:
 
 
 # What `with_records` appends to, and what it refuses: acts and the store write these.
-_ACCUMULATING: Final = frozenset({"votes", "certificates", "approvals", "sponsors"})
+_ACCUMULATING: Final = frozenset({"votes", "certificates", "approvals", "sponsors", "transfers"})
 _WRITTEN_BY_ACTS: Final = frozenset({"id", "stage", "history", "late_acts", "refusals", "revision"})
 
 
@@ -709,7 +726,8 @@ def redact(dossier: Dossier, *, salt: bytes) -> dict[str, Any]:
 
     Removed: names (candidate, helpers, sponsors, relatives, verified persons), the values
     of refused rules, the citizen
-    ID, document numbers and the card number. The birth date becomes the birth year,
+    ID, document numbers, the card number, population-policy violations and the times
+    out of party activity (`Dossier.membership_gaps`). The birth date becomes the birth year,
     relatives a count per kinship, the id a keyed pseudonym (HMAC-SHA-256 with *salt*:
     stable across exports with the same salt, not reversible without it). Dates of
     acts, stages, votes and the organisation stay, since they are what statistics count.
@@ -755,4 +773,10 @@ def redact(dossier: Dossier, *, salt: bytes) -> dict[str, Any]:
         entry.pop("reference")
         entry.pop("previous")
         entry.pop("digest")
+    for transfer in body.get("transfers", []):
+        transfer.pop("reference", None)
+    if body.get("remade") is not None:
+        body["remade"].pop("reference", None)
+    # An expulsion or a lost contact is a person's record, not an act statistics count.
+    body.pop("membership_gaps", None)
     return {"schema": f"{SCHEMA}-redacted", "version": SCHEMA_VERSION, "dossier": body}
