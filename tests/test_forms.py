@@ -30,7 +30,9 @@ from tests.conftest import MEETING
 
 TREE = OrganizationTree(
     [
-        Unit(code="H", name="Đảng bộ huyện Yên Lạc", level="district"),
+        Unit(
+            code="H", name="Đảng bộ huyện Yên Lạc", level="district", committee="Huyện ủy Yên Lạc"
+        ),
         Unit(code="X", name="Đảng bộ xã Tam Hồng", level="base_committee", parent="H"),
         Unit(code="X.1", name="Chi bộ thôn Đông & Tây", level="branch", parent="X", members=20),
         Unit(code="C", name="Chi bộ cơ sở Trường A", level="base_branch", parent="H"),
@@ -101,7 +103,7 @@ def test_the_branch_resolution_carries_the_vote_and_the_next_body(
     assert f"số tán thành: {vote.in_favour} đồng chí, đạt 91,7%" in text
     assert "CHI BỘ THÔN ĐÔNG & TÂY" in text
     assert "ĐẢNG BỘ XÃ TAM HỒNG" in text  # the body above the issuer
-    assert "Chi bộ đề nghị Đảng bộ xã Tam Hồng xem xét" in text
+    assert "Chi bộ đề nghị Đảng ủy xã Tam Hồng xem xét" in text
 
 
 def test_the_decision_answers_the_endorsement_and_states_probation(
@@ -110,10 +112,28 @@ def test_the_decision_answers_the_endorsement_and_states_probation(
     text = text_of(
         write_form("9-KNĐ", full_member, tmp_path / "9.docx", tree=TREE, office=OFFICE, law=LAW)
     )
-    assert "Xét đề nghị của Đảng bộ xã Tam Hồng (Nghị quyết số 12-NQ/ĐU" in text
-    assert "BAN THƯỜNG VỤ ĐẢNG BỘ HUYỆN YÊN LẠC QUYẾT ĐỊNH:" in text
+    assert "Xét đề nghị của Đảng ủy xã Tam Hồng (Nghị quyết số 12-NQ/ĐU" in text
+    assert "BAN THƯỜNG VỤ HUYỆN ỦY YÊN LẠC QUYẾT ĐỊNH:" in text
     assert "Thời gian dự bị 12 tháng" in text
     assert "Căn cứ Quy định số 24-QĐ/TW" in text
+
+
+def test_a_body_that_resolves_or_proposes_is_named_by_its_committee(
+    full_member: Dossier,
+) -> None:
+    """Issue 25: "Đảng ủy xã …" where the committee acts, "Đảng bộ …" for the one above."""
+    endorsement = form_facts("8-KNĐ", full_member, tree=TREE, office=OFFICE, law=LAW)
+    assert endorsement["issuer"] == "Đảng ủy xã Tam Hồng"  # derived from "Đảng bộ xã …"
+    assert endorsement["issuer_upper"] == "ĐẢNG ỦY XÃ TAM HỒNG"
+    assert endorsement["superior"] == "ĐẢNG BỘ HUYỆN YÊN LẠC"  # the organisation above
+    assert endorsement["next_body"] == "Huyện ủy Yên Lạc"  # given in the tree
+    decision = form_facts("9-KNĐ", full_member, tree=TREE, office=OFFICE, law=LAW)
+    assert decision["proposer"] == "Đảng ủy xã Tam Hồng"
+    assert decision["issuer_upper"] == "HUYỆN ỦY YÊN LẠC"
+    assert decision["branch"] == "Chi bộ thôn Đông & Tây"  # a branch keeps its name
+    resolution = form_facts("6-KNĐ", full_member, tree=TREE, office=OFFICE, law=LAW)
+    assert resolution["issuer"] == "Chi bộ thôn Đông & Tây"
+    assert resolution["superior"] == "ĐẢNG BỘ XÃ TAM HỒNG"
 
 
 def test_the_recognition_decision_names_the_day_of_full_membership(
@@ -132,7 +152,7 @@ def test_a_base_branch_proposes_straight_to_the_competent_committee(tmp_path: Pa
     text = text_of(
         write_form("6-KNĐ", dossier, tmp_path / "6.docx", tree=TREE, office=OFFICE, law=LAW)
     )
-    assert "Chi bộ đề nghị Đảng bộ huyện Yên Lạc xem xét" in text
+    assert "Chi bộ đề nghị Huyện ủy Yên Lạc xem xét" in text
 
 
 def test_missing_facts_are_listed_and_nothing_is_written(tmp_path: Path) -> None:
@@ -212,8 +232,8 @@ def test_the_refusal_of_recognition_is_a_decision_removing_the_name(tmp_path: Pa
     text = text_of(path)
     assert "Số 789-QĐ/HU" in text
     assert "không công nhận đảng viên chính thức, xóa tên trong danh sách đảng viên dự bị" in text
-    assert "Xét đề nghị của Đảng bộ xã Tam Hồng (Nghị quyết số 30-NQ/ĐU" in text
-    assert "BAN THƯỜNG VỤ ĐẢNG BỘ HUYỆN YÊN LẠC QUYẾT ĐỊNH:" in text
+    assert "Xét đề nghị của Đảng ủy xã Tam Hồng (Nghị quyết số 30-NQ/ĐU" in text
+    assert "BAN THƯỜNG VỤ HUYỆN ỦY YÊN LẠC QUYẾT ĐỊNH:" in text
     assert "Điều 1. Không công nhận đồng chí Nguyễn Văn An" in text
     assert "kết nạp theo Quyết định số 123-QĐ/HU" in text
     assert "Điều 2. Xóa tên đồng chí Nguyễn Văn An trong danh sách đảng viên dự bị." in text

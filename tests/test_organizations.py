@@ -93,6 +93,35 @@ def test_the_tree_survives_its_data_form() -> None:
         OrganizationTree.from_data({"levels": [], "units": [{"code": "H"}]})
 
 
+def test_a_unit_carries_its_committee_name_given_or_derived() -> None:
+    """Issue 25: the committee (Đảng ủy xã …) beside the organisation (Đảng bộ xã …)."""
+    tree = OrganizationTree(
+        [
+            Unit(
+                code="H",
+                name="Đảng bộ huyện Yên Lạc",
+                level="district",
+                committee="Huyện ủy Yên Lạc",
+            ),
+            Unit(code="X", name="Đảng bộ xã Xuân Thành", level="base_committee", parent="H"),
+            Unit(code="X.1", name="Chi bộ thôn 1", level="branch", parent="X"),
+        ]
+    )
+    assert tree.unit("H").committee_name == "Huyện ủy Yên Lạc"
+    assert tree.unit("X").committee_name == "Đảng ủy xã Xuân Thành"
+    assert tree.unit("X.1").committee_name == "Chi bộ thôn 1"
+    data = tree.to_data()
+    assert data["units"][0]["committee"] == "Huyện ủy Yên Lạc"
+    assert "committee" not in data["units"][1]  # not given: left out
+    again = OrganizationTree.from_data(data)
+    assert again.to_data() == data
+    assert again.unit("X").committee_name == "Đảng ủy xã Xuân Thành"
+    data["units"][1]["committee"] = "  "
+    with pytest.raises(InvalidInput) as caught:
+        OrganizationTree.from_data(data)
+    assert caught.value.field == "tree.units[1].committee"
+
+
 def test_a_plan_is_the_own_quota_or_the_sum_below() -> None:
     tree = district()
     quotas = Quotas({("X", 2021): 6, ("C", 2021): 2})

@@ -18,6 +18,8 @@ come from the tree.
 True
 >>> tree.competent_committee("X1.1").name
 'Đảng bộ huyện Yên Lạc'
+>>> tree.unit("X1").committee_name
+'Đảng ủy xã Tam Hồng'
 """
 
 from __future__ import annotations
@@ -63,6 +65,10 @@ def _level_text(value: object) -> str:
 
 def _parent_text(value: object) -> str | None:
     return None if value is None else clean_text(value, field="parent")
+
+
+def _committee_text(value: object) -> str | None:
+    return None if value is None else clean_text(value, field="committee")
 
 
 def _unit_text(value: object) -> str:
@@ -155,6 +161,8 @@ class Unit:
         members: party members it has directly (branches); a unit's total is the sum
             over the units under it.
         may_admit: a base party committee authorised to admit (F-07a).
+        committee: the name of its committee, the body that resolves and decides
+            ("Huyện ủy Yên Lạc"); None: `committee_name` derives it from *name*.
     """
 
     code: str = attrs.field(converter=_code_text, validator=_code)
@@ -163,6 +171,30 @@ class Unit:
     parent: str | None = attrs.field(default=None, converter=_parent_text, validator=_code)
     members: int = attrs.field(default=0, validator=_count)
     may_admit: bool = attrs.field(default=False, validator=_flag)
+    committee: str | None = attrs.field(default=None, converter=_committee_text, validator=_code)
+
+    @property
+    def committee_name(self) -> str:
+        """
+        The name of its committee: `committee` if given, else derived from *name*.
+
+        A party committee's organisation (đảng bộ) is led by its committee (đảng ủy); a
+        branch (chi bộ) and any other name is kept as it is.
+
+        >>> Unit(code="X", name="Đảng bộ xã Xuân Thành", level="commune").committee_name
+        'Đảng ủy xã Xuân Thành'
+        >>> Unit(code="C", name="Chi bộ thôn 1", level="branch").committee_name
+        'Chi bộ thôn 1'
+        """
+        if self.committee is not None:
+            return self.committee
+        head, rest = self.name[: len(_PARTY_COMMITTEE)], self.name[len(_PARTY_COMMITTEE) :]
+        if head.casefold() == _PARTY_COMMITTEE.casefold() and rest[:1].isspace():
+            return "Đảng ủy" + rest
+        return self.name
+
+
+_PARTY_COMMITTEE = "Đảng bộ"
 
 
 class OrganizationTree:
@@ -383,7 +415,13 @@ class OrganizationTree:
                 }
                 for lv in self.levels
             ],
-            "units": [attrs.asdict(unit) for unit in self._units.values()],
+            # A committee name not given is left out, as `from_data` reads it.
+            "units": [
+                attrs.asdict(
+                    unit, filter=lambda field, value: field.name != "committee" or value is not None
+                )
+                for unit in self._units.values()
+            ],
         }
 
     @classmethod

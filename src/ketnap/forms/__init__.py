@@ -8,9 +8,11 @@ as in HD 12-HD/BTCTW (2022); the committee's decision not to recognise, which re
 name from the probationary list (``khong-cong-nhan``: HD 12 numbers no form for it, so it
 is laid out as 16-KNĐ is, QĐ 29 §4.3.1); and the dossier's checklist (danh mục hồ sơ).
 Its facts come from the act as recorded (date, document number, the vote), the dossier,
-the organisation tree (the issuing body and the one above it) and what only the office
-knows: the place it writes from and who signs. A form whose facts are missing is refused
-with every missing fact named (`FormRefused`), never printed with blanks.
+the organisation tree (the issuing body and the one above it: a body that resolves,
+decides or proposes is named by its committee, `Unit.committee_name`, the one above by
+its organisation) and what only the office knows: the place it writes from and who signs.
+A form whose facts are missing is refused with every missing fact named (`FormRefused`),
+never printed with blanks.
 
 The templates are Word documents with placeholders (docxtpl), shipped with the package;
 a deployment passes its own folder (``templates=``) holding files of the same names,
@@ -344,8 +346,8 @@ def _issuer(facts: _Facts, units: _Units | None, which: str) -> None:
         return
     unit = getattr(units, which)
     facts.values |= {
-        "issuer": unit.name,
-        "issuer_upper": unit.name.upper(),
+        "issuer": unit.committee_name,
+        "issuer_upper": unit.committee_name.upper(),
         "superior": units.above(unit),
     }
 
@@ -355,8 +357,8 @@ def _next_body(facts: _Facts, units: _Units | None, *, from_branch: bool) -> Non
         return
     under = facts.dossier.organization.under_base_committee
     facts.values["next_body"] = (
-        units.base.name if from_branch and under and units.base != units.competent
-        else units.competent.name
+        units.base.committee_name if from_branch and under and units.base != units.competent
+        else units.competent.committee_name
     )  # fmt: skip
 
 
@@ -376,7 +378,7 @@ def _proposer(facts: _Facts, units: _Units | None, endorse_step: str) -> None:
     if units is None:
         return
     endorsed = facts.dossier.last_act(endorse_step) is not None
-    facts.values["proposer"] = units.base.name if endorsed else units.branch.name
+    facts.values["proposer"] = (units.base if endorsed else units.branch).committee_name
 
 
 def _propose_admission(facts: _Facts, entry: HistoryEntry | None, units: _Units | None) -> None:
