@@ -8,6 +8,7 @@ CI=true a missing browser fails them, since CI installs it.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -31,8 +32,13 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 DRIVER = shutil.which("chromedriver")
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
+@contextlib.contextmanager
+def chromium(*arguments: str) -> Iterator[Any]:
+    """
+    Debian's Chromium, headless, with *arguments* added; closed at the end.
+
+    Without a browser the test is skipped loudly, and fails under CI=true (CI installs it).
+    """
     if CHROMIUM is None or DRIVER is None:
         message = (
             "!!! BROWSER TESTS SKIPPED: Debian's chromium and chromium-driver are not "
@@ -51,15 +57,22 @@ def browser() -> Iterator[Any]:
     for argument in (
         "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--no-first-run", "--window-size=1200,1600",
+        "--no-first-run", "--window-size=1200,1600", *arguments,
     ):  # fmt: skip
         options.add_argument(argument)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(DRIVER), options=options)
+    driver.set_page_load_timeout(30)
     try:
         yield driver
     finally:
         driver.quit()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with chromium() as driver:
+        yield driver
 
 
 def errors(driver: Any) -> list[dict[str, Any]]:

@@ -13,12 +13,9 @@ import ast
 import contextlib
 import html
 import importlib.util
-import os
 import re
-import shutil
 import threading
 import time
-import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
@@ -30,6 +27,7 @@ import pytest
 from ketnap import Actor, Deployment, Dossier, Quotas, Stage, Step, Workflow
 from ketnap.testing import add_vote, make_dossier, walk
 from tests.conftest import MEETING
+from tests.test_browser import chromium
 from tests.test_cli_setup import TREE
 
 for _module in ("starlette", "jinja2", "uvicorn"):
@@ -45,8 +43,6 @@ from starlette.testclient import TestClient  # noqa: E402
 
 ROOT = Path(__file__).parent.parent
 EXAMPLE = ROOT / "examples" / "office_web"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-DRIVER = shutil.which("chromedriver")
 ON = MEETING.isoformat()
 """The day every page below is asked about: the branch meeting of the reference dossier."""
 
@@ -474,36 +470,9 @@ def test_the_example_uses_only_ketnaps_public_api() -> None:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    # As tests/test_browser.py: skipped loudly without a browser, failed under CI.
-    if CHROMIUM is None or DRIVER is None:
-        message = (
-            "!!! BROWSER TESTS SKIPPED: Debian's chromium and chromium-driver are not "
-            "installed (run tools/ensure_browser.sh as root) !!!"
-        )
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        warnings.warn(message, stacklevel=1)
-        pytest.skip(message)
-    from selenium import webdriver  # noqa: PLC0415 - only where a browser exists
-    from selenium.webdriver.chrome.service import Service  # noqa: PLC0415
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for argument in (
-        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--no-first-run", "--window-size=1200,1600",
-        # The date field is typed month, day, year in this locale.
-        "--lang=en-US",
-    ):  # fmt: skip
-        options.add_argument(argument)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
-    driver.set_page_load_timeout(30)
-    try:
+    # The date field is typed month, day, year in this locale.
+    with chromium("--lang=en-US") as driver:
         yield driver
-    finally:
-        driver.quit()
 
 
 @contextlib.contextmanager

@@ -19,7 +19,7 @@ import pendulum
 
 from ketnap.dates import DATE_MAX, DATE_MIN, as_date
 from ketnap.errors import InvalidInput, KetnapError
-from ketnap.facts import Figures, Profile
+from ketnap.facts import FigureSource
 from ketnap.model import Dossier
 from ketnap.organizations import Course, OrganizationTree, Quotas
 
@@ -154,7 +154,7 @@ class LayoutUpgrade:
     trusted: dict[str, int] = attrs.Factory(dict)
 
 
-class Store(Protocol):
+class Store(FigureSource, Protocol):
     """
     Everything a store does: dossiers, the figures reports count, the setup, verification.
 
@@ -250,24 +250,6 @@ class Store(Protocol):
 
     def courses(self) -> list[Course]:
         """The courses, in code order."""
-        ...
-
-    def figures(
-        self,
-        *,
-        branches: list[str] | None,
-        units: list[str] | None,
-        start: pendulum.Date,
-        on: pendulum.Date,
-        year_end: pendulum.Date,
-    ) -> Figures:
-        """The counts of a `ketnap.reports.Report` (`ketnap.facts.FigureSource`)."""
-        ...
-
-    def admitted_profile(
-        self, *, branches: list[str] | None, start: pendulum.Date, on: pendulum.Date
-    ) -> Profile:
-        """Who was admitted in *branches* (None: all) from *start* to *on*."""
         ...
 
     def close(self) -> None:
