@@ -45,7 +45,7 @@ from ketnap.application import Application
 from ketnap.derived import facts_for
 from ketnap.errors import InvalidInput, KetnapError, StoreError
 from ketnap.forms import Office
-from ketnap.inputs import LIMITS
+from ketnap.inputs import LIMITS, open_input
 from ketnap.law import Law
 from ketnap.messages import Lang
 from ketnap.storage import LayoutUpgrade, SQLiteStore, Store
@@ -573,15 +573,11 @@ _CONFIG_BYTES: Final = 1 << 20
 
 def _read_toml(path: Path) -> dict[str, object]:
     where = str(path)
-    try:
-        if not path.is_file():
-            raise ConfigError("config", "no such file (or not a regular file)", where)
-        with path.open("rb") as file:
-            raw = file.read(_CONFIG_BYTES + 1)
-    except OSError as exc:
-        raise ConfigError("config", f"cannot read ({exc.strerror})", where) from None
-    if len(raw) > _CONFIG_BYTES:
-        raise ConfigError("config", f"larger than {_CONFIG_BYTES:,} bytes", where)
+    absent = "no such file (or not a regular file)"
+    raw = _read_small(
+        path, "config", _CONFIG_BYTES, source=where, absent=absent, irregular=absent,
+        over="larger than",
+    )  # fmt: skip
     try:
         return tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
@@ -594,24 +590,30 @@ def _read_key(path: Path, label: str) -> bytes:
     return _read_small(path, label, _SEAL_KEY_MAX).strip()
 
 
-def _read_small(path: Path, label: str, limit: int) -> bytes:
-    """A small regular file's bytes, or `ConfigError` naming *label*."""
-    # A FIFO or a device (/dev/zero) would block or never end: regular files only,
-    # bounded. Opened without blocking and checked once open, so a file swapped for a
-    # FIFO after a check cannot block either.
+def _read_small(
+    path: Path,
+    label: str,
+    limit: int,
+    *,
+    source: str | None = None,
+    absent: str = "not a regular file (no such file)",
+    irregular: str = "not a regular file",
+    over: str = "longer than",
+) -> bytes:
+    """A small regular file's bytes (read through `open_input`), or `ConfigError` naming *label*."""
     try:
-        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        file = open_input(path)
     except (FileNotFoundError, NotADirectoryError):
-        raise ConfigError(label, "not a regular file (no such file)") from None
+        raise ConfigError(label, absent, source) from None
+    except InvalidInput:  # a FIFO or a device would block or never end
+        raise ConfigError(label, irregular, source) from None
     except OSError as exc:
-        raise ConfigError(label, f"cannot read ({exc.strerror})") from None
-    with os.fdopen(descriptor, "rb") as file:
-        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
-            raise ConfigError(label, "not a regular file")
+        raise ConfigError(label, f"cannot read ({exc.strerror})", source) from None
+    with file:
         try:
             data = file.read(limit + 1)
         except OSError as exc:
-            raise ConfigError(label, f"cannot read ({exc.strerror})") from None
+            raise ConfigError(label, f"cannot read ({exc.strerror})", source) from None
     if len(data) > limit:
-        raise ConfigError(label, f"longer than {limit:,} bytes")
+        raise ConfigError(label, f"{over} {limit:,} bytes", source)
     return data
