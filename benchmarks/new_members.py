@@ -78,10 +78,11 @@ def templates(workflow: Workflow, tree: OrganizationTree, count: int) -> list[Do
 
 _FLOOR = """
 SELECT count(*),
-       sum(sex = 'female'), sum(sex IS NULL), sum(ethnic_minority), sum(religious), sum(youth),
-       sum(union_member),
-       sum(age <= 30), sum(age BETWEEN 31 AND 40), sum(age BETWEEN 41 AND 50),
-       sum(age BETWEEN 51 AND 60), sum(age > 60),
+       sum(sex = 'female'), sum(sex IS NULL), sum(ethnic_minority), sum(religious),
+       sum(months < 372), sum(union_member),
+       sum(months / 12 <= 30), sum(months / 12 BETWEEN 31 AND 40),
+       sum(months / 12 BETWEEN 41 AND 50), sum(months / 12 BETWEEN 51 AND 60),
+       sum(months / 12 > 60),
        sum(education IN ('none', 'literate', 'primary')),
        sum(education IN ('lower_secondary_equivalent', 'lower_secondary')),
        sum(education IN ('upper_secondary', 'higher')),
@@ -90,11 +91,13 @@ FROM (SELECT json_extract(c, '$.sex') AS sex, json_extract(c, '$.education') AS 
              json_extract(c, '$.youth_union_member') AS union_member,
              json_extract(c, '$.political_theory') AS theory,
              json_extract(c, '$.occupation') AS occupation,
-             ethnic_minority, religious, youth,
-             CAST(substr(day, 1, 4) AS INTEGER)
-               - CAST(substr(json_extract(c, '$.birth_date'), 1, 4) AS INTEGER)
-               - (substr(day, 6) < substr(json_extract(c, '$.birth_date'), 6)) AS age
-      FROM (SELECT e.day, d.ethnic_minority, d.religious, d.youth,
+             ethnic_minority, religious,
+             -- age in calendar months (the policy's default counting, A-04); youth age
+             -- is under 31 years of them (C-10)
+             CAST(substr(day, 1, 4) AS INTEGER) * 12 + CAST(substr(day, 6, 2) AS INTEGER)
+               - CAST(substr(json_extract(c, '$.birth_date'), 1, 4) AS INTEGER) * 12
+               - CAST(substr(json_extract(c, '$.birth_date'), 6, 2) AS INTEGER) AS months
+      FROM (SELECT e.day, d.ethnic_minority, d.religious,
                    json_extract(d.document, '$.dossier.candidate') AS c
             FROM events e JOIN dossiers d ON d.id = e.dossier_id
             WHERE e.kind = 'decide_admission' AND e.day BETWEEN ? AND ?))
@@ -128,13 +131,17 @@ def main() -> None:
             store.save_all(copies(templates(workflow, tree, 600), args.n))
         filled = time.perf_counter() - started
         with SQLiteStore(path, facts=facts) as store:
-            ours, form = best_of(3, lambda: new_members(store, tree, unit="YL", since=START, on=ON))
+            ours, form = best_of(
+                3, lambda: new_members(store, tree, unit="YL", since=START, on=ON, law=workflow.law)
+            )
         theirs, counts = best_of(3, lambda: floor(path))
     assert isinstance(counts, tuple)
     rows = {row.code: row for row in form.rows}  # type: ignore[attr-defined]
     assert rows["total"].value == counts[0]
     assert rows["women"].value == counts[1]
     assert rows["women"].not_recorded == counts[2]
+    assert rows["youth"].value == counts[5]
+    assert rows["age_18_30"].value == counts[7]
     assert rows["age_31_40"].value == counts[8]
     assert rows["upper_secondary"].value == counts[14]
     print(f"{args.n:,} dossiers filled in {filled:.0f} s; {counts[0]:,} admitted in the period")

@@ -474,7 +474,7 @@ def test_reports_and_statistics_never_write_a_live_formula(tmp_path: Path) -> No
     with SQLiteStore(tmp_path / "s.db", facts=facts_for(workflow.law)) as store:
         store.save(dossier)
         found = report(store, tree, Quotas(), unit="=H", year=2024, on=MEETING.add(months=6))
-        form = new_members(store, tree, unit="=H", on=MEETING.add(months=6))
+        form = new_members(store, tree, unit="=H", on=MEETING.add(months=6), law=workflow.law)
     for name, text in {"report.csv": found.to_csv(), "bieu-3.csv": form.to_csv()}.items():
         (tmp_path / name).write_text(text, encoding="utf-8")
         assert live_cells(tmp_path / name) == [], name

@@ -501,7 +501,7 @@ class Application:
     ) -> NewMembersStatistics:
         """The statistics of newly admitted members (Biểu số 3-BTCTW) of *unit*."""
         store = self._store
-        return new_members(store, store.tree(), unit=unit, on=on, since=since)
+        return new_members(store, store.tree(), unit=unit, on=on, since=since, law=self.law)
 
     def due(
         self, *, on: pendulum.Date, within: int = 15, organization: str | None = None

@@ -20,7 +20,6 @@ from ketnap.facts import DossierFacts, FactsFunction, plain_facts
 from ketnap.law import Law
 from ketnap.model import Dossier
 from ketnap.planner import plan
-from ketnap.terms import is_youth
 
 __all__ = ["facts", "facts_for"]
 
@@ -39,14 +38,6 @@ def facts_for(law: Law, *, decision_lag: int = 20) -> FactsFunction:
     return derive
 
 
-def _youth(dossier: Dossier, law: Law, decided: pendulum.Date) -> bool:
-    try:
-        policy = law.policy_for(decided)
-    except KetnapError:
-        return False
-    return is_youth(dossier.candidate.birth_date, decided, policy)
-
-
 def facts(dossier: Dossier, law: Law, *, decision_lag: int = 20) -> DossierFacts:
     """Derive the `DossierFacts` of *dossier*: `plain_facts` and what the law tells."""
     decided = dossier.admission_decision_date
@@ -54,7 +45,9 @@ def facts(dossier: Dossier, law: Law, *, decision_lag: int = 20) -> DossierFacts
     expected, closes = _expected_decision(dossier, law, decision_lag, last)
     return attrs.evolve(
         plain_facts(dossier),
-        youth_at_admission=decided is not None and _youth(dossier, law, decided),
+        youth_at_admission=(
+            decided is not None and law.is_youth(dossier.candidate.birth_date, decided)
+        ),
         expected_decision_on=expected,
         proposal_window_closes_on=closes,
         next_due=_next_due(dossier, law, _latest_record(dossier, last)),

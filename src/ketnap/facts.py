@@ -261,14 +261,12 @@ class Figures:
 
 PROFILE_FACTS: tuple[str, ...] = (
     "sex",
-    "age",
     "education",
     "youth_union",
     "political_theory",
     "occupation",
     "ethnic_minority",
     "religious",
-    "youth",
 )
 """The facts of an admitted member that `Profile` counts, in the order stores return them."""
 
@@ -282,13 +280,16 @@ class Profile:
         total: admission decisions in the period.
         counts: for each fact of `PROFILE_FACTS`, the number admitted with each value:
             ``counts["sex"] == {"female": 12, "male": 20, None: 3}``; None counts those
-            for whom the fact is not recorded. ``age`` is the age in whole years on the
-            decision; ``youth`` is youth age on the decision as `ketnap.terms.is_youth`
-            counts it; codes are the values of the model's enumerations.
+            for whom the fact is not recorded; codes are the values of the model's
+            enumerations.
+        born: the number admitted with each birth date and decision date. A store keeps
+            no age: the age (its bands) and youth age are read from these pairs by the
+            policy in force on the decision (`ketnap.Law.age_on`), as the rules read them.
     """
 
     total: int
     counts: Mapping[str, Mapping[object, int]]
+    born: Mapping[tuple[pendulum.Date, pendulum.Date], int]
 
 
 class FigureSource(Protocol):

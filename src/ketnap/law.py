@@ -33,7 +33,7 @@ from ketnap.rules._base import Context, Failure, Family, Period, Rule, Values
 from ketnap.rules.authority import step_available
 from ketnap.rules.regulations import REGULATIONS
 from ketnap.rules.ruleset import RuleSet
-from ketnap.terms import probation_end
+from ketnap.terms import age_months, is_youth, probation_end
 
 __all__ = ["Law", "blocking", "records_on"]
 
@@ -140,6 +140,40 @@ class Law:
     def policy_for(self, on: pendulum.Date) -> Policy:
         """Return the policy of the rule set in force on *on*."""
         return self.ruleset_for(on).policy_on(on)
+
+    def age_months(self, birth: pendulum.Date, on: pendulum.Date) -> int | None:
+        """
+        Return the age in months on *on*, counted as the policy in force that day says (A-04).
+
+        The one reading of an age: the rules, the youth count and the statistics' age
+        bands all ask here (or `ketnap.terms.age_months` with the same policy). None on a
+        day no rule set of this law covers.
+
+        >>> import pendulum
+        >>> Law().age_months(pendulum.date(1993, 6, 21), pendulum.date(2024, 6, 20))
+        372
+        """
+        try:
+            policy = self.policy_for(on)
+        except NoRegulationInForce:
+            return None
+        return age_months(birth, on, policy)
+
+    def is_youth(self, birth: pendulum.Date, on: pendulum.Date) -> bool:
+        """
+        Whether a person born on *birth* is of youth age on *on* (C-10), by that day's policy.
+
+        False on a day no rule set of this law covers.
+
+        >>> import pendulum
+        >>> Law().is_youth(pendulum.date(1993, 6, 21), pendulum.date(2024, 6, 20))
+        False
+        """
+        try:
+            policy = self.policy_for(on)
+        except NoRegulationInForce:
+            return False
+        return is_youth(birth, on, policy)
 
     def steps_from(self, stage: str) -> tuple[Transition, ...]:
         """Return the process's rows that lead out of *stage*."""

@@ -28,6 +28,7 @@ import pendulum
 from ketnap.errors import InvalidInput
 from ketnap.facts import FigureSource, Profile
 from ketnap.inputs import escape_formula
+from ketnap.law import Law
 from ketnap.messages import Lang, Message
 from ketnap.model import EducationLevel, Occupation, PoliticalTheory
 from ketnap.organizations import OrganizationTree
@@ -192,10 +193,14 @@ def new_members(
     *,
     unit: str,
     on: pendulum.Date,
+    law: Law,
     since: pendulum.Date | None = None,
 ) -> NewMembersStatistics:
     """
     Count the members *unit* admitted from *since* (default: 1 January of *on*'s year) to *on*.
+
+    Ages (the bands and the youth row) are read by *law* on each decision's day
+    (`ketnap.Law.age_months`, `ketnap.Law.is_youth`): one definition with the rules'.
 
     Raises:
         InvalidInput: *unit* is not in the tree, or *since* is after *on*.
@@ -207,12 +212,26 @@ def new_members(
     branches = None if node.code == tree.root.code else [b.code for b in tree.branches(unit)]
     profile = source.admitted_profile(branches=branches, start=start, on=on)
     return NewMembersStatistics(
-        unit=node.code, unit_name=node.name, since=start, on=on, rows=tuple(_rows(profile))
+        unit=node.code, unit_name=node.name, since=start, on=on, rows=tuple(_rows(profile, law))
     )
 
 
-def _rows(profile: Profile) -> Iterable[StatisticsRow]:
+def _ages(profile: Profile, law: Law) -> tuple[dict[object, int], dict[object, int]]:
+    """The admitted by whole years of age and by youth age, each read by *law* on the decision."""
+    years: dict[object, int] = {}
+    youth: dict[object, int] = {}
+    for (birth, decided), number in profile.born.items():
+        months = law.age_months(birth, decided)
+        age = None if months is None else months // 12
+        years[age] = years.get(age, 0) + number
+        young = None if months is None else law.is_youth(birth, decided)
+        youth[young] = youth.get(young, 0) + number
+    return years, youth
+
+
+def _rows(profile: Profile, law: Law) -> Iterable[StatisticsRow]:
     counts, total = profile.counts, profile.total
+    years, youth = _ages(profile, law)
     yield StatisticsRow(None, "total", Message(vi="Tổng số", en="Total"), total, 0)
     yield _one("women", Message(vi="Nữ", en="Women"), counts["sex"], {"female"}, total)
     flags = (
@@ -221,9 +240,10 @@ def _rows(profile: Profile) -> Iterable[StatisticsRow]:
         ("youth", Message(vi="Trong độ tuổi thanh niên", en="Of youth age")),
         ("youth_union", Message(vi="Đoàn viên thanh niên", en="Youth Union members")),
     )
+    facts = {**counts, "youth": youth}
     for fact, label in flags:
-        yield _one(fact, label, counts[fact], {True}, total)
-    bands = _regroup(counts["age"], {band[0]: range(band[2], band[3] + 1) for band in _AGE_BANDS})
+        yield _one(fact, label, facts[fact], {True}, total)
+    bands = _regroup(years, {band[0]: range(band[2], band[3] + 1) for band in _AGE_BANDS})
     for code, label, _low, _high in _AGE_BANDS:
         yield _one(code, label, bands, {code}, total, group=_AGE)
     schools = _regroup(

@@ -277,7 +277,8 @@ def test_a_store_without_facts_refuses_the_queries_that_need_them(
                 on=pendulum.date(2024, 12, 31),
                 year_end=pendulum.date(2024, 12, 31),
             )
-        with pytest.raises(StoreError, match="facts"):
-            store.admitted_profile(
-                branches=None, start=pendulum.date(2024, 1, 1), on=pendulum.date(2024, 12, 31)
-            )
+        # The profile reads only what the dossier states: the law reads its ages.
+        profile = store.admitted_profile(
+            branches=None, start=pendulum.date(2024, 1, 1), on=pendulum.date(2024, 12, 31)
+        )
+        assert profile.total == 1

@@ -24,6 +24,7 @@ from typing import Any, ClassVar, Concatenate, Final, ParamSpec, Protocol, Self,
 import attrs
 import pendulum
 
+from ketnap.dates import parse_date
 from ketnap.errors import (
     DossierNotFound,
     InvalidDocument,
@@ -233,7 +234,7 @@ _EVENT = (
 )
 _JOURNAL = "INSERT INTO journal (kind, key, revision, seal, link) VALUES (?, ?, ?, ?, ?)"
 
-_FLAGS: Final = frozenset({"youth_union", "ethnic_minority", "religious", "youth"})
+_FLAGS: Final = frozenset({"youth_union", "ethnic_minority", "religious"})
 
 # What makes a store tamper-evident, (table, column): the seals, the journal, the
 # identities. A store whose layout has them must still have them when it is opened.
@@ -1310,7 +1311,6 @@ class SQLStore:
 
         Read from the admission events and the sealed documents (`ketnap.facts.Profile`).
         """
-        self._need_facts("the statistics (the youth count)")
         scope, params = _events_of("e.organization", branches)
         admissions = sorted(self._process.steps_tagged("admission"))
         marks = ", ".join("?" * len(admissions))
@@ -1320,13 +1320,16 @@ class SQLStore:
                 (*admissions, start.isoformat(), on.isoformat(), *params),
             ).fetchall()
         counts: dict[str, dict[object, int]] = {fact: {} for fact in PROFILE_FACTS}
+        born: dict[tuple[pendulum.Date, pendulum.Date], int] = {}
         total = 0
-        for *values, number in rows:
+        for *values, birth, day, number in rows:
             total += number
             for fact, value in zip(PROFILE_FACTS, values, strict=True):
                 key = bool(value) if fact in _FLAGS and value is not None else value
                 counts[fact][key] = counts[fact].get(key, 0) + number
-        return Profile(total=total, counts=counts)
+            pair = (parse_date(birth, field="birth_date"), parse_date(day, field="day"))
+            born[pair] = born.get(pair, 0) + number
+        return Profile(total=total, counts=counts, born=born)
 
     # --- internals ---------------------------------------------------------------------------
 

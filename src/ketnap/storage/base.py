@@ -165,8 +165,9 @@ class Store(FigureSource, Protocol):
 
     A store derives, on every save, the facts reports and the due index read, with the
     facts function it was opened with (`ketnap.derived.facts_for`). One opened without
-    it refuses the queries those facts answer (`Query.due_by`, `figures`,
-    `admitted_profile`) with `ketnap.StoreError`, never an empty answer or a 0.
+    it refuses the queries those facts answer (`Query.due_by`, `figures`) with
+    `ketnap.StoreError`, never an empty answer or a 0. `admitted_profile` reads only
+    what the dossier states (its ages are the law's to read: `ketnap.Law.age_months`).
     """
 
     def save(self, dossier: Dossier) -> None:

@@ -81,13 +81,10 @@ POSTGRES: Final = Dialect(
     " target FROM events WHERE target IS NOT NULL AND day <= ?{scope}"
     " ORDER BY organization DESC, dossier_id DESC, seq DESC) AS last GROUP BY target",
     profile="""
-SELECT c->>'sex',
-       CAST(substr(day, 1, 4) AS INTEGER) - CAST(substr(c->>'birth_date', 1, 4) AS INTEGER)
-           - CASE WHEN substr(day, 6) < substr(c->>'birth_date', 6) THEN 1 ELSE 0 END,
-       c->>'education', (c->>'youth_union_member')::boolean,
-       c->>'political_theory', c->>'occupation',
-       ethnic_minority, religious, youth, count(*)
-FROM (SELECT e.day AS day, d.ethnic_minority, d.religious, d.youth,
+SELECT c->>'sex', c->>'education', (c->>'youth_union_member')::boolean,
+       c->>'political_theory', c->>'occupation', ethnic_minority, religious,
+       c->>'birth_date', day, count(*)
+FROM (SELECT e.day AS day, d.ethnic_minority, d.religious,
              (d.document::jsonb)->'dossier'->'candidate' AS c
       FROM events e JOIN dossiers d ON d.id = e.dossier_id
       WHERE e.kind IN ({marks}) AND e.day BETWEEN ? AND ?{scope}) AS admitted

@@ -97,21 +97,18 @@ ALTER TABLE events_by_branch RENAME TO events;
 """
 
 # The admitted in a period, grouped by every fact the statistics ask (ketnap.facts.Profile).
-# The facts that are not derived columns are read from the sealed document; the age is
-# whole years from the birth date to the decision.
+# The facts that are not derived columns are read from the sealed document; the birth
+# date and the decision's day are returned as they are, for the law to tell the age.
 _PROFILE = """
-SELECT json_extract(c, '$.sex'),
-       CAST(substr(day, 1, 4) AS INTEGER) - CAST(substr(born, 1, 4) AS INTEGER)
-           - (substr(day, 6) < substr(born, 6)),
-       json_extract(c, '$.education'), json_extract(c, '$.youth_union_member'),
-       json_extract(c, '$.political_theory'), json_extract(c, '$.occupation'),
-       ethnic_minority, religious, youth, count(*)
-FROM (SELECT day, ethnic_minority, religious, youth, c, json_extract(c, '$.birth_date') AS born
-      FROM (SELECT e.day AS day, d.ethnic_minority, d.religious, d.youth,
-                   -- the candidate's object, parsed once; the facts are read from it
-                   json_extract(d.document, '$.dossier.candidate') AS c
-            FROM events e JOIN dossiers d ON d.id = e.dossier_id
-            WHERE e.kind IN ({marks}) AND e.day BETWEEN ? AND ?{scope}))
+SELECT json_extract(c, '$.sex'), json_extract(c, '$.education'),
+       json_extract(c, '$.youth_union_member'), json_extract(c, '$.political_theory'),
+       json_extract(c, '$.occupation'), ethnic_minority, religious,
+       json_extract(c, '$.birth_date'), day, count(*)
+FROM (SELECT e.day AS day, d.ethnic_minority, d.religious,
+             -- the candidate's object, parsed once; the facts are read from it
+             json_extract(d.document, '$.dossier.candidate') AS c
+      FROM events e JOIN dossiers d ON d.id = e.dossier_id
+      WHERE e.kind IN ({marks}) AND e.day BETWEEN ? AND ?{scope})
 GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
 """
 
@@ -154,8 +151,8 @@ class SQLiteStore(SQLStore):
         facts: derives, on every save, the columns reports and the due index read
             (`ketnap.derived.facts_for(workflow.law)`). Without it only what the dossier itself
             says is kept (`ketnap.facts.plain_facts`) and no planner runs on a save; the
-            queries that need the rest (`Query(due_by=...)`, `figures`, `admitted_profile`)
-            are refused with `StoreError`. `verify` re-derives them with it, so
+            queries that need the rest (`Query(due_by=...)`, `figures`) are refused with
+            `StoreError`. `verify` re-derives them with it, so
             verify with the function the store is saved with.
         regulations: the rule sets the dossiers' histories may name (None: the shipped
             ones); an act under a regulation not in force on its date is refused.
