@@ -33,14 +33,14 @@ def main() -> None:
         )
 
     print("\nCác mốc thời gian (key dates):")
-    ceremony = dossier.ceremony_date
+    ceremony = process.ceremony_date(dossier)
     policy = workflow.law.policy_for(ceremony) if ceremony else None
     dates = {
-        "Ngày quyết định kết nạp (tuổi đảng tính từ đây)": dossier.admission_decision_date,
-        "Ngày lễ kết nạp (bắt đầu dự bị)": dossier.ceremony_date,
+        "Ngày quyết định kết nạp (tuổi đảng tính từ đây)": process.admission_date(dossier),
+        "Ngày lễ kết nạp (bắt đầu dự bị)": ceremony,
         "Ngày hết 12 tháng dự bị": workflow.law.probation_end(dossier),
         "Ngày trở thành đảng viên chính thức": (
-            full_membership_date(dossier, policy) if policy else None
+            full_membership_date(dossier, policy, process=process) if policy else None
         ),
     }
     for label, day in dates.items():

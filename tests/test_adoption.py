@@ -36,7 +36,7 @@ def known(workflow: Workflow, until: str) -> tuple[Dossier, list[KnownAct]]:
     dossier = make_dossier(meeting=MEETING)
     acts: list[KnownAct] = []
     # lifecycle records each act's prerequisites before naming it: read, do not advance.
-    stages = {
+    stages: dict[str, str] = {
         Step.COMPLETE_TRAINING: Stage.TRAINED,
         Step.ASSIGN_SPONSORS: Stage.PREPARED,
         Step.PROPOSE_ADMISSION: Stage.PROPOSED,
@@ -76,7 +76,7 @@ def test_a_full_member_has_a_party_age_from_the_first_day(workflow: Workflow) ->
     assert dossier.stage == Stage.CARD_ISSUED
     decided = dossier.admission_decision_date
     assert decided is not None
-    assert party_age_months(dossier, decided.add(years=1)) == 12
+    assert party_age_months(dossier, decided.add(years=1), process=workflow.law.process) == 12
 
 
 def test_every_failure_of_every_act_is_reported_and_nothing_changes(workflow: Workflow) -> None:

@@ -72,6 +72,7 @@ class TestRuleContract:
                 actors=frozenset({ketnap.Actor.BRANCH}),
                 policy=workflow.law.ruleset_for(on).policy,
                 calendar=workflow.law.calendar,
+                process=workflow.law.process,
             )
             first, second = rule.evaluate(context), rule.evaluate(context)
             assert first == second

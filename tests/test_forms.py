@@ -40,7 +40,7 @@ TREE = OrganizationTree(
 )
 OFFICE = Office(place="Yên Lạc", signer="Trần Văn Bình")
 LAW = Law()
-NUMBERS = {
+NUMBERS: dict[str, str] = {
     Step.PROPOSE_ADMISSION: "05-NQ/CB",
     Step.ENDORSE: "12-NQ/ĐU",
     Step.DECIDE_ADMISSION: "123-QĐ/HU",
@@ -77,7 +77,7 @@ def test_every_act_form_is_a_party_document_with_its_facts(
 ) -> None:
     path = write_form(code, full_member, tmp_path / "f.docx", tree=TREE, office=OFFICE, law=LAW)
     text = text_of(path)
-    entry = full_member.last_act(FORMS[code].step or "")
+    entry = LAW.process.last_act(full_member, FORMS[code].tag or "")
     assert entry is not None
     # The layout of a party document: the Party, the body, number, place and date, T/M.
     assert "ĐẢNG CỘNG SẢN VIỆT NAM" in text
@@ -219,7 +219,7 @@ def test_every_template_uses_only_the_facts_ketnap_gives(full_member: Dossier) -
     refused = refused_member()
     for form in FORMS.values():
         used = DocxTemplate(str(TEMPLATES / form.template)).get_undeclared_template_variables()
-        dossier = refused if form.step == Step.REFUSE_RECOGNITION else full_member
+        dossier = refused if form.tag == "recognition_refusal" else full_member
         given = form_facts(form.code, dossier, tree=TREE, office=OFFICE, on=MEETING, law=LAW)
         assert used <= set(given), (form.code, used - set(given))
 

@@ -102,8 +102,10 @@ def test_a_late_recognition_keeps_the_full_membership_date(workflow: Workflow) -
     assert dossier.stage == Stage.FULL_MEMBER
     (act,) = dossier.late_acts
     assert act.rule_id == "timing.recognition_decision_deadline"
-    policy = workflow.law.policy_for(late)
-    assert full_membership_date(dossier, policy) == dossier_probation_end(dossier, policy)
+    policy, process = workflow.law.policy_for(late), workflow.law.process
+    assert full_membership_date(dossier, policy, process=process) == dossier_probation_end(
+        dossier, policy, process=process
+    )
 
 
 def test_a_late_act_survives_a_document_and_a_forged_one_is_refused(workflow: Workflow) -> None:

@@ -15,6 +15,7 @@ import pendulum
 import pytest
 
 from ketnap import (
+    ADMISSION,
     Actor,
     Approval,
     ApprovalKind,
@@ -53,7 +54,7 @@ def test_one_year_after_the_decision(workflow: Workflow, offset_days: int, month
     dossier = member(workflow, D(2024, 3, 12))
     decided = decision_on(dossier)
     on = decided.add(years=1).add(days=offset_days)
-    assert party_age_months(dossier, on) == months
+    assert party_age_months(dossier, on, process=ADMISSION) == months
 
 
 def test_a_decision_on_a_leap_day(workflow: Workflow) -> None:
@@ -65,16 +66,21 @@ def test_a_decision_on_a_leap_day(workflow: Workflow) -> None:
     )
     dossier = member(workflow, meeting)
     assert decision_on(dossier) == D(2024, 2, 29)
-    assert party_age_months(dossier, D(2025, 2, 27)) == 11
-    assert party_age_months(dossier, D(2025, 2, 28)) == 12  # the leap day's month end
+    assert party_age_months(dossier, D(2025, 2, 27), process=ADMISSION) == 11
+    assert (
+        party_age_months(dossier, D(2025, 2, 28), process=ADMISSION) == 12
+    )  # the leap day's month end
 
 
 def test_none_before_recognition_and_before_the_decision(workflow: Workflow) -> None:
     dossier = make_dossier(meeting=D(2024, 3, 12))
     walk(workflow, dossier, meeting=D(2024, 3, 12), until=Stage.PROBATION)
-    assert party_age_months(dossier, D(2025, 6, 1)) is None
+    assert party_age_months(dossier, D(2025, 6, 1), process=ADMISSION) is None
     recognised = member(workflow, D(2024, 3, 12))
-    assert party_age_months(recognised, decision_on(recognised).subtract(days=1)) is None
+    assert (
+        party_age_months(recognised, decision_on(recognised).subtract(days=1), process=ADMISSION)
+        is None
+    )
 
 
 def test_a_readmitted_member_counts_from_the_first_decision_less_the_time_out(
@@ -97,11 +103,11 @@ def test_a_readmitted_member_counts_from_the_first_decision_less_the_time_out(
     dossier.approvals.append(consent)
     walk(workflow, dossier, meeting=D(2024, 3, 12), until=Stage.FULL_MEMBER)
     decided = decision_on(dossier)
-    assert party_age_months(dossier, decided) == 180  # the gap does not count
-    assert party_age_months(dossier, decided.add(months=13)) == 193
+    assert party_age_months(dossier, decided, process=ADMISSION) == 180  # the gap does not count
+    assert party_age_months(dossier, decided.add(months=13), process=ADMISSION) == 193
     # During the time out, the age stays where the first membership ended.
-    assert party_age_months(dossier, D(2022, 1, 1)) == 180
-    assert party_age_months(dossier, D(2005, 5, 18)) is None
+    assert party_age_months(dossier, D(2022, 1, 1), process=ADMISSION) == 180
+    assert party_age_months(dossier, D(2005, 5, 18), process=ADMISSION) is None
 
 
 def test_party_age_reads_in_years_and_months() -> None:
@@ -133,7 +139,7 @@ class TestGaps:
     def test_every_kind_is_taken_out(self, workflow: Workflow, kind: GapKind) -> None:
         dossier = with_gaps(workflow, gap(kind, D(2025, 1, 9), D(2025, 7, 9)))
         # 9 months to the gap, 6 out, then 12 more to 9 Jul 2026: 21 of 27.
-        assert party_age_months(dossier, D(2026, 7, 9)) == 21
+        assert party_age_months(dossier, D(2026, 7, 9), process=ADMISSION) == 21
 
     @pytest.mark.parametrize(
         ("on", "months"),
@@ -153,8 +159,8 @@ class TestGaps:
         dossier = with_gaps(
             workflow, gap(GapKind.TRANSFER_INTERRUPTED, D(2025, 1, 10), D(2025, 1, 25))
         )
-        assert party_age_months(dossier, D(2026, 4, 9)) == 23
-        assert party_age_months(dossier, on) == months
+        assert party_age_months(dossier, D(2026, 4, 9), process=ADMISSION) == 23
+        assert party_age_months(dossier, on, process=ADMISSION) == months
 
     @pytest.mark.parametrize(
         ("on", "months"),
@@ -170,7 +176,7 @@ class TestGaps:
     ) -> None:
         """Back on 31 Jan: a month is complete on 28 Feb (no 31st), the next on 31 Mar."""
         dossier = with_gaps(workflow, gap(GapKind.LOST_CONTACT, D(2025, 1, 10), D(2025, 1, 31)))
-        assert party_age_months(dossier, on) == months
+        assert party_age_months(dossier, on, process=ADMISSION) == months
 
     @pytest.mark.parametrize(
         ("on", "months"),
@@ -190,36 +196,44 @@ class TestGaps:
             gap(GapKind.TRANSFER_INTERRUPTED, D(2025, 2, 10), D(2025, 4, 10)),
         )
         single = with_gaps(workflow, gap(GapKind.LOST_CONTACT, D(2025, 1, 10), D(2025, 4, 10)))
-        assert party_age_months(overlapping, on) == party_age_months(single, on) == months
+        assert (
+            party_age_months(overlapping, on, process=ADMISSION)
+            == party_age_months(single, on, process=ADMISSION)
+            == months
+        )
 
     def test_a_gap_inside_another_counts_once(self, workflow: Workflow) -> None:
         outer = gap(GapKind.EXPELLED, D(2025, 1, 10), D(2025, 6, 10))
         inner = gap(GapKind.LOST_CONTACT, D(2025, 2, 1), D(2025, 3, 1))
         both = with_gaps(workflow, outer, inner)
         alone = with_gaps(workflow, outer)
-        assert party_age_months(both, D(2026, 6, 10)) == party_age_months(alone, D(2026, 6, 10))
+        assert party_age_months(both, D(2026, 6, 10), process=ADMISSION) == party_age_months(
+            alone, D(2026, 6, 10), process=ADMISSION
+        )
 
     def test_gaps_before_the_first_decision_are_ignored(self, workflow: Workflow) -> None:
         before = with_gaps(workflow, gap(GapKind.LOST_CONTACT, D(2020, 1, 1), D(2021, 1, 1)))
         plain = member(workflow, MEETING)
         for on in (DECIDED, D(2025, 4, 9), D(2026, 4, 9)):
-            assert party_age_months(before, on) == party_age_months(plain, on)
+            assert party_age_months(before, on, process=ADMISSION) == party_age_months(
+                plain, on, process=ADMISSION
+            )
 
     def test_only_the_part_after_the_decision_counts(self, workflow: Workflow) -> None:
         """A gap recorded from before the decision to 9 May 2024 costs the month after it."""
         dossier = with_gaps(workflow, gap(GapKind.LOST_CONTACT, D(2024, 1, 1), D(2024, 5, 9)))
-        assert party_age_months(dossier, D(2025, 4, 9)) == 11
-        assert party_age_months(dossier, D(2025, 5, 9)) == 12
+        assert party_age_months(dossier, D(2025, 4, 9), process=ADMISSION) == 11
+        assert party_age_months(dossier, D(2025, 5, 9), process=ADMISSION) == 12
 
     def test_an_open_gap_stops_the_count(self, workflow: Workflow) -> None:
         """Out of contact since 9 Jan 2025 and not back: party age stays at 9 months."""
         dossier = with_gaps(workflow, gap(GapKind.LOST_CONTACT, D(2025, 1, 9), None))
-        assert party_age_months(dossier, D(2025, 1, 9)) == 9
-        assert party_age_months(dossier, D(2030, 1, 1)) == 9
+        assert party_age_months(dossier, D(2025, 1, 9), process=ADMISSION) == 9
+        assert party_age_months(dossier, D(2030, 1, 1), process=ADMISSION) == 9
 
     def test_a_gap_after_the_date_asked_does_not_count_yet(self, workflow: Workflow) -> None:
         dossier = with_gaps(workflow, gap(GapKind.STRUCK_OFF, D(2027, 1, 1), D(2028, 1, 1)))
-        assert party_age_months(dossier, D(2026, 4, 9)) == 24
+        assert party_age_months(dossier, D(2026, 4, 9), process=ADMISSION) == 24
 
     def test_a_recorded_readmission_gap_is_not_taken_out_twice(self, workflow: Workflow) -> None:
         """The time from leaving to the new decision counts once, recorded or not."""
@@ -230,9 +244,9 @@ class TestGaps:
         )
         dossier = readmitted(workflow, prior)
         decided = decision_on(dossier)
-        before = party_age_months(dossier, decided.add(months=13))
+        before = party_age_months(dossier, decided.add(months=13), process=ADMISSION)
         dossier.membership_gaps.append(gap(GapKind.READMISSION, D(2020, 5, 19), decided))
-        assert party_age_months(dossier, decided.add(months=13)) == before == 193
+        assert party_age_months(dossier, decided.add(months=13), process=ADMISSION) == before == 193
 
     def test_a_gap_during_the_first_membership(self, workflow: Workflow) -> None:
         """A year out of contact in 2010-2011 comes off a re-admitted member's age too."""
@@ -244,7 +258,7 @@ class TestGaps:
         dossier = readmitted(workflow, prior)
         decided = decision_on(dossier)
         dossier.membership_gaps.append(gap(GapKind.LOST_CONTACT, D(2010, 5, 19), D(2011, 5, 19)))
-        assert party_age_months(dossier, decided) == 168
+        assert party_age_months(dossier, decided, process=ADMISSION) == 168
 
 
 def readmitted(workflow: Workflow, prior: PriorMembership) -> Dossier:
@@ -313,7 +327,9 @@ class TestGapRecords:
         )
         loaded = loads(dumps(dossier))
         assert loaded.membership_gaps == dossier.membership_gaps
-        assert party_age_months(loaded, D(2027, 1, 1)) == party_age_months(dossier, D(2027, 1, 1))
+        assert party_age_months(loaded, D(2027, 1, 1), process=ADMISSION) == party_age_months(
+            dossier, D(2027, 1, 1), process=ADMISSION
+        )
         plain = member(workflow, MEETING)
         assert "membership_gaps" not in to_document(plain)["dossier"]
         assert loads(dumps(plain)).membership_gaps == []

@@ -34,6 +34,7 @@ from ketnap.sheets import (
     write_setup,
     write_template,
 )
+from ketnap.sheets._dossiers import _row_cells
 from ketnap.storage import dumps, to_document
 from ketnap.terms import party_age_months
 from ketnap.testing import lifecycle, make_dossier
@@ -158,7 +159,7 @@ def member_rows(until: str) -> list[dict[str, str]]:
     workflow = Workflow()
     rows = []
     for dossier in candidates(2):
-        row = dict(zip(HEADER.values(), map(str, sheets._cells(dossier, COLUMNS)), strict=True))
+        row = dict(zip(HEADER.values(), map(str, _row_cells(dossier, COLUMNS)), strict=True))
         for step, on, _actor in lifecycle(dossier, meeting=MEETING, workflow=workflow):
             row[HEADER[f"{step}@on"]] = f"{on:%d/%m/%Y}"
             row[HEADER[f"{step}@reference"]] = f"{len(row)}-NQ/CB"
@@ -194,7 +195,7 @@ def test_members_in_progress_open_at_their_stage(tmp_path: Path, until: str) -> 
     assert decision.actor == Actor.COMPETENT_COMMITTEE
     assert decision.reference is not None
     # Party age counts for a recognised member, from the decision.
-    age = party_age_months(member, ADOPTED)
+    age = party_age_months(member, ADOPTED, process=Workflow().law.process)
     assert (age is not None) == (until == Stage.CARD_ISSUED)
 
 
@@ -693,7 +694,7 @@ def _encodes(text: str) -> bool:
 
 def sheet_rows(n: int = 2) -> list[list[object]]:
     rows: list[list[object]] = [[c.vi for c in COLUMNS]]
-    rows += [sheets._cells(d, COLUMNS) for d in candidates(n)]
+    rows += [_row_cells(d, COLUMNS) for d in candidates(n)]
     return rows
 
 

@@ -10,6 +10,10 @@ dossier, its deadlines and the reports follow the receiving branch.
 
 from __future__ import annotations
 
+import json
+import sqlite3
+from pathlib import Path
+
 import pendulum
 import pytest
 
@@ -253,3 +257,20 @@ def test_an_organization_may_be_a_plain_branch(workflow: Workflow) -> None:
         dossier, Organization(name="Chi bộ Thôn Tây"), on=MOVED, actor=Actor.COMPETENT_COMMITTEE
     )
     assert {e.unit for e in plain_facts(dossier).events} == {"Chi bộ Thôn Đông", "Chi bộ Thôn Tây"}
+
+
+def test_an_edited_transferred_dossier_is_one_problem_not_two(tmp_path: Path) -> None:
+    """The sending branch's events of a dossier that fails its check are not orphans too."""
+    path = tmp_path / "s.db"
+    with SQLiteStore(path) as store:
+        store.save(transferred(Workflow()))
+    db = sqlite3.connect(path)
+    (text,) = db.execute("SELECT document FROM dossiers").fetchone()
+    document = json.loads(text)
+    document["dossier"]["stage"] = str(Stage.SOURCE_POOL)
+    db.execute("UPDATE dossiers SET document = ?", (json.dumps(document, ensure_ascii=False),))
+    db.commit()
+    db.close()
+    with SQLiteStore(path) as store:
+        problems = store.verify()
+    assert [(p.kind, p.dossier_id) for p in problems] == [("dossier", "HS-001")]

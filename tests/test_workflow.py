@@ -35,10 +35,11 @@ MEETING = D(2024, 3, 12)
 
 def full_membership_date(workflow: Workflow, dossier: Dossier) -> D | None:
     """The date a recognised member is official from, by the policy in force at the ceremony."""
-    ceremony = dossier.ceremony_date
+    process = workflow.law.process
+    ceremony = process.ceremony_date(dossier)
     if ceremony is None:
         return None
-    return terms.full_membership_date(dossier, workflow.law.policy_for(ceremony))
+    return terms.full_membership_date(dossier, workflow.law.policy_for(ceremony), process=process)
 
 
 def with_table(rows: list[Transition]) -> Process:

@@ -157,7 +157,9 @@ def _deadlines(dossier: Dossier, on: pendulum.Date, law: Law) -> Iterator[Deadli
     rows = process.steps_ahead(dossier.stage)
     contexts: dict[int, Context] = {}
     # Each time-bound rule is read once, for the nearest step ahead that it guards.
-    for rule, index in ruleset.timed_among(tuple(row.step for row in rows)):
+    # Rules know a renamed step by the code it is guarded as.
+    guarded = tuple(process.rule_code(row.step) for row in rows)
+    for rule, index in ruleset.timed_among(guarded):
         windows = rule.window
         if windows is None or not rule.effective.contains(on):
             continue
@@ -204,7 +206,7 @@ def _recognition_resolution(dossier: Dossier, on: pendulum.Date, law: Law) -> It
     process = law.process
     proposals = process.steps_tagged("recognition_proposal")
     policy = law.policy_for(on)
-    end = dossier_probation_end(dossier, policy)
+    end = dossier_probation_end(dossier, policy, process=process)
     if end is None:
         return
     for row in process.steps_from(dossier.stage):

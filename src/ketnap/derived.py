@@ -40,7 +40,7 @@ def facts_for(law: Law, *, decision_lag: int = 20) -> FactsFunction:
 
 def facts(dossier: Dossier, law: Law, *, decision_lag: int = 20) -> DossierFacts:
     """Derive the `DossierFacts` of *dossier*: `plain_facts` and what the law tells."""
-    decided = dossier.admission_decision_date
+    decided = law.process.admission_date(dossier)
     last = dossier.history[-1].on if dossier.history else dossier.entered_pool_on
     expected, closes = _expected_decision(dossier, law, decision_lag, last)
     return attrs.evolve(

@@ -15,12 +15,13 @@ from typing import NamedTuple, Protocol
 import attrs
 import pendulum
 
-from ketnap.model import CertificateKind, Dossier, Organization, Sex, Step
+from ketnap.model import Candidate, CertificateKind, Dossier, Organization, Sex, Step
+from ketnap.model.fields import declared
 
 __all__ = [
     "CERTIFICATE_EVENT",
     "LATE_EVENT",
-    "PROFILE_FACTS",
+    "PROFILE_FIELDS",
     "REFUSAL_EVENT",
     "TRANSFER_OUT_EVENT",
     "DossierFacts",
@@ -259,16 +260,13 @@ class Figures:
     trainees: int
 
 
-PROFILE_FACTS: tuple[str, ...] = (
-    "sex",
-    "education",
-    "youth_union",
-    "political_theory",
-    "occupation",
-    "ethnic_minority",
-    "religious",
+PROFILE_FIELDS: tuple[str, ...] = tuple(
+    f.name for f, info in declared(Candidate) if info.tally is not None
 )
-"""The facts of an admitted member that `Profile` counts, in the order stores return them."""
+"""
+The candidate's fields that `Profile` counts, in the order stores return them: those the
+model declares a statistics tally for (`ketnap.model.fields.Tally`).
+"""
 
 
 @attrs.frozen(kw_only=True)
@@ -278,7 +276,7 @@ class Profile:
 
     Attributes:
         total: admission decisions in the period.
-        counts: for each fact of `PROFILE_FACTS`, the number admitted with each value:
+        counts: for each fact of `PROFILE_FIELDS`, the number admitted with each value:
             ``counts["sex"] == {"female": 12, "male": 20, None: 3}``; None counts those
             for whom the fact is not recorded; codes are the values of the model's
             enumerations.
@@ -310,5 +308,5 @@ class FigureSource(Protocol):
     def admitted_profile(
         self, *, branches: list[str] | None, start: pendulum.Date, on: pendulum.Date
     ) -> Profile:
-        """Who was admitted in *branches* (None: all) from *start* to *on*, by `PROFILE_FACTS`."""
+        """Who was admitted in *branches* (None: all) from *start* to *on*, by `PROFILE_FIELDS`."""
         ...

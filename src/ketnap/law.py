@@ -183,9 +183,10 @@ class Law:
         """
         Return the last day of *dossier*'s probation, by the policy in force at the ceremony.
 
-        None before the ceremony.
+        The ceremony is the act of the process's step tagged ``ceremony``
+        (`ketnap.Process.ceremony_date`). None before the ceremony.
         """
-        ceremony = dossier.ceremony_date
+        ceremony = self._process.ceremony_date(dossier)
         if ceremony is None:
             return None
         return probation_end(ceremony, self.policy_for(ceremony))
@@ -231,6 +232,8 @@ class Law:
         Return what the rules of *step* would read on *on*, under *ruleset* or the one in force.
 
         For tools that evaluate rules themselves (the planner, the deadlines, a benchmark).
+        The context's ``step`` is the code the rules know the step by
+        (`ketnap.Process.rule_code`): ask ``ruleset.for_step(context.step)``.
         """
         return self._context(
             dossier, step, on=on, actor=actor, source=dossier.stage, ruleset=ruleset
@@ -288,7 +291,7 @@ class Law:
             dossier=dossier,
             on=on,
             actor=actor,
-            step=step,
+            step=process.rule_code(step),
             source=source,
             target=None if row is None else row.target,
             actors=frozenset() if row is None else row.actors,
@@ -297,6 +300,7 @@ class Law:
             available=() if row else process.available(source),
             label=process.label,
             earlier=functools.partial(self._earlier, dossier, on),
+            process=process,
         )
 
     def _earlier(
@@ -312,7 +316,7 @@ class Law:
             records_on(dossier, entry.on), entry.step, on=entry.on, actor=entry.actor,
             source=entry.source, ruleset=ruleset,
         )  # fmt: skip
-        rules = ruleset.for_step(entry.step)
+        rules = ruleset.for_step(self._process.rule_code(entry.step))
         since = tuple(
             self._context(
                 records_on(dossier, day),

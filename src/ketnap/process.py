@@ -5,7 +5,9 @@ A `Process` is a value: its stages (code, labels, final or not, tags), its steps
 labels, tags), its table of `Transition` rows (source, step, target, who may fire it) and
 its initial stage. `ketnap.Workflow` builds its transitions machine from it; deadlines,
 reports, integrity checks, the store and the command line ask it (the initial stage, the
-final stages, the stages or steps with a tag) and never name a shipped stage.
+final stages, the stages or steps with a tag) and never name a shipped stage. The dates
+the terms count from are asked of it too, by tag: `Process.admission_date` (party age),
+`Process.ceremony_date` (probation), `Process.recognition_date`, `Process.removal_date`.
 
 `ADMISSION` is the shipped process. Derive another with `Process.extend` and
 `Process.without`:
@@ -19,29 +21,38 @@ False
 
 The tags the shipped process uses, and what asks for them:
 
-========================  =====================================================
-stage tag                 meaning
-========================  =====================================================
-``pipeline``              before the admission decision (reports, forecasts)
-``awaiting_decision``     proposed, waiting for a committee's decision
-``probation``             a probationary member (đảng viên dự bị)
-``member``                a full member
-``exit``                  left the path (refused, withdrawn, removed)
-========================  =====================================================
+===========================  =====================================================
+stage tag                    meaning
+===========================  =====================================================
+``pipeline``                 before the admission decision (reports, forecasts)
+``awaiting_decision``        proposed, waiting for a committee's decision
+``probation``                a probationary member (đảng viên dự bị)
+``member``                   a full member
+``exit``                     left the path (refused, withdrawn, removed)
+===========================  =====================================================
 
-========================  =====================================================
-step tag                  meaning
-========================  =====================================================
-``decision``              a decision of a committee (quyết định)
-``training``              the awareness course completed
-``admission``             the admission decision
-``ceremony``              the admission ceremony
-``recognition``           recognition as a full member
-``refusal``               admission refused
-``removal``               removal from the probationary list
-``appraisal``             a partial committee's appraisal of a branch resolution
-``transfer``              a probationary member's transfer to another branch
-========================  =====================================================
+===========================  =====================================================
+step tag                     meaning
+===========================  =====================================================
+``decision``                 a decision of a committee (quyết định)
+``training``                 the awareness course completed
+``sponsorship``              the helper and sponsors assigned
+``proposal``                 the branch's resolution proposing admission
+``endorsement``              the base committee's resolution endorsing it
+``admission``                the admission decision
+``ceremony``                 the admission ceremony
+``recognition_proposal``     the branch's resolution proposing recognition
+``recognition_endorsement``  the base committee's resolution endorsing it
+``recognition``              recognition as a full member
+``recognition_refusal``      the committee's decision not to recognise
+``card``                     the party card issued
+``refusal``                  admission refused
+``withdrawal``               the candidate withdrew
+``removal``                  removal from the probationary list
+``referral``                 a case referred upward (F-09)
+``appraisal``                a partial committee's appraisal of a branch resolution
+``transfer``                 a probationary member's transfer to another branch
+===========================  =====================================================
 """
 
 from __future__ import annotations
@@ -52,6 +63,7 @@ from types import MappingProxyType
 from typing import TypeVar
 
 import attrs
+import pendulum
 
 from ketnap.errors import InvalidInput, InvalidWorkflow
 from ketnap.messages import Lang, Message
@@ -96,6 +108,15 @@ def _code(_instance: object, attribute: attrs.Attribute[str], value: str) -> Non
         raise InvalidWorkflow(f"{attribute.name}: a code must be a non-empty string")
 
 
+def _optional_code(value: object) -> str | None:
+    # A shipped member (a str enum) is kept as its plain string, as documents hold codes.
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidWorkflow("guarded_as: a code must be a non-empty string or None")
+    return str(value)
+
+
 @attrs.frozen
 class ProcessStage:
     """
@@ -129,11 +150,20 @@ class ProcessStep:
             by it.
         label: its name in Vietnamese and English.
         tags: what it means to reports and deadlines (``"decision"``, ``"admission"``...).
+        guarded_as: the code the rules know this step by, when it is not its own: a step
+            renamed by `Process.rename_step` keeps the rules of its former code. None: its
+            own code.
     """
 
     code: str = attrs.field(converter=_as_code, validator=_code)
     label: Message = attrs.field(validator=_message)
     tags: frozenset[str] = attrs.field(default=frozenset(), converter=_tags)
+    guarded_as: str | None = attrs.field(default=None, converter=_optional_code, kw_only=True)
+
+    @property
+    def rule_code(self) -> str:
+        """The code the rules guard this step by: `guarded_as`, or its own code."""
+        return self.guarded_as or self.code
 
     @property
     def message(self) -> Message:
@@ -206,6 +236,7 @@ class Process:
     _tagged: Mapping[tuple[str, str], frozenset[str]] = attrs.field(
         init=False, eq=False, repr=False, hash=False
     )
+    _guarded: Mapping[str, ProcessStep] = attrs.field(init=False, eq=False, repr=False, hash=False)
 
     def __attrs_post_init__(self) -> None:
         stages = _unique({s.code: s for s in self.stages}, self.stages, "stage")
@@ -230,6 +261,7 @@ class Process:
         object.__setattr__(
             self, "_tagged", MappingProxyType({k: frozenset(v) for k, v in tagged.items()})
         )
+        object.__setattr__(self, "_guarded", MappingProxyType(_guarded(steps)))
 
     def _reach(self, stage: str) -> tuple[Transition, ...]:
         """The first row of each step reachable from *stage*, nearest first."""
@@ -322,8 +354,13 @@ class Process:
         return code in self._stage_index
 
     def label(self, code: str) -> Message:
-        """The label of the stage or step with *code* (the code itself if unknown)."""
-        found = self._stage_index.get(code) or self._step_index.get(code)
+        """
+        The label of the stage or step with *code* (the code itself if unknown).
+
+        The code a renamed step is guarded as (`ProcessStep.guarded_as`), which the rules
+        see, is labelled as that step.
+        """
+        found = self._stage_index.get(code) or self._step_index.get(code) or self._guarded.get(code)
         return found.label if found is not None else Message(vi=code, en=code)
 
     def text(self, code: str, lang: Lang = "vi") -> str:
@@ -365,10 +402,65 @@ class Process:
         """Whether the stage with code *stage* is final."""
         return self.stage(stage).final
 
+    def rule_code(self, step: str) -> str:
+        """
+        The code the rules guard the step with code *step* by (`ProcessStep.rule_code`).
+
+        Its own code, unless the process renamed it; an unknown code is returned as it is.
+        """
+        found = self._step_index.get(step)
+        return step if found is None else found.rule_code
+
     def acts(self, dossier: Dossier, tag: str) -> tuple[HistoryEntry, ...]:
         """The history entries of *dossier* whose step has *tag* (``"decision"``...)."""
         steps = self.steps_tagged(tag)
         return tuple(entry for entry in dossier.history if entry.step in steps)
+
+    # --- the dates the terms count from -----------------------------------------------------
+
+    def last_act(self, dossier: Dossier, tag: str) -> HistoryEntry | None:
+        """
+        The latest history entry of *dossier* whose step has *tag*, if any.
+
+        >>> from ketnap.testing import make_dossier
+        >>> import pendulum
+        >>> print(ADMISSION.last_act(make_dossier(meeting=pendulum.date(2024, 3, 12)), "ceremony"))
+        None
+        """
+        steps = self.steps_tagged(tag)
+        for entry in reversed(dossier.history):
+            if entry.step in steps:
+                return entry
+        return None
+
+    def _date(self, dossier: Dossier, tag: str) -> pendulum.Date | None:
+        entry = self.last_act(dossier, tag)
+        return None if entry is None else entry.on
+
+    def admission_date(self, dossier: Dossier) -> pendulum.Date | None:
+        """
+        The date of *dossier*'s admission decision (step tagged ``admission``), if taken.
+
+        Party age counts from it (J-01); the ceremony's term counts from it until the
+        branch's receipt of the decision is recorded (QĐ §4.1).
+        """
+        return self._date(dossier, "admission")
+
+    def ceremony_date(self, dossier: Dossier) -> pendulum.Date | None:
+        """
+        The date of *dossier*'s admission ceremony (step tagged ``ceremony``), if held.
+
+        The day the candidate joins (ngày vào Đảng); probation counts from it (H-01).
+        """
+        return self._date(dossier, "ceremony")
+
+    def recognition_date(self, dossier: Dossier) -> pendulum.Date | None:
+        """The date *dossier*'s member was recognised as official (step tagged ``recognition``)."""
+        return self._date(dossier, "recognition")
+
+    def removal_date(self, dossier: Dossier) -> pendulum.Date | None:
+        """The date *dossier*'s name was removed from the probationary list (tag ``removal``)."""
+        return self._date(dossier, "removal")
 
     # --- deriving another process -----------------------------------------------------------
 
@@ -440,6 +532,55 @@ class Process:
             transitions=rows,
         )
 
+    def rename_step(self, code: str, new_code: str, *, label: Message | None = None) -> Process:
+        """
+        Return a process in which the step *code* is called *new_code* (and *label*).
+
+        The step keeps its tags, its rows and its rules: the rules that guard *code* guard
+        it (`ProcessStep.guarded_as`), and see it by that code (`ketnap.rules.Context.step`).
+        Documents record *new_code*; the dates the terms count from follow the tags.
+
+        >>> local = ADMISSION.rename_step(Step.DECIDE_ADMISSION, "ra_quyet_dinh_ket_nap")
+        >>> sorted(local.steps_tagged("admission")), local.rule_code("ra_quyet_dinh_ket_nap")
+        (['ra_quyet_dinh_ket_nap'], 'decide_admission')
+
+        Raises:
+            InvalidWorkflow: *code* is not a step of this process, or *new_code* already is.
+        """
+        old = str(code)
+        if old not in self._step_index:
+            raise InvalidWorkflow(f"not in this process: {old}")
+        if new_code in self._step_index or new_code in self._stage_index:
+            raise InvalidWorkflow(f"{new_code!r} is already a code of this process")
+        step = self._step_index[old]
+        renamed = attrs.evolve(
+            step, code=new_code, label=label or step.label, guarded_as=step.rule_code
+        )
+        return attrs.evolve(
+            self,
+            steps=[renamed if s.code == old else s for s in self.steps],
+            transitions=[
+                attrs.evolve(row, step=new_code) if row.step == old else row
+                for row in self.transitions
+            ],
+        )
+
+
+def _guarded(steps: Mapping[str, ProcessStep]) -> dict[str, ProcessStep]:
+    """The renamed steps by the code their rules know them by; each code means one step."""
+    guarded: dict[str, ProcessStep] = {}
+    for step in steps.values():
+        if step.guarded_as is None or step.guarded_as == step.code:
+            continue
+        if step.guarded_as in steps:
+            raise InvalidWorkflow(
+                f"step {step.code!r} is guarded as {step.guarded_as!r}, a step of its own"
+            )
+        if step.guarded_as in guarded:
+            raise InvalidWorkflow(f"two steps are guarded as {step.guarded_as!r}")
+        guarded[step.guarded_as] = step
+    return guarded
+
 
 def _check_row(
     row: Transition, stages: Mapping[str, ProcessStage], steps: Mapping[str, ProcessStep]
@@ -494,20 +635,20 @@ ADMISSION = Process(
     ),
     steps=(
         _step(Step.COMPLETE_TRAINING, "training"),
-        _step(Step.ASSIGN_SPONSORS),
+        _step(Step.ASSIGN_SPONSORS, "sponsorship"),
         _step(Step.PROPOSE_ADMISSION, "proposal"),
-        _step(Step.ENDORSE),
+        _step(Step.ENDORSE, "endorsement"),
         _step(Step.DECIDE_ADMISSION, "decision", "admission"),
         _step(Step.HOLD_CEREMONY, "ceremony"),
         _step(Step.PROPOSE_RECOGNITION, "recognition_proposal"),
-        _step(Step.ENDORSE_RECOGNITION),
+        _step(Step.ENDORSE_RECOGNITION, "recognition_endorsement"),
         _step(Step.ESCALATE, "referral"),
         _step(Step.RECOGNIZE, "decision", "recognition"),
         _step(Step.ISSUE_CARD, "decision", "card"),
         _step(Step.REFUSE, "decision", "refusal"),
         _step(Step.WITHDRAW, "withdrawal"),
         _step(Step.REMOVE, "decision", "removal"),
-        _step(Step.REFUSE_RECOGNITION, "decision", "removal"),
+        _step(Step.REFUSE_RECOGNITION, "decision", "removal", "recognition_refusal"),
         _step(Step.APPRAISE_ADMISSION, "appraisal"),
         _step(Step.APPRAISE_RECOGNITION, "appraisal"),
         _step(Step.TRANSFER, "transfer"),

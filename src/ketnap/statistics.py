@@ -30,7 +30,8 @@ from ketnap.facts import FigureSource, Profile
 from ketnap.inputs import escape_formula
 from ketnap.law import Law
 from ketnap.messages import Lang, Message
-from ketnap.model import EducationLevel, Occupation, PoliticalTheory
+from ketnap.model import Candidate
+from ketnap.model.fields import Tally, TallyRow, declared
 from ketnap.organizations import OrganizationTree
 
 __all__ = ["FORM_CODE", "NewMembersStatistics", "StatisticsRow", "new_members"]
@@ -159,16 +160,6 @@ _HEADING = (
 _NOT_RECORDED = Message(vi="chưa ghi nhận", en="not recorded")
 
 _AGE = Message(vi="Tuổi đời", en="Age")
-_EDUCATION = Message(vi="Giáo dục phổ thông", en="General education")
-_THEORY = Message(vi="Lý luận chính trị", en="Political theory")
-_OCCUPATION = Message(vi="Nghề nghiệp", en="Occupation")
-_GROUP_CODES: Final = {
-    _AGE: "age",
-    _EDUCATION: "education",
-    _THEORY: "political_theory",
-    _OCCUPATION: "occupation",
-}
-
 _AGE_BANDS: Final = (
     ("age_18_30", Message(vi="Từ 18 đến 30 tuổi", en="18 to 30"), 0, 30),
     ("age_31_40", Message(vi="Từ 31 đến 40 tuổi", en="31 to 40"), 31, 40),
@@ -176,15 +167,28 @@ _AGE_BANDS: Final = (
     ("age_51_60", Message(vi="Từ 51 đến 60 tuổi", en="51 to 60"), 51, 60),
     ("age_over_60", Message(vi="Trên 60 tuổi", en="Over 60"), 61, 999),
 )
-# General education as the form groups it: the highest school level completed.
-_SCHOOLS: Final = (
-    ("primary", Message(vi="Tiểu học", en="Primary"),
-     {EducationLevel.NONE, EducationLevel.LITERATE, EducationLevel.PRIMARY}),
-    ("lower_secondary", Message(vi="Trung học cơ sở", en="Lower secondary"),
-     {EducationLevel.LOWER_SECONDARY_EQUIVALENT, EducationLevel.LOWER_SECONDARY}),
-    ("upper_secondary", Message(vi="Trung học phổ thông", en="Upper secondary"),
-     {EducationLevel.UPPER_SECONDARY, EducationLevel.HIGHER}),
-)  # fmt: skip
+_YOUTH: Final = TallyRow("youth", Message(vi="Trong độ tuổi thanh niên", en="Of youth age"),
+                         frozenset({True}))  # fmt: skip
+
+# The form's own rows, which the law reads from the birth and decision dates, placed
+# among the candidate's tallied fields (`ketnap.model.fields.Tally.position`).
+_AGE_ROWS: Final = {
+    "youth": Tally(rows=(_YOUTH,), position=40),
+    "age": Tally(
+        rows=tuple(TallyRow(code, label, frozenset({code})) for code, label, _, _ in _AGE_BANDS),
+        position=60,
+        group=_AGE,
+    ),
+}
+
+
+def _tallies() -> list[tuple[str, Tally]]:
+    """Every row group of the form, in its order: the candidate's fields and the ages."""
+    fields = [(f.name, info.tally) for f, info in declared(Candidate) if info.tally is not None]
+    return sorted([*fields, *_AGE_ROWS.items()], key=lambda item: item[1].position)
+
+
+_GROUP_CODES: Final = {tally.group: name for name, tally in _tallies() if tally.group is not None}
 
 
 def new_members(
@@ -216,62 +220,30 @@ def new_members(
     )
 
 
-def _ages(profile: Profile, law: Law) -> tuple[dict[object, int], dict[object, int]]:
-    """The admitted by whole years of age and by youth age, each read by *law* on the decision."""
-    years: dict[object, int] = {}
+def _ages(profile: Profile, law: Law) -> dict[str, dict[object, int]]:
+    """The admitted by age band and by youth age, each read by *law* on the decision."""
+    bands: dict[object, int] = {}
     youth: dict[object, int] = {}
     for (birth, decided), number in profile.born.items():
         months = law.age_months(birth, decided)
-        age = None if months is None else months // 12
-        years[age] = years.get(age, 0) + number
+        band = None if months is None else _band(months // 12)
+        bands[band] = bands.get(band, 0) + number
         young = None if months is None else law.is_youth(birth, decided)
         youth[young] = youth.get(young, 0) + number
-    return years, youth
+    return {"age": bands, "youth": youth}
+
+
+def _band(years: int) -> str:
+    return next(code for code, _label, low, high in _AGE_BANDS if low <= years <= high)
 
 
 def _rows(profile: Profile, law: Law) -> Iterable[StatisticsRow]:
-    counts, total = profile.counts, profile.total
-    years, youth = _ages(profile, law)
+    counts = {**profile.counts, **_ages(profile, law)}
+    total = profile.total
     yield StatisticsRow(None, "total", Message(vi="Tổng số", en="Total"), total, 0)
-    yield _one("women", Message(vi="Nữ", en="Women"), counts["sex"], {"female"}, total)
-    flags = (
-        ("ethnic_minority", Message(vi="Dân tộc thiểu số", en="Ethnic minority")),
-        ("religious", Message(vi="Người theo tôn giáo", en="Religious followers")),
-        ("youth", Message(vi="Trong độ tuổi thanh niên", en="Of youth age")),
-        ("youth_union", Message(vi="Đoàn viên thanh niên", en="Youth Union members")),
-    )
-    facts = {**counts, "youth": youth}
-    for fact, label in flags:
-        yield _one(fact, label, facts[fact], {True}, total)
-    bands = _regroup(years, {band[0]: range(band[2], band[3] + 1) for band in _AGE_BANDS})
-    for code, label, _low, _high in _AGE_BANDS:
-        yield _one(code, label, bands, {code}, total, group=_AGE)
-    schools = _regroup(
-        counts["education"],
-        {code: {level.value for level in levels} for code, _, levels in _SCHOOLS},
-    )
-    for code, label, _levels in _SCHOOLS:
-        yield _one(code, label, schools, {code}, total, group=_EDUCATION)
-    for kind, fact, group in (
-        (PoliticalTheory, "political_theory", _THEORY),
-        (Occupation, "occupation", _OCCUPATION),
-    ):
-        for member in kind:
-            yield _one(
-                f"{fact}.{member.value}", member.message, counts[fact], {member.value}, total,
-                group=group,
-            )  # fmt: skip
-
-
-def _regroup(
-    values: Mapping[object, int], groups: Mapping[str, Container[object]]
-) -> dict[object, int]:
-    """Counts by value turned into counts by group; not recorded (None) stays None."""
-    found: dict[object, int] = {}
-    for value, number in values.items():
-        key = None if value is None else next((g for g, vs in groups.items() if value in vs), "")
-        found[key] = found.get(key, 0) + number
-    return found
+    for name, tally in _tallies():
+        for row in tally.rows:
+            yield _one(row.code, row.label, counts[name], row.values, total, group=tally.group)
 
 
 def _one(

@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import pendulum
 
@@ -38,9 +39,13 @@ from ketnap.model import (
     LeavingReason,
     PopulationViolation,
     PriorMembership,
-    Step,
 )
 from ketnap.policy import AgeCounting, Policy
+
+if TYPE_CHECKING:
+    # For annotations only: the process sits above the terms (checked by import-linter,
+    # which leaves typing-only imports out). It is given, never imported.
+    from ketnap.process import Process
 
 __all__ = [
     "admission_decision_days",
@@ -152,21 +157,31 @@ def probation_end(ceremony: dt.date, policy: Policy) -> pendulum.Date:
     return add_months(ceremony, policy.probation_months)
 
 
-def dossier_probation_end(dossier: Dossier, policy: Policy) -> pendulum.Date | None:
-    """Return the last day of *dossier*'s probation under *policy*; None before the ceremony."""
-    ceremony = dossier.ceremony_date
+def dossier_probation_end(
+    dossier: Dossier, policy: Policy, *, process: Process
+) -> pendulum.Date | None:
+    """
+    Return the last day of *dossier*'s probation under *policy*; None before the ceremony.
+
+    The ceremony is the act of *process*'s step tagged ``ceremony``
+    (`ketnap.Process.ceremony_date`).
+    """
+    ceremony = process.ceremony_date(dossier)
     return None if ceremony is None else probation_end(ceremony, policy)
 
 
-def full_membership_date(dossier: Dossier, policy: Policy) -> pendulum.Date | None:
+def full_membership_date(
+    dossier: Dossier, policy: Policy, *, process: Process
+) -> pendulum.Date | None:
     """
     Return the date a recognised member is official from: the end of probation (QĐ §4.2.2).
 
-    It does not move when the branch or the committee decides late; None until recognised.
+    It does not move when the branch or the committee decides late; None until recognised
+    (by *process*'s step tagged ``recognition``).
     """
-    if dossier.last_act(Step.RECOGNIZE) is None:
+    if process.recognition_date(dossier) is None:
         return None
-    return dossier_probation_end(dossier, policy)
+    return dossier_probation_end(dossier, policy, process=process)
 
 
 def membership_periods(
@@ -207,7 +222,7 @@ def membership_periods(
     return periods
 
 
-def party_age_months(dossier: Dossier, on: dt.date) -> int | None:
+def party_age_months(dossier: Dossier, on: dt.date, *, process: Process) -> int | None:
     """
     Return a member's party age (tuổi đảng) on *on*, in whole months (J-01, J-02).
 
@@ -230,23 +245,25 @@ def party_age_months(dossier: Dossier, on: dt.date) -> int | None:
     say how part-months combine).
 
     None until the member is recognised (party age counts for official members,
-    from the decision), after a removal, or before the first decision.
+    from the decision), after a removal, or before the first decision. The decision,
+    the recognition and the removal are the acts of *process*'s steps tagged
+    ``admission``, ``recognition`` and ``removal``.
 
     >>> import pendulum
-    >>> from ketnap import Stage, Workflow
+    >>> from ketnap import ADMISSION, Stage, Workflow
     >>> from ketnap.testing import make_dossier, walk
     >>> dossier = make_dossier(meeting=pendulum.date(2024, 3, 12))
     >>> _ = walk(Workflow(), dossier, meeting=pendulum.date(2024, 3, 12))
-    >>> dossier.admission_decision_date
+    >>> ADMISSION.admission_date(dossier)
     Date(2024, 4, 9)
-    >>> party_age_months(dossier, pendulum.date(2026, 4, 8)), party_age_months(
-    ...     dossier, pendulum.date(2026, 4, 9))
-    (23, 24)
+    >>> [party_age_months(dossier, day, process=ADMISSION)
+    ...  for day in (pendulum.date(2026, 4, 8), pendulum.date(2026, 4, 9))]
+    [23, 24]
     """
-    decided = dossier.admission_decision_date
-    if decided is None or dossier.last_act(Step.RECOGNIZE) is None:
+    decided = process.admission_date(dossier)
+    if decided is None or process.recognition_date(dossier) is None:
         return None
-    if dossier.last_act(Step.REMOVE) is not None:
+    if process.removal_date(dossier) is not None:
         return None
     prior = dossier.candidate.prior_membership
     start = decided if prior is None else prior.first_decision_on

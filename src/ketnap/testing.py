@@ -15,6 +15,7 @@ True
 from __future__ import annotations
 
 import zlib
+from collections import deque
 from collections.abc import Collection, Iterator
 
 import attrs
@@ -41,13 +42,13 @@ from ketnap.model import (
     Relative,
     Sponsor,
     Stage,
-    Step,
     UnionIntroduction,
     UnionKind,
     Verification,
     Vote,
     VotePurpose,
 )
+from ketnap.process import Process
 from ketnap.terms import probation_end
 from ketnap.workflow import Workflow
 
@@ -172,9 +173,20 @@ def lifecycle(  # noqa: C901, PLR0915 - one branch per step of the path, in orde
     card_number: str = "01.000001",
     trained: pendulum.Date | None = None,
     prepared: pendulum.Date | None = None,
-) -> Iterator[tuple[Step, pendulum.Date, Actor]]:
+) -> Iterator[tuple[str, pendulum.Date, Actor]]:
     """
     Yield the steps that take a `make_dossier` dossier to the party card, with their dates.
+
+    The path is the workflow's process, followed by its tags from the dossier's stage:
+    the awareness course (``training``), the sponsors (``sponsorship``), the branch's
+    proposal (``proposal``), the admission decision (``admission``), the ceremony
+    (``ceremony``), the recognition proposal (``recognition_proposal``), the recognition
+    (``recognition``) and the card (``card``); under a base committee its endorsements
+    (``endorsement``, ``recognition_endorsement``), under a partial committee its
+    appraisals (``appraisal``). Each is the step with that tag leading out of the stage
+    the path has reached, or, when the process puts steps with no tag before it (a local
+    vote), the first one after those, which are the caller's to take. A process that
+    renames a step is walked the same way; a tag the process does not have is skipped.
 
     Before yielding each step it records on the dossier what that step needs (the vote,
     the new-member certificate, the card number; the probationary member's helper after
@@ -188,44 +200,38 @@ def lifecycle(  # noqa: C901, PLR0915 - one branch per step of the path, in orde
     and a partial committee above the branch appraises 5 working days after it (F-05a).
     A dossier already along the way continues from its stage.
     """
-    calendar = workflow.law.calendar
-    # Resumable: the dates follow from *meeting*, so a dossier part-way along the path
-    # (a loaded copy, say) continues from its own stage.
-    done = _MAIN_PATH.index(dossier.stage) if dossier.stage in _MAIN_PATH else len(_MAIN_PATH)
-
-    def ahead(stage: str) -> bool:
-        return done <= _MAIN_PATH.index(stage)
-
-    if ahead(Stage.SOURCE_POOL):
-        yield Step.COMPLETE_TRAINING, trained or add_months(meeting, -6), Actor.BRANCH
-    if ahead(Stage.TRAINED):
-        yield Step.ASSIGN_SPONSORS, prepared or add_months(meeting, -2), Actor.BRANCH
-    if ahead(Stage.PREPARED):
+    law = workflow.law
+    calendar, path = law.calendar, _Path(law.process, dossier.stage)
+    if code := path.take("training"):
+        yield code, trained or add_months(meeting, -6), Actor.BRANCH
+    if code := path.take("sponsorship"):
+        yield code, prepared or add_months(meeting, -2), Actor.BRANCH
+    if code := path.take("proposal"):
         add_vote(dossier, meeting)
-        yield Step.PROPOSE_ADMISSION, meeting, Actor.BRANCH
+        yield code, meeting, Actor.BRANCH
     partial = dossier.organization.under_partial_committee
-    if partial and ahead(Stage.PROPOSED):
+    if partial and (code := path.take("appraisal")):
         appraised = calendar.add_working_days(meeting, 5)
-        form = workflow.law.policy_for(appraised).appraisal_form
+        form = law.policy_for(appraised).appraisal_form
         dossier.add_documents([Document(form=form, dated=appraised)])
-        yield Step.APPRAISE_ADMISSION, appraised, Actor.PARTIAL_COMMITTEE
+        yield code, appraised, Actor.PARTIAL_COMMITTEE
     endorsed = calendar.add_working_days(meeting, 10)
-    if dossier.organization.under_base_committee and ahead(Stage.PROPOSED):
+    if dossier.organization.under_base_committee and (code := path.take("endorsement")):
         add_vote(dossier, endorsed, body=Actor.BASE_COMMITTEE, counted=9, favour=7)
-        yield Step.ENDORSE, endorsed, Actor.BASE_COMMITTEE
+        yield code, endorsed, Actor.BASE_COMMITTEE
     decided = calendar.add_working_days(meeting, 20)
-    if ahead(Stage.ENDORSED):
-        yield Step.DECIDE_ADMISSION, decided, Actor.COMPETENT_COMMITTEE
+    if code := path.take("admission"):
+        yield code, decided, Actor.COMPETENT_COMMITTEE
     received = calendar.add_working_days(decided, 2)
     ceremony = calendar.add_working_days(received, 10)
-    if ahead(Stage.ADMITTED):
+    if code := path.take("ceremony"):
         dossier.decision_received_on = received
         # The branch assigns a helper to the probationary member at the ceremony.
         dossier.probation_helper = dossier.helper
-        yield Step.HOLD_CEREMONY, ceremony, Actor.BRANCH
-    end = probation_end(ceremony, workflow.law.policy_for(ceremony))
+        yield code, ceremony, Actor.BRANCH
+    end = probation_end(ceremony, law.policy_for(ceremony))
     recognition = calendar.add_working_days(end, 5)
-    if ahead(Stage.PROBATION):
+    if code := path.take("recognition_proposal"):
         dossier.certificates.append(
             Certificate(kind=CertificateKind.NEW_MEMBER_COURSE, issued_on=add_months(ceremony, 4))
         )
@@ -233,15 +239,15 @@ def lifecycle(  # noqa: C901, PLR0915 - one branch per step of the path, in orde
             Document(form=form, dated=recognition) for form in ("10-KNĐ", "11-KNĐ", "12-KNĐ")
         )
         add_vote(dossier, recognition, purpose=VotePurpose.RECOGNITION, counted=13, favour=12)
-        yield Step.PROPOSE_RECOGNITION, recognition, Actor.BRANCH
+        yield code, recognition, Actor.BRANCH
     recognized = calendar.add_working_days(recognition, 15)
-    if partial and ahead(Stage.RECOGNITION_PROPOSED):
+    if partial and (code := path.take("appraisal")):
         appraised = calendar.add_working_days(recognition, 5)
-        form = workflow.law.policy_for(appraised).recognition_appraisal_form
+        form = law.policy_for(appraised).recognition_appraisal_form
         dossier.add_documents([Document(form=form, dated=appraised)])
-        yield Step.APPRAISE_RECOGNITION, appraised, Actor.PARTIAL_COMMITTEE
+        yield code, appraised, Actor.PARTIAL_COMMITTEE
     endorsed_recognition = calendar.add_working_days(recognition, 10)
-    if dossier.organization.under_base_committee and ahead(Stage.RECOGNITION_PROPOSED):
+    if dossier.organization.under_base_committee and (code := path.take("recognition_endorsement")):
         add_vote(
             dossier,
             endorsed_recognition,
@@ -250,29 +256,47 @@ def lifecycle(  # noqa: C901, PLR0915 - one branch per step of the path, in orde
             counted=9,
             favour=7,
         )
-        yield Step.ENDORSE_RECOGNITION, endorsed_recognition, Actor.BASE_COMMITTEE
-    if ahead(Stage.RECOGNITION_ENDORSED):
-        yield Step.RECOGNIZE, recognized, Actor.COMPETENT_COMMITTEE
-    if ahead(Stage.FULL_MEMBER):
+        yield code, endorsed_recognition, Actor.BASE_COMMITTEE
+    if code := path.take("recognition"):
+        yield code, recognized, Actor.COMPETENT_COMMITTEE
+    if code := path.take("card"):
         dossier.card_number = card_number
-        yield Step.ISSUE_CARD, calendar.add_working_days(recognized, 10), Actor.COMPETENT_COMMITTEE
+        yield code, calendar.add_working_days(recognized, 10), Actor.COMPETENT_COMMITTEE
 
 
-# The stages `lifecycle` passes through, in order (the endorsements only under a base
-# committee).
-_MAIN_PATH: tuple[str, ...] = (
-    Stage.SOURCE_POOL,
-    Stage.TRAINED,
-    Stage.PREPARED,
-    Stage.PROPOSED,
-    Stage.ENDORSED,
-    Stage.ADMITTED,
-    Stage.PROBATION,
-    Stage.RECOGNITION_PROPOSED,
-    Stage.RECOGNITION_ENDORSED,
-    Stage.FULL_MEMBER,
-    Stage.CARD_ISSUED,
-)
+class _Path:
+    """
+    The path `lifecycle` plans through a process, one tag after another, from a stage.
+
+    It is planned, not read from the dossier: a caller that only lists the steps (and
+    advances nothing) gets the same steps as one that takes them.
+    """
+
+    def __init__(self, process: Process, stage: str) -> None:
+        self._process = process
+        self.stage = stage
+
+    def take(self, tag: str) -> str | None:
+        """
+        The code of the next step with *tag* on the path, which moves on to its target.
+
+        The step leads out of the stage reached, or out of one the process's untagged
+        steps lead to from there (a local step, the caller's to take). None, and the
+        path stays where it is, when no such step is ahead.
+        """
+        process, tagged = self._process, self._process.steps_tagged(tag)
+        seen, queue = {self.stage}, deque([self.stage])
+        while queue:
+            rows = process.steps_from(queue.popleft())
+            found = next((row for row in rows if row.step in tagged), None)
+            if found is not None:
+                self.stage = found.target
+                return found.step
+            for row in rows:
+                if not process.step(row.step).tags and row.target not in seen:
+                    seen.add(row.target)
+                    queue.append(row.target)
+        return None
 
 
 def walk(
@@ -282,7 +306,13 @@ def walk(
     meeting: pendulum.Date,
     until: str = Stage.CARD_ISSUED,
 ) -> list[HistoryEntry]:
-    """Advance *dossier* along `lifecycle` until it reaches *until*; return the new entries."""
+    """
+    Advance *dossier* along `lifecycle` until it reaches *until*; return the new entries.
+
+    The steps are the workflow's process's, found by their tags (see `lifecycle`): any
+    process with the shipped tags is walked, whatever its step codes. It stops at the
+    end of the path when *until* is not on it.
+    """
     entries: list[HistoryEntry] = []
     if dossier.stage == until:
         return entries

@@ -87,10 +87,15 @@ the caller of `Workflow.advance` with the step already recorded.
 class _Attempt(Carrier):
     """What the engine's guard and callbacks need for one step, and what they found."""
 
-    __slots__ = ("context", "entry", "failures", "late", "reference", "ruleset")
+    __slots__ = ("context", "entry", "failures", "late", "reference", "ruleset", "step")
 
-    def __init__(self, context: Context, ruleset: RuleSet, reference: str | None) -> None:
+    def __init__(
+        self, step: str, context: Context, ruleset: RuleSet, reference: str | None
+    ) -> None:
         super().__init__(context.source)
+        # The process's code, which the dossier records; the context holds the code the
+        # rules know the step by, which differs for a renamed step.
+        self.step = step
         self.context = context
         self.ruleset = ruleset
         self.reference = reference
@@ -249,12 +254,12 @@ class Workflow:
         """
         attempt = self._attempt(dossier, step, on, actor, reference)
         context = attempt.context
-        if context.target is None or self._engine.fire(attempt, context.step) is None:
+        if context.target is None or self._engine.fire(attempt, attempt.step) is None:
             if context.target is None:
                 attempt.failures = Law.evaluate(context, attempt.ruleset)
             refused = TransitionRefused(
                 failures=attempt.failures,
-                step=context.step,
+                step=attempt.step,
                 stage=context.source,
                 on=context.on,
                 actor=context.actor,
@@ -316,7 +321,9 @@ class Workflow:
         self, dossier: Dossier, step: object, on: object, actor: object, reference: str | None
     ) -> _Attempt:
         context, ruleset = self._law.prepare(dossier, step, on=on, actor=actor)
-        return _Attempt(context, ruleset, reference)
+        # `prepare` checked that *step* is a code of the process.
+        code = self._law.process.step(cast("str", step)).code
+        return _Attempt(code, context, ruleset, reference)
 
     def _guard(self, carrier: Carrier) -> bool:
         assert isinstance(carrier, _Attempt)  # noqa: S101 - only advance() fires the engine
@@ -414,7 +421,7 @@ class Workflow:
         context = carrier.context
         return StepEvent(
             dossier=context.dossier,
-            step=context.step,
+            step=carrier.step,
             source=context.source,
             target=context.target or carrier.state,
             on=context.on,
@@ -459,7 +466,7 @@ def _apply(
     dossier = context.dossier
     entry = HistoryEntry(
         on=context.on,
-        step=context.step,
+        step=attempt.step,
         actor=context.actor,
         source=context.source,
         target=target,
@@ -473,7 +480,7 @@ def _apply(
     dossier.history.append(entry)
     dossier.late_acts.extend(
         LateAct(
-            step=context.step,
+            step=attempt.step,
             on=context.on,
             due=cast("pendulum.Date", failure.values["due"]),
             answerable=context.actor,

@@ -70,5 +70,6 @@ class TestOfficialOnly:
             actors=frozenset(),
             policy=workflow.law.ruleset_for(D(2025, 12, 1)).policy,
             calendar=workflow.law.calendar,
+            process=workflow.law.process,
         )
         assert rule.evaluate(context) is not None

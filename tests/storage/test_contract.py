@@ -264,7 +264,7 @@ def test_figures_and_reports_agree_across_stores(store: Store) -> None:
         branches=["A"], start=pendulum.date(2024, 1, 1), on=pendulum.date(2024, 12, 31)
     )
     assert profile.total == 1
-    assert profile.counts["youth_union"] == {True: 1}
+    assert profile.counts["youth_union_member"] == {True: 1}
 
 
 def test_refusals_are_kept_and_counted(store: Store) -> None:

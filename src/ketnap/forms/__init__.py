@@ -7,6 +7,8 @@ resolution proposing recognition (13-KNĐ) and the recognition decision (16-KNĐ
 as in HD 12-HD/BTCTW (2022); the committee's decision not to recognise, which removes the
 name from the probationary list (``khong-cong-nhan``: HD 12 numbers no form for it, so it
 is laid out as 16-KNĐ is, QĐ 29 §4.3.1); and the dossier's checklist (danh mục hồ sơ).
+Each form finds its act by the tag of its step in the law's process (`Form.tag`), never by
+a shipped step code, so a process that renames a step fills the same forms.
 Its facts come from the act as recorded (date, document number, the vote), the dossier,
 the organisation tree (the issuing body and the one above it: a body that resolves,
 decides or proposes is named by its committee, `Unit.committee_name`, the one above by
@@ -34,7 +36,7 @@ import pendulum
 from ketnap.errors import InvalidInput, KetnapError
 from ketnap.law import Law
 from ketnap.messages import Lang, Message, format_date, format_long_date, format_percent
-from ketnap.model import Actor, Dossier, HistoryEntry, Step, Vote, VotePurpose
+from ketnap.model import Actor, Dossier, HistoryEntry, Vote, VotePurpose
 from ketnap.organizations import OrganizationTree, Unit
 from ketnap.rules.appraisal import appraisal_forms
 from ketnap.rules.documents import refresh_dates, required_admission_forms
@@ -73,12 +75,18 @@ class Office:
 
 @attrs.frozen
 class Form:
-    """A form: its code, title, template file and the act it records (None: the checklist)."""
+    """
+    A form: its code, title, template file and the act it records.
+
+    Attributes:
+        tag: the tag of the process's step whose act the form records (``"admission"``
+            for 9-KNĐ); None for the checklist, which records no act.
+    """
 
     code: str
     title: Message
     template: str
-    step: str | None
+    tag: str | None
 
 
 FORMS: Final[Mapping[str, Form]] = {
@@ -88,7 +96,7 @@ FORMS: Final[Mapping[str, Form]] = {
             "6-KNĐ",
             Message(vi="Nghị quyết chi bộ đề nghị kết nạp", en="Branch resolution on admission"),
             "6-KND.docx",
-            Step.PROPOSE_ADMISSION,
+            "proposal",
         ),
         Form(
             "8-KNĐ",
@@ -97,13 +105,13 @@ FORMS: Final[Mapping[str, Form]] = {
                 en="Base committee resolution on admission",
             ),
             "8-KND.docx",
-            Step.ENDORSE,
+            "endorsement",
         ),
         Form(
             "9-KNĐ",
             Message(vi="Quyết định kết nạp đảng viên", en="Admission decision"),
             "9-KND.docx",
-            Step.DECIDE_ADMISSION,
+            "admission",
         ),
         Form(
             "13-KNĐ",
@@ -112,13 +120,13 @@ FORMS: Final[Mapping[str, Form]] = {
                 en="Branch resolution on recognition",
             ),
             "13-KND.docx",
-            Step.PROPOSE_RECOGNITION,
+            "recognition_proposal",
         ),
         Form(
             "16-KNĐ",
             Message(vi="Quyết định công nhận đảng viên chính thức", en="Recognition decision"),
             "16-KND.docx",
-            Step.RECOGNIZE,
+            "recognition",
         ),
         Form(
             "khong-cong-nhan",
@@ -128,7 +136,7 @@ FORMS: Final[Mapping[str, Form]] = {
                 en="Decision refusing recognition (removal from the probationary list)",
             ),
             "khong-cong-nhan.docx",
-            Step.REFUSE_RECOGNITION,
+            "recognition_refusal",
         ),
         Form(
             "checklist",
@@ -222,20 +230,26 @@ class _Facts:
         self.values: dict[str, Any] = {}
         self.missing: list[Message] = []
 
-    def label(self, step: str) -> Message:
-        return self.law.process.label(step)
+    def label(self, tag: str) -> Message:
+        """The name of the step with *tag*, as the process labels it (the tag if none)."""
+        process = self.law.process
+        steps = [s for s in process.step_codes if s in process.steps_tagged(tag)]
+        return process.label(steps[0]) if len(steps) == 1 else Message(vi=tag, en=tag)
 
-    def act(self, step: str, *, numbered: bool = True) -> HistoryEntry | None:
-        entry = self.dossier.last_act(step)
+    def recorded(self, tag: str) -> HistoryEntry | None:
+        """The latest act of the step with *tag*, if any."""
+        return self.law.process.last_act(self.dossier, tag)
+
+    def act(self, tag: str, *, numbered: bool = True) -> HistoryEntry | None:
+        """The latest act of the step with *tag*; its absence or missing number is noted."""
+        entry = self.recorded(tag)
         if entry is None:
-            self.missing.append(_NO_ACT.bind(step=self.label(step)))
+            self.missing.append(_NO_ACT.bind(step=self.label(tag)))
         elif numbered and entry.reference is None:
-            self.missing.append(_NO_NUMBER.bind(step=self.label(step)))
+            self.missing.append(_NO_NUMBER.bind(step=self.label(tag)))
         return entry
 
-    def vote(
-        self, step: str, entry: HistoryEntry | None, body: Actor, purpose: VotePurpose
-    ) -> None:
+    def vote(self, tag: str, entry: HistoryEntry | None, body: Actor, purpose: VotePurpose) -> None:
         votes = [
             vote
             for vote in self.dossier.votes
@@ -243,7 +257,7 @@ class _Facts:
             and (entry is None or vote.held_on <= entry.on)
         ]  # fmt: skip
         if not votes:
-            self.missing.append(_NO_VOTE.bind(step=self.label(step)))
+            self.missing.append(_NO_VOTE.bind(step=self.label(tag)))
             return
         vote: Vote = max(votes, key=lambda v: v.held_on)
         share = vote.in_favour / vote.members_counted if vote.members_counted else 0.0
@@ -292,12 +306,12 @@ def form_facts(
         "signer_title": office.signer_title,
     }
     units = _units(facts, tree)
-    if form.step is None:
+    if form.tag is None:
         if on is None:
             raise InvalidInput("on", "the checklist is dated: give the day it is made")
         _checklist(facts, units, on)
     else:
-        _act_form(facts, form.step, units)
+        _act_form(facts, form.tag, units)
         if not office.place:
             facts.missing.append(_NO_PLACE)
         if not office.signer:
@@ -329,8 +343,8 @@ def _units(facts: _Facts, tree: OrganizationTree | None) -> _Units | None:
     return _Units(tree.unit(code), tree.base_of(code), tree.competent_committee(code), tree)
 
 
-def _act_form(facts: _Facts, step: str, units: _Units | None) -> None:
-    entry = facts.act(step)
+def _act_form(facts: _Facts, tag: str, units: _Units | None) -> None:
+    entry = facts.act(tag)
     if entry is not None:
         facts.values |= {
             "number": entry.reference or "",
@@ -338,7 +352,7 @@ def _act_form(facts: _Facts, step: str, units: _Units | None) -> None:
             "long_act_date": format_long_date(entry.on),
             "regulation": entry.regulation,
         }
-    _BUILDERS[step](facts, entry, units)
+    _BUILDERS[tag](facts, entry, units)
 
 
 def _issuer(facts: _Facts, units: _Units | None, which: str) -> None:
@@ -362,10 +376,10 @@ def _next_body(facts: _Facts, units: _Units | None, *, from_branch: bool) -> Non
     )  # fmt: skip
 
 
-def _proposal(facts: _Facts, branch_step: str, endorse_step: str) -> None:
+def _proposal(facts: _Facts, branch_tag: str, endorse_tag: str) -> None:
     """The act the decision answers: the base committee's endorsement, else the branch's."""
-    endorsed = facts.dossier.last_act(endorse_step) is not None
-    entry = facts.act(endorse_step if endorsed else branch_step)
+    endorsed = facts.recorded(endorse_tag) is not None
+    entry = facts.act(endorse_tag if endorsed else branch_tag)
     if entry is None:
         return
     facts.values |= {
@@ -374,35 +388,35 @@ def _proposal(facts: _Facts, branch_step: str, endorse_step: str) -> None:
     }
 
 
-def _proposer(facts: _Facts, units: _Units | None, endorse_step: str) -> None:
+def _proposer(facts: _Facts, units: _Units | None, endorse_tag: str) -> None:
     if units is None:
         return
-    endorsed = facts.dossier.last_act(endorse_step) is not None
+    endorsed = facts.recorded(endorse_tag) is not None
     facts.values["proposer"] = (units.base if endorsed else units.branch).committee_name
 
 
 def _propose_admission(facts: _Facts, entry: HistoryEntry | None, units: _Units | None) -> None:
     _issuer(facts, units, "branch")
     _next_body(facts, units, from_branch=True)
-    facts.vote(Step.PROPOSE_ADMISSION, entry, Actor.BRANCH, VotePurpose.ADMISSION)
+    facts.vote("proposal", entry, Actor.BRANCH, VotePurpose.ADMISSION)
 
 
 def _endorse(facts: _Facts, entry: HistoryEntry | None, units: _Units | None) -> None:
     _issuer(facts, units, "base")
     _next_body(facts, units, from_branch=False)
-    proposal = facts.act(Step.PROPOSE_ADMISSION)
+    proposal = facts.act("proposal")
     if proposal is not None:
         facts.values |= {
             "proposal_number": proposal.reference or "",
             "proposal_long_date": format_long_date(proposal.on),
         }
-    facts.vote(Step.ENDORSE, entry, Actor.BASE_COMMITTEE, VotePurpose.ADMISSION)
+    facts.vote("endorsement", entry, Actor.BASE_COMMITTEE, VotePurpose.ADMISSION)
 
 
 def _decide_admission(facts: _Facts, entry: HistoryEntry | None, units: _Units | None) -> None:
     _issuer(facts, units, "competent")
-    _proposal(facts, Step.PROPOSE_ADMISSION, Step.ENDORSE)
-    _proposer(facts, units, Step.ENDORSE)
+    _proposal(facts, "proposal", "endorsement")
+    _proposer(facts, units, "endorsement")
     if entry is not None:
         facts.values["probation_months"] = facts.law.policy_for(entry.on).probation_months
 
@@ -410,8 +424,8 @@ def _decide_admission(facts: _Facts, entry: HistoryEntry | None, units: _Units |
 def _propose_recognition(facts: _Facts, entry: HistoryEntry | None, units: _Units | None) -> None:
     _issuer(facts, units, "branch")
     _next_body(facts, units, from_branch=True)
-    decision = facts.act(Step.DECIDE_ADMISSION)
-    ceremony = facts.act(Step.HOLD_CEREMONY, numbered=False)
+    decision = facts.act("admission")
+    ceremony = facts.act("ceremony", numbered=False)
     if decision is not None:
         facts.values |= {
             "decision_number": decision.reference or "",
@@ -419,22 +433,23 @@ def _propose_recognition(facts: _Facts, entry: HistoryEntry | None, units: _Unit
         }
     if ceremony is not None:
         # Probation is counted by the policy in force at the ceremony.
-        end = dossier_probation_end(facts.dossier, facts.law.policy_for(ceremony.on))
+        policy = facts.law.policy_for(ceremony.on)
+        end = dossier_probation_end(facts.dossier, policy, process=facts.law.process)
         facts.values |= {
             "ceremony_date": format_date(ceremony.on, "vi"),
             "probation_end": "" if end is None else format_date(end, "vi"),
         }
-    facts.vote(Step.PROPOSE_RECOGNITION, entry, Actor.BRANCH, VotePurpose.RECOGNITION)
+    facts.vote("recognition_proposal", entry, Actor.BRANCH, VotePurpose.RECOGNITION)
 
 
 def _recognize(facts: _Facts, _entry: HistoryEntry | None, units: _Units | None) -> None:
     _issuer(facts, units, "competent")
-    _proposal(facts, Step.PROPOSE_RECOGNITION, Step.ENDORSE_RECOGNITION)
-    _proposer(facts, units, Step.ENDORSE_RECOGNITION)
-    ceremony = facts.act(Step.HOLD_CEREMONY, numbered=False)
+    _proposal(facts, "recognition_proposal", "recognition_endorsement")
+    _proposer(facts, units, "recognition_endorsement")
+    ceremony = facts.act("ceremony", numbered=False)
     if ceremony is not None:
         policy = facts.law.policy_for(ceremony.on)
-        official = full_membership_date(facts.dossier, policy)
+        official = full_membership_date(facts.dossier, policy, process=facts.law.process)
         facts.values["full_membership_date"] = (
             "" if official is None else format_date(official, "vi")
         )
@@ -443,9 +458,9 @@ def _recognize(facts: _Facts, _entry: HistoryEntry | None, units: _Units | None)
 def _refuse_recognition(facts: _Facts, _entry: HistoryEntry | None, units: _Units | None) -> None:
     """The decision not to recognise answers the same proposal a recognition would."""
     _issuer(facts, units, "competent")
-    _proposal(facts, Step.PROPOSE_RECOGNITION, Step.ENDORSE_RECOGNITION)
-    _proposer(facts, units, Step.ENDORSE_RECOGNITION)
-    decision = facts.act(Step.DECIDE_ADMISSION)
+    _proposal(facts, "recognition_proposal", "recognition_endorsement")
+    _proposer(facts, units, "recognition_endorsement")
+    decision = facts.act("admission")
     if decision is not None:
         facts.values |= {
             "decision_number": decision.reference or "",
@@ -453,30 +468,31 @@ def _refuse_recognition(facts: _Facts, _entry: HistoryEntry | None, units: _Unit
         }
 
 
+# Each act form's facts, by the tag of the step whose act it records.
 _BUILDERS: Final[dict[str, Callable[[_Facts, HistoryEntry | None, _Units | None], None]]] = {
-    Step.PROPOSE_ADMISSION: _propose_admission,
-    Step.ENDORSE: _endorse,
-    Step.DECIDE_ADMISSION: _decide_admission,
-    Step.PROPOSE_RECOGNITION: _propose_recognition,
-    Step.RECOGNIZE: _recognize,
-    Step.REFUSE_RECOGNITION: _refuse_recognition,
+    "proposal": _propose_admission,
+    "endorsement": _endorse,
+    "admission": _decide_admission,
+    "recognition_proposal": _propose_recognition,
+    "recognition": _recognize,
+    "recognition_refusal": _refuse_recognition,
 }
 
 _PRESENT, _MISSING, _STALE = "có", "thiếu", "quá hạn"
 
 
 def _checklist(facts: _Facts, units: _Units | None, on: pendulum.Date) -> None:
-    dossier = facts.dossier
+    dossier, process = facts.dossier, facts.law.process
     policy = facts.law.policy_for(on)
     forms = set(required_admission_forms(dossier, policy))
-    if dossier.last_act(Step.HOLD_CEREMONY) is not None:
+    if process.ceremony_date(dossier) is not None:
         forms |= set(policy.recognition_forms)
     # Under a partial committee, its reports on the branch's resolutions (F-05a).
     forms |= appraisal_forms(dossier, policy)
     stale = {
         form
         for form, dated in refresh_dates(dossier, policy)
-        if dossier.admission_decision_date is None and document_expiry(dated, policy) < on
+        if process.admission_date(dossier) is None and document_expiry(dated, policy) < on
     }
     rows = []
     for form in sorted(forms, key=_form_order):

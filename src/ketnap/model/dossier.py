@@ -10,6 +10,8 @@ import pendulum
 
 from ketnap.errors import InvalidInput
 from ketnap.inputs import clean_text
+from ketnap.messages import Message
+from ketnap.model.fields import fact
 from ketnap.model.records import (
     Approval,
     Candidate,
@@ -131,17 +133,27 @@ class Dossier:
         InvalidInput: a structural error, such as a birth date not before ``entered_pool_on``.
     """
 
-    id: str = attrs.field(converter=_id, validator=_non_empty)
+    id: str = attrs.field(
+        converter=_id,
+        validator=_non_empty,
+        metadata=fact(
+            vi="Mã hồ sơ", en="Dossier id", order=10, help=Message(vi="mã duy nhất", en="unique id")
+        ),
+    )
     candidate: Candidate = attrs.field(validator=_born_before_pool)
     organization: Organization
     entered_pool_on: pendulum.Date = attrs.field(
-        converter=_date, validator=[_is_date, _after_birth]
+        converter=_date,
+        validator=[_is_date, _after_birth],
+        metadata=fact(
+            vi="Ngày vào danh sách cảm tình Đảng", en="Entered the source pool", order=80
+        ),
     )
     stage: str = attrs.field(
         default=str(Stage.SOURCE_POOL), converter=_stage_code, validator=_non_empty
     )
     helper: Member | None = None
-    probation_helper: Member | None = None
+    probation_helper: Member | None = attrs.field(default=None, metadata=fact(added=True))
     sponsors: list[Sponsor] = attrs.field(factory=list, validator=_distinct_sponsors)
     union_introduction: UnionIntroduction | None = None
     certificates: list[Certificate] = attrs.Factory(list)
@@ -150,14 +162,26 @@ class Dossier:
     votes: list[Vote] = attrs.Factory(list)
     approvals: list[Approval] = attrs.Factory(list)
     decision_received_on: pendulum.Date | None = attrs.field(
-        default=None, converter=_optional_date, validator=_is_date
+        default=None,
+        converter=_optional_date,
+        validator=_is_date,
+        metadata=fact(vi="Ngày nhận quyết định kết nạp", en="Decision received on", order=230),
     )
-    card_number: str | None = attrs.field(default=None, converter=_card_number)
-    late_acts: list[LateAct] = attrs.Factory(list)
-    refusals: list[Refusal] = attrs.Factory(list)
-    membership_gaps: list[MembershipGap] = attrs.field(factory=list, repr=False)
-    transfers: list[Transfer] = attrs.Factory(list)
-    remade: Remade | None = None
+    card_number: str | None = attrs.field(
+        default=None,
+        converter=_card_number,
+        metadata=fact(
+            vi="Số thẻ đảng viên", en="Party card number", order=240,
+            help=Message(vi="NN.NNNNNN", en="NN.NNNNNN"),
+        ),
+    )  # fmt: skip
+    late_acts: list[LateAct] = attrs.field(factory=list, metadata=fact(added=True))
+    refusals: list[Refusal] = attrs.field(factory=list, metadata=fact(added=True))
+    membership_gaps: list[MembershipGap] = attrs.field(
+        factory=list, repr=False, metadata=fact(added=True)
+    )
+    transfers: list[Transfer] = attrs.field(factory=list, metadata=fact(added=True))
+    remade: Remade | None = attrs.field(default=None, metadata=fact(added=True))
     history: list[HistoryEntry] = attrs.Factory(list)
     revision: int = attrs.field(default=0, validator=_non_negative)
 
@@ -220,21 +244,40 @@ class Dossier:
                 found = approval
         return found
 
+    # --- conveniences for the shipped process ---------------------------------------------
+    # A history entry names its step by code and carries no tags, so the dossier cannot
+    # tell which step of another process is the decision: it reads the shipped codes.
+    # ketnap itself asks the process (`ketnap.Process.admission_date`, `ceremony_date`).
+
     @property
     def admission_decision_date(self) -> pendulum.Date | None:
-        """Date of the admission decision; party age counts from it (J-01)."""
+        """
+        Date of the admission decision; party age counts from it (J-01).
+
+        Read by the shipped step code (``Step.DECIDE_ADMISSION``); for a process of your
+        own, ask it: `ketnap.Process.admission_date` finds the step by its tag.
+        """
         entry = self.last_act(Step.DECIDE_ADMISSION)
         return None if entry is None else entry.on
 
     @property
     def ceremony_date(self) -> pendulum.Date | None:
-        """Date of the admission ceremony (ngày vào Đảng), which starts probation (H-01)."""
+        """
+        Date of the admission ceremony (ngày vào Đảng), which starts probation (H-01).
+
+        Read by the shipped step code (``Step.HOLD_CEREMONY``); for a process of your own,
+        ask it: `ketnap.Process.ceremony_date` finds the step by its tag.
+        """
         entry = self.last_act(Step.HOLD_CEREMONY)
         return None if entry is None else entry.on
 
     @property
     def party_age_start(self) -> pendulum.Date | None:
-        """Date party age counts from: the (first) admission decision (J-01, J-02)."""
+        """
+        Date party age counts from: the (first) admission decision (J-01, J-02).
+
+        The decision is read as `admission_decision_date` reads it (the shipped code).
+        """
         prior = self.candidate.prior_membership
         if prior is not None:
             return prior.first_decision_on

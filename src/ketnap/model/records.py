@@ -13,7 +13,9 @@ import pendulum
 from ketnap.dates import as_date
 from ketnap.errors import InvalidInput
 from ketnap.inputs import LIMITS, clean_text
+from ketnap.messages import Message
 from ketnap.model.chain import entry_digest
+from ketnap.model.fields import Tally, TallyRow, fact
 from ketnap.model.vocabulary import (
     Actor,
     ApprovalKind,
@@ -223,7 +225,7 @@ class Relative:
     name: str = attrs.field(converter=_name, validator=_non_empty, repr=_redacted)
     kinship: Kinship = attrs.field(validator=_member_of(Kinship))
     party_member: bool = False
-    full_capacity: bool = True
+    full_capacity: bool = attrs.field(default=True, metadata=fact(added=True))
 
 
 def _child_order(_instance: object, attribute: attrs.Attribute[int], value: int) -> None:
@@ -285,6 +287,7 @@ class PriorMembership:
     population_violation: PopulationViolation | None = attrs.field(
         default=None,
         validator=attrs.validators.optional(attrs.validators.instance_of(PopulationViolation)),
+        metadata=fact(added=True),
     )
 
     def __attrs_post_init__(self) -> None:
@@ -332,31 +335,141 @@ class Candidate:
         InvalidInput: a field cannot describe a real person (empty name, unknown education).
     """
 
-    name: str = attrs.field(converter=_name, validator=_non_empty)
-    birth_date: pendulum.Date = attrs.field(converter=_date, validator=_is_date, repr=_redacted)
-    education: EducationLevel = attrs.field(converter=_education)
-    area: AreaKind = attrs.field(default=AreaKind.ORDINARY, converter=_area)
-    local_role: LocalRole = attrs.field(default=LocalRole.NONE, converter=_role)
-    youth_union_member: bool = False
-    trade_union_member: bool = False
-    over_sixty_grounds: bool = False
+    name: str = attrs.field(
+        converter=_name,
+        validator=_non_empty,
+        metadata=fact(
+            vi="Họ và tên", en="Full name", order=20, aliases=("Họ tên",),
+            help=Message(vi="họ và tên", en="full name"),
+        ),
+    )  # fmt: skip
+    birth_date: pendulum.Date = attrs.field(
+        converter=_date,
+        validator=_is_date,
+        repr=_redacted,
+        metadata=fact(
+            vi="Ngày sinh", en="Birth date", order=30, aliases=("Ngày, tháng, năm sinh",)
+        ),
+    )
+    education: EducationLevel = attrs.field(
+        converter=_education,
+        metadata=fact(
+            vi="Trình độ học vấn", en="Education", order=50,
+            help=Message(vi="như danh mục trình độ", en="one of the education levels"),
+            tally=Tally(
+                rows=(
+                    TallyRow("primary", Message(vi="Tiểu học", en="Primary"), frozenset(
+                        {EducationLevel.NONE, EducationLevel.LITERATE, EducationLevel.PRIMARY})),
+                    TallyRow("lower_secondary", Message(vi="Trung học cơ sở", en="Lower secondary"),
+                             frozenset({EducationLevel.LOWER_SECONDARY_EQUIVALENT,
+                                        EducationLevel.LOWER_SECONDARY})),
+                    TallyRow("upper_secondary",
+                             Message(vi="Trung học phổ thông", en="Upper secondary"),
+                             frozenset({EducationLevel.UPPER_SECONDARY, EducationLevel.HIGHER})),
+                ),
+                group=Message(vi="Giáo dục phổ thông", en="General education"),
+                position=70,
+            ),
+        ),
+    )  # fmt: skip
+    area: AreaKind = attrs.field(
+        default=AreaKind.ORDINARY,
+        converter=_area,
+        metadata=fact(vi="Khu vực", en="Area", order=130),
+    )
+    local_role: LocalRole = attrs.field(
+        default=LocalRole.NONE,
+        converter=_role,
+        metadata=fact(vi="Vai trò ở địa phương", en="Local role", order=140),
+    )
+    youth_union_member: bool = attrs.field(
+        default=False,
+        metadata=fact(
+            vi="Đoàn viên", en="Youth Union member", order=90,
+            tally=Tally.flag(
+                "youth_union",
+                Message(vi="Đoàn viên thanh niên", en="Youth Union members"),
+                position=50,
+            ),
+        ),
+    )  # fmt: skip
+    trade_union_member: bool = attrs.field(
+        default=False, metadata=fact(vi="Công đoàn viên", en="Trade-union member", order=100)
+    )
+    over_sixty_grounds: bool = attrs.field(
+        default=False,
+        metadata=fact(
+            vi="Có lý do đặc biệt khi trên 60 tuổi", en="Grounds to admit over 60", order=150
+        ),
+    )
     relatives: tuple[Relative, ...] = attrs.field(default=(), converter=_relatives, repr=_redacted)
     prior_membership: PriorMembership | None = attrs.field(default=None, repr=_redacted)
     population_violations: tuple[PopulationViolation, ...] = attrs.field(
-        default=(), converter=_violations, repr=_redacted
+        default=(), converter=_violations, repr=_redacted, metadata=fact(added=True)
     )
-    citizen_id: str | None = attrs.field(default=None, validator=_citizen_id, repr=_redacted)
+    citizen_id: str | None = attrs.field(
+        default=None,
+        validator=_citizen_id,
+        repr=_redacted,
+        metadata=fact(
+            vi="Số định danh cá nhân", en="Citizen ID", order=160,
+            help=Message(vi="12 chữ số (nếu có)", en="12 digits, if known"),
+        ),
+    )  # fmt: skip
     sex: Sex | None = attrs.field(
-        default=None, validator=attrs.validators.optional(_member_of(Sex))
-    )
-    ethnic_minority: bool = False
-    religious: bool = False
+        default=None,
+        validator=attrs.validators.optional(_member_of(Sex)),
+        metadata=fact(
+            vi="Giới tính", en="Sex", order=40, help=Message(vi="Nam / Nữ", en="Nam / Nữ"),
+            tally=Tally(
+                rows=(TallyRow("women", Message(vi="Nữ", en="Women"),
+                               frozenset({Sex.FEMALE})),),
+                position=10,
+            ),
+        ),
+    )  # fmt: skip
+    ethnic_minority: bool = attrs.field(
+        default=False,
+        metadata=fact(
+            vi="Dân tộc thiểu số", en="Ethnic minority", order=110,
+            tally=Tally.flag(
+                "ethnic_minority", Message(vi="Dân tộc thiểu số", en="Ethnic minority"),
+                position=20,
+            ),
+        ),
+    )  # fmt: skip
+    religious: bool = attrs.field(
+        default=False,
+        metadata=fact(
+            vi="Theo tôn giáo", en="Religious", order=120,
+            tally=Tally.flag(
+                "religious", Message(vi="Người theo tôn giáo", en="Religious followers"),
+                position=30,
+            ),
+        ),
+    )  # fmt: skip
     political_theory: PoliticalTheory | None = attrs.field(
-        default=None, validator=attrs.validators.optional(_member_of(PoliticalTheory))
-    )
+        default=None,
+        validator=attrs.validators.optional(_member_of(PoliticalTheory)),
+        metadata=fact(
+            vi="Trình độ lý luận chính trị", en="Political theory", order=170, added=True,
+            tally=Tally.members(
+                "political_theory", PoliticalTheory,
+                Message(vi="Lý luận chính trị", en="Political theory"), position=80,
+            ),
+        ),
+    )  # fmt: skip
     occupation: Occupation | None = attrs.field(
-        default=None, validator=attrs.validators.optional(_member_of(Occupation))
-    )
+        default=None,
+        validator=attrs.validators.optional(_member_of(Occupation)),
+        metadata=fact(
+            vi="Nghề nghiệp", en="Occupation", order=180, added=True,
+            tally=Tally.members(
+                "occupation", Occupation, Message(vi="Nghề nghiệp", en="Occupation"),
+                position=90,
+            ),
+        ),
+    )  # fmt: skip
 
     def __attrs_post_init__(self) -> None:
         prior = self.prior_membership
@@ -415,14 +528,54 @@ class Organization:
             before the base committee considers them (F-05a); only under a base committee.
     """
 
-    name: str = attrs.field(converter=_name, validator=_non_empty)
-    code: str | None = attrs.field(default=None, converter=_code)
-    base_code: str | None = attrs.field(default=None, converter=_base_code)
-    under_base_committee: bool = False
-    base_committee_may_admit: bool = False
-    has_youth_union: bool = True
-    has_trade_union: bool = False
-    under_partial_committee: bool = attrs.field(default=False)
+    name: str = attrs.field(
+        converter=_name,
+        validator=_non_empty,
+        metadata=fact(
+            vi="Tên chi bộ", en="Branch name", column="branch", order=70,
+            help=Message(vi="tên chi bộ", en="branch name"),
+        ),
+    )  # fmt: skip
+    code: str | None = attrs.field(
+        default=None,
+        converter=_code,
+        metadata=fact(
+            vi="Mã chi bộ", en="Branch code", order=60, required=True,
+            help=Message(vi="mã chi bộ", en="branch code"),
+        ),
+    )  # fmt: skip
+    base_code: str | None = attrs.field(
+        default=None, converter=_base_code, metadata=fact(added=True)
+    )
+    under_base_committee: bool = attrs.field(
+        default=False,
+        metadata=fact(
+            vi="Chi bộ trực thuộc đảng ủy cơ sở", en="Branch under a base committee", order=190
+        ),
+    )
+    base_committee_may_admit: bool = attrs.field(
+        default=False,
+        metadata=fact(
+            vi="Đảng ủy cơ sở được ủy quyền kết nạp", en="Base committee may admit", order=200
+        ),
+    )
+    has_youth_union: bool = attrs.field(
+        default=True,
+        metadata=fact(
+            vi="Nơi làm việc, cư trú có tổ chức Đoàn",
+            en="Youth Union where they work or live",
+            order=210,
+        ),
+    )
+    has_trade_union: bool = attrs.field(
+        default=False,
+        metadata=fact(
+            vi="Nơi làm việc, cư trú có Công đoàn",
+            en="Trade union where they work or live",
+            order=220,
+        ),
+    )
+    under_partial_committee: bool = attrs.field(default=False, metadata=fact(added=True))
 
     @under_partial_committee.validator
     def _partial_under_base(self, _attribute: attrs.Attribute[bool], value: bool) -> None:
@@ -482,10 +635,12 @@ class Sponsor(Member):
     alongside_since: pendulum.Date = attrs.field(converter=_date, validator=_is_date)
     basis: Relation = attrs.field(validator=_member_of(Relation))
     replaces: str | None = attrs.field(default=None, converter=_replaces)
-    branch: str | None = attrs.field(default=None, converter=_code)
-    base_organization: str | None = attrs.field(default=None, converter=_base_organization)
+    branch: str | None = attrs.field(default=None, converter=_code, metadata=fact(added=True))
+    base_organization: str | None = attrs.field(
+        default=None, converter=_base_organization, metadata=fact(added=True)
+    )
     letter_dated: pendulum.Date | None = attrs.field(
-        default=None, converter=_optional_date, validator=_is_date
+        default=None, converter=_optional_date, validator=_is_date, metadata=fact(added=True)
     )
 
 
@@ -671,9 +826,11 @@ class HistoryEntry:
     regulation: str = attrs.field(converter=_regulation)
     reference: str | None = attrs.field(default=None, converter=_reference)
     adopted_on: pendulum.Date | None = attrs.field(
-        default=None, converter=_optional_date, validator=_is_date
+        default=None, converter=_optional_date, validator=_is_date, metadata=fact(added=True)
     )
-    attested: tuple[str, ...] = attrs.field(default=(), converter=_rule_ids)
+    attested: tuple[str, ...] = attrs.field(
+        default=(), converter=_rule_ids, metadata=fact(added=True)
+    )
     previous: str = attrs.field(repr=False)
     digest: str = attrs.field(
         repr=False,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Collection, Iterable, Mapping
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 import attrs
 import pendulum
@@ -13,6 +14,11 @@ from ketnap.dates import WorkingCalendar
 from ketnap.messages import Lang, Message
 from ketnap.model import Actor, ApprovalKind, Dossier, HistoryEntry, Organization, Sponsor
 from ketnap.policy import Policy
+
+if TYPE_CHECKING:
+    # For annotations only: the process sits above the rules (checked by import-linter,
+    # which leaves typing-only imports out); a context is given one, never imports it.
+    from ketnap.process import Process
 
 __all__ = [
     "Check",
@@ -78,7 +84,9 @@ class Context:
         dossier: the dossier, never to be modified by a check.
         on: date of the act.
         actor: who acts.
-        step: the code of the step asked for.
+        step: the code the rules know the step asked for by: its own code, or the one a
+            renamed step is guarded as (`ketnap.ProcessStep.guarded_as`), so that a rule
+            reads the step it guards.
         source: the code of the dossier's current stage.
         target: the code of the stage the step leads to, or None when the stage has no
             such step.
@@ -91,6 +99,9 @@ class Context:
             they stood that day, as far as the texts let them change since, with facts
             corrected since counted back (`Earlier`); None outside a workflow. Lets a rule
             at the decision re-check what guarded the branch's proposal.
+        process: the process the act belongs to, keyword only. A rule asks it for the
+            dates the terms count from, by tag (`ketnap.Process.ceremony_date` ...), never
+            by a shipped step code.
     """
 
     dossier: Dossier
@@ -105,6 +116,7 @@ class Context:
     available: tuple[str, ...] = ()
     label: Callable[[str], Message] = attrs.field(default=lambda code: Message(vi=code, en=code))
     earlier: Earlier | None = attrs.field(default=None, repr=False)
+    process: Process = attrs.field(kw_only=True, repr=False)
 
 
 Earlier = Callable[[HistoryEntry], "tuple[Context, tuple[Rule, ...]]"]

@@ -23,7 +23,7 @@ __all__ = ["card_number_format", "card_official_only"]
 )
 def card_official_only(context: Context) -> Values | None:
     """A card goes only to a member recognised as official on or before the act."""
-    start = full_membership_date(context.dossier, context.policy)
+    start = full_membership_date(context.dossier, context.policy, process=context.process)
     return None if start is not None and start <= context.on else {}
 
 

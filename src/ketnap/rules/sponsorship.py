@@ -370,7 +370,7 @@ def probation_helper(context: Context) -> Values | None:
     helper = dossier.probation_helper
     if helper is None:
         return {"detail": ""}
-    assigned = dossier.ceremony_date or context.on
+    assigned = context.process.ceremony_date(dossier) or context.on
     if helper.is_official_on(assigned):
         return None
     return {

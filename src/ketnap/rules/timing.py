@@ -12,10 +12,9 @@ from collections.abc import Iterator
 
 import pendulum
 
-from ketnap.dates import WorkingCalendar, next_day
+from ketnap.dates import next_day
 from ketnap.messages import Message
-from ketnap.model import ApprovalKind, Dossier, Step
-from ketnap.policy import Policy
+from ketnap.model import ApprovalKind, Step
 from ketnap.rules._base import Context, Family, Values, Window, directly_higher, rule
 from ketnap.terms import (
     admission_decision_days,
@@ -111,21 +110,21 @@ def decision_due_for(context: Context) -> pendulum.Date | None:
     )
 
 
-def ceremony_deadline_for(
-    dossier: Dossier, policy: Policy, calendar: WorkingCalendar
-) -> pendulum.Date | None:
+def ceremony_deadline_for(context: Context) -> pendulum.Date | None:
     """
     The last day for the ceremony (QĐ §4.1).
 
     ``ceremony_working_days`` after the branch received the decision; the decision date
-    stands in for receipt until receipt is recorded, and for a receipt recorded before it
-    (a typing error the loader refuses), so the term never starts before the decision.
+    (the process's step tagged ``admission``) stands in for receipt until receipt is
+    recorded, and for a receipt recorded before it (a typing error the loader refuses),
+    so the term never starts before the decision.
     """
-    decided = dossier.admission_decision_date
+    dossier = context.dossier
+    decided = context.process.admission_date(dossier)
     received = dossier.decision_received_on
     if decided is not None and (received is None or received < decided):
         received = decided
-    return None if received is None else ceremony_due(received, policy, calendar)
+    return None if received is None else ceremony_due(received, context.policy, context.calendar)
 
 
 def recognition_deadline_for(context: Context) -> pendulum.Date | None:
@@ -196,7 +195,7 @@ def _ceremony_waived(context: Context) -> bool:
 
 
 def _ceremony_window(context: Context) -> Iterator[Window]:
-    due = ceremony_deadline_for(context.dossier, context.policy, context.calendar)
+    due = ceremony_deadline_for(context)
     if due is not None and not _ceremony_waived(context):
         yield Window(
             label=Message(
@@ -222,14 +221,14 @@ def ceremony_deadline(context: Context) -> Values | None:
 
     Later only with the directly higher committee's consent.
     """
-    due = ceremony_deadline_for(context.dossier, context.policy, context.calendar)
+    due = ceremony_deadline_for(context)
     if due is None or context.on <= due or _ceremony_waived(context):
         return None
     return _late(context, due, Message(vi="tổ chức lễ kết nạp", en="the admission ceremony"))
 
 
 def _probation_window(context: Context) -> Iterator[Window]:
-    end = dossier_probation_end(context.dossier, context.policy)
+    end = dossier_probation_end(context.dossier, context.policy, process=context.process)
     if end is not None:
         yield Window(
             label=Message(vi="Đã hết {term} dự bị", en="The {term} of probation are over").bind(
@@ -253,7 +252,7 @@ def _probation_window(context: Context) -> Iterator[Window]:
 )
 def probation_complete(context: Context) -> Values | None:
     """The branch considers recognition only after the months of probation have ended."""
-    end = dossier_probation_end(context.dossier, context.policy)
+    end = dossier_probation_end(context.dossier, context.policy, process=context.process)
     if end is None or context.on > end:
         return None
     return {"end": end, "on": context.on, "term": months_text(context.policy.probation_months)}

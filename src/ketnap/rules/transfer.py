@@ -83,8 +83,9 @@ def transfer_recorded(context: Context) -> Values | None:
     return None
 
 
-def _since_ceremony(dossier: Dossier) -> list[Transfer]:
-    ceremony = dossier.ceremony_date
+def _since_ceremony(context: Context) -> list[Transfer]:
+    dossier = context.dossier
+    ceremony = context.process.ceremony_date(dossier)
     acted = dossier.transfers[: transfers_acted(dossier)]
     return [t for t in acted if ceremony is None or t.on >= ceremony]
 
@@ -104,7 +105,7 @@ def sending_branch_comments(context: Context) -> Values | None:
     """Each branch the member left during probation has sent its comments by the meeting."""
     missing = [
         transfer.from_branch.name
-        for transfer in _since_ceremony(context.dossier)
+        for transfer in _since_ceremony(context)
         if transfer.comments_on is None or transfer.comments_on > context.on
     ]
     return {"branches": ", ".join(missing)} if missing else None
@@ -125,7 +126,7 @@ def sending_branch_comments(context: Context) -> Values | None:
 )
 def receiving_branch_vote(context: Context) -> Values | None:
     """The recognition vote counted is the receiving branch's: held on or after the transfer."""
-    transfers = _since_ceremony(context.dossier)
+    transfers = _since_ceremony(context)
     if not transfers:
         return None
     vote = context.dossier.latest_vote(Actor.BRANCH, VotePurpose.RECOGNITION, context.on)

@@ -201,11 +201,12 @@ def removal_vote(context: Context) -> Vote | None:
     The branch's vote on removal that a removal rests on (I-05), if any.
 
     Its latest removal vote on or before the act, provided it was held once the person
-    was a probationary member (from the ceremony, or the decision before one is recorded).
+    was a probationary member (from the ceremony, or the decision before one is recorded:
+    the process's steps tagged ``ceremony`` and ``admission``).
     """
-    dossier = context.dossier
+    dossier, process = context.dossier, context.process
     vote = dossier.latest_vote(Actor.BRANCH, VotePurpose.REMOVAL, context.on)
-    since = dossier.ceremony_date or dossier.admission_decision_date
+    since = process.ceremony_date(dossier) or process.admission_date(dossier)
     if vote is None or (since is not None and vote.held_on < since):
         return None
     return vote
@@ -228,7 +229,7 @@ def failed_votes(context: Context) -> list[Vote]:
     that refers (the actor, the "tổ chức đảng cấp dưới" that reports); for any other
     actor, those of the body that failed most often.
     """
-    end = dossier_probation_end(context.dossier, context.policy)
+    end = dossier_probation_end(context.dossier, context.policy, process=context.process)
     thresholds = _thresholds(context)
     by_body: dict[Actor, list[Vote]] = {}
     for v in context.dossier.votes:

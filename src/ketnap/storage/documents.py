@@ -57,14 +57,9 @@ from ketnap.dates import parse_date
 from ketnap.errors import InvalidDocument, InvalidInput
 from ketnap.inputs import LIMITS
 from ketnap.model import (
-    Candidate,
     Dossier,
-    HistoryEntry,
-    Organization,
-    PriorMembership,
-    Relative,
-    Sponsor,
 )
+from ketnap.model.fields import added_fields
 from ketnap.model.labels import LabelledEnum as _Labelled
 from ketnap.process import ADMISSION, Process
 from ketnap.rules import RuleSet
@@ -172,22 +167,9 @@ def _mapping_hook(type_: type, converter: cattrs.Converter) -> _Hook:
     return _require(dict, "an object", mapping_structure_factory(type_, converter))
 
 
-_ADDED_FIELDS: Final[dict[type, tuple[str, ...]]] = {
-    HistoryEntry: ("adopted_on", "attested"),
-    Relative: ("full_capacity",),
-    Candidate: ("political_theory", "occupation", "population_violations"),
-    PriorMembership: ("population_violation",),
-    Organization: ("base_code", "under_partial_committee"),
-    Sponsor: ("branch", "letter_dated", "base_organization"),
-    Dossier: (
-        "probation_helper",
-        "late_acts",
-        "refusals",
-        "transfers",
-        "remade",
-        "membership_gaps",
-    ),
-}
+# Each record's fields added to version 1 after its first release, as the model declares
+# them (`ketnap.model.fields.FieldInfo.added`).
+_ADDED_FIELDS: Final = added_fields(Dossier)
 
 
 def _make_converter(*, detailed: bool) -> cattrs.Converter:

@@ -81,15 +81,14 @@ POSTGRES: Final = Dialect(
     " target FROM events WHERE target IS NOT NULL AND day <= ?{scope}"
     " ORDER BY organization DESC, dossier_id DESC, seq DESC) AS last GROUP BY target",
     profile="""
-SELECT c->>'sex', c->>'education', (c->>'youth_union_member')::boolean,
-       c->>'political_theory', c->>'occupation', ethnic_minority, religious,
-       c->>'birth_date', day, count(*)
-FROM (SELECT e.day AS day, d.ethnic_minority, d.religious,
-             (d.document::jsonb)->'dossier'->'candidate' AS c
+SELECT {facts}, c->>'birth_date', day, count(*)
+FROM (SELECT e.day AS day, (d.document::jsonb)->'dossier'->'candidate' AS c
       FROM events e JOIN dossiers d ON d.id = e.dossier_id
       WHERE e.kind IN ({marks}) AND e.day BETWEEN ? AND ?{scope}) AS admitted
-GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
+GROUP BY {groups}
 """,
+    # As jsonb, which the driver returns as Python values (true, "female", null).
+    candidate_fact="c->'{name}'",
 )
 
 _PLAIN_INSERT = re.compile(r"INSERT INTO (\w+) \(([\w, ]+)\) VALUES \([?, ]+\)")

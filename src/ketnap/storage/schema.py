@@ -31,6 +31,7 @@ import pendulum
 
 from ketnap.inputs import LIMITS
 from ketnap.model import Dossier
+from ketnap.model.fields import field_info
 from ketnap.storage.documents import SCHEMA, SCHEMA_VERSION
 
 __all__ = ["SCHEMA_FILE", "document_page", "json_schema", "schema_text", "shipped_schema"]
@@ -101,13 +102,13 @@ def document_page() -> str:
         "",
     ]
     for name, record in schema["$defs"].items():
-        lines += [f"## {name}", "", record["description"], "", "| Field | Type | Required |"]
-        lines.append("|---|---|---|")
+        lines += [f"## {name}", "", record["description"], ""]
+        lines += ["| Field | Label | Type | Required |", "|---|---|---|---|"]
         required = set(record["required"])
         for field, spec in record["properties"].items():
-            lines.append(
-                f"| `{field}` | {_describe(spec)} | {'yes' if field in required else ''} |"
-            )
+            label = f"{spec['title']} ({spec['description']})" if "title" in spec else ""
+            needed = "yes" if field in required else ""
+            lines.append(f"| `{field}` | {label} | {_describe(spec)} | {needed} |")
         lines.append("")
     return "\n".join(lines)
 
@@ -170,6 +171,9 @@ def _record(cls: type, defs: dict[str, Any]) -> dict[str, Any]:
         if field.name in omitted or not field.init:
             continue
         properties[field.name] = _type(hints[field.name], defs)
+        info = field_info(field)
+        if info is not None and info.label is not None:  # the words the model declares
+            properties[field.name] |= {"title": info.label.vi, "description": info.label.en}
         if field.default is attrs.NOTHING:
             required.append(field.name)
     doc = (cls.__doc__ or "").strip().splitlines()

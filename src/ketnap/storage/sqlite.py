@@ -36,15 +36,16 @@ from ketnap.errors import InvalidDocument, StoreError
 from ketnap.facts import FactsFunction
 from ketnap.process import ADMISSION, Process
 from ketnap.rules import RuleSet
-from ketnap.storage._sql import (
-    _DERIVED,
-    _EVENT,
-    SEALED_COLUMNS,
-    Connection,
-    Dialect,
-    SQLStore,
-    schema_ddl,
+from ketnap.storage._seals import (
+    course_seal,
+    dossier_entry_seal,
+    events_seal,
+    quota_seal,
+    row_seal,
+    tree_seal,
 )
+from ketnap.storage._sql import SEALED_COLUMNS, Connection, Dialect, SQLStore, schema_ddl
+from ketnap.storage._tables import _DERIVED, _EVENT
 from ketnap.storage.base import _GENESIS, LayoutUpgrade
 from ketnap.storage.documents import DEFAULT_FORMAT, DocumentFormat
 
@@ -96,20 +97,18 @@ DROP TABLE events;
 ALTER TABLE events_by_branch RENAME TO events;
 """
 
-# The admitted in a period, grouped by every fact the statistics ask (ketnap.facts.Profile).
-# The facts that are not derived columns are read from the sealed document; the birth
-# date and the decision's day are returned as they are, for the law to tell the age.
+# The admitted in a period, grouped by every candidate field the statistics count
+# (`ketnap.facts.PROFILE_FIELDS`, filled in as {facts}), read from the sealed document;
+# the birth date and the decision's day are returned as they are, for the law to tell
+# the age.
 _PROFILE = """
-SELECT json_extract(c, '$.sex'), json_extract(c, '$.education'),
-       json_extract(c, '$.youth_union_member'), json_extract(c, '$.political_theory'),
-       json_extract(c, '$.occupation'), ethnic_minority, religious,
-       json_extract(c, '$.birth_date'), day, count(*)
-FROM (SELECT e.day AS day, d.ethnic_minority, d.religious,
+SELECT {facts}, json_extract(c, '$.birth_date'), day, count(*)
+FROM (SELECT e.day AS day,
              -- the candidate's object, parsed once; the facts are read from it
              json_extract(d.document, '$.dossier.candidate') AS c
       FROM events e JOIN dossiers d ON d.id = e.dossier_id
       WHERE e.kind IN ({marks}) AND e.day BETWEEN ? AND ?{scope})
-GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
+GROUP BY {groups}
 """
 
 SQLITE: Final = Dialect(
@@ -126,6 +125,8 @@ SQLITE: Final = Dialect(
     " WHERE target IS NOT NULL AND day <= ?{scope} GROUP BY organization, dossier_id)"
     " GROUP BY target",
     profile=_PROFILE,
+    # JSON true and false come back as 1 and 0.
+    candidate_fact="json_extract(c, '$.{name}')",
 )
 
 
@@ -355,7 +356,7 @@ class SQLiteStore(SQLStore):
             for unit, year, admissions in self._db.execute(
                 "SELECT unit, year, admissions FROM quotas"
             ).fetchall():
-                seal = self._quota_seal(unit, year, admissions)
+                seal = quota_seal(unit, year, admissions, seal_key=self._key)
                 self._db.execute(
                     "UPDATE quotas SET seal = ? WHERE unit = ? AND year = ?", (seal, unit, year)
                 )
@@ -364,13 +365,13 @@ class SQLiteStore(SQLStore):
             for course in self._db.execute(
                 "SELECT code, unit, opened_on, closed_on, trainees FROM courses"
             ).fetchall():
-                seal = self._seal("course", *course)
+                seal = course_seal(*course, seal_key=self._key)
                 self._db.execute("UPDATE courses SET seal = ? WHERE code = ?", (seal, course[0]))
                 links.append(("course", course[0], 1, seal))
                 trusted["course"] = trusted.get("course", 0) + 1
             tree = self._db.execute("SELECT value FROM ketnap_meta WHERE key = 'tree'").fetchone()
             if tree is not None:
-                links.append(("tree", "tree", 1, self._seal("tree", tree[0])))
+                links.append(("tree", "tree", 1, tree_seal(tree[0], seal_key=self._key)))
                 trusted["tree"] = 1
             self._journal(links)
             self._db.execute("UPDATE ketnap_meta SET value = ? WHERE key = 'layout'", ("2",))
@@ -427,17 +428,20 @@ class SQLiteStore(SQLStore):
         if dossier.id != dossier_id:
             return None
         derived, events = self._derive(dossier)
-        events_seal = self._events_seal(dossier_id, revision, [e[1:] for e in events])
-        seal = self._row_seal(dossier_id, revision, derived, document)
+        sealed_events = events_seal(
+            dossier_id, revision, [e[1:] for e in events], seal_key=self._key
+        )
+        seal = row_seal(dossier_id, revision, derived, document, seal_key=self._key)
         self._db.execute(
             f"UPDATE dossiers SET {', '.join(f'{c} = ?' for c in _DERIVED)},"
             " events_seal = ?, seal = ? WHERE id = ?",
-            (*derived, events_seal, seal, dossier_id),
+            (*derived, sealed_events, seal, dossier_id),
         )
         self._db.execute("DELETE FROM events WHERE dossier_id = ?", (dossier_id,))
         self._db.executemany(_EVENT, events)
         self._identify_raw(dossier_id, derived[0], document)
-        return ("dossier", dossier_id, revision, self._seal(seal, events_seal))
+        entry = dossier_entry_seal(seal, sealed_events, seal_key=self._key)
+        return ("dossier", dossier_id, revision, entry)
 
     @property
     def _db(self) -> Connection:
