@@ -24,7 +24,7 @@ import pendulum
 from docxtpl import DocxTemplate  # type: ignore[import-untyped]
 
 from ketnap import Dossier, Law, OrganizationTree, Step, Unit, Workflow
-from ketnap.forms import TEMPLATES, Office, form_facts, write_form
+from ketnap.forms import TEMPLATES, Signature, form_fields, write_form
 from ketnap.testing import clone, lifecycle, make_dossier
 
 MEETING = pendulum.Date(2024, 3, 12)
@@ -35,7 +35,7 @@ TREE = OrganizationTree(
         Unit(code="X.1", name="Chi bộ thôn Đông", level="branch", parent="X", members=20),
     ]
 )
-OFFICE = Office(place="Yên Lạc", signer="Trần Văn Bình")
+SIGNER = Signature(place="Yên Lạc", signer="Trần Văn Bình")
 LAW = Law()
 
 
@@ -60,7 +60,12 @@ def floor(facts: list[dict[str, Any]], folder: Path) -> None:
 def ours(dossiers: list[Dossier], folder: Path) -> None:
     for index, dossier in enumerate(dossiers):
         write_form(
-            "9-KNĐ", dossier, folder / f"ketnap-{index}.docx", tree=TREE, office=OFFICE, law=LAW
+            "9-KNĐ",
+            dossier,
+            folder / f"ketnap-{index}.docx",
+            tree=TREE,
+            signature=SIGNER,
+            law=LAW,
         )
 
 
@@ -69,7 +74,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=10_000, help="dossiers (default 10,000)")
     args = parser.parse_args()
     dossiers = decided(args.n)
-    facts = [form_facts("9-KNĐ", d, tree=TREE, office=OFFICE, law=LAW) for d in dossiers]
+    facts = [form_fields("9-KNĐ", d, tree=TREE, signature=SIGNER, law=LAW) for d in dossiers]
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
         started = time.perf_counter()

@@ -225,8 +225,8 @@ def test_config_prints_what_is_in_force_without_secrets(monkeypatch: pytest.Monk
 
 def test_the_office_signs_forms_from_the_file(office: Path) -> None:
     deployment = Deployment.load(cwd=office)
-    assert deployment.office.place == "Yên Lạc"
-    assert deployment.office.signer == "Nguyễn Văn A"
+    assert deployment.signature.place == "Yên Lạc"
+    assert deployment.signature.signer == "Nguyễn Văn A"
     assert deployment.lang == "en"
     assert deployment.law.process.name.render("en") == "Admission with an appraisal"
 

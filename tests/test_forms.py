@@ -23,7 +23,7 @@ from ketnap import (
     Workflow,
 )
 from ketnap.cli import cli
-from ketnap.forms import FORMS, TEMPLATES, FormRefused, Office, form_facts, write_form
+from ketnap.forms import FORMS, TEMPLATES, FormRefused, Signature, form_fields, write_form
 from ketnap.storage import SQLiteStore
 from ketnap.testing import lifecycle, make_dossier
 from tests.conftest import MEETING
@@ -38,7 +38,7 @@ TREE = OrganizationTree(
         Unit(code="C", name="Chi bộ cơ sở Trường A", level="base_branch", parent="H"),
     ]
 )
-OFFICE = Office(place="Yên Lạc", signer="Trần Văn Bình")
+SIGNER = Signature(place="Yên Lạc", signer="Trần Văn Bình")
 LAW = Law()
 NUMBERS: dict[str, str] = {
     Step.PROPOSE_ADMISSION: "05-NQ/CB",
@@ -75,7 +75,7 @@ def full_member() -> Dossier:
 def test_every_act_form_is_a_party_document_with_its_facts(
     full_member: Dossier, tmp_path: Path, code: str
 ) -> None:
-    path = write_form(code, full_member, tmp_path / "f.docx", tree=TREE, office=OFFICE, law=LAW)
+    path = write_form(code, full_member, tmp_path / "f.docx", tree=TREE, signature=SIGNER, law=LAW)
     text = text_of(path)
     entry = LAW.process.last_act(full_member, FORMS[code].tag or "")
     assert entry is not None
@@ -96,7 +96,7 @@ def test_the_branch_resolution_carries_the_vote_and_the_next_body(
     full_member: Dossier, tmp_path: Path
 ) -> None:
     text = text_of(
-        write_form("6-KNĐ", full_member, tmp_path / "6.docx", tree=TREE, office=OFFICE, law=LAW)
+        write_form("6-KNĐ", full_member, tmp_path / "6.docx", tree=TREE, signature=SIGNER, law=LAW)
     )
     vote = full_member.votes[0]
     assert f"Số đảng viên chính thức được triệu tập: {vote.members_counted}" in text
@@ -110,7 +110,7 @@ def test_the_decision_answers_the_endorsement_and_states_probation(
     full_member: Dossier, tmp_path: Path
 ) -> None:
     text = text_of(
-        write_form("9-KNĐ", full_member, tmp_path / "9.docx", tree=TREE, office=OFFICE, law=LAW)
+        write_form("9-KNĐ", full_member, tmp_path / "9.docx", tree=TREE, signature=SIGNER, law=LAW)
     )
     assert "Xét đề nghị của Đảng ủy xã Tam Hồng (Nghị quyết số 12-NQ/ĐU" in text
     assert "BAN THƯỜNG VỤ HUYỆN ỦY YÊN LẠC QUYẾT ĐỊNH:" in text
@@ -122,16 +122,16 @@ def test_a_body_that_resolves_or_proposes_is_named_by_its_committee(
     full_member: Dossier,
 ) -> None:
     """Issue 25: "Đảng ủy xã …" where the committee acts, "Đảng bộ …" for the one above."""
-    endorsement = form_facts("8-KNĐ", full_member, tree=TREE, office=OFFICE, law=LAW)
+    endorsement = form_fields("8-KNĐ", full_member, tree=TREE, signature=SIGNER, law=LAW)
     assert endorsement["issuer"] == "Đảng ủy xã Tam Hồng"  # derived from "Đảng bộ xã …"
     assert endorsement["issuer_upper"] == "ĐẢNG ỦY XÃ TAM HỒNG"
     assert endorsement["superior"] == "ĐẢNG BỘ HUYỆN YÊN LẠC"  # the organisation above
     assert endorsement["next_body"] == "Huyện ủy Yên Lạc"  # given in the tree
-    decision = form_facts("9-KNĐ", full_member, tree=TREE, office=OFFICE, law=LAW)
+    decision = form_fields("9-KNĐ", full_member, tree=TREE, signature=SIGNER, law=LAW)
     assert decision["proposer"] == "Đảng ủy xã Tam Hồng"
     assert decision["issuer_upper"] == "HUYỆN ỦY YÊN LẠC"
     assert decision["branch"] == "Chi bộ thôn Đông & Tây"  # a branch keeps its name
-    resolution = form_facts("6-KNĐ", full_member, tree=TREE, office=OFFICE, law=LAW)
+    resolution = form_fields("6-KNĐ", full_member, tree=TREE, signature=SIGNER, law=LAW)
     assert resolution["issuer"] == "Chi bộ thôn Đông & Tây"
     assert resolution["superior"] == "ĐẢNG BỘ XÃ TAM HỒNG"
 
@@ -140,7 +140,7 @@ def test_the_recognition_decision_names_the_day_of_full_membership(
     full_member: Dossier, tmp_path: Path
 ) -> None:
     text = text_of(write_form("16-KNĐ", full_member, tmp_path / "16.docx", tree=TREE,
-                              office=OFFICE, law=LAW))  # fmt: skip
+                              signature=SIGNER, law=LAW))  # fmt: skip
     ceremony = full_member.ceremony_date
     assert ceremony is not None
     official = ceremony.add(years=1)
@@ -150,7 +150,7 @@ def test_the_recognition_decision_names_the_day_of_full_membership(
 def test_a_base_branch_proposes_straight_to_the_competent_committee(tmp_path: Path) -> None:
     dossier = member("C", until=Stage.PROPOSED)
     text = text_of(
-        write_form("6-KNĐ", dossier, tmp_path / "6.docx", tree=TREE, office=OFFICE, law=LAW)
+        write_form("6-KNĐ", dossier, tmp_path / "6.docx", tree=TREE, signature=SIGNER, law=LAW)
     )
     assert "Chi bộ đề nghị Huyện ủy Yên Lạc xem xét" in text
 
@@ -159,7 +159,7 @@ def test_missing_facts_are_listed_and_nothing_is_written(tmp_path: Path) -> None
     dossier = member(until=Stage.PREPARED)
     target = tmp_path / "9.docx"
     with pytest.raises(FormRefused) as refused:
-        write_form("9-KNĐ", dossier, target, tree=None, office=Office(), law=LAW)
+        write_form("9-KNĐ", dossier, target, tree=None, signature=Signature(), law=LAW)
     assert not target.exists()
     text = refused.value.text("en")
     for fact in ("organisation tree", "'Admission decision' is not recorded", "place",
@@ -176,7 +176,7 @@ def test_an_act_without_its_number_is_refused() -> None:
         if dossier.stage == Stage.PROPOSED:
             break
     with pytest.raises(FormRefused, match="document number"):
-        form_facts("6-KNĐ", dossier, tree=TREE, office=OFFICE, law=LAW)
+        form_fields("6-KNĐ", dossier, tree=TREE, signature=SIGNER, law=LAW)
 
 
 def test_the_checklist_marks_present_missing_and_stale(tmp_path: Path) -> None:
@@ -185,7 +185,7 @@ def test_the_checklist_marks_present_missing_and_stale(tmp_path: Path) -> None:
     # The last day a document may be used is 12 months after it; stale the day after.
     on = dossier.documents["3-KNĐ"].dated.add(months=12).add(days=1)
     path = write_form(
-        "checklist", dossier, tmp_path / "c.docx", tree=TREE, office=Office(), on=on, law=LAW
+        "checklist", dossier, tmp_path / "c.docx", tree=TREE, signature=Signature(), on=on, law=LAW
     )
     rows = [
         [cell.text for cell in row.cells] for row in docx.Document(str(path)).tables[0].rows[1:]
@@ -194,15 +194,15 @@ def test_the_checklist_marks_present_missing_and_stale(tmp_path: Path) -> None:
     assert status["5-KNĐ"] == "thiếu"
     assert status["1-KNĐ"] == "có"  # an application does not go stale
     assert status["3-KNĐ"] == "quá hạn"
-    the_day_before = form_facts(
-        "checklist", dossier, tree=TREE, office=Office(), on=on.subtract(days=1), law=LAW
+    the_day_before = form_fields(
+        "checklist", dossier, tree=TREE, signature=Signature(), on=on.subtract(days=1), law=LAW
     )
     assert {row["form"]: row["status"] for row in the_day_before["rows"]}["3-KNĐ"] == "có"
 
 
 def test_the_checklist_needs_its_date() -> None:
     with pytest.raises(InvalidInput, match="checklist is dated"):
-        form_facts("checklist", member(until=Stage.PREPARED), tree=TREE, office=OFFICE, law=LAW)
+        form_fields("checklist", member(until=Stage.PREPARED), tree=TREE, signature=SIGNER, law=LAW)
 
 
 def refused_member() -> Dossier:
@@ -220,7 +220,7 @@ def test_every_template_uses_only_the_facts_ketnap_gives(full_member: Dossier) -
     for form in FORMS.values():
         used = DocxTemplate(str(TEMPLATES / form.template)).get_undeclared_template_variables()
         dossier = refused if form.tag == "recognition_refusal" else full_member
-        given = form_facts(form.code, dossier, tree=TREE, office=OFFICE, on=MEETING, law=LAW)
+        given = form_fields(form.code, dossier, tree=TREE, signature=SIGNER, on=MEETING, law=LAW)
         assert used <= set(given), (form.code, used - set(given))
 
 
@@ -228,7 +228,7 @@ def test_the_refusal_of_recognition_is_a_decision_removing_the_name(tmp_path: Pa
     """QĐ 29 §4.3.1: the committee may not agree; its decision goes to the branch."""
     dossier = refused_member()
     path = write_form("khong-cong-nhan", dossier, tmp_path / "kcn.docx", tree=TREE,
-                      office=OFFICE, law=LAW)  # fmt: skip
+                      signature=SIGNER, law=LAW)  # fmt: skip
     text = text_of(path)
     assert "Số 789-QĐ/HU" in text
     assert "không công nhận đảng viên chính thức, xóa tên trong danh sách đảng viên dự bị" in text
@@ -244,7 +244,7 @@ def test_the_refusal_of_recognition_is_a_decision_removing_the_name(tmp_path: Pa
 
 def test_the_refusal_form_needs_the_refusal() -> None:
     with pytest.raises(FormRefused, match="'Recognition refused: removed from the"):
-        form_facts("khong-cong-nhan", member(), tree=TREE, office=OFFICE, law=LAW)
+        form_fields("khong-cong-nhan", member(), tree=TREE, signature=SIGNER, law=LAW)
 
 
 def test_a_deployment_template_using_an_unknown_fact_is_refused(
@@ -258,9 +258,9 @@ def test_a_deployment_template_using_an_unknown_fact_is_refused(
     document.add_paragraph("{{ rank_of_the_secretary }}")
     document.save(str(own / "9-KND.docx"))
     with pytest.raises(InvalidInput, match="does not give"):
-        write_form("9-KNĐ", full_member, tmp_path / "9.docx", tree=TREE, office=OFFICE,
+        write_form("9-KNĐ", full_member, tmp_path / "9.docx", tree=TREE, signature=SIGNER,
                    law=LAW, templates=own)  # fmt: skip
-    assert write_form("6-KND", full_member, tmp_path / "6.docx", tree=TREE, office=OFFICE,
+    assert write_form("6-KND", full_member, tmp_path / "6.docx", tree=TREE, signature=SIGNER,
                       law=LAW, templates=own).exists()  # fmt: skip
 
 
@@ -289,7 +289,7 @@ def test_the_command_line_lists_and_fills_forms(full_member: Dossier, tmp_path: 
 
 def test_a_date_in_a_party_document_keeps_its_leading_zeros() -> None:
     dossier = make_dossier(meeting=MEETING, organization=TREE.organization("C"))
-    facts = form_facts(
-        "checklist", dossier, tree=TREE, office=OFFICE, on=pendulum.date(2024, 2, 5), law=LAW
+    facts = form_fields(
+        "checklist", dossier, tree=TREE, signature=SIGNER, on=pendulum.date(2024, 2, 5), law=LAW
     )
     assert facts["long_date"] == "ngày 05 tháng 02 năm 2024"

@@ -125,11 +125,11 @@ def test_a_unit_carries_its_committee_name_given_or_derived() -> None:
 def test_a_plan_is_the_own_quota_or_the_sum_below() -> None:
     tree = district()
     quotas = Quotas({("X", 2021): 6, ("C", 2021): 2})
-    assert quotas.plan(tree, "H", 2021) == 8
-    assert quotas.plan(tree, "X", 2021) == 6
-    assert quotas.plan(tree, "H", 2022) is None
+    assert quotas.target(tree, "H", 2021) == 8
+    assert quotas.target(tree, "X", 2021) == 6
+    assert quotas.target(tree, "H", 2022) is None
     quotas.assign("H", 2021, 10)  # the district's own figure wins over the sum
-    assert quotas.plan(tree, "H", 2021) == 10
+    assert quotas.target(tree, "H", 2021) == 10
     with pytest.raises(InvalidInput):
         quotas.assign("X", 2021, -1)
 

@@ -31,8 +31,8 @@ from ketnap import (
     Workflow,
 )
 from ketnap.deadlines import Deadline, deadlines_for
-from ketnap.derived import facts
-from ketnap.forms import FORMS, FormRefused, Office, form_facts
+from ketnap.derived import derive_facts
+from ketnap.forms import FORMS, FormRefused, Signature, form_fields
 from ketnap.integrity import verify
 from ketnap.terms import dossier_probation_end, full_membership_date, party_age_months
 from ketnap.testing import lifecycle, make_dossier, walk
@@ -55,7 +55,7 @@ TREE = OrganizationTree(
         Unit(code="X.1", name="Chi bộ thôn Đông", level="branch", parent="X", members=20),
     ]
 )
-OFFICE = Office(place="Yên Lạc", signer="Trần Văn Bình")
+SIGNER = Signature(place="Yên Lạc", signer="Trần Văn Bình")
 SHIPPED = Workflow()
 
 
@@ -180,11 +180,11 @@ class TestSameDates:
     def test_the_derived_facts_read_the_decision(self, local: Workflow) -> None:
         """The store's derived columns (youth at the decision, due date) are the same."""
         shipped, renamed = walked(SHIPPED), walked(local)
-        found = facts(renamed, local.law)
+        found = derive_facts(renamed, local.law)
         assert found.youth_at_admission
         # The events name each act by the code the dossier records, so they differ.
         assert attrs.evolve(found, events=()) == attrs.evolve(
-            facts(shipped, SHIPPED.law), events=()
+            derive_facts(shipped, SHIPPED.law), events=()
         )
 
 
@@ -266,7 +266,7 @@ class TestSameRules:
 def filled(code: str, dossier: Dossier, workflow: Workflow) -> dict[str, object] | list[str]:
     """The facts of form *code*, or the facts it lacks."""
     try:
-        return form_facts(code, dossier, tree=TREE, office=OFFICE, on=MEETING, law=workflow.law)
+        return form_fields(code, dossier, tree=TREE, signature=SIGNER, on=MEETING, law=workflow.law)
     except FormRefused as refused:
         return [fact.render("en") for fact in refused.missing]
 
@@ -284,7 +284,7 @@ class TestSameForms:
 
     def test_the_decision_form_carries_the_renamed_act(self, local: Workflow) -> None:
         renamed = walked(local)
-        found = form_facts("9-KNĐ", renamed, tree=TREE, office=OFFICE, law=local.law)
+        found = form_fields("9-KNĐ", renamed, tree=TREE, signature=SIGNER, law=local.law)
         decision = local.law.process.last_act(renamed, "admission")
         assert decision is not None
         assert decision.step == DECISION

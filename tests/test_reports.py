@@ -27,7 +27,7 @@ from ketnap import (
 )
 from ketnap.dates import add_months
 from ketnap.deadlines import deadlines_for
-from ketnap.derived import facts, facts_for
+from ketnap.derived import derive_facts, facts_for
 from ketnap.integrity import anchor
 from ketnap.rules import Period
 from ketnap.rules.regulations import QD_24_2021, QD_29_2016, REGULATIONS
@@ -132,7 +132,7 @@ def test_the_forecast_counts_what_time_will_allow_by_year_end(workflow: Workflow
 
 def test_a_closed_proposal_window_leaves_the_forecast(workflow: Workflow) -> None:
     stale = dossier_in("X.1", 1, Stage.PREPARED, workflow)
-    found = facts(stale, workflow.law)
+    found = derive_facts(stale, workflow.law)
     assert found.proposal_window_closes_on is not None
     on = found.proposal_window_closes_on
     assert make_report(workflow, [stale], on=on).forecast == 1
@@ -140,7 +140,7 @@ def test_a_closed_proposal_window_leaves_the_forecast(workflow: Workflow) -> Non
 
 
 def test_facts_list_steps_and_certificates_as_events(workflow: Workflow, admitted: Dossier) -> None:
-    found = facts(admitted, workflow.law)
+    found = derive_facts(admitted, workflow.law)
     kinds = [event.kind for event in found.events]
     assert kinds[: len(admitted.history)] == [entry.step for entry in admitted.history]
     assert kinds[-1] == "awareness_certificate"
@@ -171,7 +171,7 @@ def test_a_dossier_outside_the_calendar_has_no_forecast_but_is_stored(workflow: 
                          target=target, regulation="—", previous=anchor(dossier))
         )  # fmt: skip
         dossier.stage = target
-    found = facts(dossier, workflow.law)
+    found = derive_facts(dossier, workflow.law)
     assert (found.expected_decision_on, found.proposal_window_closes_on) == (None, None)
     # The acts fell under a regulation ketnap does not ship: the office names it.
     before_2016 = attrs.evolve(
@@ -219,4 +219,4 @@ def test_a_document_recorded_after_the_last_act_counts_in_the_next_due_date() ->
     dossier.add_documents(Document(form=form, dated=redone) for form in ("3-KNĐ", "4-KNĐ", "5-KNĐ"))
     expected = min(d.due for d in deadlines_for(dossier, on=redone, law=workflow.law))
     assert expected == add_months(redone, 6)
-    assert facts(dossier, workflow.law).next_due == expected
+    assert derive_facts(dossier, workflow.law).next_due == expected

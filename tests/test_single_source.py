@@ -39,7 +39,7 @@ from ketnap import (
 )
 from ketnap.dates import add_months, first_day_with_calendar_months
 from ketnap.deadlines import RECOGNITION_RESOLUTION, DeadlineStatus
-from ketnap.derived import facts
+from ketnap.derived import derive_facts
 from ketnap.rules.sponsorship import required_union
 from ketnap.terms import is_youth
 from ketnap.testing import make_dossier, walk
@@ -102,7 +102,7 @@ class TestProbationMonths:
         ceremony, end = self._on_probation(workflow)
         found = plan(workflow.law, self.dossier, Step.PROPOSE_RECOGNITION, on=ceremony)
         assert found.earliest == end.add(days=1)
-        derived = facts(self.dossier, workflow.law)
+        derived = derive_facts(self.dossier, workflow.law)
         assert derived.next_due == workflow.law.calendar.add_working_days(end, 30)
 
     def test_the_whole_lifecycle_runs_on_18_months(self) -> None:
@@ -132,7 +132,7 @@ class TestYouthIsOneAnswer:
             dossier, Step.PROPOSE_ADMISSION, on=decision, actor=Actor.BRANCH
         )
         rule_says = required_union(context) is not None
-        report_says = facts(dossier, workflow.law).youth_at_admission
+        report_says = derive_facts(dossier, workflow.law).youth_at_admission
         assert rule_says == report_says == is_youth(self.BIRTH, decision, context.policy)
         self.decision = decision
         return report_says

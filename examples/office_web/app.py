@@ -57,7 +57,7 @@ from ketnap import (
     StaleDossier,
     TransitionRefused,
 )
-from ketnap.forms import FormRefused, form_facts
+from ketnap.forms import FormRefused, form_fields
 from ketnap.messages import format_date
 from ketnap.rules.documents import required_admission_forms
 
@@ -201,7 +201,7 @@ class OfficeWeb:
     def __init__(self, deployment: Deployment) -> None:
         self.deployment = deployment
         self.lang: Lang = deployment.lang
-        self._office: Application | None = None
+        self._signature: Application | None = None
         environment = jinja2.Environment(
             loader=jinja2.FileSystemLoader(TEMPLATES),
             autoescape=True,  # every value a page shows is escaped, whatever its origin
@@ -224,19 +224,19 @@ class OfficeWeb:
     async def lifespan(self, _app: Starlette) -> AsyncIterator[None]:
         """Open the office's application for as long as the server runs."""
         office = self.deployment.open()
-        self._office = office
+        self._signature = office
         try:
             yield
         finally:
-            self._office = None
+            self._signature = None
             office.close()
 
     @property
     def office(self) -> Application:
         """The office's application (while the server runs)."""
-        if self._office is None:
+        if self._signature is None:
             raise RuntimeError("the application is not started (run it under its lifespan)")
-        return self._office
+        return self._signature
 
     def app(self) -> Starlette:
         """The Starlette application."""
@@ -430,8 +430,8 @@ class OfficeWeb:
         tree = store.tree() if store.has_tree() else None
         try:
             # The facts of the checklist form (danh mục hồ sơ) ketnap prints as a .docx.
-            facts = form_facts(
-                "checklist", dossier, tree=tree, office=office.office, on=day, law=office.law
+            facts = form_fields(
+                "checklist", dossier, tree=tree, signature=office.signature, on=day, law=office.law
             )
         except FormRefused as refused:
             # Without the branch in the tree the form cannot be made; the list of papers

@@ -17,7 +17,6 @@ from ketnap.dates import WorkingCalendar, add_months, completed_months
 from ketnap.deadlines import Deadline, DeadlineStatus, deadlines_for
 from ketnap.deployment import ConfigError, Deployment
 from ketnap.errors import (
-    AdoptionRefused,
     DossierNotFound,
     InvalidDocument,
     InvalidInput,
@@ -28,7 +27,6 @@ from ketnap.errors import (
     StaleDossier,
     StoreError,
     TamperedHistory,
-    TransitionRefused,
 )
 from ketnap.law import Law
 from ketnap.messages import Lang, Message
@@ -90,6 +88,7 @@ from ketnap.process import ADMISSION, Process, ProcessStage, ProcessStep, Transi
 from ketnap.reminders import DueItem, DueList, DueProblem, due_list
 from ketnap.reports import Report, report
 from ketnap.rules import (
+    AdoptionRefused,
     Context,
     Failure,
     Family,
@@ -97,6 +96,7 @@ from ketnap.rules import (
     Period,
     Rule,
     RuleSet,
+    TransitionRefused,
     Window,
     rule,
 )

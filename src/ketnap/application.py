@@ -40,9 +40,8 @@ from ketnap.errors import (
     InvalidInput,
     KetnapError,
     StaleDossier,
-    TransitionRefused,
 )
-from ketnap.forms import Office, find_form, write_form
+from ketnap.forms import Signature, find_form, write_form
 from ketnap.journal import JournalResult, apply_journal, read_journal
 from ketnap.law import Law
 from ketnap.messages import Lang
@@ -53,6 +52,7 @@ from ketnap.process import Transition
 from ketnap.reminders import DueList, due_list
 from ketnap.reports import Report, last_day_of, report
 from ketnap.rules import Failure
+from ketnap.rules.refused import TransitionRefused
 from ketnap.sheets import read_dossiers, write_dossiers, write_setup
 from ketnap.statistics import NewMembersStatistics, new_members
 from ketnap.storage import Query, Store, StoreProblem, dumps
@@ -193,7 +193,7 @@ class Application:
             and facts function (`ketnap.Deployment.open` does that).
         workflow: the engine and its law (rule sets, process, calendar).
         lang: the language of what the operations write for a person (sheets, forms).
-        office: the place and the signer written on forms.
+        signature: the place and the signer written on forms.
         templates: a folder of the deployment's own form templates.
 
     The application owns the store: `close` (or leaving a ``with`` block) closes it.
@@ -205,13 +205,13 @@ class Application:
         workflow: Workflow,
         *,
         lang: Lang = "vi",
-        office: Office | None = None,
+        signature: Signature | None = None,
         templates: Path | None = None,
     ) -> None:
         self._store = store
         self._workflow = workflow
         self._lang: Lang = lang
-        self._office = office or Office()
+        self._signature = signature or Signature()
         self._templates = templates
 
     @property
@@ -235,9 +235,9 @@ class Application:
         return self._lang
 
     @property
-    def office(self) -> Office:
+    def signature(self) -> Signature:
         """The place and the signer written on forms."""
-        return self._office
+        return self._signature
 
     def close(self) -> None:
         """Close the store."""
@@ -532,7 +532,7 @@ class Application:
         path: Path | None = None,
         *,
         on: pendulum.Date | None = None,
-        office: Office | None = None,
+        signature: Signature | None = None,
         templates: Path | None = None,
     ) -> Path:
         """
@@ -551,7 +551,7 @@ class Application:
             plain = f"{find_form(code).code}-{dossier_id}".replace("Đ", "D")
             path = Path(_file_name(plain, set()) + ".docx")
         return write_form(
-            code, dossier, path, tree=tree, office=office or self._office, on=on,
+            code, dossier, path, tree=tree, signature=signature or self._signature, on=on,
             law=self.law, templates=templates or self._templates,
         )  # fmt: skip
 

@@ -49,13 +49,14 @@ import pendulum
 from ketnap.application import AlreadyStored, Application, check_steps, load_document
 from ketnap.dates import DATE_MAX, DATE_MIN, as_date, parse_date
 from ketnap.deployment import Deployment, show_store
-from ketnap.errors import InvalidInput, KetnapError, TransitionRefused
+from ketnap.errors import InvalidInput, KetnapError
 from ketnap.forms import FORMS, FormRefused, find_form
 from ketnap.inputs import LIMITS, open_input
 from ketnap.journal import JournalRefused
 from ketnap.messages import Lang, Message
 from ketnap.model import Actor, Dossier
 from ketnap.organizations import OrganizationTree, Quotas, courses_from_data
+from ketnap.rules.refused import TransitionRefused
 from ketnap.rules.ruleset import RuleSet
 from ketnap.sheets import (
     Setup,
@@ -695,12 +696,12 @@ def form(  # noqa: PLR0917 - click passes one argument per option
     deployment = _deployment(store, lang)
     given = {"place": place, "signer": signer, "signer_title": signer_title}
     office_values = attrs.evolve(
-        deployment.office, **{key: value for key, value in given.items() if value is not None}
+        deployment.signature, **{key: value for key, value in given.items() if value is not None}
     )
     with _open(deployment) as office:
         try:
             target = office.form(
-                code, dossier_id, out_path, on=on, office=office_values, templates=templates
+                code, dossier_id, out_path, on=on, signature=office_values, templates=templates
             )
         except FormRefused as refused:
             raise click.ClickException(refused.text(deployment.lang)) from None

@@ -44,7 +44,7 @@ import attrs
 from ketnap.application import Application
 from ketnap.derived import facts_for
 from ketnap.errors import InvalidInput, KetnapError, StoreError
-from ketnap.forms import Office
+from ketnap.forms import Signature
 from ketnap.inputs import LIMITS, open_input
 from ketnap.law import Law
 from ketnap.messages import Lang
@@ -286,7 +286,7 @@ class Deployment:
         anchor_file: the file holding the save journal's anchor as recorded outside
             the store (``ketnap anchor`` prints it), which ``ketnap verify`` checks.
         lang: the language of what is printed and written for a person.
-        office: the place and the signer written on forms.
+        signature: the place and the signer written on forms (the ``[office]`` table).
         source: the configuration file read, if any.
     """
 
@@ -296,7 +296,7 @@ class Deployment:
     seal_key_file: Path | None = None
     anchor_file: Path | None = None
     lang: Lang = "vi"
-    office: Office = attrs.field(factory=Office)
+    signature: Signature = attrs.field(factory=Signature)
     source: Path | None = None
 
     @property
@@ -369,7 +369,7 @@ class Deployment:
             seal_key_file=None if key_file is None else (base or folder) / key_file,
             anchor_file=None if anchor_file is None else (base or folder) / anchor_file,
             lang=_lang(lang, "--lang") or configured_lang or "vi",
-            office=Office(**office_values),
+            signature=Signature(**office_values),
             source=source,
         )
 
@@ -542,7 +542,7 @@ class Deployment:
             self.open_store(create=create, environ=environ),
             self.workflow,
             lang=self.lang,
-            office=self.office,
+            signature=self.signature,
         )
 
     def describe(self, environ: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -562,9 +562,9 @@ class Deployment:
             "seal_key": key,
             "anchor_file": str(self.anchor_file) if self.anchor_file else "-",
             "lang": self.lang,
-            "office.place": self.office.place or "-",
-            "office.signer": self.office.signer or "-",
-            "office.signer_title": self.office.signer_title,
+            "office.place": self.signature.place or "-",
+            "office.signer": self.signature.signer or "-",
+            "office.signer_title": self.signature.signer_title,
         }
 
 

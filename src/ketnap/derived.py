@@ -21,7 +21,7 @@ from ketnap.law import Law
 from ketnap.model import Dossier
 from ketnap.planner import plan
 
-__all__ = ["facts", "facts_for"]
+__all__ = ["derive_facts", "facts_for"]
 
 
 def facts_for(law: Law, *, decision_lag: int = 20) -> FactsFunction:
@@ -33,12 +33,12 @@ def facts_for(law: Law, *, decision_lag: int = 20) -> FactsFunction:
     """
 
     def derive(dossier: Dossier) -> DossierFacts:
-        return facts(dossier, law, decision_lag=decision_lag)
+        return derive_facts(dossier, law, decision_lag=decision_lag)
 
     return derive
 
 
-def facts(dossier: Dossier, law: Law, *, decision_lag: int = 20) -> DossierFacts:
+def derive_facts(dossier: Dossier, law: Law, *, decision_lag: int = 20) -> DossierFacts:
     """Derive the `DossierFacts` of *dossier*: `plain_facts` and what the law tells."""
     decided = law.process.admission_date(dossier)
     last = dossier.history[-1].on if dossier.history else dossier.entered_pool_on

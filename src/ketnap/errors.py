@@ -11,6 +11,9 @@ The tree::
     ├── NoRegulationInForce (also LookupError)
     │                                       no rule set covers the date of the act
     ├── TransitionRefused                   a step refused; ``.failures`` lists every failed rule
+    ├── AdoptionRefused                     a dossier in progress not adopted, the same
+    │                                       (both in `ketnap.rules.refused`, beside the
+    │                                       rules' `Failure` they carry)
     ├── InvalidDocument (also ValueError)   a stored or sent dossier that cannot be loaded;
     │   │                                   ``.path`` names the field, e.g. ``$.votes[0].held_on``
     │   └── TamperedHistory                 a history chain or stage that fails verification
@@ -26,20 +29,9 @@ Catch `KetnapError` for anything ketnap raises on purpose, or the builtin base
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
-
-from ketnap.messages import Lang, Message
-
-if TYPE_CHECKING:
-    # For annotations only: the rules sit above this module (checked by import-linter,
-    # which leaves typing-only imports out).
-    import datetime as dt
-
-    from ketnap.rules import Failure
+import datetime as dt
 
 __all__ = [
-    "AdoptionRefused",
     "DossierNotFound",
     "InvalidDocument",
     "InvalidInput",
@@ -50,7 +42,6 @@ __all__ = [
     "StaleDossier",
     "StoreError",
     "TamperedHistory",
-    "TransitionRefused",
 ]
 
 
@@ -87,85 +78,6 @@ class NoRegulationInForce(KetnapError, LookupError):
     def __init__(self, on: dt.date) -> None:
         self.on = on
         super().__init__(f"no rule set is in force on {on.isoformat()}")
-
-
-class TransitionRefused(KetnapError):
-    """
-    A step was refused; the dossier is unchanged.
-
-    Attributes:
-        failures: every rule that failed, in rule-set order (never only the first).
-        step: the step that was asked for.
-        stage: the dossier's stage, which did not change.
-        on: the date of the act.
-        actor: who asked.
-        regulation: code of the rule set that decided, e.g. ``"24-QĐ/TW"``.
-    """
-
-    def __init__(
-        self,
-        *,
-        failures: Sequence[Failure],
-        step: str,
-        stage: str,
-        on: dt.date,
-        actor: str,
-        regulation: str,
-        label: Callable[[str], Message] | None = None,
-    ) -> None:
-        self.failures = tuple(failures)
-        self.step = step
-        self.stage = stage
-        self.on = on
-        self.actor = actor
-        self.regulation = regulation
-        self._label = label or (lambda code: Message(vi=code, en=code))
-        super().__init__(self.text("en"))
-
-    def text(self, lang: Lang = "vi") -> str:
-        """Return every failure as one line each, in ``"vi"`` or ``"en"``."""
-        head = _REFUSED.render(
-            lang, {"step": self._label(self.step), "on": self.on, "regulation": self.regulation}
-        )
-        return "\n".join([head, *(f"  - {failure.text(lang)}" for failure in self.failures)])
-
-
-_REFUSED = Message(
-    vi="Không chấp nhận bước «{step}» ngày {on} ({regulation}):",
-    en="Step '{step}' refused on {on} ({regulation}):",
-)
-
-
-class AdoptionRefused(KetnapError):
-    """
-    A dossier in progress could not be adopted; the dossier is unchanged.
-
-    Attributes:
-        failures: ``(index, failure)`` for every failed rule of every known act, the index
-            being the act's place in the list given, in order.
-    """
-
-    def __init__(
-        self,
-        failures: Sequence[tuple[int, Failure]],
-        *,
-        label: Callable[[str], Message] | None = None,
-    ) -> None:
-        self.failures = tuple(failures)
-        self._label = label or (lambda code: Message(vi=code, en=code))
-        super().__init__(self.text("en"))
-
-    def text(self, lang: Lang = "vi") -> str:
-        """Every failure, one line each, prefixed by the act it belongs to."""
-        head = _ADOPTION_REFUSED.render(lang, {"count": len(self.failures)})
-        lines = [f"  - [{index}] {failure.text(lang)}" for index, failure in self.failures]
-        return "\n".join([head, *lines])
-
-
-_ADOPTION_REFUSED = Message(
-    vi="Không tiếp nhận được hồ sơ đang xử lý: {count} quy tắc không đạt",
-    en="The dossier in progress could not be adopted: {count} rules failed",
-)
 
 
 class InvalidDocument(KetnapError, ValueError):

@@ -34,10 +34,10 @@ from ketnap.errors import (
     InvalidDocument,
     InvalidInput,
     KetnapError,
-    TransitionRefused,
 )
 from ketnap.inputs import LIMITS
 from ketnap.model import Dossier
+from ketnap.rules.refused import TransitionRefused
 from ketnap.storage import Store, with_records
 from ketnap.storage.documents import parse_json
 from ketnap.workflow import KnownAct, Workflow

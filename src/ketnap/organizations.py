@@ -582,7 +582,7 @@ class Quotas:
     ...     Unit(code="B", name="B", level="base_branch", parent="H"),
     ... ])
     >>> quotas = Quotas({("A", 2021): 120, ("B", 2021): 80})
-    >>> quotas.plan(tree, "H", 2021)
+    >>> quotas.target(tree, "H", 2021)
     200
     """
 
@@ -641,8 +641,12 @@ class Quotas:
         """Every assignment as ``(unit, year, admissions)``, sorted."""
         return sorted((unit, year, n) for (unit, year), n in self._assigned.items())
 
-    def plan(self, tree: OrganizationTree, unit: str, year: int) -> int | None:
-        """*unit*'s plan for *year*; None if neither it nor any unit under it has a quota."""
+    def target(self, tree: OrganizationTree, unit: str, year: int) -> int | None:
+        """
+        *unit*'s target (chỉ tiêu) for *year*, its own or its units' summed.
+
+        None if neither it nor any unit under it has a quota.
+        """
         # Bottom-up over the subtree, without recursion: a unit's plan needs its children's.
         plans: dict[str, int | None] = {}
         for below in reversed(list(tree.subtree(unit))):

@@ -291,7 +291,7 @@ def report(
         return sum(acts.get(step, 0) for step in process.steps_tagged(tag))
 
     admitted = count("admission")
-    target = quotas.plan(tree, unit, year)
+    target = quotas.target(tree, unit, year)
     forecast = admitted + figures.expected
     composition = {
         key: figures.composition.get(key, 0)

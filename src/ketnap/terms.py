@@ -20,7 +20,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
 import pendulum
 
@@ -41,11 +40,7 @@ from ketnap.model import (
     PriorMembership,
 )
 from ketnap.policy import AgeCounting, Policy
-
-if TYPE_CHECKING:
-    # For annotations only: the process sits above the terms (checked by import-linter,
-    # which leaves typing-only imports out). It is given, never imported.
-    from ketnap.process import Process
+from ketnap.process import Process
 
 __all__ = [
     "admission_decision_days",

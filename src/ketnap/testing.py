@@ -22,7 +22,6 @@ import attrs
 import pendulum
 
 from ketnap.dates import add_months
-from ketnap.errors import TransitionRefused
 from ketnap.integrity import chain_start
 from ketnap.model import (
     Actor,
@@ -49,6 +48,7 @@ from ketnap.model import (
     VotePurpose,
 )
 from ketnap.process import Process
+from ketnap.rules.refused import TransitionRefused
 from ketnap.terms import probation_end
 from ketnap.workflow import Workflow
 

@@ -19,13 +19,7 @@ import pendulum
 
 from ketnap._machine import Carrier, Engine
 from ketnap.dates import WorkingCalendar, as_date
-from ketnap.errors import (
-    AdoptionRefused,
-    InvalidDocument,
-    InvalidInput,
-    InvalidWorkflow,
-    TransitionRefused,
-)
+from ketnap.errors import InvalidDocument, InvalidInput, InvalidWorkflow
 from ketnap.inputs import clean_text
 from ketnap.integrity import anchor, verify
 from ketnap.law import Law, blocking
@@ -43,6 +37,7 @@ from ketnap.model import (
 )
 from ketnap.process import ADMISSION, Process
 from ketnap.rules._base import Context, Failure
+from ketnap.rules.refused import AdoptionRefused, TransitionRefused
 from ketnap.rules.ruleset import RuleSet
 
 __all__ = ["Hook", "KnownAct", "StepEvent", "Workflow"]

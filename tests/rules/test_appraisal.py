@@ -25,7 +25,7 @@ from ketnap import (
     Unit,
     Workflow,
 )
-from ketnap.forms import Office, form_facts
+from ketnap.forms import Signature, form_fields
 from ketnap.testing import add_vote, make_dossier, walk
 from tests.conftest import MEETING
 
@@ -173,8 +173,8 @@ class TestChecklist:
     )
 
     def _forms(self, dossier: Dossier, on: D) -> dict[str, str]:
-        facts = form_facts(
-            "checklist", dossier, tree=self.TREE, office=Office(), on=on, law=Workflow().law
+        facts = form_fields(
+            "checklist", dossier, tree=self.TREE, signature=Signature(), on=on, law=Workflow().law
         )
         return {row["form"]: row["status"] for row in facts["rows"]}
 

@@ -422,7 +422,7 @@ def test_a_plan_over_a_tree_of_any_depth_never_recurses(monkeypatch: pytest.Monk
              for i in range(depth)]  # fmt: skip
     tree = OrganizationTree(units, levels=levels)
     quotas = Quotas({(f"u{depth - 1}", 2024): 3})
-    assert quotas.plan(tree, "u0", 2024) == 3
+    assert quotas.target(tree, "u0", 2024) == 3
     assert len(tree.ancestors(f"u{depth - 1}")) == depth - 1
 
 

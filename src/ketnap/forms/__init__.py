@@ -9,16 +9,16 @@ name from the probationary list (``khong-cong-nhan``: HD 12 numbers no form for 
 is laid out as 16-KNĐ is, QĐ 29 §4.3.1); and the dossier's checklist (danh mục hồ sơ).
 Each form finds its act by the tag of its step in the law's process (`Form.tag`), never by
 a shipped step code, so a process that renames a step fills the same forms.
-Its facts come from the act as recorded (date, document number, the vote), the dossier,
+Its fields come from the act as recorded (date, document number, the vote), the dossier,
 the organisation tree (the issuing body and the one above it: a body that resolves,
 decides or proposes is named by its committee, `Unit.committee_name`, the one above by
 its organisation) and what only the office knows: the place it writes from and who signs.
-A form whose facts are missing is refused with every missing fact named (`FormRefused`),
+A form whose fields are missing is refused with every missing fact named (`FormRefused`),
 never printed with blanks.
 
 The templates are Word documents with placeholders (docxtpl), shipped with the package;
 a deployment passes its own folder (``templates=``) holding files of the same names,
-laid out as it writes, using the facts `form_facts` returns.
+laid out as it writes, using the fields `form_fields` returns.
 
 >>> sorted(FORMS)
 ['13-KNĐ', '16-KNĐ', '6-KNĐ', '8-KNĐ', '9-KNĐ', 'checklist', 'khong-cong-nhan']
@@ -47,9 +47,9 @@ __all__ = [
     "TEMPLATES",
     "Form",
     "FormRefused",
-    "Office",
+    "Signature",
     "find_form",
-    "form_facts",
+    "form_fields",
     "write_form",
 ]
 
@@ -58,7 +58,7 @@ TEMPLATES: Final = Path(__file__).parent / "templates"
 
 
 @attrs.frozen
-class Office:
+class Signature:
     """
     What only the office knows: where it writes from, and who signs.
 
@@ -167,7 +167,7 @@ _TITLES: Final = {
 
 class FormRefused(KetnapError):
     """
-    A form could not be filled: facts are missing. Nothing was written.
+    A form could not be filled: fields are missing. Nothing was written.
 
     Attributes:
         form: the form's code.
@@ -181,12 +181,12 @@ class FormRefused(KetnapError):
 
     def text(self, lang: Lang = "vi") -> str:
         """The form and every missing fact, on one line."""
-        facts = "; ".join(fact.render(lang) for fact in self.missing)
-        return _REFUSED.render(lang, {"form": self.form, "facts": facts})
+        fields = "; ".join(fact.render(lang) for fact in self.missing)
+        return _REFUSED.render(lang, {"form": self.form, "fields": fields})
 
 
-_REFUSED = Message(vi="Không lập được mẫu {form}, còn thiếu: {facts}",
-                   en="Form {form} cannot be filled; missing: {facts}")  # fmt: skip
+_REFUSED = Message(vi="Không lập được mẫu {form}, còn thiếu: {fields}",
+                   en="Form {form} cannot be filled; missing: {fields}")  # fmt: skip
 _NO_ACT = Message(
     vi="bước «{step}» chưa được ghi vào hồ sơ", en="the step '{step}' is not recorded"
 )
@@ -221,8 +221,8 @@ def _plain_code(code: str) -> str:
     return code.replace("Đ", "D").replace("đ", "d").casefold()
 
 
-class _Facts:
-    """Collects a form's facts and every missing one."""
+class _Fields:
+    """Collects a form's fields and every missing one."""
 
     def __init__(self, law: Law, dossier: Dossier) -> None:
         self.law = law
@@ -268,57 +268,57 @@ class _Facts:
         }
 
 
-def form_facts(
+def form_fields(
     code: str,
     dossier: Dossier,
     *,
     tree: OrganizationTree | None,
-    office: Office,
+    signature: Signature,
     on: pendulum.Date | None = None,
     law: Law,
 ) -> dict[str, Any]:
     """
-    Return the facts a form's template is filled with.
+    Return the fields a form's template is filled with.
 
     Args:
         code: the form's code (`FORMS`).
         dossier: the dossier; the act the form records must be recorded on it.
         tree: the organisation tree, for the issuing body and the one above it.
-        office: the place and the signer.
+        signature: the place and the signer.
         on: the checklist's date (what is stale is stale on that day); act forms are
             dated by their act.
         law: the process and the policy.
 
     Raises:
-        FormRefused: facts are missing; every one is named.
+        FormRefused: fields are missing; every one is named.
         InvalidInput: *code* names no form, or the checklist has no date.
     """
     form = find_form(code)
-    facts = _Facts(law, dossier)
+    fields = _Fields(law, dossier)
     candidate = dossier.candidate
-    facts.values |= {
+    fields.values |= {
         "name": candidate.name,
         "birth_date": format_date(candidate.birth_date, "vi"),
         "education": candidate.education.message.vi,
         "branch": dossier.organization.name,
-        "place": office.place,
-        "signer": office.signer,
-        "signer_title": office.signer_title,
+        "place": signature.place,
+        "signer": signature.signer,
+        "signer_title": signature.signer_title,
     }
-    units = _units(facts, tree)
+    units = _units(fields, tree)
     if form.tag is None:
         if on is None:
             raise InvalidInput("on", "the checklist is dated: give the day it is made")
-        _checklist(facts, units, on)
+        _checklist(fields, units, on)
     else:
-        _act_form(facts, form.tag, units)
-        if not office.place:
-            facts.missing.append(_NO_PLACE)
-        if not office.signer:
-            facts.missing.append(_NO_SIGNER)
-    if facts.missing:
-        raise FormRefused(form.code, facts.missing)
-    return facts.values
+        _act_form(fields, form.tag, units)
+        if not signature.place:
+            fields.missing.append(_NO_PLACE)
+        if not signature.signer:
+            fields.missing.append(_NO_SIGNER)
+    if fields.missing:
+        raise FormRefused(form.code, fields.missing)
+    return fields.values
 
 
 @attrs.frozen
@@ -332,144 +332,144 @@ class _Units:
         return "" if unit.parent is None else self.tree.unit(unit.parent).name.upper()
 
 
-def _units(facts: _Facts, tree: OrganizationTree | None) -> _Units | None:
-    code = facts.dossier.organization.code
+def _units(fields: _Fields, tree: OrganizationTree | None) -> _Units | None:
+    code = fields.dossier.organization.code
     if code is None:
-        facts.missing.append(_NO_CODE)
+        fields.missing.append(_NO_CODE)
         return None
     if tree is None or code not in tree:
-        facts.missing.append(_NO_TREE.bind(code=code))
+        fields.missing.append(_NO_TREE.bind(code=code))
         return None
     return _Units(tree.unit(code), tree.base_of(code), tree.competent_committee(code), tree)
 
 
-def _act_form(facts: _Facts, tag: str, units: _Units | None) -> None:
-    entry = facts.act(tag)
+def _act_form(fields: _Fields, tag: str, units: _Units | None) -> None:
+    entry = fields.act(tag)
     if entry is not None:
-        facts.values |= {
+        fields.values |= {
             "number": entry.reference or "",
             "long_date": format_long_date(entry.on),
             "long_act_date": format_long_date(entry.on),
             "regulation": entry.regulation,
         }
-    _BUILDERS[tag](facts, entry, units)
+    _BUILDERS[tag](fields, entry, units)
 
 
-def _issuer(facts: _Facts, units: _Units | None, which: str) -> None:
+def _issuer(fields: _Fields, units: _Units | None, which: str) -> None:
     if units is None:
         return
     unit = getattr(units, which)
-    facts.values |= {
+    fields.values |= {
         "issuer": unit.committee_name,
         "issuer_upper": unit.committee_name.upper(),
         "superior": units.above(unit),
     }
 
 
-def _next_body(facts: _Facts, units: _Units | None, *, from_branch: bool) -> None:
+def _next_body(fields: _Fields, units: _Units | None, *, from_branch: bool) -> None:
     if units is None:
         return
-    under = facts.dossier.organization.under_base_committee
-    facts.values["next_body"] = (
+    under = fields.dossier.organization.under_base_committee
+    fields.values["next_body"] = (
         units.base.committee_name if from_branch and under and units.base != units.competent
         else units.competent.committee_name
     )  # fmt: skip
 
 
-def _proposal(facts: _Facts, branch_tag: str, endorse_tag: str) -> None:
+def _proposal(fields: _Fields, branch_tag: str, endorse_tag: str) -> None:
     """The act the decision answers: the base committee's endorsement, else the branch's."""
-    endorsed = facts.recorded(endorse_tag) is not None
-    entry = facts.act(endorse_tag if endorsed else branch_tag)
+    endorsed = fields.recorded(endorse_tag) is not None
+    entry = fields.act(endorse_tag if endorsed else branch_tag)
     if entry is None:
         return
-    facts.values |= {
+    fields.values |= {
         "proposal_number": entry.reference or "",
         "proposal_long_date": format_long_date(entry.on),
     }
 
 
-def _proposer(facts: _Facts, units: _Units | None, endorse_tag: str) -> None:
+def _proposer(fields: _Fields, units: _Units | None, endorse_tag: str) -> None:
     if units is None:
         return
-    endorsed = facts.recorded(endorse_tag) is not None
-    facts.values["proposer"] = (units.base if endorsed else units.branch).committee_name
+    endorsed = fields.recorded(endorse_tag) is not None
+    fields.values["proposer"] = (units.base if endorsed else units.branch).committee_name
 
 
-def _propose_admission(facts: _Facts, entry: HistoryEntry | None, units: _Units | None) -> None:
-    _issuer(facts, units, "branch")
-    _next_body(facts, units, from_branch=True)
-    facts.vote("proposal", entry, Actor.BRANCH, VotePurpose.ADMISSION)
+def _propose_admission(fields: _Fields, entry: HistoryEntry | None, units: _Units | None) -> None:
+    _issuer(fields, units, "branch")
+    _next_body(fields, units, from_branch=True)
+    fields.vote("proposal", entry, Actor.BRANCH, VotePurpose.ADMISSION)
 
 
-def _endorse(facts: _Facts, entry: HistoryEntry | None, units: _Units | None) -> None:
-    _issuer(facts, units, "base")
-    _next_body(facts, units, from_branch=False)
-    proposal = facts.act("proposal")
+def _endorse(fields: _Fields, entry: HistoryEntry | None, units: _Units | None) -> None:
+    _issuer(fields, units, "base")
+    _next_body(fields, units, from_branch=False)
+    proposal = fields.act("proposal")
     if proposal is not None:
-        facts.values |= {
+        fields.values |= {
             "proposal_number": proposal.reference or "",
             "proposal_long_date": format_long_date(proposal.on),
         }
-    facts.vote("endorsement", entry, Actor.BASE_COMMITTEE, VotePurpose.ADMISSION)
+    fields.vote("endorsement", entry, Actor.BASE_COMMITTEE, VotePurpose.ADMISSION)
 
 
-def _decide_admission(facts: _Facts, entry: HistoryEntry | None, units: _Units | None) -> None:
-    _issuer(facts, units, "competent")
-    _proposal(facts, "proposal", "endorsement")
-    _proposer(facts, units, "endorsement")
+def _decide_admission(fields: _Fields, entry: HistoryEntry | None, units: _Units | None) -> None:
+    _issuer(fields, units, "competent")
+    _proposal(fields, "proposal", "endorsement")
+    _proposer(fields, units, "endorsement")
     if entry is not None:
-        facts.values["probation_months"] = facts.law.policy_for(entry.on).probation_months
+        fields.values["probation_months"] = fields.law.policy_for(entry.on).probation_months
 
 
-def _propose_recognition(facts: _Facts, entry: HistoryEntry | None, units: _Units | None) -> None:
-    _issuer(facts, units, "branch")
-    _next_body(facts, units, from_branch=True)
-    decision = facts.act("admission")
-    ceremony = facts.act("ceremony", numbered=False)
+def _propose_recognition(fields: _Fields, entry: HistoryEntry | None, units: _Units | None) -> None:
+    _issuer(fields, units, "branch")
+    _next_body(fields, units, from_branch=True)
+    decision = fields.act("admission")
+    ceremony = fields.act("ceremony", numbered=False)
     if decision is not None:
-        facts.values |= {
+        fields.values |= {
             "decision_number": decision.reference or "",
             "decision_long_date": format_long_date(decision.on),
         }
     if ceremony is not None:
         # Probation is counted by the policy in force at the ceremony.
-        policy = facts.law.policy_for(ceremony.on)
-        end = dossier_probation_end(facts.dossier, policy, process=facts.law.process)
-        facts.values |= {
+        policy = fields.law.policy_for(ceremony.on)
+        end = dossier_probation_end(fields.dossier, policy, process=fields.law.process)
+        fields.values |= {
             "ceremony_date": format_date(ceremony.on, "vi"),
             "probation_end": "" if end is None else format_date(end, "vi"),
         }
-    facts.vote("recognition_proposal", entry, Actor.BRANCH, VotePurpose.RECOGNITION)
+    fields.vote("recognition_proposal", entry, Actor.BRANCH, VotePurpose.RECOGNITION)
 
 
-def _recognize(facts: _Facts, _entry: HistoryEntry | None, units: _Units | None) -> None:
-    _issuer(facts, units, "competent")
-    _proposal(facts, "recognition_proposal", "recognition_endorsement")
-    _proposer(facts, units, "recognition_endorsement")
-    ceremony = facts.act("ceremony", numbered=False)
+def _recognize(fields: _Fields, _entry: HistoryEntry | None, units: _Units | None) -> None:
+    _issuer(fields, units, "competent")
+    _proposal(fields, "recognition_proposal", "recognition_endorsement")
+    _proposer(fields, units, "recognition_endorsement")
+    ceremony = fields.act("ceremony", numbered=False)
     if ceremony is not None:
-        policy = facts.law.policy_for(ceremony.on)
-        official = full_membership_date(facts.dossier, policy, process=facts.law.process)
-        facts.values["full_membership_date"] = (
+        policy = fields.law.policy_for(ceremony.on)
+        official = full_membership_date(fields.dossier, policy, process=fields.law.process)
+        fields.values["full_membership_date"] = (
             "" if official is None else format_date(official, "vi")
         )
 
 
-def _refuse_recognition(facts: _Facts, _entry: HistoryEntry | None, units: _Units | None) -> None:
+def _refuse_recognition(fields: _Fields, _entry: HistoryEntry | None, units: _Units | None) -> None:
     """The decision not to recognise answers the same proposal a recognition would."""
-    _issuer(facts, units, "competent")
-    _proposal(facts, "recognition_proposal", "recognition_endorsement")
-    _proposer(facts, units, "recognition_endorsement")
-    decision = facts.act("admission")
+    _issuer(fields, units, "competent")
+    _proposal(fields, "recognition_proposal", "recognition_endorsement")
+    _proposer(fields, units, "recognition_endorsement")
+    decision = fields.act("admission")
     if decision is not None:
-        facts.values |= {
+        fields.values |= {
             "decision_number": decision.reference or "",
             "decision_long_date": format_long_date(decision.on),
         }
 
 
-# Each act form's facts, by the tag of the step whose act it records.
-_BUILDERS: Final[dict[str, Callable[[_Facts, HistoryEntry | None, _Units | None], None]]] = {
+# Each act form's fields, by the tag of the step whose act it records.
+_BUILDERS: Final[dict[str, Callable[[_Fields, HistoryEntry | None, _Units | None], None]]] = {
     "proposal": _propose_admission,
     "endorsement": _endorse,
     "admission": _decide_admission,
@@ -481,9 +481,9 @@ _BUILDERS: Final[dict[str, Callable[[_Facts, HistoryEntry | None, _Units | None]
 _PRESENT, _MISSING, _STALE = "có", "thiếu", "quá hạn"
 
 
-def _checklist(facts: _Facts, units: _Units | None, on: pendulum.Date) -> None:
-    dossier, process = facts.dossier, facts.law.process
-    policy = facts.law.policy_for(on)
+def _checklist(fields: _Fields, units: _Units | None, on: pendulum.Date) -> None:
+    dossier, process = fields.dossier, fields.law.process
+    policy = fields.law.policy_for(on)
     forms = set(required_admission_forms(dossier, policy))
     if process.ceremony_date(dossier) is not None:
         forms |= set(policy.recognition_forms)
@@ -505,7 +505,7 @@ def _checklist(facts: _Facts, units: _Units | None, on: pendulum.Date) -> None:
         rows.append({"form": form, "title": _TITLES.get(form, form), "dated": dated,
                      "status": status})  # fmt: skip
     counts = {s: sum(row["status"] == s for row in rows) for s in (_PRESENT, _MISSING, _STALE)}
-    facts.values |= {
+    fields.values |= {
         "rows": rows,
         "present": counts[_PRESENT],
         "missing": counts[_MISSING],
@@ -513,7 +513,7 @@ def _checklist(facts: _Facts, units: _Units | None, on: pendulum.Date) -> None:
         "long_date": format_long_date(on),
     }
     if units is not None:
-        facts.values["issuer_upper"] = units.branch.name.upper()
+        fields.values["issuer_upper"] = units.branch.name.upper()
 
 
 def _form_order(form: str) -> tuple[int, str]:
@@ -527,7 +527,7 @@ def write_form(
     path: Path,
     *,
     tree: OrganizationTree | None,
-    office: Office,
+    signature: Signature,
     on: pendulum.Date | None = None,
     law: Law,
     templates: Path | None = None,
@@ -540,18 +540,18 @@ def write_form(
     is refused rather than printed with a blank.
 
     Raises:
-        FormRefused: facts are missing; every one is named, nothing is written.
+        FormRefused: fields are missing; every one is named, nothing is written.
         InvalidInput: *code* names no form, or the template uses an unknown fact.
     """
     import jinja2  # noqa: PLC0415 - only users of forms pay for importing docxtpl
     from docxtpl import DocxTemplate  # type: ignore[import-untyped]  # noqa: PLC0415
 
-    facts = form_facts(code, dossier, tree=tree, office=office, on=on, law=law)
+    fields = form_fields(code, dossier, tree=tree, signature=signature, on=on, law=law)
     template = DocxTemplate(str((templates or TEMPLATES) / find_form(code).template))
     environment = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
     try:
         # Escaped: a name holding "&" or "<" must not break the document's XML.
-        template.render(facts, jinja_env=environment, autoescape=True)
+        template.render(fields, jinja_env=environment, autoescape=True)
     except jinja2.UndefinedError as exc:
         raise InvalidInput("template", f"uses a fact ketnap does not give ({exc})") from None
     template.save(str(path))

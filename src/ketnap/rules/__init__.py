@@ -20,9 +20,11 @@ from ketnap.rules._base import (
     missing_approval,
     rule,
 )
+from ketnap.rules.refused import AdoptionRefused, TransitionRefused
 from ketnap.rules.ruleset import Guidance, RuleSet
 
 __all__ = [
+    "AdoptionRefused",
     "Check",
     "Context",
     "Failure",
@@ -31,6 +33,7 @@ __all__ = [
     "Period",
     "Rule",
     "RuleSet",
+    "TransitionRefused",
     "Values",
     "Window",
     "Windows",

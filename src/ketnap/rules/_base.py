@@ -5,7 +5,6 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Collection, Iterable, Mapping
 from types import MappingProxyType
-from typing import TYPE_CHECKING
 
 import attrs
 import pendulum
@@ -14,11 +13,7 @@ from ketnap.dates import WorkingCalendar
 from ketnap.messages import Lang, Message
 from ketnap.model import Actor, ApprovalKind, Dossier, HistoryEntry, Organization, Sponsor
 from ketnap.policy import Policy
-
-if TYPE_CHECKING:
-    # For annotations only: the process sits above the rules (checked by import-linter,
-    # which leaves typing-only imports out); a context is given one, never imports it.
-    from ketnap.process import Process
+from ketnap.process import Process
 
 __all__ = [
     "Check",

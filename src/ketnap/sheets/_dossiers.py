@@ -19,7 +19,7 @@ import attrs
 import pendulum
 
 from ketnap import _sheet_files as files
-from ketnap.errors import AdoptionRefused, InvalidInput
+from ketnap.errors import InvalidInput
 from ketnap.messages import Message
 from ketnap.model import (
     Actor,
@@ -33,6 +33,7 @@ from ketnap.model import (
 )
 from ketnap.model.fields import FieldInfo, declared
 from ketnap.process import ADMISSION, Process
+from ketnap.rules.refused import AdoptionRefused
 from ketnap.sheets._cells import (
     DATE_HELP,
     FLAG_HELP,
