@@ -93,12 +93,19 @@ def stores(kind: str, url: str | None, facts: FactsFunction, name: str) -> Itera
         )
 
 
-def arguments(description: str, *, default_n: int) -> argparse.Namespace:
-    """The options every store benchmark takes: --n, --store, --url."""
+def arguments(
+    description: str,
+    *,
+    default_n: int,
+    extra: Callable[[argparse.ArgumentParser], None] | None = None,
+) -> argparse.Namespace:
+    """The options every store benchmark takes: --n, --store, --url; and *extra*'s."""
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument(
         "--n", type=int, default=default_n, help=f"dossiers (default {default_n:,})"
     )
     parser.add_argument("--store", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--url", help="a PostgreSQL server (default: a throwaway one)")
+    if extra is not None:
+        extra(parser)
     return parser.parse_args()

@@ -8,8 +8,10 @@ CI=true a missing browser fails them, since CI installs it.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -98,19 +100,26 @@ def test_a_script_error_is_caught_by_the_console_check(browser: Any, tmp_path: P
     assert errors(browser)
 
 
-def test_the_report_page_loads_clean_with_its_figures(
-    browser: Any, district: Path, tmp_path: Path
-) -> None:
-    from selenium.webdriver.common.by import By  # noqa: PLC0415
-
+@pytest.fixture(scope="module")
+def report_file(district: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The district's report page of 25 August 2021, as `ketnap report --format html` writes it."""
     law = Workflow().law
     with SQLiteStore(district, facts=facts_for(law), create=False) as store:
         html = report_page(store, store.tree(), store.quotas(), unit="YL", year=2021,
                            on=pendulum.date(2021, 8, 25), law=law)  # fmt: skip
-    page = tmp_path / "report.html"
+    page = tmp_path_factory.mktemp("page") / "report.html"
     page.write_text(html, encoding="utf-8")
+    return page
+
+
+def test_the_report_page_loads_clean_with_its_figures(
+    browser: Any, report_file: Path, tmp_path: Path
+) -> None:
+    from selenium.webdriver.common.by import By  # noqa: PLC0415
+
+    html = report_file.read_text(encoding="utf-8")
     browser.get_log("browser")  # start from an empty log
-    browser.get(page.as_uri())
+    browser.get(report_file.as_uri())
     assert errors(browser) == []
 
     def figure(key: str) -> str:
@@ -121,16 +130,132 @@ def test_the_report_page_loads_clean_with_its_figures(
     assert figure("admitted") == "130"
     assert figure("plan") == "200"
     assert figure("percent") == "65,0%"
-    quotas = browser.find_element(By.CSS_SELECTOR, 'svg[data-chart="quotas"]')
-    assert len(quotas.find_elements(By.CSS_SELECTOR, "rect")) == 2 * 59  # plan and admitted
+    quotas = browser.find_element(By.CSS_SELECTOR, 'table[data-chart="quotas"]')
+    assert len(quotas.find_elements(By.CSS_SELECTOR, "tbody tr")) == 59
+    assert len(quotas.find_elements(By.CSS_SELECTOR, 'rect[data-part="plan"]')) == 59
     months = browser.find_element(By.CSS_SELECTOR, 'svg[data-chart="months"]')
-    assert len(months.find_elements(By.CSS_SELECTOR, "rect")) == 8  # January to August
+    bars = months.find_elements(By.CSS_SELECTOR, 'rect[data-part="bar"]')
+    assert len(bars) == 8  # January to August
+    values = months.find_elements(By.CSS_SELECTOR, 'text[data-part="value"]')
+    assert sum(int(value.text) for value in values) == 130
     assert browser.find_elements(By.CSS_SELECTOR, 'table[data-list="due"] tr')
     # Nothing outside the file: no script, no stylesheet, no image fetched.
     assert "http" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")
     shot = tmp_path / "report.png"
     assert browser.save_screenshot(str(shot))
     assert shot.stat().st_size > 10_000
+
+
+# Every problem of layout the page could have, measured on the element boxes Chromium laid out.
+_MEASURE = """
+const width = document.documentElement.clientWidth;
+const problems = [];
+const box = (el) => el.getBoundingClientRect();
+const what = (el) => el.tagName.toLowerCase() + (el.dataset.part ? `[${el.dataset.part}]` : "")
+    + ` "${(el.textContent || "").trim().slice(0, 40)}"`;
+const overlap = (a, b) => Math.min(a.right, b.right) - Math.max(a.left, b.left) > 0.5
+    && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 0.5;
+const inside = (r, outer) => r.left >= outer.left - 0.5 && r.right <= outer.right + 0.5
+    && r.top >= outer.top - 0.5 && r.bottom <= outer.bottom + 0.5;
+if (document.documentElement.scrollWidth > width) {
+    problems.push(`the page is ${document.documentElement.scrollWidth} wide, not ${width}`);
+}
+for (const el of document.body.querySelectorAll("*")) {
+    const r = box(el);
+    if ((r.width || r.height) && (r.left < -0.5 || r.right > width + 0.5)) {
+        problems.push(`wider than the page: ${what(el)} ${r.left}..${r.right}`);
+    }
+}
+for (const svg of document.querySelectorAll("svg")) {
+    const frame = box(svg);
+    for (const el of svg.querySelectorAll("text, rect, line, polyline")) {
+        if (!inside(box(el), frame)) problems.push(`clipped by its drawing: ${what(el)}`);
+    }
+}
+const chart = document.querySelector('svg[data-chart="months"]');
+const words = [...chart.querySelectorAll("text")];
+words.forEach((a, i) => words.slice(i + 1).forEach((b) => {
+    if (overlap(box(a), box(b))) problems.push(`words on words: ${what(a)} and ${what(b)}`);
+}));
+const plot = chart.querySelector('[data-part="plot"]');
+for (const el of plot ? chart.querySelectorAll('[data-part="tick"], [data-part="month"]') : []) {
+    if (overlap(box(el), box(plot))) problems.push(`an axis label on the plot: ${what(el)}`);
+}
+for (const el of plot ? chart.querySelectorAll('[data-part="bar"]') : []) {
+    if (!inside(box(el), box(plot))) problems.push(`a bar out of the plot: ${what(el)}`);
+}
+if (!plot) problems.push("the month chart has no plot area");
+const caption = chart.parentElement.querySelector("figcaption");
+if (!caption) problems.push("the month chart has no caption");
+else if (overlap(box(caption), box(chart))) problems.push("the caption lies on the chart");
+for (const part of ["tick", "value", "axis"]) {
+    if (!chart.querySelector(`[data-part="${part}"]`)) problems.push(`the chart has no ${part}`);
+}
+for (const el of document.querySelectorAll("td, th, h1, h2, h3, p, .figure, figcaption span")) {
+    if (el.scrollWidth > el.clientWidth + 1) problems.push(`runs out of its box: ${what(el)}`);
+}
+const blocks = [...document.body.children];
+blocks.slice(1).forEach((el, i) => {
+    if (box(el).top < box(blocks[i]).bottom - 0.5) {
+        problems.push(`on the block above: ${what(el)}`);
+    }
+});
+for (const row of document.querySelectorAll(".figures, figcaption")) {
+    const items = [...row.children];
+    items.forEach((a, i) => items.slice(i + 1).forEach((b) => {
+        if (overlap(box(a), box(b))) problems.push(`side by side, overlapping: ${what(a)}`);
+    }));
+}
+return {problems, height: document.documentElement.scrollHeight,
+        svgs: document.querySelectorAll("svg").length};
+"""
+
+A4_CONTENT = (703, 1017)
+"""A4 less the page's margins (12 mm each side, 14 mm top and bottom), in CSS pixels."""
+
+
+@pytest.mark.parametrize(
+    ("media", "size"),
+    [("screen", (1366, 768)), ("print", A4_CONTENT)],
+    ids=["laptop-1366x768", "a4-print"],
+)
+def test_the_report_page_lays_out_with_nothing_clipped_or_overlapping(
+    browser: Any, report_file: Path, tmp_path: Path, media: str, size: tuple[int, int]
+) -> None:
+    """Measured on the boxes Chromium lays out, on a laptop's screen and on A4 paper."""
+    width, height = size
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": media})
+    browser.execute_cdp_cmd("Emulation.setScrollbarsHidden", {"hidden": True})
+    browser.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
+    )
+    try:
+        browser.get(report_file.as_uri())
+        measured = browser.execute_script(_MEASURE)
+        shot = tmp_path / f"report-{media}.png"
+        assert browser.save_screenshot(str(shot))
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+        browser.execute_cdp_cmd("Emulation.setScrollbarsHidden", {"hidden": False})
+    assert measured["problems"] == []
+    assert measured["svgs"] > 59  # the month chart, its legend and a bar for each row
+    assert measured["height"] > height  # the whole report, more than one screen
+    assert shot.stat().st_size > 10_000
+
+
+def test_the_report_page_prints_on_a4_pages(browser: Any, report_file: Path) -> None:
+    """Chromium prints it on the A4 pages its stylesheet asks for."""
+    browser.get(report_file.as_uri())
+    printed = browser.execute_cdp_cmd(
+        "Page.printToPDF", {"preferCSSPageSize": True, "printBackground": True}
+    )
+    pdf = base64.b64decode(printed["data"])
+    assert pdf.startswith(b"%PDF")
+    sizes = set(re.findall(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", pdf))
+    assert {(round(float(w)), round(float(h))) for w, h in sizes} == {(595, 842)}  # A4 in points
+    assert 3 <= len(re.findall(rb"/Type /Page\b", pdf)) <= 20
 
 
 def test_the_docs_site_draws_the_workflow_without_a_network(browser: Any, tmp_path: Path) -> None:

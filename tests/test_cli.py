@@ -170,7 +170,7 @@ def test_import_then_verify(tmp_path: Path, workflow: Workflow) -> None:
     [
         (["check", "missing.json", "--on", "2024-03-12"], 2, "does not exist"),
         (["check", "{bad}", "--on", "2024-03-12"], 1, "not valid JSON"),
-        (["check", "{bad}", "--on", "12/03/2024"], 2, "not a date as YYYY-MM-DD"),
+        (["check", "{bad}", "--on", "12/3/2024"], 2, "not a date as YYYY-MM-DD or dd/mm/yyyy"),
         (["rules", "--regulation", "99"], 2, "unknown regulation '99'"),
         (
             ["report", "--store", "{store}", "--unit", "NOPE", "--year", "2024"],

@@ -119,14 +119,15 @@ def test_check_on_dev_zero_is_refused() -> None:
 @pytest.mark.parametrize(
     ("value", "message"),
     [
-        ("20240312", "not a date as YYYY-MM-DD"),
-        ("2024-W11-2", "not a date as YYYY-MM-DD"),
-        ("2024-02-30", "not a valid date"),
+        ("20240312", "not a date as YYYY-MM-DD or dd/mm/yyyy"),
+        ("2024-W11-2", "not a date as YYYY-MM-DD or dd/mm/yyyy"),
+        ("2024-02-30", "no such day in the calendar"),
         ("1899-12-31", "outside the dates"),
+        ("31/12/1899", "outside the dates"),
         ("2101-01-01", "outside the dates"),
     ],
 )
-def test_a_date_option_takes_exactly_a_real_yyyy_mm_dd(
+def test_a_date_option_takes_exactly_a_real_date(
     places: dict[str, Path], value: str, message: str
 ) -> None:
     result = _run(["due", "--store", str(places["store"]), "--on", value])

@@ -10,7 +10,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ketnap import InvalidInput, WorkingCalendar, add_months, completed_months
-from ketnap.dates import as_date, calendar_months, first_day_with_calendar_months
+from ketnap.dates import (
+    as_date,
+    calendar_months,
+    first_day_with_calendar_months,
+    parse_either_date,
+)
 
 D = pendulum.Date
 CALENDAR = WorkingCalendar()
@@ -147,3 +152,41 @@ class TestAsDate:
         with pytest.raises(InvalidInput) as info:
             as_date(value, field="birth_date")
         assert info.value.field == "birth_date"
+
+
+class TestParseEitherDate:
+    """parse_either_date: a typed date as YYYY-MM-DD or dd/mm/yyyy, exactly, day first."""
+
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            ("2025-05-01", D(2025, 5, 1)),
+            ("01/05/2025", D(2025, 5, 1)),  # day first: 1 May, never 5 January
+            ("31/12/2025", D(2025, 12, 31)),
+            ("29/02/2024", D(2024, 2, 29)),
+        ],
+        ids=["iso", "day-first", "year-end", "leap-day"],
+    )
+    def test_either_form_is_the_same_day(self, text: str, expected: D) -> None:
+        assert parse_either_date(text) == expected
+
+    @pytest.mark.parametrize(
+        ("text", "reason"),
+        [
+            ("2025-5-1", "not a date as YYYY-MM-DD or dd/mm/yyyy"),
+            ("1/5/2025", "not a date as YYYY-MM-DD or dd/mm/yyyy"),
+            ("01/05/25", "not a date as YYYY-MM-DD or dd/mm/yyyy"),
+            ("01-05-2025", "not a date as YYYY-MM-DD or dd/mm/yyyy"),
+            ("01/05/2025 ", "not a date as YYYY-MM-DD or dd/mm/yyyy"),
+            ("\uff10\uff11/05/2025", "not a date as YYYY-MM-DD or dd/mm/yyyy"),
+            ("31/02/2025", "no such day in the calendar (a date is YYYY-MM-DD or dd/mm/yyyy)"),
+            ("29/02/2025", "no such day in the calendar (a date is YYYY-MM-DD or dd/mm/yyyy)"),
+            ("2025-13-01", "no such day in the calendar (a date is YYYY-MM-DD or dd/mm/yyyy)"),
+        ],
+        ids=["iso-short", "day-first-short", "two-digit-year", "dashes-day-first", "space",
+             "fullwidth-digits", "31-feb", "29-feb-common-year", "month-13"],
+    )  # fmt: skip
+    def test_anything_else_is_refused_naming_both_forms(self, text: str, reason: str) -> None:
+        with pytest.raises(InvalidInput) as info:
+            parse_either_date(text, field="--on")
+        assert (info.value.field, info.value.reason) == ("--on", reason)

@@ -293,3 +293,34 @@ def test_a_date_in_a_party_document_keeps_its_leading_zeros() -> None:
         "checklist", dossier, tree=TREE, signature=SIGNER, on=pendulum.date(2024, 2, 5), law=LAW
     )
     assert facts["long_date"] == "ngày 05 tháng 02 năm 2024"
+
+
+@pytest.mark.parametrize(
+    ("code", "author"),
+    [
+        ("6-KNĐ", "Chi bộ thôn Đông & Tây"),
+        ("8-KNĐ", "Đảng ủy xã Tam Hồng"),
+        ("9-KNĐ", "Huyện ủy Yên Lạc"),
+        ("13-KNĐ", "Chi bộ thôn Đông & Tây"),
+        ("16-KNĐ", "Huyện ủy Yên Lạc"),
+        ("khong-cong-nhan", "Huyện ủy Yên Lạc"),
+        ("checklist", "Chi bộ thôn Đông & Tây"),
+    ],
+)
+def test_the_file_names_the_issuing_body_as_its_author_not_the_library(
+    full_member: Dossier, tmp_path: Path, code: str, author: str
+) -> None:
+    """The .docx properties say who issued the paper, its title and its date (issue 27)."""
+    dossier = refused_member() if code == "khong-cong-nhan" else full_member
+    path = write_form(code, dossier, tmp_path / "f.docx", tree=TREE, signature=SIGNER,
+                      on=MEETING, law=LAW)  # fmt: skip
+    properties = docx.Document(str(path)).core_properties
+    assert (properties.author, properties.last_modified_by) == (author, author)
+    assert properties.title == FORMS[code].title.vi
+    assert "python-docx" not in f"{properties.author}{properties.comments}"
+    tag = FORMS[code].tag
+    entry = None if tag is None else LAW.process.last_act(dossier, tag)
+    day = MEETING if entry is None else entry.on
+    assert properties.created is not None
+    assert properties.created.date() == day
+    assert properties.modified == properties.created

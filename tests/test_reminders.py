@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+import codecs
+import csv
+import datetime as dt
+import io
+from pathlib import Path
+
+import attrs
+import openpyxl
 import pendulum
+from click.testing import CliRunner
 
 from ketnap import (
     Actor,
@@ -10,14 +19,19 @@ from ketnap import (
     CertificateKind,
     Dossier,
     DueProblem,
+    InvalidInput,
+    LateAct,
     Organization,
+    SQLiteStore,
     Stage,
     Step,
     Workflow,
     due_list,
 )
-from ketnap.reminders import Branch
-from ketnap.testing import add_vote
+from ketnap.cli import cli
+from ketnap.derived import facts_for
+from ketnap.reminders import COLUMNS, Branch, DueList, LateItem
+from ketnap.testing import add_vote, clone
 from tests.conftest import at_stage
 
 DECISION = "timing.decision_deadline"
@@ -119,3 +133,93 @@ def test_a_dossier_outside_the_calendar_is_a_problem_and_the_others_are_listed(
     assert [p.dossier_id for part in feed.by_organization().values() for p in part.problems] == [
         "HS-OLD"
     ]
+
+
+def office_list(workflow: Workflow) -> DueList:
+    """The three dossiers of `branch`, a late decision and a problem in a third branch."""
+    feed = due_list(branch(workflow), on=REPORT, within=15, law=workflow.law)
+    late = LateAct(step=Step.DECIDE_ADMISSION, on=D(2024, 5, 29), due=D(2024, 5, 24),
+                   answerable=Actor.COMPETENT_COMMITTEE, rule_id=DECISION)  # fmt: skip
+    return attrs.evolve(
+        feed,
+        late=(LateItem("HS-LATE", "Chi bộ B", None, late, 3),),
+        problems=(DueProblem("HS-OLD", "Chi bộ C", "=C", InvalidInput("birth_date", "x")),),
+    )
+
+
+class TestDueListAsASpreadsheet:
+    """The due list as CSV and .xlsx: one row per line, by branch, for an office's Excel."""
+
+    def test_the_csv_has_stable_columns_and_one_row_per_line_by_branch(
+        self, workflow: Workflow
+    ) -> None:
+        text = office_list(workflow).to_csv("vi")
+        rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
+        assert tuple(rows[0]) == COLUMNS
+        assert [(r[0], r[1], r[2]) for r in rows[1:]] == [
+            ("overdue", "", "Chi bộ A"),
+            ("due", "", "Chi bộ A"),
+            ("due", "", "Chi bộ B"),
+            ("late", "", "Chi bộ B"),
+            ("problem", "'=C", "Chi bộ C"),  # a formula is never run
+        ]
+        assert [r[3] for r in rows[4:]] == ["HS-LATE", "HS-OLD"]
+        overdue = dict(zip(COLUMNS, rows[1], strict=True))
+        assert (overdue["rule"], overdue["due"], overdue["working_days_left"]) == (
+            DECISION, "2024-04-09", "-36",
+        )  # fmt: skip
+        assert overdue["actor"] == "competent_committee"
+        assert "quá 36 ngày làm việc" in overdue["text"]
+        late = dict(zip(COLUMNS, rows[4], strict=True))
+        assert (late["due"], late["working_days_left"], late["actor"]) == (
+            "2024-05-24", "-3", "competent_committee",
+        )  # fmt: skip
+        problem = dict(zip(COLUMNS, rows[5], strict=True))
+        assert (problem["rule"], problem["due"], problem["working_days_left"]) == ("", "", "")
+
+    def test_the_csv_starts_with_a_byte_order_mark_for_excel(self, workflow: Workflow) -> None:
+        data = office_list(workflow).to_csv().encode("utf-8")
+        assert data.startswith(codecs.BOM_UTF8)
+        assert data.count(codecs.BOM_UTF8) == 1
+        assert "Chi bộ A" in data.decode("utf-8-sig")
+
+    def test_the_workbook_has_a_title_headings_in_the_language_and_date_cells(
+        self, workflow: Workflow, tmp_path: Path
+    ) -> None:
+        feed = office_list(workflow)
+        path = feed.write_xlsx(tmp_path / "den-han.xlsx", "vi")
+        sheet = openpyxl.load_workbook(path)["Đến hạn"]
+        rows = list(sheet.iter_rows(values_only=True))
+        assert rows[0][0] == "Việc đến hạn và quá hạn ngày 03/06/2024 (trong 15 ngày làm việc)"
+        assert rows[1][:3] == ("Loại", "Mã chi bộ", "Chi bộ")
+        assert len(rows) == 2 + len(feed.rows())
+        overdue = dict(zip(COLUMNS, rows[2], strict=True))
+        assert overdue["kind"] == "Quá hạn"
+        assert overdue["due"] == dt.datetime(2024, 4, 9)  # noqa: DTZ001 - a day in a cell
+        assert sheet.cell(row=3, column=COLUMNS.index("due") + 1).number_format == "dd/mm/yyyy"
+        assert overdue["working_days_left"] == -36
+        assert overdue["actor"] == Actor.COMPETENT_COMMITTEE.message.render("vi")
+        assert rows[-1][1] == "'=C"  # a formula is never written
+        english = openpyxl.load_workbook(feed.write_xlsx(tmp_path / "due.xlsx", "en"))
+        assert list(english["Due"].iter_rows(values_only=True))[2][0] == "Overdue"
+
+    def test_the_command_writes_csv_and_xlsx(self, workflow: Workflow, tmp_path: Path) -> None:
+        store = tmp_path / "s.db"
+        with SQLiteStore(store, facts=facts_for(workflow.law)) as opened:
+            opened.save_all(clone(d, f"HS-{n}") for n, d in enumerate(branch(workflow)))
+        args = ["due", "--store", str(store), "--on", "2024-06-03"]
+        out = CliRunner().invoke(cli, [*args, "--format", "csv"])
+        assert out.exit_code == 0, out.output
+        assert out.stdout_bytes.startswith(codecs.BOM_UTF8)
+        assert out.stdout_bytes.decode("utf-8-sig").splitlines()[0] == ",".join(COLUMNS)
+        target = tmp_path / "den-han.csv"
+        written = CliRunner().invoke(cli, [*args, "--format", "csv", "--out", str(target)])
+        assert written.exit_code == 0, written.output
+        assert target.read_bytes() == out.stdout_bytes
+        book = tmp_path / "den-han.xlsx"
+        made = CliRunner().invoke(cli, [*args, "--format", "xlsx", "--out", str(book)])
+        assert made.exit_code == 0, made.output
+        assert len(list(openpyxl.load_workbook(book)["Đến hạn"].iter_rows())) == 2 + 3
+        refused = CliRunner().invoke(cli, [*args, "--format", "xlsx"])
+        assert refused.exit_code == 2
+        assert "--out" in refused.output

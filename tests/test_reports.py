@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import codecs
+import csv
+import io
+from pathlib import Path
 from typing import Any
 
 import attrs
 import pendulum
 import pytest
+from click.testing import CliRunner
 
 from ketnap import (
     Actor,
@@ -25,12 +30,14 @@ from ketnap import (
     Workflow,
     report,
 )
+from ketnap.cli import cli
 from ketnap.dates import add_months
 from ketnap.deadlines import deadlines_for
 from ketnap.derived import derive_facts, facts_for
 from ketnap.integrity import anchor
 from ketnap.rules import Period
 from ketnap.rules.regulations import QD_24_2021, QD_29_2016, REGULATIONS
+from ketnap.sheets import csv_encoding
 from ketnap.testing import clone, make_dossier, walk
 from tests.conftest import MEETING
 
@@ -125,18 +132,98 @@ def test_the_forecast_counts_what_time_will_allow_by_year_end(workflow: Workflow
     ready = dossier_in("X.1", 1, Stage.PREPARED, workflow)
     young = dossier_in("X.2", 2, Stage.PREPARED, workflow, birth_date=pendulum.Date(2006, 9, 20))
     too_young = dossier_in("C", 3, Stage.PREPARED, workflow, birth_date=pendulum.Date(2007, 2, 20))
-    result = make_report(workflow, [ready, young, too_young], on=pendulum.Date(2024, 3, 12))
+    first = derive_facts(ready, workflow.law).expected_decision_on
+    assert first == pendulum.Date(2024, 2, 16)
+    result = make_report(workflow, [ready, young, too_young], on=first)
     # 18 in September 2024: the decision can follow by December; in February 2025: not.
     assert (result.admitted, result.forecast) == (0, 2)
 
 
 def test_a_closed_proposal_window_leaves_the_forecast(workflow: Workflow) -> None:
-    stale = dossier_in("X.1", 1, Stage.PREPARED, workflow)
+    # 18 on 1 January 2025: expected in February, after the documents go stale on 12 January.
+    stale = dossier_in("X.1", 1, Stage.PREPARED, workflow, birth_date=pendulum.Date(2007, 1, 1))
     found = derive_facts(stale, workflow.law)
     assert found.proposal_window_closes_on is not None
+    assert found.expected_decision_on is not None
     on = found.proposal_window_closes_on
+    assert found.expected_decision_on > on.add(days=1)  # not overdue: the window shuts it out
     assert make_report(workflow, [stale], on=on).forecast == 1
     assert make_report(workflow, [stale], on=on.add(days=1)).forecast == 0
+
+
+class TestForecastAndOverdue:
+    """A dossier expected before the report date and not decided is overdue, not certain."""
+
+    @pytest.fixture
+    def proposed(self, workflow: Workflow) -> Dossier:
+        return dossier_in("X.1", 5, Stage.PROPOSED, workflow)
+
+    @pytest.mark.parametrize(
+        ("days", "forecast"),
+        [(-1, 1), (0, 1), (1, 0)],
+        ids=["the-day-before-it-is-expected", "the-day-it-is-expected", "the-day-after"],
+    )
+    def test_a_dossier_counts_until_its_expected_decision_date_has_passed(
+        self, workflow: Workflow, proposed: Dossier, days: int, forecast: int
+    ) -> None:
+        """Counted up to its expected day; from the day after, it is overdue."""
+        expected = derive_facts(proposed, workflow.law).expected_decision_on
+        assert expected == pendulum.Date(2024, 4, 9)  # 20 working days after the proposal
+        result = make_report(workflow, [proposed], on=expected.add(days=days))
+        assert (result.admitted, result.forecast) == (0, forecast)
+
+    def test_an_overdue_dossier_leaves_the_forecast_but_not_the_stages(
+        self, workflow: Workflow, proposed: Dossier, admitted: Dossier
+    ) -> None:
+        """The overdue dossier is still counted in its stage; only the forecast drops it."""
+        result = make_report(workflow, [proposed, admitted], on=pendulum.Date(2024, 6, 3))
+        assert result.stages[Stage.PROPOSED] == 1
+        assert (result.admitted, result.forecast, result.forecast_percent) == (1, 1, 33.3)
+
+
+YEAR_END = pendulum.Date(2024, 12, 31)
+
+
+class TestForecastAtTheYearEnd:
+    """On or after the year's last day, the forecast is what was admitted."""
+
+    @pytest.fixture
+    def due_on_the_last_day(self, workflow: Workflow) -> Dossier:
+        # Proposed on 3 December 2024: expected 20 working days later, on 31 December.
+        meeting = pendulum.Date(2024, 12, 3)
+        dossier = make_dossier(meeting=meeting, id="HS-9", organization=TREE.organization("X.2"))
+        walk(workflow, dossier, meeting=meeting, until=Stage.PROPOSED)
+        assert derive_facts(dossier, workflow.law).expected_decision_on == YEAR_END
+        return dossier
+
+    @pytest.mark.parametrize(
+        ("on", "expected"),
+        [(YEAR_END.subtract(days=1), (1, 2)), (YEAR_END, (1, 1)), (YEAR_END.add(days=1), (0, 0))],
+        ids=["the-day-before-the-year-end", "the-year-end", "the-day-after-in-the-next-year"],
+    )
+    def test_the_forecast_on_the_last_days_of_the_year(
+        self,
+        workflow: Workflow,
+        admitted: Dossier,
+        due_on_the_last_day: Dossier,
+        on: pendulum.Date,
+        expected: tuple[int, int],
+    ) -> None:
+        """
+        The day before, a dossier expected on 31 December still counts; on 31 December
+        the forecast is the admitted; in the next year that dossier is overdue.
+        """
+        result = make_report(workflow, [admitted, due_on_the_last_day], on=on)
+        assert (result.admitted, result.forecast) == expected
+
+    def test_dossiers_expected_earlier_in_the_year_do_not_raise_the_year_end_forecast(
+        self, workflow: Workflow, admitted: Dossier
+    ) -> None:
+        """Issue 27: a report dated 31 December forecast more than was admitted (210 of 130)."""
+        waiting = [dossier_in("X.1", n, Stage.PREPARED, workflow) for n in range(2, 5)]
+        result = make_report(workflow, [admitted, *waiting], on=YEAR_END)
+        assert (result.admitted, result.forecast, result.forecast_percent) == (1, 1, 33.3)
+        assert result.percent_of_plan == result.forecast_percent
 
 
 def test_facts_list_steps_and_certificates_as_events(workflow: Workflow, admitted: Dossier) -> None:
@@ -220,3 +307,36 @@ def test_a_document_recorded_after_the_last_act_counts_in_the_next_due_date() ->
     expected = min(d.due for d in deadlines_for(dossier, on=redone, law=workflow.law))
     assert expected == add_months(redone, 6)
     assert derive_facts(dossier, workflow.law).next_due == expected
+
+
+class TestCsvForExcel:
+    """Every CSV ketnap writes starts with a UTF-8 byte-order mark, so Excel reads Vietnamese."""
+
+    def test_the_report_csv_starts_with_one_byte_order_mark(
+        self, workflow: Workflow, admitted: Dossier, tmp_path: Path
+    ) -> None:
+        text = make_report(workflow, [admitted], on=YEAR_END).to_csv()
+        path = tmp_path / "bao-cao.csv"
+        path.write_text(text, encoding="utf-8")
+        data = path.read_bytes()
+        assert data.startswith(codecs.BOM_UTF8 + b"metric,value\n")
+        assert data.count(codecs.BOM_UTF8) == 1
+        assert csv_encoding(path) == "UTF-8"  # ketnap's own reading takes the mark
+        rows = dict(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+        assert (rows["metric"], rows["unit_name"], rows["admitted"]) == ("value", "Huyện", "1")
+
+    def test_the_command_writes_the_mark_to_a_file_and_a_pipe(
+        self, workflow: Workflow, admitted: Dossier, tmp_path: Path
+    ) -> None:
+        store = tmp_path / "s.db"
+        with SQLiteStore(store, facts=facts_for(workflow.law)) as opened:
+            opened.save(clone(admitted, admitted.id))
+            opened.save_tree(TREE)
+        args = ["report", "--store", str(store), "--unit", "H", "--year", "2024",
+                "--format", "csv"]  # fmt: skip
+        piped = CliRunner().invoke(cli, args)
+        assert piped.exit_code == 0, piped.output
+        assert piped.stdout_bytes.startswith(codecs.BOM_UTF8 + b"metric,value\n")
+        path = tmp_path / "r.csv"
+        assert CliRunner().invoke(cli, [*args, "--out", str(path)]).exit_code == 0
+        assert path.read_bytes() == piped.stdout_bytes

@@ -139,7 +139,9 @@ def test_the_command_line_imports_a_sheet_all_or_nothing(tmp_path: Path) -> None
     assert "3 dossiers saved" in result.output
     again = runner.invoke(cli, ["import-sheet", "--store", str(store), str(path)])
     assert again.exit_code == 1
-    assert "already stored" in again.output
+    assert "HS-000 đã có trong kho; chưa lưu gì" in again.output
+    assert "--update" in again.output
+    assert "--rejects" in again.output
     out = tmp_path / "out"
     exported = runner.invoke(cli, ["export", "--store", str(store), "--out", str(out),
                                    "--sheet", "csv"])  # fmt: skip
@@ -241,7 +243,9 @@ def test_an_act_after_the_adoption_day_is_refused(tmp_path: Path) -> None:
     path = write_rows(tmp_path / "dv.csv", member_rows(Stage.PROBATION))
     with pytest.raises(SheetRefused) as refused:
         read_dossiers(path, adopted_on=MEETING, workflow=Workflow())
-    assert {p.reason for p in refused.value.problems} == {"after the adoption day"}
+    reasons = {(p.text("vi").rsplit(": ", 1)[1], p.text("en").rsplit(": ", 1)[1])
+               for p in refused.value.problems}  # fmt: skip
+    assert reasons == {("sau ngày tiếp nhận hồ sơ (--adopted-on)", "after the adoption day")}
 
 
 def test_the_command_line_adopts_members_from_a_sheet(tmp_path: Path) -> None:
@@ -362,7 +366,7 @@ def test_the_template_holds_every_sheet_and_reads_as_nothing(tmp_path: Path) -> 
     path = tmp_path / "mau.xlsx"
     write_template(path)
     names = openpyxl.load_workbook(path, read_only=True).sheetnames
-    assert names == ["Danh sách", "Tổ chức", "Chỉ tiêu", "Lớp bồi dưỡng", "Hướng dẫn"]
+    assert names == ["Danh sách", "Tổ chức", "Chỉ tiêu", "Lớp bồi dưỡng", "Hướng dẫn", "Danh mục"]
     with pytest.raises(InvalidInput, match="with rows"):
         read_setup(path)
 

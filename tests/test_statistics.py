@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 from pathlib import Path
 from typing import Any
 
@@ -191,3 +192,20 @@ def test_the_form_as_xlsx_and_from_the_command_line(store: SQLiteStore, tmp_path
     assert "not recorded" in table.output
     missing = runner.invoke(cli, [*args, "--format", "xlsx"])
     assert missing.exit_code == 2
+
+
+def test_the_form_as_csv_starts_with_a_byte_order_mark_in_a_file_too(
+    store: SQLiteStore, tmp_path: Path
+) -> None:
+    """Excel reads the CSV as UTF-8 only with the mark; the command writes it with --out."""
+    form = new_members(store, TREE, unit="H", on=ON, law=WORKFLOW.law)
+    assert form.to_csv().encode("utf-8").startswith(codecs.BOM_UTF8 + b"group,code,value,")
+    store.close()
+    path = tmp_path / "bieu-3.csv"
+    result = CliRunner().invoke(cli, ["statistics", "--store", str(tmp_path / "s.db"), "--unit",
+                                      "H", "--on", "2024-12-31", "--format", "csv", "--out",
+                                      str(path)])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == str(path)
+    assert path.read_text(encoding="utf-8") == form.to_csv()
+    assert path.read_bytes().count(codecs.BOM_UTF8) == 1

@@ -244,7 +244,7 @@ class TestDocuments:
 
 def to_document_part(value: object) -> object:
     """*value* as a document holds it."""
-    from ketnap.storage.documents import _CONVERTER  # noqa: PLC0415
+    from ketnap.storage._converter import _CONVERTER  # noqa: PLC0415
 
     return _CONVERTER.unstructure(value)
 

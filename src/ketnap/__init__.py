@@ -10,9 +10,18 @@ refusal explained in Vietnamese and English.
 'Đảng viên dự bị'
 """
 
+import importlib.metadata
 import logging
+import pathlib
+import tomllib
 
-from ketnap.application import AlreadyStored, Application, StepVerdict, VerificationReport
+from ketnap.application import (
+    AlreadyStored,
+    Application,
+    SheetImport,
+    StepVerdict,
+    VerificationReport,
+)
 from ketnap.dates import WorkingCalendar, add_months, completed_months
 from ketnap.deadlines import Deadline, DeadlineStatus, deadlines_for
 from ketnap.deployment import ConfigError, Deployment
@@ -114,6 +123,28 @@ from ketnap.workflow import Hook, KnownAct, StepEvent, Workflow
 # A library leaves logging to the application (Python's logging HOWTO).
 logging.getLogger("ketnap").addHandler(logging.NullHandler())
 
+
+def _version() -> str:
+    """This ketnap's version: the installed package's, else its source tree's pyproject.toml."""
+    try:
+        return importlib.metadata.version("ketnap")
+    except importlib.metadata.PackageNotFoundError:  # run from a source tree, not installed
+        pass
+    unknown = "0+unknown"
+    try:
+        pyproject = pathlib.Path(__file__).parents[2] / "pyproject.toml"
+        project = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("project")
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return unknown
+    if not isinstance(project, dict) or project.get("name") != "ketnap":
+        return unknown  # another project's file above a copied package
+    version = project.get("version")
+    return version if isinstance(version, str) else unknown
+
+
+__version__ = _version()
+"""This ketnap's version, as ``ketnap --version`` prints it."""
+
 __all__ = [
     "ADMISSION",
     "CHARTER_RULES",
@@ -200,6 +231,7 @@ __all__ = [
     "RuleSet",
     "SQLiteStore",
     "Sex",
+    "SheetImport",
     "Sponsor",
     "Stage",
     "StaleDossier",

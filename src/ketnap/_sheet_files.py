@@ -48,6 +48,7 @@ __all__ = [
     "csv_encoding",
     "csv_rows",
     "numbered",
+    "row_estimate",
     "workbook",
     "workbook_rows",
 ]
@@ -544,3 +545,65 @@ def workbook_rows(sheet: Worksheet, extent: Extent) -> Iterator[Sequence[Any]]:
         except Exception:  # noqa: BLE001 - openpyxl raises what its parsers raise
             raise Unreadable(_BROKEN_ROW) from None
         yield row
+
+
+# --- how long a reading will be ----------------------------------------------------------------
+
+_ROW_TAG: Final = re.compile(rb"<(?:\w+:)?row[\s>/]")
+_DIMENSION: Final = re.compile(
+    rb"<(?:\w+:)?dimension\s+ref=\"\$?[A-Za-z]+\$?\d+(?::\$?[A-Za-z]+\$?(\d+))?\""
+)
+_WORKSHEET: Final = re.compile(r"xl/worksheets/[^/]+\.xml")
+
+
+def _rows_in(archive: zipfile.ZipFile, part: zipfile.ZipInfo) -> int:
+    """The rows a worksheet part claims (its dimension), else the row elements it holds."""
+    with archive.open(part) as member:
+        head = member.read(4096)
+        found = _DIMENSION.search(head)
+        if found is not None and found.group(1) is not None:
+            return int(found.group(1)[:7])
+        # No dimension first (a write-only workbook puts none there): the row tags are
+        # counted in the bytes as they are decompressed, never parsed.
+        rows, tail = 0, b""
+        chunk = head
+        while chunk:
+            text = tail + chunk
+            rows += len(_ROW_TAG.findall(text)) - len(_ROW_TAG.findall(tail))
+            tail = text[-16:]
+            chunk = member.read(1 << 20)
+        return rows
+
+
+def row_estimate(path: Path) -> int:
+    """
+    About how many rows a sheet file holds besides its header: for a progress bar only.
+
+    A .csv file's line breaks are counted in its bytes (never decoded or parsed); a
+    workbook's rows are the most any of its worksheets holds: the ``<dimension>`` in its
+    first kilobytes, else its row tags counted in the bytes (never parsed), within the
+    limits reading it checks. Capped at ``sheet_rows``; 0 when the file gives no figure
+    or would be refused (reading it then says why).
+    """
+    try:
+        with _opened(path) as file:
+            if path.suffix.lower() == ".csv":
+                breaks = 0
+                while chunk := file.read(1 << 20):
+                    breaks += chunk.count(b"\n")
+                return min(max(breaks - 1, 0), LIMITS.sheet_rows)
+            if _directory_bytes(file) > LIMITS.sheet_parts * _ENTRY_BYTES:
+                return 0
+            file.seek(0)
+            with zipfile.ZipFile(file) as archive:
+                parts = archive.infolist()[: LIMITS.sheet_parts]
+                if sum(part.file_size for part in parts) > LIMITS.sheet_bytes or any(
+                    part.file_size > _RATIO_FROM
+                    and part.file_size > LIMITS.sheet_ratio * max(part.compress_size, 1)
+                    for part in parts
+                ):
+                    return 0  # what reading it refuses: no figure
+                counts = [_rows_in(archive, p) for p in parts if _WORKSHEET.fullmatch(p.filename)]
+                return min(max(max(counts, default=0) - 1, 0), LIMITS.sheet_rows)
+    except (InvalidInput, *_ZIP_ERRORS):
+        return 0

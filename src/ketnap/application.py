@@ -53,7 +53,15 @@ from ketnap.reminders import DueList, due_list
 from ketnap.reports import Report, last_day_of, report
 from ketnap.rules import Failure
 from ketnap.rules.refused import TransitionRefused
-from ketnap.sheets import read_dossiers, write_dossiers, write_setup
+from ketnap.sheets import (
+    RefusedRow,
+    SheetRefused,
+    SheetRows,
+    read_dossier_rows,
+    write_dossiers,
+    write_rejects,
+    write_setup,
+)
 from ketnap.statistics import NewMembersStatistics, new_members
 from ketnap.storage import Query, Store, StoreProblem, dumps
 from ketnap.storage.documents import DEFAULT_FORMAT
@@ -62,6 +70,7 @@ from ketnap.workflow import Workflow
 __all__ = [
     "AlreadyStored",
     "Application",
+    "SheetImport",
     "StepVerdict",
     "VerificationReport",
     "check_steps",
@@ -93,6 +102,16 @@ def _file_name(dossier_id: str, taken: set[str]) -> str:
             name = f"{plain[:_NAME_CHARS]}-{digest}"
     taken.add(name.casefold())
     return name
+
+
+def _counted(
+    lines: Iterable[str | bytes], progress: Callable[[int], None]
+) -> Iterator[str | bytes]:
+    """Yield *lines*, calling ``progress(1)`` once the reader has done with each."""
+    for line in lines:
+        yield line
+        # Reached when the reader asks for the next line: this one is applied.
+        progress(1)
 
 
 class AlreadyStored(KetnapError):
@@ -182,6 +201,24 @@ class VerificationReport:
     def ok(self) -> bool:
         """Whether nothing failed."""
         return not self.problems
+
+
+@attrs.frozen
+class SheetImport:
+    """
+    What importing a sheet did (`Application.import_sheet`, `Application.import_rows`).
+
+    Attributes:
+        saved: dossiers saved, new and updated.
+        updated: of those, dossiers stored already that the sheet updated.
+        refused: the rows not imported, with their cells and reasons, in the sheet's order.
+        rejects: the file they were written to; None when not asked for.
+    """
+
+    saved: int
+    updated: int = 0
+    refused: tuple[RefusedRow, ...] = ()
+    rejects: Path | None = None
 
 
 class Application:
@@ -331,15 +368,28 @@ class Application:
         return entry
 
     def apply_journal(
-        self, lines: Iterable[str | bytes], *, keep_refusals: bool = False
+        self,
+        lines: Iterable[str | bytes],
+        *,
+        keep_refusals: bool = False,
+        progress: Callable[[int], None] | None = None,
     ) -> JournalResult:
         """
         Play a journal (JSON Lines of records and acts, `ketnap.journal`) onto the store.
+
+        Args:
+            lines: the journal's lines, read one at a time.
+            keep_refusals: keep a refused act on its dossier and skip that dossier's later
+                lines, instead of refusing the whole journal.
+            progress: called with 1 after each line of *lines* is applied (a blank line
+                too), before the dossiers are saved.
 
         Raises:
             JournalRefused: a line is invalid, names an unknown dossier, or its act is
                 refused (without *keep_refusals*); nothing is saved.
         """
+        if progress is not None:
+            lines = _counted(lines, progress)
         return apply_journal(
             self._store, read_journal(lines), workflow=self._workflow, keep_refusals=keep_refusals
         )
@@ -380,21 +430,106 @@ class Application:
         adopted_on: pendulum.Date | None = None,
         update: bool = False,
         encoding: str | None = None,
-    ) -> int:
+        rejects: Path | None = None,
+        progress: Callable[[int], None] | None = None,
+    ) -> SheetImport:
         """
-        Read an office's sheet (.xlsx or .csv) and save its dossiers: all rows or none.
+        Read an office's sheet (.xlsx or .csv) and save its dossiers (`import_rows`).
 
-        *encoding* is a .csv file's when it has no byte-order mark (`ketnap.sheets.csv_encoding`).
+        *encoding* is a .csv file's when it has no byte-order mark (`ketnap.sheets.csv_encoding`);
+        *progress* is called with 1 after each row is read.
 
         Raises:
-            SheetRefused: rows have problems; every one is listed and nothing is saved.
-            AlreadyStored: without *update*, a row's id is stored already.
+            SheetRefused: without *rejects*, rows have problems; every one is listed and
+                nothing is saved. With it too when a row of the file cannot be read at all.
+            AlreadyStored: without *update* or *rejects*, a row's id is stored already.
+            StaleDossier: with *update*, another writer saved a dossier meanwhile.
             InvalidInput: the file cannot be read as a sheet at all (`ketnap.sheets.read_dossiers`).
         """
-        dossiers = read_dossiers(
-            path, adopted_on=adopted_on, workflow=self._workflow, encoding=encoding
+        rows = read_dossier_rows(
+            path, adopted_on=adopted_on, workflow=self._workflow, encoding=encoding,
+            progress=progress,
+        )  # fmt: skip
+        return self.import_rows(rows, update=update, rejects=rejects)
+
+    def import_rows(
+        self, rows: SheetRows, *, update: bool = False, rejects: Path | None = None
+    ) -> SheetImport:
+        """
+        Save the dossiers of a sheet as read (`ketnap.sheets.read_dossier_rows`).
+
+        Without *rejects*, all rows or none: any row refused refuses the sheet. With
+        *rejects* (a .xlsx or .csv file), the valid rows are saved and the refused ones
+        are written there with their reasons (`ketnap.sheets.write_rejects`), among them
+        a row whose id is stored already (without *update*) or whose update is refused;
+        corrected, that file imports again. It is written, empty of rows if none was
+        refused, only if the dossiers are saved.
+
+        With *update*, a row whose id is stored updates that dossier: the facts the
+        sheet's columns carry; its records and history stay, and a row whose acts differ
+        from the history is refused (`ketnap.sheets.SheetRows.update`). Optimistic: a
+        writer who saves one of these dossiers meanwhile makes the batch stale.
+
+        Raises:
+            SheetRefused: without *rejects*, a row is refused; every problem is listed and
+                nothing is saved.
+            AlreadyStored: without *update* or *rejects*, a row's id is stored already.
+            StaleDossier: another writer saved a dossier meanwhile; nothing is saved.
+        """
+        if rows.refused and rejects is None:
+            raise SheetRefused(rows.problems)
+        dossiers, refused, updated = self._stored_rows(
+            rows, update=update, keep_valid=rejects is not None
         )
-        return self.import_dossiers(dossiers, update=update)
+        if refused and rejects is None:
+            raise SheetRefused([problem for row in refused for problem in row.problems])
+        if rejects is None:
+            return SheetImport(self._save_rows(dossiers, update=update), updated)
+        # Written first, beside the target: a file that cannot be written stops the import
+        # before anything is saved, and the target appears only once the rows are.
+        partial = rejects.with_name(f".{rejects.stem}.partial{rejects.suffix}")
+        write_rejects(partial, rows, refused, lang=self._lang)
+        try:
+            saved = self._save_rows(dossiers, update=update)
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
+        partial.replace(rejects)
+        return SheetImport(saved, updated, tuple(refused), rejects)
+
+    def _stored_rows(
+        self, rows: SheetRows, *, update: bool, keep_valid: bool
+    ) -> tuple[list[Dossier], list[RefusedRow], int]:
+        """The dossiers to save, the rows refused and how many are updates (`import_rows`)."""
+        # Without update or a rejects file, a stored id refuses the batch as it saves.
+        stored = set(self._store.ids()) if update or keep_valid else set()
+        dossiers: list[Dossier] = []
+        refused, updated = list(rows.refused), 0
+        for index, dossier in enumerate(rows.dossiers):
+            if dossier.id not in stored:
+                dossiers.append(dossier)
+                continue
+            found = (
+                rows.update(index, self._store.load(dossier.id))
+                if update
+                else rows.refuse_stored(index)
+            )
+            if isinstance(found, RefusedRow):
+                refused.append(found)
+            else:
+                dossiers.append(found)
+                updated += 1
+        refused.sort(key=lambda row: row.row)
+        return dossiers, refused, updated
+
+    def _save_rows(self, dossiers: list[Dossier], *, update: bool) -> int:
+        """Save a sheet's dossiers in one transaction; a new id stored meanwhile: AlreadyStored."""
+        try:
+            return self._store.save_all(dossiers)
+        except StaleDossier as exc:
+            if exc.expected == 0 and not update:
+                raise AlreadyStored(exc.dossier_id) from None
+            raise
 
     def export(
         self,

@@ -27,18 +27,26 @@ Every command reads the office's configuration (``ketnap.toml``, ``--config FILE
 ``KETNAP_CONFIG``: the store, the rulebook, the seal key file, the language, the office);
 ``--store`` and ``--lang`` override it.
 
+Every date option takes ``YYYY-MM-DD`` or ``dd/mm/yyyy`` (day first: ``01/05/2025`` is
+1 May), exactly those forms. ``-h`` is ``--help`` on every command; ``ketnap --version``
+prints ``ketnap.__version__``; ``ketnap act -h`` lists the deployment's step codes.
+``import``, ``apply``, ``export`` and ``verify`` show a progress bar on standard error
+when it is a terminal, and nothing in a pipe or a log.
+
 Errors are one ``Error: ...`` line on standard error and a non-zero exit: 1 for what
 ketnap refused (a malformed file, an unknown unit, a missing or wrong store, a wrong
-configuration), 2 for a command line that does not parse (a date that is not YYYY-MM-DD,
-an unknown regulation, a missing file).
+configuration), 2 for a command line that does not parse (a date in neither form, an
+unknown regulation, a missing file). A refused act is its step's line and then one line
+per failed rule, as ``ketnap act`` prints it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO, Final, NoReturn
 
@@ -46,23 +54,26 @@ import attrs
 import click
 import pendulum
 
+from ketnap import __version__
 from ketnap.application import AlreadyStored, Application, check_steps, load_document
-from ketnap.dates import DATE_MAX, DATE_MIN, as_date, parse_date
+from ketnap.dates import DATE_MAX, DATE_MIN, as_date, parse_either_date
 from ketnap.deployment import Deployment, show_store
 from ketnap.errors import InvalidInput, KetnapError
 from ketnap.forms import FORMS, FormRefused, find_form
-from ketnap.inputs import LIMITS, open_input
+from ketnap.inputs import CSV_BOM, LIMITS, open_input
 from ketnap.journal import JournalRefused
 from ketnap.messages import Lang, Message
 from ketnap.model import Actor, Dossier
 from ketnap.organizations import OrganizationTree, Quotas, courses_from_data
+from ketnap.process import ADMISSION
 from ketnap.rules.refused import TransitionRefused
 from ketnap.rules.ruleset import RuleSet
 from ketnap.sheets import (
     Setup,
     SheetRefused,
     csv_encoding,
-    read_dossiers,
+    estimate_rows,
+    read_dossier_rows,
     read_setup,
     write_template,
 )
@@ -72,7 +83,12 @@ __all__ = ["main"]
 
 
 class _DateType(click.ParamType):  # type: ignore[type-arg]  # generic only in newer click
-    """A date as YYYY-MM-DD, exactly, within the dates ketnap covers."""
+    """
+    A date as YYYY-MM-DD or dd/mm/yyyy (day first), exactly, within the dates ketnap covers.
+
+    Every date option of every command is of this type: a date is typed as the sheets and
+    the papers write it, or as the documents do.
+    """
 
     name = "date"
 
@@ -83,7 +99,7 @@ class _DateType(click.ParamType):  # type: ignore[type-arg]  # generic only in n
             return value
         text = str(value)
         try:
-            return as_date(parse_date(text))
+            return as_date(parse_either_date(text))
         except InvalidInput as exc:
             self.fail(f"{_safe(repr(text))}: {exc.reason}", param, ctx)
 
@@ -101,9 +117,70 @@ def _safe(text: str) -> str:
     )
 
 
+def _safe_lines(text: str) -> str:
+    """Return *text* escaped line by line (`_safe`): its line breaks are kept."""
+    return "\n".join(_safe(line) for line in text.split("\n"))
+
+
 def _echo(text: str, *, err: bool = False, nl: bool = True) -> None:
     """Echo *text* escaped line by line: the line breaks of a table are kept."""
-    click.echo("\n".join(_safe(line) for line in text.split("\n")), err=err, nl=nl)
+    click.echo(_safe_lines(text), err=err, nl=nl)
+
+
+def _echo_csv(text: str) -> None:
+    """
+    Echo a CSV text escaped (`_echo`), its byte-order mark kept for a file or a pipe.
+
+    Excel needs the mark to read the file as UTF-8; a terminal needs none.
+    """
+    body = text.removeprefix(CSV_BOM)
+    if body != text and not sys.stdout.isatty():
+        click.echo(CSV_BOM, nl=False)
+    _echo(body, nl=False)
+
+
+def _write_csv(text: str, out_path: Path | None) -> None:
+    """Write a CSV text to *out_path* (UTF-8, its mark first) and echo the path; else echo it."""
+    if out_path is None:
+        _echo_csv(text)
+    else:
+        out_path.write_text(text, encoding="utf-8")
+        _echo(str(out_path))
+
+
+class _Lines(click.ClickException):
+    """An error of several lines (a refusal and each failed rule), printed line by line."""
+
+    def __init__(self, text: str) -> None:
+        # Escaped here, line by line; the group leaves the line breaks as they are.
+        super().__init__(_safe_lines(text))
+
+
+def _on_terminal() -> bool:
+    """Whether standard error is a terminal, where progress is worth showing."""
+    return sys.stderr.isatty()
+
+
+def _ignore(_done: int) -> None:
+    """Progress nobody sees."""
+
+
+@contextlib.contextmanager
+def _progress(length: int | Callable[[], int], label: str) -> Iterator[Callable[[int], None]]:
+    """
+    A progress bar of *length* steps on standard error, only when it is a terminal.
+
+    Yields the function to call with the steps done (``advance(1)``): a click progress
+    bar's ``update`` on a terminal, a function that does nothing in a pipe or a log, which
+    stay quiet. Every long command shows its progress through this. *length* may be a
+    function that counts the steps: it is called only when a bar is shown.
+    """
+    if not _on_terminal():
+        yield _ignore
+        return
+    steps = length() if callable(length) else length
+    with click.progressbar(length=steps, label=label, file=sys.stderr) as bar:
+        yield bar.update
 
 
 DATE = _DateType()
@@ -132,6 +209,8 @@ class _Group(click.Group):
             # The same shape as click's own errors: one line, exit status 1.
             _echo(f"Error: {exc}", err=True)
             ctx.exit(1)
+        except _Lines:
+            raise  # escaped line by line already: its line breaks are the refusal's lines
         except click.ClickException as exc:
             # Messages quote paths and values from the command line: escaped, the exit
             # status (2 for a usage error) kept.
@@ -144,8 +223,8 @@ class _Group(click.Group):
             ctx.exit(1)
 
 
-@click.group(cls=_Group)
-@click.version_option(package_name="ketnap")
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="ketnap")
 @click.option("--config", "config", type=click.Path(dir_okay=False, path_type=Path),
               help="the deployment's configuration (default: KETNAP_CONFIG, else "
                    "./ketnap.toml if present)")  # fmt: skip
@@ -211,7 +290,8 @@ _CREATED = Message(vi="Đã tạo hồ sơ {id}", en="{id} created")
 
 @cli.command()
 @click.argument("dossier_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--on", "on", type=DATE, required=True, help="date of the act (YYYY-MM-DD)")
+@click.option("--on", "on", type=DATE, required=True,
+              help="date of the act (YYYY-MM-DD or dd/mm/yyyy)")  # fmt: skip
 @_LANG
 def check(dossier_file: Path, on: pendulum.Date, lang: Lang | None) -> None:
     """Print every step open to DOSSIER_FILE on a date, allowed or refused, with reasons."""
@@ -233,18 +313,37 @@ def check(dossier_file: Path, on: pendulum.Date, lang: Lang | None) -> None:
 
 @cli.command()
 @_STORE
-@click.option("--on", "on", type=DATE, required=True, help="report date (YYYY-MM-DD)")
+@click.option("--on", "on", type=DATE, required=True,
+              help="report date (YYYY-MM-DD or dd/mm/yyyy)")  # fmt: skip
 @click.option("--within", type=click.IntRange(0, 2000), default=15, show_default=True,
               help="horizon in working days")  # fmt: skip
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True)  # fmt: skip
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv", "xlsx"]),
+              default="text", show_default=True)  # fmt: skip
+@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="the .csv or .xlsx to write (required with --format xlsx)")  # fmt: skip
 @_LANG
-def due(store: str | None, on: pendulum.Date, within: int, fmt: str, lang: Lang | None) -> None:
+def due(  # noqa: PLR0917 - click passes one argument per option
+    store: str | None,
+    on: pendulum.Date,
+    within: int,
+    fmt: str,
+    out_path: Path | None,
+    lang: Lang | None,
+) -> None:
     """List what is due within a horizon, and what is overdue, by branch."""
+    if fmt == "xlsx" and out_path is None:
+        raise click.UsageError("--format xlsx writes a file: give --out FILE.xlsx")
     deployment = _deployment(store, lang)
     lang = deployment.lang
     with _open(deployment) as office:
         feed = office.due(on=on, within=within)
+    if fmt == "xlsx":
+        assert out_path is not None  # noqa: S101 - refused above
+        _echo(str(feed.write_xlsx(out_path, lang)))
+        return
+    if fmt == "csv":
+        _write_csv(feed.to_csv(lang), out_path)
+        return
     if fmt == "json":
         _echo(json.dumps(feed.to_data(lang), ensure_ascii=False, indent=2))
         return
@@ -298,7 +397,9 @@ def report_command(  # noqa: PLR0917 - click passes one argument per option
                 "csv": result.to_csv(),
                 "table": result.to_table(lang) + "\n",
             }[fmt]
-    if out_path is None:
+    if fmt == "csv":
+        _write_csv(text, out_path)
+    elif out_path is None:
         _echo(text, nl=False)
     else:
         out_path.write_text(text, encoding="utf-8")
@@ -313,7 +414,7 @@ def report_command(  # noqa: PLR0917 - click passes one argument per option
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "xlsx"]),
               default="table", show_default=True)  # fmt: skip
 @click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="the .xlsx to write (with --format xlsx)")  # fmt: skip
+              help="the .csv or .xlsx to write (required with --format xlsx)")  # fmt: skip
 @_LANG
 def statistics(  # noqa: PLR0917 - click passes one argument per option
     store: str | None,
@@ -332,7 +433,7 @@ def statistics(  # noqa: PLR0917 - click passes one argument per option
     with _open(deployment) as office:
         form: NewMembersStatistics = office.statistics(unit, on=on, since=since)
     if fmt == "csv":
-        _echo(form.to_csv(), nl=False)
+        _write_csv(form.to_csv(), out_path)
     elif fmt == "json":
         _echo(json.dumps(form.to_data(lang), ensure_ascii=False, indent=2))
     elif fmt == "xlsx":
@@ -409,9 +510,10 @@ def import_command(
         def dossiers() -> Iterator[Dossier]:
             # Read one file at a time inside the transaction: memory stays flat however
             # many files, and any bad one rolls everything back.
-            with click.progressbar(files, label="Importing dossiers", file=sys.stderr) as bar:
-                for path in bar:
+            with _progress(len(files), "Importing dossiers") as advance:
+                for path in files:
                     yield _document(deployment, path)
+                    advance(1)
 
         saved = office.import_dossiers(dossiers(), update=update)
     _echo(_SAVED.render(deployment.lang, {"n": saved, "store": show_store(str(deployment.store))}))
@@ -516,10 +618,11 @@ def export(
 ) -> None:
     """Write every stored dossier as a JSON document (what import reads back)."""
     deployment = _deployment(store, lang)
-    with _open(deployment) as office:
-        total = office.store.count()
-        with click.progressbar(length=total, label="Exporting", file=sys.stderr) as bar:
-            written = office.export(out_dir, setup=with_setup, sheet=sheet, progress=bar.update)
+    with (
+        _open(deployment) as office,
+        _progress(office.store.count, "Exporting") as advance,
+    ):
+        written = office.export(out_dir, setup=with_setup, sheet=sheet, progress=advance)
     _echo(_WRITTEN.render(deployment.lang, {"n": written, "folder": str(out_dir)}))
 
 
@@ -540,8 +643,14 @@ def template(path: Path) -> None:
               help="the day the acts the rows give are entered (needed when a row gives "
                    "acts: members in progress)")  # fmt: skip
 @click.option("--update", is_flag=True,
-              help="replace dossiers already stored (refused if another writer saved them "
+              help="update dossiers already stored with what their rows carry, keeping their "
+                   "other records and history (refused if another writer saved them "
                    "meanwhile)")  # fmt: skip
+@click.option("--rejects", "rejects", type=click.Path(dir_okay=False, path_type=Path),
+              metavar="FILE",
+              help="store the valid rows and write the others, with a column 'Lý do', to FILE "
+                   "(.xlsx or .csv), to correct and import again (default: all rows valid, or "
+                   "nothing stored)")  # fmt: skip
 @_ENCODING
 @_LANG
 def import_sheet(  # noqa: PLR0917 - click passes one argument per option
@@ -549,30 +658,58 @@ def import_sheet(  # noqa: PLR0917 - click passes one argument per option
     sheet_file: Path,
     adopted_on: pendulum.Date | None,
     update: bool,
+    rejects: Path | None,
     encoding: str | None,
     lang: Lang | None,
 ) -> None:
     """Create the dossiers of a sheet (.xlsx or .csv): all rows valid, or nothing stored."""
+    if rejects is not None and rejects.suffix.lower() not in {".xlsx", ".csv"}:
+        raise click.UsageError("--rejects writes a .xlsx or .csv file")
     deployment = _deployment(store, lang)
     lang = deployment.lang
     try:
         # Read before the store is opened: a refused sheet leaves no new, empty store.
         _say_encoding(sheet_file, encoding, lang)
-        dossiers = read_dossiers(
-            sheet_file, adopted_on=adopted_on, workflow=deployment.workflow, encoding=encoding
-        )
+        with _progress(lambda: estimate_rows(sheet_file), "Reading the sheet") as advance:
+            rows = read_dossier_rows(
+                sheet_file, adopted_on=adopted_on, workflow=deployment.workflow,
+                encoding=encoding, progress=advance,
+            )  # fmt: skip
     except SheetRefused as refused:
         _sheet_problems(refused, lang)
     except KetnapError as exc:
         raise click.ClickException(f"{_safe(str(sheet_file))}: {_safe(str(exc))}") from None
+    if rows.refused and rejects is None:
+        _sheet_problems(SheetRefused(rows.problems), lang)
     with _open(deployment, create=True) as office:
         try:
-            saved = office.import_dossiers(dossiers, update=update)
+            done = office.import_rows(rows, update=update, rejects=rejects)
+        except SheetRefused as refused:  # updates refused: their acts differ from the store's
+            _sheet_problems(refused, lang)
         except AlreadyStored as exc:
-            raise click.ClickException(f"{_safe(exc.dossier_id)} is already stored") from None
+            raise click.ClickException(_STORED.render(lang, {"id": exc.dossier_id})) from None
         except KetnapError as exc:
             raise click.ClickException(f"{_safe(str(sheet_file))}: {_safe(str(exc))}") from None
-    _echo(_SAVED.render(lang, {"n": saved, "store": show_store(str(deployment.store))}))
+    _echo(_SAVED.render(lang, {"n": done.saved, "store": show_store(str(deployment.store))}))
+    if done.updated:
+        _echo(_UPDATED.render(lang, {"n": done.updated}))
+    if done.rejects is not None:
+        _echo(_REJECTED.render(lang, {"n": len(done.refused), "file": str(done.rejects)}))
+
+
+_STORED = Message(
+    vi="{id} đã có trong kho; chưa lưu gì (--update: cập nhật hồ sơ đã lưu theo bảng; "
+    "--rejects TỆP: lưu các dòng khác, ghi các dòng không nhập được ra TỆP)",
+    en="{id} is already stored; nothing stored (--update updates stored dossiers from the "
+    "sheet; --rejects FILE stores the other rows and writes those not imported to FILE)",
+)
+_UPDATED = Message(vi="trong đó {n:,} hồ sơ đã lưu được cập nhật",
+                   en="of which {n:,} stored dossiers updated")  # fmt: skip
+_REJECTED = Message(
+    vi="{n:,} dòng chưa nhập, đã ghi kèm lý do vào {file}: sửa các ô được nêu rồi nhập lại tệp đó",
+    en="{n:,} rows not imported, written with their reasons to {file}: correct the cells "
+    "named, then import that file",
+)
 
 
 def _sheet_problems(refused: SheetRefused, lang: Lang) -> NoReturn:
@@ -608,11 +745,27 @@ def create(store: str | None, dossier_file: Path, lang: Lang | None) -> None:
     _echo(_CREATED.render(deployment.lang, {"id": dossier.id}))
 
 
-@cli.command()
+class _ActCommand(click.Command):
+    """``ketnap act``, whose help lists the codes of the deployment's steps."""
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        try:
+            process = _deployment().law.process
+            heading = "Steps (STEP)"
+        except KetnapError:  # a help page never fails: the shipped steps, said so
+            process = ADMISSION
+            heading = "Steps (STEP) of the shipped process: ketnap.toml could not be read"
+        with formatter.section(heading):
+            formatter.write_dl([(code, process.text(code, "vi")) for code in process.step_codes])
+        super().format_epilog(ctx, formatter)
+
+
+@cli.command(cls=_ActCommand)
 @_STORE
 @click.argument("dossier_id")
 @click.argument("step")
-@click.option("--on", "on", type=DATE, required=True, help="date of the act (YYYY-MM-DD)")
+@click.option("--on", "on", type=DATE, required=True,
+              help="date of the act (YYYY-MM-DD or dd/mm/yyyy)")  # fmt: skip
 @click.option("--actor", type=click.Choice([a.value for a in Actor]), required=True,
               help="the body that acts")  # fmt: skip
 @click.option("--reference", help="the number of the act's document, e.g. 05-NQ/CB")
@@ -671,7 +824,7 @@ def forms(lang: Lang | None) -> None:
 @click.option("--signer-title", default=None,
               help="their title in the signature block (default: office.signer_title, "
                    "else BÍ THƯ)")  # fmt: skip
-@click.option("--on", "on", type=DATE, help="the checklist's date (YYYY-MM-DD)")
+@click.option("--on", "on", type=DATE, help="the checklist's date (YYYY-MM-DD or dd/mm/yyyy)")
 @click.option("--templates", type=click.Path(file_okay=False, exists=True, path_type=Path),
               help="a folder of the deployment's own templates (same file names)")  # fmt: skip
 @_LANG
@@ -744,16 +897,20 @@ def apply_command(
     """Play a journal (JSON Lines of records and acts) onto stored dossiers."""
     deployment = _deployment(store, lang)
     lang = deployment.lang
-    with _open(deployment) as office:
+    lines = _journal_lines(journal_file)
+    with (
+        _open(deployment) as office,
+        _progress(lambda: sum(1 for _ in _journal_lines(journal_file)), "Applying") as advance,
+    ):
         try:
-            result = office.apply_journal(_journal_lines(journal_file), keep_refusals=keep_refusals)
+            result = office.apply_journal(lines, keep_refusals=keep_refusals, progress=advance)
         except JournalRefused as exc:
-            reason = exc.refused.text(lang) if exc.refused is not None else exc.reason
-            raise click.ClickException(
-                _LINE_REFUSED.render(lang, {"line": exc.line, "reason": reason})
-            ) from None
+            # A refused act is its step's line then one line per failed rule: printed so.
+            # Any other reason is one line, whatever the journal put in it.
+            reason = exc.refused.text(lang) if exc.refused is not None else _safe(exc.reason)
+            raise _Lines(_LINE_REFUSED.render(lang, {"line": exc.line, "reason": reason})) from None
     for line, dossier_id, refused in result.refused:
-        _echo(_LINE_REFUSED.render(lang, {"line": line, "reason": f"{dossier_id}: "})
+        _echo(_LINE_REFUSED.render(lang, {"line": line, "reason": f"{_safe(dossier_id)}: "})
               + refused.text(lang))  # fmt: skip
     if result.refused:
         counts = {"n": len(result.refused), "skipped": len(result.skipped)}
@@ -791,9 +948,9 @@ def verify(
     recorded = deployment.recorded_anchor(anchor, anchor_file=anchor_file)
     with (
         _open(deployment) as office,
-        click.progressbar(length=office.store.count(), label="Verifying", file=sys.stderr) as bar,
+        _progress(office.store.count, "Verifying") as advance,
     ):
-        found = office.verify(anchor=recorded, progress=bar.update)
+        found = office.verify(anchor=recorded, progress=advance)
     for problem in found.problems:
         _echo(str(problem))
     counts = {"ok": found.total - found.failed, "total": found.total}

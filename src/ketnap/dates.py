@@ -44,6 +44,7 @@ __all__ = [
     "first_day_with_calendar_months",
     "next_day",
     "parse_date",
+    "parse_either_date",
     "previous_day",
 ]
 
@@ -58,6 +59,9 @@ from any accepted date stay far from the year 9999, where date arithmetic overfl
 
 
 _ISO_DATE: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
+# The two forms a person may type; ASCII digits only ("٣" and "３" are digits to \d).
+_YEAR_FIRST: Final = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+_DAY_FIRST: Final = re.compile(r"([0-9]{2})/([0-9]{2})/([0-9]{4})")
 
 
 def parse_date(text: object, *, field: str = "date") -> pendulum.Date:
@@ -77,6 +81,36 @@ def parse_date(text: object, *, field: str = "date") -> pendulum.Date:
         parsed = dt.date.fromisoformat(text)
     except ValueError:
         raise InvalidInput(field, "not a valid date (no such day in the calendar)") from None
+    return pendulum.Date(parsed.year, parsed.month, parsed.day)
+
+
+def parse_either_date(text: object, *, field: str = "date") -> pendulum.Date:
+    """
+    Return the date a person typed as ``YYYY-MM-DD`` or ``dd/mm/yyyy``.
+
+    ``dd/mm/yyyy`` is day first, as Vietnamese offices, their sheets and ketnap's own
+    papers write it (``01/05/2025`` is 1 May 2025). Exactly these two forms, two-digit
+    day and month and a four-digit year, so that no text reads as two dates: ``2025-5-1``,
+    ``1/5/2025`` and ``01/05/25`` are refused. The range is `as_date`'s to check.
+
+    Raises:
+        InvalidInput: not a text of either form, or no such day; the reason names both
+            forms.
+    """
+    if not isinstance(text, str):
+        raise InvalidInput(field, "not a date as YYYY-MM-DD or dd/mm/yyyy")
+    if year_first := _YEAR_FIRST.fullmatch(text):
+        year, month, day = year_first.groups()
+    elif day_first := _DAY_FIRST.fullmatch(text):
+        day, month, year = day_first.groups()
+    else:
+        raise InvalidInput(field, "not a date as YYYY-MM-DD or dd/mm/yyyy")
+    try:
+        parsed = dt.date(int(year), int(month), int(day))
+    except ValueError:
+        raise InvalidInput(
+            field, "no such day in the calendar (a date is YYYY-MM-DD or dd/mm/yyyy)"
+        ) from None
     return pendulum.Date(parsed.year, parsed.month, parsed.day)
 
 

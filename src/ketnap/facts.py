@@ -246,8 +246,10 @@ class Figures:
         admitted_by_branch: admission decisions in the period per branch code.
         composition: among the admitted in the period: ``youth``, ``women``,
             ``ethnic_minority``, ``religious``, ``readmission``.
-        expected: dossiers before the decision whose expected decision date is on or
-            before the year's end and whose proposal window is still open on the report date.
+        expected: dossiers before the decision whose expected decision date is from the
+            report date to the year's end (one expected before the report date and not
+            decided is overdue: not counted) and whose proposal window is still open on
+            the report date.
         courses: courses closed in the period; trainees: their trainees.
     """
 

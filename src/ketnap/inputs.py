@@ -15,7 +15,8 @@ that a pipe or a device named as an input is refused instead of blocking forever
 
 A text that leaves ketnap in a spreadsheet or a CSV file goes through `escape_formula`,
 so that a spreadsheet program shows it instead of running it as a formula, and comes
-back through `unescape_formula`, so that it reads back unchanged.
+back through `unescape_formula`, so that it reads back unchanged. A CSV text starts with
+a byte-order mark (`csv_text`), so that Excel reads it as UTF-8.
 
 >>> clean_text("Nguye\u0302\u0303n", field="name") == "Nguy\u1ec5n"
 True
@@ -31,9 +32,12 @@ ketnap.errors.InvalidInput: name: contains a control character (U+001B)
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import stat
 import unicodedata
+from collections.abc import Iterable
 from pathlib import Path
 from typing import BinaryIO, Final, TypeVar
 
@@ -42,9 +46,11 @@ import attrs
 from ketnap.errors import InvalidInput
 
 __all__ = [
+    "CSV_BOM",
     "LIMITS",
     "Limits",
     "clean_text",
+    "csv_text",
     "escape_formula",
     "open_input",
     "unescape_formula",
@@ -185,6 +191,34 @@ def escape_formula(value: _Value) -> _Value | str:
     if isinstance(value, str) and value.lstrip("'").startswith(_FORMULA_START):
         return "'" + value
     return value
+
+
+CSV_BOM: Final = "\ufeff"
+"""
+The byte-order mark every CSV text ketnap writes starts with.
+
+Written as UTF-8 it is the three bytes EF BB BF, by which Excel knows the file is UTF-8
+and shows Vietnamese as written (without it, Excel reads the file in the Windows code
+page). Readers skip it: Python's ``utf-8-sig``, and `ketnap.sheets.csv_encoding`.
+"""
+
+
+def csv_text(rows: Iterable[Iterable[object]]) -> str:
+    r"""
+    Return *rows* as CSV text: the byte-order mark first, every field escaped.
+
+    Each field goes through `escape_formula`; lines end with ``\n``. Write the text
+    as UTF-8 (``path.write_text(text, encoding="utf-8")``), not as ``utf-8-sig``,
+    which would add a second mark.
+
+    >>> csv_text([["metric", "value"], ["unit", "=H"], ["admitted", 3]])
+    "\ufeffmetric,value\nunit,'=H\nadmitted,3\n"
+    """
+    out = io.StringIO()
+    out.write(CSV_BOM)
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerows([escape_formula(cell) for cell in row] for row in rows)
+    return out.getvalue()
 
 
 def unescape_formula(text: str) -> str:

@@ -248,6 +248,9 @@ class Policy:
     (HD 01-2021 §1.2a); a reading that also lets them in on literacy (§1.2b) sets LITERATE."""
     card_number_pattern: str = attrs.field(default=r"\d{2}\.\d{6}", validator=_pattern)
     """K-05 (V): party card number "NN.NNNNNN"; numbering after the 2025 exchange is U."""
+    card_number_example: str = attrs.field(default="01.000123", validator=_instance_of(str))
+    """K-05: a card number of the form `card_number_pattern` describes, which a refusal
+    shows the clerk instead of the pattern; it must match the pattern (change both)."""
     competent_body: Message = attrs.field(
         default=Message(
             vi="ban thường vụ huyện ủy và tương đương", en="district-level standing board"
@@ -259,6 +262,10 @@ class Policy:
     def __attrs_post_init__(self) -> None:
         if self.min_age_months > self.max_age_months:
             raise InvalidInput("min_age_months", "is above max_age_months")
+        if not self.card_number_matches(self.card_number_example):
+            raise InvalidInput(
+                "card_number_example", "does not match card_number_pattern: give an example of it"
+            )
 
     def with_changes(self, **changes: Any) -> Policy:
         """

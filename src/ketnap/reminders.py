@@ -17,19 +17,22 @@ item in Vietnamese or English.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Hashable, Iterable, Iterator
-from typing import NamedTuple, TypeVar
+from pathlib import Path
+from typing import Final, NamedTuple, TypeVar
 
 import attrs
 import pendulum
 
 from ketnap.deadlines import Deadline, DeadlineStatus, deadlines_for
 from ketnap.errors import KetnapError
+from ketnap.inputs import csv_text, escape_formula
 from ketnap.law import Law
 from ketnap.messages import Lang, Message
 from ketnap.model import Actor, Dossier, LateAct, Step
 
-__all__ = ["Branch", "DueItem", "DueList", "DueProblem", "LateItem", "due_list"]
+__all__ = ["COLUMNS", "Branch", "DueItem", "DueList", "DueProblem", "LateItem", "due_list"]
 
 _K = TypeVar("_K", bound=Hashable)
 
@@ -233,6 +236,133 @@ class DueList:
             "problems": [problem.to_data(lang) for problem in self.problems],
             "late": [item.to_data(lang) for item in self.late],
         }
+
+    def rows(self, lang: Lang = "vi") -> list[tuple[object, ...]]:
+        """
+        One row per line of the list, by branch (`by_organization`), in `COLUMNS` order.
+
+        In each branch: the overdue, the due, the late acts, then the problems. ``kind``
+        is ``overdue``, ``due``, ``late`` or ``problem``; ``due`` is the deadline (a date);
+        ``working_days_left`` is negative when late; ``actor`` is who must act (who
+        answers, for a late act); ``text`` is the line in *lang*. A problem fills only
+        its branch, dossier and text.
+        """
+        out: list[tuple[object, ...]] = []
+        for branch, part in self.by_organization().items():
+            where = (branch.code or "", branch.name)
+            out += [_deadline_row("overdue", where, item, lang) for item in part.overdue]
+            out += [_deadline_row("due", where, item, lang) for item in part.due]
+            out += [_late_row(where, late, lang) for late in part.late]
+            out += [_problem_row(where, problem, lang) for problem in part.problems]
+        return out
+
+    def to_csv(self, lang: Lang = "vi") -> str:
+        """
+        The list as CSV: a header of `COLUMNS` (stable English names), then `rows`.
+
+        Dates are written as ``YYYY-MM-DD``. The text starts with a byte-order mark, so
+        that Excel reads it as UTF-8, and every field is escaped as every writer escapes
+        it (`ketnap.inputs.csv_text`).
+        """
+        rows = ([_csv_cell(cell) for cell in row] for row in self.rows(lang))
+        return csv_text([COLUMNS, *rows])
+
+    def write_xlsx(self, path: Path, lang: Lang = "vi") -> Path:
+        """
+        Write the list as a one-sheet .xlsx workbook; return *path*.
+
+        A title (the date and the horizon), the columns' names in *lang*, then `rows`:
+        dates are date cells shown as dd/mm/yyyy, kinds and who acts in words of *lang*.
+        """
+        import openpyxl  # noqa: PLC0415 - only .xlsx users pay for importing it
+        from openpyxl.cell import WriteOnlyCell  # noqa: PLC0415
+
+        workbook = openpyxl.Workbook(write_only=True)
+        sheet = workbook.create_sheet(_SHEET.render(lang))
+        sheet.append([_TITLE.render(lang, {"on": self.on, "within": self.within})])
+        sheet.append([_HEADINGS[column].render(lang) for column in COLUMNS])
+        for row in self.rows(lang):
+            cells: list[object] = []
+            for column, value in zip(COLUMNS, row, strict=True):
+                if isinstance(value, pendulum.Date):
+                    day = dt.datetime(value.year, value.month, value.day)  # noqa: DTZ001 - a day
+                    cell = WriteOnlyCell(sheet, value=day)
+                    cell.number_format = "dd/mm/yyyy"
+                    cells.append(cell)
+                elif column == "kind":
+                    cells.append(_KINDS[str(value)].render(lang))
+                elif column == "actor" and value:
+                    cells.append(Actor(str(value)).message.render(lang))
+                else:
+                    cells.append(escape_formula(value))
+            sheet.append(cells)
+        workbook.save(path)
+        return path
+
+
+COLUMNS: Final = (
+    "kind",
+    "organization_code",
+    "organization",
+    "dossier",
+    "rule",
+    "step",
+    "due",
+    "working_days_left",
+    "actor",
+    "text",
+)
+"""The columns of a due list's CSV and workbook (`DueList.rows`), by their stable names."""
+
+_HEADINGS: Final = {
+    "kind": Message(vi="Loại", en="Kind"),
+    "organization_code": Message(vi="Mã chi bộ", en="Branch code"),
+    "organization": Message(vi="Chi bộ", en="Branch"),
+    "dossier": Message(vi="Hồ sơ", en="Dossier"),
+    "rule": Message(vi="Quy tắc", en="Rule"),
+    "step": Message(vi="Bước", en="Step"),
+    "due": Message(vi="Hạn", en="Due"),
+    "working_days_left": Message(vi="Số ngày làm việc còn lại", en="Working days left"),
+    "actor": Message(vi="Cấp thực hiện", en="Who acts"),
+    "text": Message(vi="Nội dung", en="Line"),
+}
+_KINDS: Final = {
+    "overdue": Message(vi="Quá hạn", en="Overdue"),
+    "due": Message(vi="Đến hạn", en="Due"),
+    "late": Message(vi="Đã làm quá hạn", en="Done late"),
+    "problem": Message(vi="Không tính được thời hạn", en="Deadlines not computed"),
+}
+_SHEET = Message(vi="Đến hạn", en="Due")
+_TITLE = Message(
+    vi="Việc đến hạn và quá hạn ngày {on} (trong {within} ngày làm việc)",
+    en="Due and overdue on {on} (within {within} working days)",
+)
+
+
+def _deadline_row(
+    kind: str, where: tuple[str, str], item: DueItem, lang: Lang
+) -> tuple[object, ...]:
+    deadline = item.deadline
+    actor = "" if deadline.actor is None else deadline.actor.value
+    return (kind, *where, deadline.dossier_id, deadline.rule_id, str(deadline.step),
+            deadline.due, item.working_days_left, actor, item.text(lang))  # fmt: skip
+
+
+def _late_row(where: tuple[str, str], late: LateItem, lang: Lang) -> tuple[object, ...]:
+    act = late.act
+    return ("late", *where, late.dossier_id, act.rule_id, str(act.step), act.due,
+            -late.working_days_late, act.answerable.value, late.text(lang))  # fmt: skip
+
+
+def _problem_row(where: tuple[str, str], problem: DueProblem, lang: Lang) -> tuple[object, ...]:
+    return ("problem", *where, problem.dossier_id, "", "", None, None, "", problem.text(lang))
+
+
+def _csv_cell(value: object) -> object:
+    """A field of the CSV: a date as YYYY-MM-DD, nothing as an empty field."""
+    if isinstance(value, pendulum.Date):
+        return value.isoformat()
+    return "" if value is None else value
 
 
 class Branch(NamedTuple):

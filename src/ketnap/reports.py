@@ -13,8 +13,6 @@ indexed queries, not a million document loads.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Mapping
 from typing import Any
@@ -35,7 +33,7 @@ from ketnap.facts import (
     FigureSource,
     plain_facts,
 )
-from ketnap.inputs import escape_formula
+from ketnap.inputs import csv_text
 from ketnap.messages import Lang, Message, format_percent
 from ketnap.organizations import OrganizationTree, Quotas
 from ketnap.process import ADMISSION, Process
@@ -58,7 +56,9 @@ __all__ = [
 _LABELS: dict[str, Message] = {
     "unit": Message(vi="Đơn vị", en="Organisation"),
     "period": Message(vi="Kỳ báo cáo", en="Period"),
-    "members": Message(vi="Số đảng viên", en="Party members"),
+    "members": Message(
+        vi="Số đảng viên (tổng các chi bộ)", en="Party members (sum of the branches)"
+    ),
     "base_organizations": Message(vi="Tổ chức cơ sở đảng", en="Base party organisations"),
     "branches": Message(vi="Chi bộ", en="Branches"),
     "courses": Message(vi="Lớp bồi dưỡng nhận thức về Đảng", en="Awareness courses"),
@@ -111,6 +111,11 @@ class Report:
     in the period (`ketnap.Refusal`), by failed rule, most frequent first. ``late_acts``
     counts the decisions taken after their term in the period (`ketnap.LateAct`): they
     stand, and the committee answers for them.
+
+    ``forecast`` is admitted plus the dossiers before the decision expected from the
+    report date to 31 December, whose proposal window is open; one expected before the
+    report date and not decided is overdue and not counted. On 31 December it is what
+    was admitted.
     """
 
     unit: str
@@ -208,8 +213,10 @@ class Report:
         """
         The report as CSV: ``metric,value`` with stable English metric names.
 
-        A text that a spreadsheet would run as a formula (a unit's name starting with
-        ``=``) is written with a quote in front (`ketnap.inputs.escape_formula`).
+        The text starts with a byte-order mark, so that Excel reads it as UTF-8
+        (`ketnap.inputs.csv_text`). A text that a spreadsheet would run as a formula (a
+        unit's name starting with ``=``) is written with a quote in front
+        (`ketnap.inputs.escape_formula`).
         """
         rows: list[list[object]] = [["metric", "value"]]
         for key, value in self.to_data().items():
@@ -219,10 +226,7 @@ class Report:
                 rows.append([key, ";".join(item["code"] for item in value)])
             else:
                 rows.append([key, "" if value is None else value])
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerows([escape_formula(cell) for cell in row] for row in rows)
-        return out.getvalue()
+        return csv_text(rows)
 
 
 def last_day_of(year: int) -> pendulum.Date:
@@ -263,7 +267,8 @@ def report(
         year: the year whose quota the admissions are measured against.
         on: the report date, within *year*.
         since: the first day of the period, within *year* (a quarter, say); the forecast
-            adds the dossiers expected by 31 December to the admissions of the period.
+            adds to the admissions of the period the dossiers expected from *on* to
+            31 December.
         process: the process whose stages are counted and whose tagged steps are the
             admissions, recognitions, removals and refusals.
 
@@ -292,7 +297,8 @@ def report(
 
     admitted = count("admission")
     target = quotas.target(tree, unit, year)
-    forecast = admitted + figures.expected
+    # On the year's last day nothing is still to come: the forecast is what was admitted.
+    forecast = admitted + (figures.expected if on < year_end else 0)
     composition = {
         key: figures.composition.get(key, 0)
         for key in ("youth", "women", "ethnic_minority", "religious")

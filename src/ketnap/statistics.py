@@ -16,8 +16,6 @@ Offices write it out as .xlsx (`write_xlsx`) or .csv (`to_csv`); ``ketnap statis
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Container, Iterable, Mapping
 from pathlib import Path
 from typing import Final
@@ -27,7 +25,7 @@ import pendulum
 
 from ketnap.errors import InvalidInput
 from ketnap.facts import FigureSource, Profile
-from ketnap.inputs import escape_formula
+from ketnap.inputs import csv_text, escape_formula
 from ketnap.law import Law
 from ketnap.messages import Lang, Message
 from ketnap.model import Candidate
@@ -112,19 +110,18 @@ class NewMembersStatistics:
         }
 
     def to_csv(self) -> str:
-        """CSV with stable English keys: ``group,code,value,not_recorded`` (value empty: none)."""
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(["group", "code", "value", "not_recorded"])
+        """
+        CSV with stable English keys: ``group,code,value,not_recorded`` (value empty: none).
+
+        The text starts with a byte-order mark, so that Excel reads it as UTF-8; every
+        field is escaped as every writer escapes it (`ketnap.inputs.csv_text`).
+        """
+        lines: list[list[object]] = [["group", "code", "value", "not_recorded"]]
         for row in self.rows:
             group = "" if row.group is None else _GROUP_CODES[row.group]
             value = "" if row.value is None else row.value
-            # The codes are ours, but a spreadsheet must never run a field: every writer
-            # goes through the same escape (`ketnap.inputs.escape_formula`).
-            writer.writerow(
-                [escape_formula(cell) for cell in (group, row.code, value, row.not_recorded)]
-            )
-        return out.getvalue()
+            lines.append([group, row.code, value, row.not_recorded])
+        return csv_text(lines)
 
     def to_text(self, lang: Lang = "vi") -> str:
         """An aligned table in *lang*."""

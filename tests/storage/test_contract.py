@@ -267,6 +267,25 @@ def test_figures_and_reports_agree_across_stores(store: Store) -> None:
     assert profile.counts["youth_union_member"] == {True: 1}
 
 
+@pytest.mark.parametrize(
+    ("on", "expected"),
+    [
+        (pendulum.date(2024, 4, 8), 1),
+        (pendulum.date(2024, 4, 9), 1),
+        (pendulum.date(2024, 4, 10), 0),
+        (pendulum.date(2025, 1, 1), 0),
+    ],
+    ids=["the-day-before-it-is-expected", "the-day-it-is-expected", "overdue", "past-the-horizon"],
+)
+def test_the_forecast_counts_a_dossier_from_the_report_date_to_the_horizon(
+    store: Store, on: pendulum.Date, expected: int
+) -> None:
+    store.save(at(Stage.PROPOSED))  # proposed on MEETING: expected 20 working days later
+    figures = store.figures(branches=None, units=None, start=pendulum.date(on.year, 1, 1),
+                            on=on, year_end=pendulum.date(2024, 12, 31))  # fmt: skip
+    assert figures.expected == expected
+
+
 def test_refusals_are_kept_and_counted(store: Store) -> None:
     dossier = at(Stage.PREPARED)
     dossier.votes.clear()

@@ -26,9 +26,10 @@ laid out as it writes, using the fields `form_fields` returns.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 import pendulum
@@ -41,6 +42,9 @@ from ketnap.organizations import OrganizationTree, Unit
 from ketnap.rules.appraisal import appraisal_forms
 from ketnap.rules.documents import refresh_dates, required_admission_forms
 from ketnap.terms import document_expiry, dossier_probation_end, full_membership_date
+
+if TYPE_CHECKING:
+    from docx.opc.coreprops import CoreProperties
 
 __all__ = [
     "FORMS",
@@ -229,6 +233,10 @@ class _Fields:
         self.dossier = dossier
         self.values: dict[str, Any] = {}
         self.missing: list[Message] = []
+        self.issuer = ""
+        """The body that issues the paper: the document's author."""
+        self.dated: pendulum.Date | None = None
+        """The paper's date: its act's, or the checklist's."""
 
     def label(self, tag: str) -> Message:
         """The name of the step with *tag*, as the process labels it (the tag if none)."""
@@ -293,6 +301,19 @@ def form_fields(
         FormRefused: fields are missing; every one is named.
         InvalidInput: *code* names no form, or the checklist has no date.
     """
+    return _filled(code, dossier, tree=tree, signature=signature, on=on, law=law).values
+
+
+def _filled(
+    code: str,
+    dossier: Dossier,
+    *,
+    tree: OrganizationTree | None,
+    signature: Signature,
+    on: pendulum.Date | None,
+    law: Law,
+) -> _Fields:
+    """The form's fields, its issuer and its date (`form_fields`)."""
     form = find_form(code)
     fields = _Fields(law, dossier)
     candidate = dossier.candidate
@@ -318,7 +339,7 @@ def form_fields(
             fields.missing.append(_NO_SIGNER)
     if fields.missing:
         raise FormRefused(form.code, fields.missing)
-    return fields.values
+    return fields
 
 
 @attrs.frozen
@@ -346,6 +367,7 @@ def _units(fields: _Fields, tree: OrganizationTree | None) -> _Units | None:
 def _act_form(fields: _Fields, tag: str, units: _Units | None) -> None:
     entry = fields.act(tag)
     if entry is not None:
+        fields.dated = entry.on
         fields.values |= {
             "number": entry.reference or "",
             "long_date": format_long_date(entry.on),
@@ -359,6 +381,7 @@ def _issuer(fields: _Fields, units: _Units | None, which: str) -> None:
     if units is None:
         return
     unit = getattr(units, which)
+    fields.issuer = unit.committee_name
     fields.values |= {
         "issuer": unit.committee_name,
         "issuer_upper": unit.committee_name.upper(),
@@ -512,7 +535,9 @@ def _checklist(fields: _Fields, units: _Units | None, on: pendulum.Date) -> None
         "stale": counts[_STALE],
         "long_date": format_long_date(on),
     }
+    fields.dated = on
     if units is not None:
+        fields.issuer = units.branch.committee_name
         fields.values["issuer_upper"] = units.branch.name.upper()
 
 
@@ -539,6 +564,11 @@ def write_form(
     the shipped ones, `Form.template`); a template that uses a fact ketnap does not give
     is refused rather than printed with a blank.
 
+    The file's properties name the issuing body as its author and last editor (the
+    committee that resolves or decides; the branch, for the checklist), the form's
+    title as its title, and the paper's date (its act's, or the checklist's) as the
+    day it was created and modified; the template's own comment is cleared.
+
     Raises:
         FormRefused: fields are missing; every one is named, nothing is written.
         InvalidInput: *code* names no form, or the template uses an unknown fact.
@@ -546,13 +576,27 @@ def write_form(
     import jinja2  # noqa: PLC0415 - only users of forms pay for importing docxtpl
     from docxtpl import DocxTemplate  # type: ignore[import-untyped]  # noqa: PLC0415
 
-    fields = form_fields(code, dossier, tree=tree, signature=signature, on=on, law=law)
-    template = DocxTemplate(str((templates or TEMPLATES) / find_form(code).template))
+    filled = _filled(code, dossier, tree=tree, signature=signature, on=on, law=law)
+    form = find_form(code)
+    template = DocxTemplate(str((templates or TEMPLATES) / form.template))
     environment = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
     try:
         # Escaped: a name holding "&" or "<" must not break the document's XML.
-        template.render(fields, jinja_env=environment, autoescape=True)
+        template.render(filled.values, jinja_env=environment, autoescape=True)
     except jinja2.UndefinedError as exc:
         raise InvalidInput("template", f"uses a fact ketnap does not give ({exc})") from None
+    _describe(template.docx.core_properties, form, filled)
     template.save(str(path))
     return path
+
+
+def _describe(properties: CoreProperties, form: Form, filled: _Fields) -> None:
+    """Set the file's properties: the issuing body, the title, the paper's date."""
+    properties.author = filled.issuer
+    properties.last_modified_by = filled.issuer
+    properties.title = form.title.vi
+    properties.comments = ""
+    if filled.dated is not None:
+        day = dt.datetime(filled.dated.year, filled.dated.month, filled.dated.day)  # noqa: DTZ001
+        properties.created = day
+        properties.modified = day

@@ -197,6 +197,20 @@ def _role(value: object) -> LocalRole:
     return LocalRole.parse(value, field="local_role")
 
 
+# Recorded for the statistics only, and None when not recorded; a member or its code, as
+# for the education (``"female"`` as well as ``Sex.FEMALE``).
+def _sex(value: object) -> Sex | None:
+    return None if value is None else Sex.parse(value, field="sex")
+
+
+def _political_theory(value: object) -> PoliticalTheory | None:
+    return None if value is None else PoliticalTheory.parse(value, field="political_theory")
+
+
+def _occupation(value: object) -> Occupation | None:
+    return None if value is None else Occupation.parse(value, field="occupation")
+
+
 def _not_after(later: str) -> Callable[[object, attrs.Attribute[Any], object], None]:
     """Validate that a date field is not after the date field named *later*."""
 
@@ -320,7 +334,8 @@ class Candidate:
             membership: before a first admission, or after leaving (L-03, L-03a).
         citizen_id: personal identification number (số định danh cá nhân, 12 digits; 9 for
             an old identity card).
-        sex: as recorded, for the composition of new members (None: not recorded).
+        sex: as recorded, for the composition of new members (None: not recorded); a
+            `Sex` or its value (``"female"``), as are political_theory and occupation.
         ethnic_minority: belongs to an ethnic minority (người dân tộc thiểu số).
         religious: a religious follower (người theo tôn giáo).
         political_theory: political theory training, for the statistics of new members
@@ -418,6 +433,7 @@ class Candidate:
     )  # fmt: skip
     sex: Sex | None = attrs.field(
         default=None,
+        converter=_sex,
         validator=attrs.validators.optional(_member_of(Sex)),
         metadata=fact(
             vi="Giới tính", en="Sex", order=40, help=Message(vi="Nam / Nữ", en="Nam / Nữ"),
@@ -450,6 +466,7 @@ class Candidate:
     )  # fmt: skip
     political_theory: PoliticalTheory | None = attrs.field(
         default=None,
+        converter=_political_theory,
         validator=attrs.validators.optional(_member_of(PoliticalTheory)),
         metadata=fact(
             vi="Trình độ lý luận chính trị", en="Political theory", order=170, added=True,
@@ -461,6 +478,7 @@ class Candidate:
     )  # fmt: skip
     occupation: Occupation | None = attrs.field(
         default=None,
+        converter=_occupation,
         validator=attrs.validators.optional(_member_of(Occupation)),
         metadata=fact(
             vi="Nghề nghiệp", en="Occupation", order=180, added=True,

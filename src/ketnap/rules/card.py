@@ -33,17 +33,19 @@ def card_official_only(context: Context) -> Values | None:
     ref="K-05, K-07",
     clause="HD 12-HD/BTCTW 2022 §II.2",
     message=Message(
-        vi="Số thẻ đảng viên «{number}» không đúng định dạng ({pattern})",
-        en="Party card number '{number}' does not match the format ({pattern})",
+        vi="Số thẻ đảng viên không đúng định dạng (ví dụ: {example})",
+        en="The party card number is not in the expected form (e.g. {example})",
     ),
     steps={Step.ISSUE_CARD},
 )
 def card_number_format(context: Context) -> Values | None:
     """The card number has the format of the regulation in force (NN.NNNNNN before 2025)."""
     number = context.dossier.card_number or ""
-    pattern = context.policy.card_number_pattern
+    policy = context.policy
+    # The clerk reads an example of the form, never the regular expression itself; the
+    # number is an identifier, which no message quotes (as a citizen ID).
     return (
         None
-        if context.policy.card_number_matches(number)
-        else {"number": number, "pattern": pattern}
+        if policy.card_number_matches(number)
+        else {"example": policy.card_number_example, "pattern": policy.card_number_pattern}
     )

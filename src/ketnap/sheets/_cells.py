@@ -27,6 +27,7 @@ from ketnap.errors import InvalidInput, KetnapError
 from ketnap.inputs import LIMITS, escape_formula, unescape_formula
 from ketnap.messages import Lang, Message
 from ketnap.model import LabelledEnum
+from ketnap.sheets._reasons import reason_of
 
 
 @attrs.frozen
@@ -40,9 +41,18 @@ class Column:
     required: bool = True
     aliases: tuple[str, ...] = ()
     """Other headers read as this column (a clerk's "Họ tên" for "Họ và tên")."""
+    kind: str = "text"
+    """
+    What a cell holds, as its reader reads it: ``"text"``, ``"date"`` (dd/mm/yyyy),
+    ``"flag"`` (có / không), ``"choice"`` (one of `choices`) or ``"count"`` (a whole
+    number, not negative). The template guides each kind (`write_template`).
+    """
+    choices: tuple[str, ...] = ()
+    """The labels a ``"choice"`` or ``"flag"`` cell takes, as written: the template's list."""
 
 
 _YES, _NO = ("có", "x", "yes", "true", "1"), ("không", "", "no", "false", "0")
+FLAG_CHOICES: Final = ("có", "không")
 DATE_HELP: Final = Message(vi="dd/mm/yyyy", en="dd/mm/yyyy")
 FLAG_HELP: Final = Message(vi="có / không", en="có / không")
 
@@ -115,9 +125,9 @@ class BadCell(InvalidInput):
         super().__init__("cell", message.render("en"))
 
 
-def why(exc: InvalidInput) -> str | Message:
-    """The reason *exc* gives, in both languages when a cell's reader raised it."""
-    return exc.message if isinstance(exc, BadCell) else exc.reason
+def why(exc: InvalidInput) -> Message:
+    """The reason *exc* gives, in both languages (`ketnap.sheets._reasons`)."""
+    return exc.message if isinstance(exc, BadCell) else reason_of(exc)
 
 
 _EMPTY = Message(vi="ô trống", en="empty")
@@ -148,6 +158,17 @@ def csv_encoding(path: Path, encoding: str | None = None) -> str | None:
     if path.suffix.lower() != ".csv":
         return None
     return files.csv_encoding(path, encoding)
+
+
+def estimate_rows(path: Path) -> int:
+    """
+    About how many rows a sheet file (.xlsx or .csv) holds below its header, cheaply.
+
+    For a progress bar only: a .csv file's line breaks, a workbook's largest sheet, never
+    read as reading it does (`ketnap._sheet_files.row_estimate`); 0 when it gives no
+    figure.
+    """
+    return files.row_estimate(path)
 
 
 @contextlib.contextmanager

@@ -2,13 +2,15 @@
 The dossier workbook: one row per dossier, a candidate or a member in progress.
 
 `CANDIDATE_COLUMNS`, `RECORD_COLUMNS`, `CERTIFICATE_COLUMNS` and two columns per step
-(`columns`) make the sheet "Danh sách"; `read_dossiers` turns its rows into dossiers,
-adopting the acts a row gives (`Workflow.adopt`); `write_dossiers` writes them back;
-`write_template` writes the empty workbook, with the setup's sheets and a guide.
+(`columns`) make the sheet "Danh sách"; `read_dossier_rows` turns its rows into dossiers,
+adopting the acts a row gives (`Workflow.adopt`), and keeps the rows it refuses with
+their reasons (`SheetRows`); `read_dossiers` reads all rows or none; `write_dossiers`
+writes them back. The workbooks a clerk fills in are written by `_template`.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import typing
 from collections.abc import Callable, Iterable, Sequence
@@ -19,6 +21,7 @@ import attrs
 import pendulum
 
 from ketnap import _sheet_files as files
+from ketnap.dates import as_date
 from ketnap.errors import InvalidInput
 from ketnap.messages import Message
 from ketnap.model import (
@@ -27,7 +30,6 @@ from ketnap.model import (
     Certificate,
     CertificateKind,
     Dossier,
-    EducationLevel,
     LabelledEnum,
     Organization,
 )
@@ -36,6 +38,7 @@ from ketnap.process import ADMISSION, Process
 from ketnap.rules.refused import AdoptionRefused
 from ketnap.sheets._cells import (
     DATE_HELP,
+    FLAG_CHOICES,
     FLAG_HELP,
     Column,
     SheetProblem,
@@ -52,9 +55,7 @@ from ketnap.sheets._cells import (
     read_text,
     why,
     write_table,
-    xlsx_cells,
 )
-from ketnap.sheets._setup import SETUP_SHEETS
 from ketnap.workflow import KnownAct, Workflow
 
 SHEET: Final = "Danh sách"
@@ -105,24 +106,27 @@ def _as_field(record: type, field: attrs.Attribute[Any], info: FieldInfo) -> _Fi
     default = field.default
     read: Callable[[object], object]
     write: Callable[[object], str]
+    labels: tuple[str, ...] = ()
     if kind is pendulum.Date:
-        read, write, help_ = read_date, _date_cell, DATE_HELP
+        read, write, help_, cell = read_date, _date_cell, DATE_HELP, "date"
     elif kind is bool:
-        read, write = read_flag, _flag_cell
+        read, write, cell, labels = read_flag, _flag_cell, "flag", FLAG_CHOICES
         help_ = FLAG_HELP if not default else Message(
             vi=f"{FLAG_HELP.vi} (trống: có)", en=f"{FLAG_HELP.en} (empty: có)"
         )  # fmt: skip
     elif isinstance(kind, type) and issubclass(kind, LabelledEnum):
         empty = _NOT_RECORDED_HELP if default is None else getattr(default, "message", None)
-        read, write, help_ = read_enum(kind), _label_cell, choices(kind, empty)
+        read, write, help_, cell = read_enum(kind), _label_cell, choices(kind, empty), "choice"
+        labels = tuple(member.message.vi for member in kind)
     elif kind is str:
-        read, write, help_ = read_text, _text_cell, Message(vi="", en="")
+        read, write, help_, cell = read_text, _text_cell, Message(vi="", en=""), "text"
     else:  # a declared field a cell cannot hold: declare it without a label
         raise TypeError(f"{record.__name__}.{field.name}: no sheet cell for {hint!r}")
     assert info.label is not None  # noqa: S101 - only labelled fields have columns
     column = Column(
         info.label.vi, info.label.en, info.column or field.name, info.help or help_,
-        required=default is attrs.NOTHING or info.required, aliases=info.aliases,
+        required=default is attrs.NOTHING or info.required, aliases=info.aliases, kind=cell,
+        choices=labels,
     )  # fmt: skip
     return _Field(record, field.name, column, read, write)
 
@@ -167,6 +171,7 @@ CERTIFICATE_COLUMNS: Final[tuple[Column, ...]] = tuple(
         f"certificate@{kind.value}",
         DATE_HELP,
         required=False,
+        kind="date",
     )
     for kind in CertificateKind
 )
@@ -191,7 +196,7 @@ def columns(process: Process = ADMISSION) -> tuple[Column, ...]:
         label = {"step": step.label}
         acts += [
             Column(_ACT_DATE.render("vi", label), _ACT_DATE.render("en", label),
-                   f"{step.code}@on", _ACT_HELP, required=False),
+                   f"{step.code}@on", _ACT_HELP, required=False, kind="date"),
             Column(_ACT_NUMBER.render("vi", label), _ACT_NUMBER.render("en", label),
                    f"{step.code}@reference", _NUMBER_HELP, required=False),
         ]  # fmt: skip
@@ -211,6 +216,206 @@ _NO_ADOPTION_DAY = Message(
     vi="có các bước đã làm: cần ngày tiếp nhận hồ sơ (--adopted-on)",
     en="acts are given: the adoption day is needed (--adopted-on)",
 )
+_STORED = Message(
+    vi="hồ sơ có mã này đã lưu trong kho (cập nhật hồ sơ đã lưu: --update)",
+    en="a dossier with this id is stored already (to update stored dossiers: --update)",
+)
+_ACTS_DIFFER = Message(
+    vi="các bước đã làm khác với hồ sơ đã lưu: ghi bước mới bằng «ketnap act» "
+    "hoặc «ketnap apply», không sửa trong bảng",
+    en="the acts differ from the stored dossier's: record new acts with 'ketnap act' or "
+    "'ketnap apply', not in the sheet",
+)
+
+
+@attrs.frozen
+class RefusedRow:
+    """
+    A row of a sheet that was not read, with its cells and why.
+
+    Attributes:
+        row: its number as the spreadsheet shows it, the header being row 1.
+        cells: its cells as texts, in the order of the sheet's header (`SheetRows.header`);
+            a date cell as dd/mm/yyyy.
+        problems: every problem found in it, each naming its cell.
+    """
+
+    row: int
+    cells: tuple[str, ...]
+    problems: tuple[SheetProblem, ...]
+
+
+@attrs.frozen
+class SheetRows:
+    """
+    A sheet of dossiers as read: the dossiers of its valid rows, and the rows refused.
+
+    `read_dossier_rows` returns it; `ketnap.Application.import_rows` stores the dossiers
+    and `write_rejects` writes the refused rows for the clerk to correct.
+
+    Attributes:
+        sheet: the sheet's name.
+        header: the sheet's header row as it is (the office's own columns too).
+        columns: the columns ketnap reads (`columns` of the process).
+        given: the fields (`Column.field`) of the columns the header holds.
+        dossiers: one per valid row, in the sheet's order.
+        numbers: the row number of each of *dossiers*.
+        refused: the rows with problems, in the sheet's order.
+    """
+
+    sheet: str
+    header: tuple[str, ...]
+    columns: tuple[Column, ...]
+    given: frozenset[str]
+    dossiers: tuple[Dossier, ...]
+    numbers: tuple[int, ...]
+    refused: tuple[RefusedRow, ...]
+
+    @property
+    def problems(self) -> tuple[SheetProblem, ...]:
+        """Every problem of every refused row."""
+        return tuple(problem for row in self.refused for problem in row.problems)
+
+    def refuse_stored(self, index: int) -> RefusedRow:
+        """The row of ``dossiers[index]``, refused: a dossier with its id is stored."""
+        return self._refused(index, problem(self.sheet, self.columns, self.numbers[index],
+                                            "id", _STORED))  # fmt: skip
+
+    def update(self, index: int, stored: Dossier) -> Dossier | RefusedRow:
+        """
+        *stored* with what the row of ``dossiers[index]`` says: the facts its columns carry.
+
+        The candidate's, the branch's and the dossier's fields whose column the sheet
+        holds, and the certificates whose date it gives, are the row's; everything a row
+        cannot carry (relatives, sponsors, votes, papers, refusals ...) stays as stored,
+        and so does the history, which must be the row's acts: a row whose acts differ
+        is refused, as is one whose facts the records refuse. The dossier returned keeps
+        the stored revision, so that a writer who saves it meanwhile makes it stale.
+        """
+        read, row = self.dossiers[index], self.numbers[index]
+        if self._acts(stored) != self._acts(read):
+            first = next((c.field for c in self.columns if c.field.endswith("@on")
+                          and c.field in self.given), "id")  # fmt: skip
+            return self._refused(index, problem(self.sheet, self.columns, row, first,
+                                                _ACTS_DIFFER))  # fmt: skip
+        records: dict[type, Any] = {
+            Dossier: read,
+            Candidate: read.candidate,
+            Organization: read.organization,
+        }
+        changes: dict[type, dict[str, Any]] = {Dossier: {}, Candidate: {}, Organization: {}}
+        for f in _FIELDS:
+            if f.column.field in self.given:
+                changes[f.record][f.name] = getattr(records[f.record], f.name)
+        certificates = list(stored.certificates)
+        for kind in CertificateKind:
+            if f"certificate@{kind.value}" not in self.given:
+                continue
+            given = [c for c in read.certificates if c.kind is kind]
+            latest = max((c.issued_on for c in stored.certificates if c.kind is kind), default=None)
+            if latest != (given[0].issued_on if given else None):
+                certificates = [c for c in certificates if c.kind is not kind] + given
+        try:
+            candidate = attrs.evolve(stored.candidate, **changes[Candidate])
+            organization = attrs.evolve(stored.organization, **changes[Organization])
+            return attrs.evolve(stored, candidate=candidate, organization=organization,
+                                certificates=certificates, **changes[Dossier])  # fmt: skip
+        except InvalidInput as exc:
+            field = _COLUMN_OF.get((Organization, exc.field), exc.field)
+            found = problem(self.sheet, self.columns, row, field.removeprefix("candidate."),
+                            why(exc))  # fmt: skip
+            return self._refused(index, found)
+
+    def _acts(self, dossier: Dossier) -> list[tuple[str, pendulum.Date, str | None]]:
+        """The acts of *dossier* the sheet's columns show: their step, date and number."""
+        return [
+            (e.step, e.on, e.reference if f"{e.step}@reference" in self.given else None)
+            for e in dossier.history
+            if f"{e.step}@on" in self.given
+        ]
+
+    def _refused(self, index: int, *problems: SheetProblem) -> RefusedRow:
+        # A valid row's cells are not kept: they are written again from its dossier,
+        # in the sheet's own order (a column of the office's own is left empty).
+        place = column_positions(self.header, self.columns)
+        cells = [""] * len(self.header)
+        for column, value in zip(
+            self.columns, _row_cells(self.dossiers[index], self.columns), strict=True
+        ):
+            if column.field in place:
+                cells[place[column.field]] = str(value)
+        return RefusedRow(self.numbers[index], tuple(cells), problems)
+
+
+def read_dossier_rows(
+    path: Path,
+    *,
+    adopted_on: pendulum.Date | None = None,
+    workflow: Workflow,
+    attested: Iterable[str] = ON_PAPER,
+    encoding: str | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> SheetRows:
+    """
+    Read a sheet (.xlsx or .csv): the dossiers of its valid rows, and the rows refused.
+
+    Each row is read as `read_dossiers` reads it; a row with a problem is kept with its
+    cells and every problem found in it (`RefusedRow`), and the others are read on.
+
+    Args:
+        path: the file, as for `read_dossiers`.
+        adopted_on: the day the office enters the acts the rows give (`read_dossiers`).
+        workflow: checks the acts; its process names the columns.
+        attested: rule families or ids taken on the office's word for adopted acts.
+        encoding: a .csv file's encoding when it has no byte-order mark.
+        progress: called with 1 after each row of the sheet is read (a blank one too).
+
+    Raises:
+        SheetRefused: a row of the file cannot be read at all (broken XML, bytes that
+            are not text, over the limits): nothing after it can be, so nothing is read.
+        InvalidInput: as `read_dossiers` raises it, for the file as a whole.
+    """
+    table = columns(workflow.law.process)
+    dossiers: list[Dossier] = []
+    numbers: list[int] = []
+    refused: list[RefusedRow] = []
+    with open_sheet(path, encoding, SHEET) as (sheet, rows):
+        try:
+            header = next(rows, None)
+            if header is None:
+                raise InvalidInput("sheet", "the sheet is empty: no header row")
+            positions = column_positions(header, table)
+            seen: set[str] = set()
+            reader = _RowReader(sheet, table, workflow, adopted_on, frozenset(attested), [])
+            for number, row in enumerate(rows, start=2):
+                if progress is not None:
+                    progress(1)
+                if not any(cell_text(cell) for cell in row):
+                    continue  # a blank line between blocks of a list
+                cells = {
+                    field: (row[index] if index < len(row) else None)
+                    for field, index in positions.items()
+                }
+                reader.problems = []
+                found = reader.dossier(cells, number)
+                if found is not None and found.id in seen:
+                    reader.problem(number, "id", _TWICE)
+                elif found is not None and not reader.problems:
+                    seen.add(found.id)
+                    dossiers.append(found)
+                    numbers.append(number)
+                    continue
+                texts = [_as_text(row[i]) if i < len(row) else "" for i in range(len(header))]
+                refused.append(RefusedRow(number, tuple(texts), tuple(reader.problems)))
+        except files.Unreadable as exc:
+            # The rows after it cannot be read: the sheet as a whole is refused.
+            unreadable = SheetProblem(sheet, exc.row, "", exc.reason)
+            raise SheetRefused([*(p for r in refused for p in r.problems), unreadable]) from None
+    return SheetRows(
+        sheet=sheet, header=tuple(cell_text(cell) for cell in header), columns=table,
+        given=frozenset(positions), dossiers=tuple(dossiers), numbers=tuple(numbers),
+        refused=tuple(refused),
+    )  # fmt: skip
 
 
 def read_dossiers(
@@ -220,6 +425,7 @@ def read_dossiers(
     workflow: Workflow,
     attested: Iterable[str] = ON_PAPER,
     encoding: str | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> list[Dossier]:
     """
     Read a sheet (.xlsx or .csv) into dossiers: candidates, and members in progress.
@@ -233,43 +439,31 @@ def read_dossiers(
         attested: rule families or ids taken on the office's word for adopted acts.
         encoding: a .csv file's encoding when it has no byte-order mark (UTF-8 when
             None; ``"cp1258"`` for Windows-1258); see `csv_encoding`.
+        progress: called with 1 after each row of the sheet is read (a blank one too).
 
     Raises:
         SheetRefused: any row has a problem; every problem is listed, nothing is returned.
         InvalidInput: the file is not .xlsx or .csv, not a regular file, over the limits
             or not readable at all, or its header row lacks a column or gives one twice.
     """
-    table = columns(workflow.law.process)
-    problems: list[SheetProblem] = []
-    dossiers: list[Dossier] = []
-    with open_sheet(path, encoding, SHEET) as (sheet, rows):
-        try:
-            header = next(rows, None)
-            if header is None:
-                raise InvalidInput("sheet", "the sheet is empty: no header row")
-            positions = column_positions(header, table)
-            seen: set[str] = set()
-            reader = _RowReader(sheet, table, workflow, adopted_on, frozenset(attested), problems)
-            for number, row in enumerate(rows, start=2):
-                if not any(cell_text(cell) for cell in row):
-                    continue  # a blank line between blocks of a list
-                cells = {
-                    field: (row[index] if index < len(row) else None)
-                    for field, index in positions.items()
-                }
-                found = reader.dossier(cells, number)
-                if found is None:
-                    continue
-                if found.id in seen:
-                    problems.append(problem(sheet, table, number, "id", _TWICE))
-                    continue
-                seen.add(found.id)
-                dossiers.append(found)
-        except files.Unreadable as exc:
-            problems.append(SheetProblem(sheet, exc.row, "", exc.reason))
-    if problems:
-        raise SheetRefused(problems)
-    return dossiers
+    rows = read_dossier_rows(
+        path, adopted_on=adopted_on, workflow=workflow, attested=attested, encoding=encoding,
+        progress=progress,
+    )  # fmt: skip
+    if rows.refused:
+        raise SheetRefused(rows.problems)
+    return list(rows.dossiers)
+
+
+def _as_text(cell: object) -> str:
+    """A cell as a clerk wrote it, as text: a date cell as dd/mm/yyyy, a flag as có / không."""
+    if isinstance(cell, bool):
+        return "có" if cell else "không"
+    if isinstance(cell, dt.datetime) and cell.time() == dt.time():
+        return day_cell(as_date(cell.date()))
+    if isinstance(cell, dt.date) and not isinstance(cell, dt.datetime):
+        return day_cell(as_date(cell))
+    return cell_text(cell)
 
 
 @attrs.define
@@ -312,12 +506,12 @@ class _RowReader:
         try:
             candidate = Candidate(**self.given(Candidate, values))
         except InvalidInput as exc:
-            self.problem(row, exc.field, exc.reason)
+            self.problem(row, exc.field, why(exc))
             return None
         try:
             organization = Organization(**self.given(Organization, values))
         except InvalidInput as exc:
-            self.problem(row, _COLUMN_OF.get((Organization, exc.field), exc.field), exc.reason)
+            self.problem(row, _COLUMN_OF.get((Organization, exc.field), exc.field), why(exc))
             return None
         certificates = []
         for kind in CertificateKind:
@@ -326,7 +520,7 @@ class _RowReader:
                 try:
                     certificates.append(Certificate(kind=kind, issued_on=values[field]))
                 except InvalidInput as exc:
-                    self.problem(row, field, exc.reason)
+                    self.problem(row, field, why(exc))
                     return None
         try:
             return Dossier(
@@ -336,7 +530,7 @@ class _RowReader:
                 certificates=certificates,
             )
         except InvalidInput as exc:
-            self.problem(row, exc.field.removeprefix("candidate."), exc.reason)
+            self.problem(row, exc.field.removeprefix("candidate."), why(exc))
             return None
 
     @staticmethod
@@ -382,7 +576,7 @@ class _RowReader:
             return None
         except InvalidInput as exc:
             place = exc.field.split("]", 1)[0].removeprefix("acts[")
-            self.problem(row, acts[int(place)][0] if place.isdigit() else exc.field, exc.reason)
+            self.problem(row, acts[int(place)][0] if place.isdigit() else exc.field, why(exc))
             return None
         return dossier
 
@@ -442,38 +636,7 @@ def write_dossiers(path: Path, dossiers: Iterable[Dossier], *, process: Process 
     )
 
 
-def write_template(path: Path, *, process: Process = ADMISSION) -> None:
-    """
-    Write an empty workbook (.xlsx) for an office, with a sheet explaining every column.
-
-    Its sheets: the dossiers ("Danh sách", `read_dossiers`), and the tree, quotas and
-    courses (`SETUP_SHEETS`, `read_setup`).
-    """
-    import openpyxl  # noqa: PLC0415
-
-    tables = {SHEET: columns(process), **dict(SETUP_SHEETS.values())}
-    workbook = openpyxl.Workbook(write_only=True)
-    for name, table in tables.items():
-        workbook.create_sheet(name).append(xlsx_cells(column.vi for column in table))
-    guide = workbook.create_sheet("Hướng dẫn")
-    rows: list[list[object]] = [
-        ["Trang", "Cột", "Column", "Bắt buộc", "Cách ghi", "How to write it"]
-    ]
-    for name, table in tables.items():
-        for column in table:
-            required = "có" if column.required else "không"
-            rows.append([name, column.vi, column.en, required, column.help.vi, column.help.en])
-    rows.append([])
-    levels = choices(EducationLevel)
-    rows.append([SHEET, "Trình độ học vấn", "Education", "", levels.vi, levels.en])
-    rows.append([SHEET, "Ngày: ... / Số văn bản: ...", "Date: ... / Document no.: ...", "",
-                 _ACTS_GUIDE.vi, _ACTS_GUIDE.en])  # fmt: skip
-    for row in rows:
-        guide.append(xlsx_cells(row))
-    workbook.save(path)
-
-
-_ACTS_GUIDE: Final = Message(
+ACTS_GUIDE: Final = Message(
     vi="Hồ sơ đang xử lý: ghi ngày (và số văn bản) của từng bước đã làm; hồ sơ được tiếp "
     "nhận ở giai đoạn các bước đó dẫn tới. Biểu quyết, người giới thiệu, giấy chứng nhận, "
     "các văn bản và thẩm tra lý lịch được coi là đã có trên hồ sơ giấy.",

@@ -31,6 +31,7 @@ from ketnap.organizations import (
 )
 from ketnap.sheets._cells import (
     DATE_HELP,
+    FLAG_CHOICES,
     ONE_OF,
     BadCell,
     Column,
@@ -66,11 +67,18 @@ _LEVEL_HELP: Final = Message(
     en="; ".join(f"{lv.code} ({lv.label.en})" for lv in _LEVELS.values()),
 )
 _COUNT_HELP: Final = Message(vi="số nguyên, không âm", en="a whole number, not negative")
+_MEMBERS_HELP: Final = Message(
+    vi="chỉ ghi ở chi bộ (chi bộ trực thuộc, chi bộ cơ sở): số của đơn vị cấp trên là tổng "
+    "các chi bộ dưới nó; để trống ở các cấp khác",
+    en="on branches only (branches, base branches): a unit's count is the sum of the "
+    "branches under it; leave it empty on other levels",
+)
+_LEVEL_CHOICES: Final = tuple(level.label.vi for level in _LEVELS.values())
 
 UNIT_COLUMNS: Final[tuple[Column, ...]] = (
     Column("Mã đơn vị", "Unit code", "code", Message(vi="mã duy nhất", en="unique code")),
     Column("Tên đơn vị", "Unit name", "name", Message(vi="tên đầy đủ", en="full name")),
-    Column("Cấp", "Level", "level", _LEVEL_HELP),
+    Column("Cấp", "Level", "level", _LEVEL_HELP, kind="choice", choices=_LEVEL_CHOICES),
     Column(
         "Mã đơn vị cấp trên",
         "Parent unit code",
@@ -78,30 +86,32 @@ UNIT_COLUMNS: Final[tuple[Column, ...]] = (
         Message(vi="trống với đơn vị cao nhất", en="empty for the top unit"),
         required=False,
     ),
-    Column("Số đảng viên", "Members", "members", _COUNT_HELP, required=False),
+    Column("Số đảng viên", "Members", "members", _MEMBERS_HELP, required=False, kind="count"),
     Column(
         "Được ủy quyền kết nạp",
         "May admit",
         "may_admit",
         Message(vi="có / không (đảng ủy cơ sở được ủy quyền)", en="có / không"),
         required=False,
+        kind="flag",
+        choices=FLAG_CHOICES,
     ),
 )
 """The columns of the organisation tree's sheet, one unit per row."""
 
 QUOTA_COLUMNS: Final[tuple[Column, ...]] = (
     Column("Mã đơn vị", "Unit code", "unit", Message(vi="mã đơn vị", en="unit code")),
-    Column("Năm", "Year", "year", Message(vi="ví dụ 2021", en="e.g. 2021")),
-    Column("Chỉ tiêu kết nạp", "Admissions planned", "admissions", _COUNT_HELP),
+    Column("Năm", "Year", "year", Message(vi="ví dụ 2021", en="e.g. 2021"), kind="count"),
+    Column("Chỉ tiêu kết nạp", "Admissions planned", "admissions", _COUNT_HELP, kind="count"),
 )
 """The columns of the quotas' sheet, one unit and year per row."""
 
 COURSE_COLUMNS: Final[tuple[Column, ...]] = (
     Column("Mã lớp", "Course code", "code", Message(vi="mã duy nhất", en="unique code")),
     Column("Mã đơn vị", "Unit code", "unit", Message(vi="đơn vị mở lớp", en="organising unit")),
-    Column("Ngày khai giảng", "Opened on", "opened_on", DATE_HELP),
-    Column("Ngày bế giảng", "Closed on", "closed_on", DATE_HELP),
-    Column("Số học viên", "Trainees", "trainees", _COUNT_HELP),
+    Column("Ngày khai giảng", "Opened on", "opened_on", DATE_HELP, kind="date"),
+    Column("Ngày bế giảng", "Closed on", "closed_on", DATE_HELP, kind="date"),
+    Column("Số học viên", "Trainees", "trainees", _COUNT_HELP, kind="count"),
 )
 """The columns of the courses' sheet, one awareness course per row."""
 
@@ -252,19 +262,36 @@ def _tree(
         try:
             units.append(Unit(**values))
         except InvalidInput as exc:
-            problems.append(problem(sheet, UNIT_COLUMNS, number, exc.field, exc.reason))
+            problems.append(problem(sheet, UNIT_COLUMNS, number, exc.field, why(exc)))
     if len(units) < len(rows):
         return None
     try:
-        return OrganizationTree(units, levels=chosen)
+        tree = OrganizationTree(units, levels=chosen)
     except InvalidInput as exc:
         place = _UNIT_PLACE.fullmatch(exc.field)
         if place is None:  # the tree as a whole (no unit at all): its header row
-            problems.append(problem(sheet, UNIT_COLUMNS, 1, exc.field, exc.reason))
+            problems.append(problem(sheet, UNIT_COLUMNS, 1, exc.field, why(exc)))
         else:  # the unit's row, named by its code as the message names it
             number = rows[int(place.group(1))][0]
-            problems.append(problem(sheet, UNIT_COLUMNS, number, "code", exc.reason))
+            problems.append(problem(sheet, UNIT_COLUMNS, number, "code", why(exc)))
         return None
+    # Members belong to branches; a unit's count is its branches' sum (OrganizationTree
+    # .members). A count on any other level would be counted twice: refused, by its cell.
+    before = len(problems)
+    for (number, _values), unit in zip(rows, units, strict=True):
+        level = tree.level(unit)
+        if unit.members and not level.branch:
+            reason = _MEMBERS_ON_BRANCHES.bind(level=level.label)
+            problems.append(problem(sheet, UNIT_COLUMNS, number, "members", reason))
+    return tree if len(problems) == before else None
+
+
+_MEMBERS_ON_BRANCHES = Message(
+    vi="số đảng viên chỉ ghi ở chi bộ; của «{level}» là tổng các chi bộ dưới nó, ketnap tự "
+    "cộng: để trống ô này",
+    en="members are given on branches only; a {level}'s count is the sum of the branches "
+    "under it, which ketnap adds up: leave this cell empty",
+)
 
 
 _NOT_A_YEAR = Message(vi="không phải năm hợp lệ", en="not a year")
@@ -287,7 +314,7 @@ def _quotas(
         try:
             quotas.assign(*key, values["admissions"])
         except InvalidInput as exc:
-            problems.append(problem(sheet, QUOTA_COLUMNS, number, exc.field, exc.reason))
+            problems.append(problem(sheet, QUOTA_COLUMNS, number, exc.field, why(exc)))
     return quotas
 
 
@@ -299,7 +326,7 @@ def _courses(
         try:
             courses.append(Course(**values))
         except InvalidInput as exc:
-            problems.append(problem(sheet, COURSE_COLUMNS, number, exc.field, exc.reason))
+            problems.append(problem(sheet, COURSE_COLUMNS, number, exc.field, why(exc)))
     return courses
 
 

@@ -75,7 +75,8 @@ class SQLFigures(SQLCore):
             units: the units whose courses count (None: every course).
             start: first day of the period.
             on: the report date, last day of the period.
-            year_end: the horizon of the forecast.
+            year_end: the horizon of the forecast: `Figures.expected` counts the dossiers
+                expected from *on* to it (none when *on* is after it).
         """
         self._need_facts("a report (the forecast and the youth count)")
         # One read transaction: every count sees the same committed state.
@@ -122,11 +123,13 @@ class SQLFigures(SQLCore):
             ).fetchone()
             keys = ("youth", "women", "ethnic_minority", "religious", "readmission")
             pipeline = sorted(self._process.stages_tagged("pipeline"))
+            # Still to come: expected from the report date to the horizon. A dossier
+            # expected before the report date and not decided is overdue, not certain.
             (expected,) = self._db.execute(
                 f"SELECT count(*) FROM dossiers WHERE stage IN ({', '.join('?' * len(pipeline))})"
-                " AND expected_decision_on <= ?"
+                " AND expected_decision_on BETWEEN ? AND ?"
                 f" AND (window_closes_on IS NULL OR window_closes_on >= ?){scope}",
-                (*pipeline, year_end.isoformat(), day, *params),
+                (*pipeline, day, year_end.isoformat(), day, *params),
             ).fetchone()
             unit_scope, unit_params = _among("unit", units)
             courses, trainees = self._db.execute(
