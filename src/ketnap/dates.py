@@ -59,9 +59,27 @@ from any accepted date stay far from the year 9999, where date arithmetic overfl
 
 
 _ISO_DATE: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
-# The two forms a person may type; ASCII digits only ("٣" and "３" are digits to \d).
-_YEAR_FIRST: Final = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
-_DAY_FIRST: Final = re.compile(r"([0-9]{2})/([0-9]{2})/([0-9]{4})")
+# ASCII digits only ("٣" and "３" are digits to \d); day first, the year in full.
+_DAY_FIRST: Final = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
+_DAY_FIRST_EXACT: Final = re.compile(r"([0-9]{2})/([0-9]{2})/([0-9]{4})")
+
+
+def day_first(text: str, *, exact: bool = False) -> dt.date | None:
+    """
+    The day a ``dd/mm/yyyy`` text names; None if the text is not of that form.
+
+    Day first, as Vietnamese offices write it (``01/05/2025`` is 1 May 2025), the year in
+    full. A sheet's cell may carry ``1/5/2025`` as a hand or a spreadsheet wrote it;
+    *exact* asks two-digit day and month, as an option typed on the command line is.
+
+    Raises:
+        ValueError: of that form, but no such day in the calendar.
+    """
+    found = (_DAY_FIRST_EXACT if exact else _DAY_FIRST).fullmatch(text)
+    if found is None:
+        return None
+    day, month, year = found.groups()
+    return dt.date(int(year), int(month), int(day))
 
 
 def parse_date(text: object, *, field: str = "date") -> pendulum.Date:
@@ -97,21 +115,24 @@ def parse_either_date(text: object, *, field: str = "date") -> pendulum.Date:
         InvalidInput: not a text of either form, or no such day; the reason names both
             forms.
     """
+    form = "not a date as YYYY-MM-DD or dd/mm/yyyy"
     if not isinstance(text, str):
-        raise InvalidInput(field, "not a date as YYYY-MM-DD or dd/mm/yyyy")
-    if year_first := _YEAR_FIRST.fullmatch(text):
-        year, month, day = year_first.groups()
-    elif day_first := _DAY_FIRST.fullmatch(text):
-        day, month, year = day_first.groups()
-    else:
-        raise InvalidInput(field, "not a date as YYYY-MM-DD or dd/mm/yyyy")
+        raise InvalidInput(field, form)
+    if _ISO_DATE.fullmatch(text):
+        try:
+            return parse_date(text, field=field)
+        except InvalidInput:
+            raise InvalidInput(field, _NO_SUCH_DAY) from None
     try:
-        parsed = dt.date(int(year), int(month), int(day))
+        parsed = day_first(text, exact=True)
     except ValueError:
-        raise InvalidInput(
-            field, "no such day in the calendar (a date is YYYY-MM-DD or dd/mm/yyyy)"
-        ) from None
+        raise InvalidInput(field, _NO_SUCH_DAY) from None
+    if parsed is None:
+        raise InvalidInput(field, form)
     return pendulum.Date(parsed.year, parsed.month, parsed.day)
+
+
+_NO_SUCH_DAY: Final = "no such day in the calendar (a date is YYYY-MM-DD or dd/mm/yyyy)"
 
 
 def as_date(value: object, *, field: str = "date") -> pendulum.Date:

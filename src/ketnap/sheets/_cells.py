@@ -22,7 +22,7 @@ import attrs
 import pendulum
 
 from ketnap import _sheet_files as files
-from ketnap.dates import as_date
+from ketnap.dates import as_date, day_first
 from ketnap.errors import InvalidInput, KetnapError
 from ketnap.inputs import LIMITS, escape_formula, unescape_formula
 from ketnap.messages import Lang, Message
@@ -268,19 +268,12 @@ def read_date(cell: object) -> pendulum.Date:
         return as_date(cell.date())
     if isinstance(cell, dt.date):
         return as_date(cell)
-    parts = cell_text(cell).split("/")
-    # ASCII digits only, as in a document's dates: str.isdigit() also takes "٣" and "３".
-    lengths = [len(part) for part in parts]
-    if (
-        len(parts) != 3
-        or not all(part.isascii() and part.isdigit() for part in parts)
-        or not (lengths[0] <= 2 and lengths[1] <= 2 and lengths[2] == 4)
-    ):
-        raise BadCell(_NOT_A_DATE)
     try:
-        day = dt.date(int(parts[2]), int(parts[1]), int(parts[0]))
+        day = day_first(cell_text(cell))
     except ValueError:
         raise BadCell(_NO_SUCH_DAY) from None
+    if day is None:
+        raise BadCell(_NOT_A_DATE)
     return as_date(day)
 
 
