@@ -123,6 +123,16 @@ class TestTheRenamedProcess:
         with pytest.raises(InvalidWorkflow, match="not in this process: no_such_step"):
             ADMISSION.rename_step("no_such_step", "x")
 
+    @pytest.mark.parametrize(
+        "step",
+        [Step.PROPOSE_ADMISSION, Step.PROPOSE_RECOGNITION, Step.APPRAISE_ADMISSION,
+         Step.ESCALATE, Step.TRANSFER],
+    )  # fmt: skip
+    def test_a_step_the_rules_read_back_by_code_is_refused(self, step: str) -> None:
+        # Renamed, its earlier acts would be invisible to the rules that look them up.
+        with pytest.raises(InvalidWorkflow, match="rules find its earlier acts"):
+            ADMISSION.rename_step(step, "buoc_moi")
+
     def test_a_code_already_in_the_process_is_refused(self) -> None:
         with pytest.raises(InvalidWorkflow, match="already a code"):
             ADMISSION.rename_step(Step.DECIDE_ADMISSION, Step.HOLD_CEREMONY)

@@ -60,7 +60,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
-from typing import TypeVar
+from typing import Final, TypeVar
 
 import attrs
 import pendulum
@@ -544,12 +544,22 @@ class Process:
         >>> sorted(local.steps_tagged("admission")), local.rule_code("ra_quyet_dinh_ket_nap")
         (['ra_quyet_dinh_ket_nap'], 'decide_admission')
 
+        Only a step no rule reads back from the history by its code can be renamed: the
+        branch's resolutions, the endorsements, the appraisals, a referral and a transfer
+        are found among the earlier acts by their shipped codes, and a rule would no
+        longer see them.
+
         Raises:
-            InvalidWorkflow: *code* is not a step of this process, or *new_code* already is.
+            InvalidWorkflow: *code* is not a step of this process, or *new_code* already is,
+                or the rules read *code*'s earlier acts by that code.
         """
         old = str(code)
         if old not in self._step_index:
             raise InvalidWorkflow(f"not in this process: {old}")
+        if self._step_index[old].rule_code in _READ_BACK:
+            raise InvalidWorkflow(
+                f"{old!r} cannot be renamed: rules find its earlier acts by that code"
+            )
         if new_code in self._step_index or new_code in self._stage_index:
             raise InvalidWorkflow(f"{new_code!r} is already a code of this process")
         step = self._step_index[old]
@@ -564,6 +574,22 @@ class Process:
                 for row in self.transitions
             ],
         )
+
+
+# The steps whose earlier acts the rules and the stored facts look up by the shipped code
+# (`Dossier.last_act`, a count of transfers): renaming one would leave them blind.
+_READ_BACK: Final = frozenset(
+    {
+        Step.PROPOSE_ADMISSION,
+        Step.PROPOSE_RECOGNITION,
+        Step.APPRAISE_ADMISSION,
+        Step.APPRAISE_RECOGNITION,
+        Step.ENDORSE,
+        Step.ENDORSE_RECOGNITION,
+        Step.ESCALATE,
+        Step.TRANSFER,
+    }
+)
 
 
 def _guarded(steps: Mapping[str, ProcessStep]) -> dict[str, ProcessStep]:
