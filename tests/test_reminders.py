@@ -11,6 +11,7 @@ from pathlib import Path
 import attrs
 import openpyxl
 import pendulum
+import pytest
 from click.testing import CliRunner
 
 from ketnap import (
@@ -223,3 +224,23 @@ class TestDueListAsASpreadsheet:
         refused = CliRunner().invoke(cli, [*args, "--format", "xlsx"])
         assert refused.exit_code == 2
         assert "--out" in refused.output
+
+    @pytest.mark.parametrize(
+        ("fmt", "name", "says"),
+        [
+            ("json", "den-han.csv", "--out writes .csv or .xlsx"),
+            ("text", "den-han.csv", "--out writes .csv or .xlsx"),
+            ("xlsx", "den-han.csv", "--format xlsx writes a .xlsx file"),
+            ("csv", "den-han.xlsx", "--format csv writes a .csv file"),
+        ],
+    )
+    def test_an_out_the_format_would_not_write_is_refused_before_anything_is_written(
+        self, tmp_path: Path, fmt: str, name: str, says: str
+    ) -> None:
+        target = tmp_path / name
+        args = ["due", "--store", str(tmp_path / "s.db"), "--on", "2024-06-03"]
+        refused = CliRunner().invoke(cli, [*args, "--format", fmt, "--out", str(target)])
+        assert refused.exit_code == 2
+        assert says in refused.output
+        assert not target.exists()
+        assert not (tmp_path / "s.db").exists()

@@ -35,6 +35,7 @@ from ketnap import (
     StaleDossier,
     Step,
     Workflow,
+    application,
 )
 from ketnap import cli as cli_module
 from ketnap.cli import cli
@@ -404,6 +405,21 @@ def test_rejects_stores_the_valid_rows_and_writes_the_others_with_their_reasons(
     ]
     assert written[0]["Ngày sinh"] == "31/02/1999"  # the cell as the clerk wrote it
     assert written[0]["Ghi chú"] == "riêng"  # the office's own columns too
+
+
+def test_a_rejects_file_that_fails_half_written_leaves_nothing_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def fails(path: Path, *_args: object, **_kwargs: object) -> None:
+        path.write_bytes(b"half")  # part of a file, then the disk is full
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(application, "write_rejects", fails)
+    rejects = tmp_path / "loi.xlsx"
+    code, _output = _import(tmp_path, str(_bad_rows(tmp_path, ".xlsx")), "--rejects", str(rejects))
+    assert code != 0
+    assert sorted(p.name for p in tmp_path.iterdir() if "loi" in p.name) == []
+    assert _stored(tmp_path) == []
 
 
 @pytest.mark.parametrize("suffix", [".xlsx", ".csv"])

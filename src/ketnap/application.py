@@ -488,8 +488,8 @@ class Application:
         # Written first, beside the target: a file that cannot be written stops the import
         # before anything is saved, and the target appears only once the rows are.
         partial = rejects.with_name(f".{rejects.stem}.partial{rejects.suffix}")
-        write_rejects(partial, rows, refused, lang=self._lang)
         try:
+            write_rejects(partial, rows, refused, lang=self._lang)
             saved = self._save_rows(dossiers, update=update)
         except BaseException:
             partial.unlink(missing_ok=True)

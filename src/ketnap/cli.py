@@ -311,6 +311,18 @@ def check(dossier_file: Path, on: pendulum.Date, lang: Lang | None) -> None:
             _echo(f"    - {failure.text(lang)}")
 
 
+def _check_out(fmt: str, out_path: Path | None) -> None:
+    """Refuse an --out the format does not write, or one named for another format."""
+    if fmt == "xlsx" and out_path is None:
+        raise click.UsageError("--format xlsx writes a file: give --out FILE.xlsx")
+    if out_path is None:
+        return
+    if fmt not in {"csv", "xlsx"}:
+        raise click.UsageError(f"--out writes .csv or .xlsx: give --format csv or xlsx, not {fmt}")
+    if out_path.suffix.lower() != f".{fmt}":
+        raise click.UsageError(f"--format {fmt} writes a .{fmt} file, not {out_path.name!r}")
+
+
 @cli.command()
 @_STORE
 @click.option("--on", "on", type=DATE, required=True,
@@ -331,8 +343,7 @@ def due(  # noqa: PLR0917 - click passes one argument per option
     lang: Lang | None,
 ) -> None:
     """List what is due within a horizon, and what is overdue, by branch."""
-    if fmt == "xlsx" and out_path is None:
-        raise click.UsageError("--format xlsx writes a file: give --out FILE.xlsx")
+    _check_out(fmt, out_path)
     deployment = _deployment(store, lang)
     lang = deployment.lang
     with _open(deployment) as office:
@@ -426,8 +437,7 @@ def statistics(  # noqa: PLR0917 - click passes one argument per option
     lang: Lang | None,
 ) -> None:
     """The statistics of newly admitted members (Biểu số 3-BTCTW) for a unit and period."""
-    if fmt == "xlsx" and out_path is None:
-        raise click.UsageError("--format xlsx writes a file: give --out FILE.xlsx")
+    _check_out(fmt, out_path)
     deployment = _deployment(store, lang)
     lang = deployment.lang
     with _open(deployment) as office:
@@ -848,13 +858,13 @@ def form(  # noqa: PLR0917 - click passes one argument per option
         raise click.BadParameter(f"unknown form; known: {known}", param_hint="CODE") from None
     deployment = _deployment(store, lang)
     given = {"place": place, "signer": signer, "signer_title": signer_title}
-    office_values = attrs.evolve(
+    signature = attrs.evolve(
         deployment.signature, **{key: value for key, value in given.items() if value is not None}
     )
     with _open(deployment) as office:
         try:
             target = office.form(
-                code, dossier_id, out_path, on=on, signature=office_values, templates=templates
+                code, dossier_id, out_path, on=on, signature=signature, templates=templates
             )
         except FormRefused as refused:
             raise click.ClickException(refused.text(deployment.lang)) from None
