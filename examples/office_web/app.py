@@ -201,7 +201,7 @@ class OfficeWeb:
     def __init__(self, deployment: Deployment) -> None:
         self.deployment = deployment
         self.lang: Lang = deployment.lang
-        self._signature: Application | None = None
+        self._application: Application | None = None
         environment = jinja2.Environment(
             loader=jinja2.FileSystemLoader(TEMPLATES),
             autoescape=True,  # every value a page shows is escaped, whatever its origin
@@ -224,19 +224,19 @@ class OfficeWeb:
     async def lifespan(self, _app: Starlette) -> AsyncIterator[None]:
         """Open the office's application for as long as the server runs."""
         office = self.deployment.open()
-        self._signature = office
+        self._application = office
         try:
             yield
         finally:
-            self._signature = None
+            self._application = None
             office.close()
 
     @property
     def office(self) -> Application:
         """The office's application (while the server runs)."""
-        if self._signature is None:
+        if self._application is None:
             raise RuntimeError("the application is not started (run it under its lifespan)")
-        return self._signature
+        return self._application
 
     def app(self) -> Starlette:
         """The Starlette application."""

@@ -284,7 +284,8 @@ class Profile:
             enumerations.
         born: the number admitted with each birth date and decision date. A store keeps
             no age: the age (its bands) and youth age are read from these pairs by the
-            policy in force on the decision (`ketnap.Law.age_on`), as the rules read them.
+            policy in force on the decision (`ketnap.Law.age_months`,
+            `ketnap.Law.is_youth`), as the rules read them.
     """
 
     total: int

@@ -153,11 +153,8 @@ class Law:
         >>> Law().age_months(pendulum.date(1993, 6, 21), pendulum.date(2024, 6, 20))
         372
         """
-        try:
-            policy = self.policy_for(on)
-        except NoRegulationInForce:
-            return None
-        return age_months(birth, on, policy)
+        policy = self._policy_or_none(on)
+        return None if policy is None else age_months(birth, on, policy)
 
     def is_youth(self, birth: pendulum.Date, on: pendulum.Date) -> bool:
         """
@@ -169,11 +166,15 @@ class Law:
         >>> Law().is_youth(pendulum.date(1993, 6, 21), pendulum.date(2024, 6, 20))
         False
         """
+        policy = self._policy_or_none(on)
+        return policy is not None and is_youth(birth, on, policy)
+
+    def _policy_or_none(self, on: pendulum.Date) -> Policy | None:
+        # A day no rule set covers (an adopted dossier decided before 2016) has no reading.
         try:
-            policy = self.policy_for(on)
+            return self.policy_for(on)
         except NoRegulationInForce:
-            return False
-        return is_youth(birth, on, policy)
+            return None
 
     def steps_from(self, stage: str) -> tuple[Transition, ...]:
         """Return the process's rows that lead out of *stage*."""

@@ -185,7 +185,8 @@ def _tallies() -> list[tuple[str, Tally]]:
     return sorted([*fields, *_AGE_ROWS.items()], key=lambda item: item[1].position)
 
 
-_GROUP_CODES: Final = {tally.group: name for name, tally in _tallies() if tally.group is not None}
+_TALLIES: Final = _tallies()
+_GROUP_CODES: Final = {tally.group: name for name, tally in _TALLIES if tally.group is not None}
 
 
 def new_members(
@@ -238,7 +239,7 @@ def _rows(profile: Profile, law: Law) -> Iterable[StatisticsRow]:
     counts = {**profile.counts, **_ages(profile, law)}
     total = profile.total
     yield StatisticsRow(None, "total", Message(vi="Tổng số", en="Total"), total, 0)
-    for name, tally in _tallies():
+    for name, tally in _TALLIES:
         for row in tally.rows:
             yield _one(row.code, row.label, counts[name], row.values, total, group=tally.group)
 
