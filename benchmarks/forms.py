@@ -3,8 +3,8 @@ Forms for N dossiers (the admission decision, 9-KNĐ), against a template compil
 
 - ketnap: `ketnap.forms.write_form` per dossier, with the law prepared beforehand: the
   facts read from the dossier, the tree and the office, every missing fact checked, the
-  shipped template filled with docxtpl (which opens and prepares the template again for
-  each form), the file's properties set, and the .docx saved.
+  shipped template (prepared once per process, as the first form is written) filled by
+  docxtpl's body steps, the file's properties set, and the .docx saved.
 - floor: the same template compiled once before timing, then per form: the body
   rendered from a plain dict of the same facts (prepared beforehand) by one compiled
   jinja2 template, the document's and the properties' texts put together from parts

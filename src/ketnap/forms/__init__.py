@@ -574,20 +574,38 @@ def write_form(
         InvalidInput: *code* names no form, or the template uses an unknown fact.
     """
     import jinja2  # noqa: PLC0415 - only users of forms pay for importing docxtpl
-    from docxtpl import DocxTemplate  # type: ignore[import-untyped]  # noqa: PLC0415
+
+    from ketnap.forms._compiled import compiled  # noqa: PLC0415 - imports docxtpl
 
     filled = _filled(code, dossier, tree=tree, signature=signature, on=on, law=law)
     form = find_form(code)
-    template = DocxTemplate(str((templates or TEMPLATES) / form.template))
-    environment = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
+    source = (templates or TEMPLATES) / form.template
+    if not source.is_file():
+        raise InvalidInput("templates", f"holds no {form.template} for form {form.code}")
+    prepared = compiled(source)
     try:
         # Escaped: a name holding "&" or "<" must not break the document's XML.
-        template.render(filled.values, jinja_env=environment, autoescape=True)
+        if prepared is not None:
+            prepared.write(filled.values, path, lambda found: _describe(found, form, filled))
+        else:
+            _write_whole(source, filled, path, lambda found: _describe(found, form, filled))
     except jinja2.UndefinedError as exc:
         raise InvalidInput("template", f"uses a fact ketnap does not give ({exc})") from None
-    _describe(template.docx.core_properties, form, filled)
-    template.save(str(path))
     return path
+
+
+def _write_whole(
+    source: Path, filled: _Fields, path: Path, describe: Callable[[CoreProperties], None]
+) -> None:
+    """Fill *source* by docxtpl alone (placeholders outside its body: see `_compiled`)."""
+    import jinja2  # noqa: PLC0415
+    from docxtpl import DocxTemplate  # type: ignore[import-untyped]  # noqa: PLC0415
+
+    template = DocxTemplate(str(source))
+    environment = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
+    template.render(filled.values, jinja_env=environment, autoescape=True)
+    describe(template.docx.core_properties)
+    template.save(str(path))
 
 
 def _describe(properties: CoreProperties, form: Form, filled: _Fields) -> None:
