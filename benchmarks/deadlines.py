@@ -577,6 +577,9 @@ def main() -> None:
     parser.add_argument(
         "--profile", action="store_true", help="profile ketnap's run (cProfile) and print it"
     )
+    parser.add_argument(
+        "--sort", default="tottime", help="the profile's order (tottime, cumulative, ...)"
+    )
     add_options(parser)
     args = parser.parse_args()
     n: int = args.n
@@ -639,7 +642,7 @@ def main() -> None:
         for d, on in zip(dossiers, days, strict=True):
             deadlines_for(d, on=on, law=law)
         profiler.disable()
-        pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
+        pstats.Stats(profiler).sort_stats(args.sort).print_stats(40)
 
     ratio = total["ketnap"] / total["floor"]
     emit(

@@ -11,10 +11,14 @@ from hypothesis import strategies as st
 
 from ketnap import InvalidInput, WorkingCalendar, add_months, completed_months
 from ketnap.dates import (
+    DATE_MAX,
+    DATE_MIN,
     as_date,
     calendar_months,
     first_day_with_calendar_months,
+    next_day,
     parse_either_date,
+    previous_day,
 )
 
 D = pendulum.Date
@@ -190,3 +194,27 @@ class TestParseEitherDate:
         with pytest.raises(InvalidInput) as info:
             parse_either_date(text, field="--on")
         assert (info.value.field, info.value.reason) == ("--on", reason)
+
+
+@pytest.mark.parametrize(
+    ("day", "after"),
+    [
+        (D(2024, 2, 28), D(2024, 2, 29)),
+        (D(2024, 2, 29), D(2024, 3, 1)),
+        (D(2023, 2, 28), D(2023, 3, 1)),
+        (D(2024, 12, 31), D(2025, 1, 1)),
+        (dt.date(2024, 6, 30), D(2024, 7, 1)),
+    ],
+)
+def test_the_next_and_previous_day_cross_months_and_years(day: dt.date, after: D) -> None:
+    assert next_day(day) == after
+    assert type(next_day(day)) is D
+    assert previous_day(after) == day
+    assert type(previous_day(after)) is D
+
+
+def test_no_day_before_or_after_the_dates_ketnap_covers() -> None:
+    with pytest.raises(InvalidInput, match="outside the dates ketnap covers"):
+        previous_day(DATE_MIN)
+    with pytest.raises(InvalidInput, match="outside the dates ketnap covers"):
+        next_day(DATE_MAX)

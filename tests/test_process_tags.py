@@ -116,6 +116,14 @@ class TestTheRenamedProcess:
         twice = RENAMED.rename_step(DECISION, "quyet_dinh")
         assert twice.rule_code("quyet_dinh") == Step.DECIDE_ADMISSION
 
+    @pytest.mark.parametrize("stage", [Stage.SOURCE_POOL, Stage.PROPOSED, Stage.ADMITTED])
+    def test_the_steps_ahead_are_known_to_the_rules_by_their_first_code(self, stage: str) -> None:
+        ahead = ALL_RENAMED.rule_codes_ahead(stage)
+        assert ahead == tuple(ALL_RENAMED.rule_code(r.step) for r in ALL_RENAMED.steps_ahead(stage))
+        assert Step.HOLD_CEREMONY in ahead
+        assert "le_ket_nap" not in ahead
+        assert ALL_RENAMED.rule_codes_ahead("no_such_stage") == ()
+
     def test_the_rules_code_is_labelled_as_the_renamed_step(self) -> None:
         assert RENAMED.text(Step.DECIDE_ADMISSION, "en") == "Decide the admission"
 

@@ -35,7 +35,7 @@ import pendulum
 from ketnap.law import Law
 from ketnap.messages import Lang, Message
 from ketnap.model import Actor, Dossier
-from ketnap.rules import Context, Rule, Window
+from ketnap.rules import Context, Rule, RuleSet, Window
 from ketnap.terms import dossier_probation_end, recognition_resolution_due, working_days_text
 
 __all__ = ["RECOGNITION_RESOLUTION", "Deadline", "DeadlineStatus", "deadlines_for"]
@@ -155,25 +155,25 @@ def _deadlines(dossier: Dossier, on: pendulum.Date, law: Law) -> Iterator[Deadli
         return
     ruleset = law.ruleset_for(on)
     rows = process.steps_ahead(dossier.stage)
-    contexts: dict[int, Context] = {}
+    contexts: dict[int, tuple[Context, Actor]] = {}
     # Each time-bound rule is read once, for the nearest step ahead that it guards.
     # Rules know a renamed step by the code it is guarded as.
-    guarded = tuple(process.rule_code(row.step) for row in rows)
-    for rule, index in ruleset.timed_among(guarded):
+    for rule, index in ruleset.timed_among(process.rule_codes_ahead(dossier.stage)):
         windows = rule.window
         if windows is None or not rule.effective.contains(on):
             continue
-        row = rows[index]
-        actor = min(row.actors)
-        context = contexts.get(index)
-        if context is None:
+        found = contexts.get(index)
+        if found is None:
+            row = rows[index]
+            actor = min(row.actors)
             context = law.context(dossier, row.step, on=on, actor=actor, ruleset=ruleset)
-            contexts[index] = context
+            found = contexts[index] = (context, actor)
+        context, actor = found
         for window in windows(context):
-            deadline = _deadline(dossier, rule, row.step, actor, window, on=on)
+            deadline = _deadline(dossier, rule, rows[index].step, actor, window, on=on)
             if deadline is not None:
                 yield deadline
-    yield from _recognition_resolution(dossier, on, law)
+    yield from _recognition_resolution(dossier, on, law, ruleset)
 
 
 def _deadline(
@@ -202,30 +202,37 @@ def _deadline(
     )
 
 
-def _recognition_resolution(dossier: Dossier, on: pendulum.Date, law: Law) -> Iterator[Deadline]:
+def _recognition_resolution(
+    dossier: Dossier, on: pendulum.Date, law: Law, ruleset: RuleSet
+) -> Iterator[Deadline]:
     process = law.process
     proposals = process.steps_tagged("recognition_proposal")
-    policy = law.policy_for(on)
+    row = next((row for row in process.steps_from(dossier.stage) if row.step in proposals), None)
+    if row is None:
+        return
+    policy = ruleset.policy_on(on)
     end = dossier_probation_end(dossier, policy, process=process)
     if end is None:
         return
-    for row in process.steps_from(dossier.stage):
-        if row.step in proposals:
-            due = recognition_resolution_due(end, policy, law.calendar)
-            yield Deadline(
-                dossier_id=dossier.id,
-                organization=dossier.organization.name,
-                organization_code=dossier.organization.code,
-                rule_id=RECOGNITION_RESOLUTION,
-                label=Message(
-                    vi="Chi bộ xét công nhận đảng viên chính thức trong {term} từ khi hết dự bị",
-                    en="Branch recognition resolution within {term} of the end of probation",
-                ).bind(term=working_days_text(policy.recognition_resolution_working_days)),
-                clause="QĐ 24/29 §4.2.1",
-                step=row.step,
-                due=due,
-                waiting=False,
-                status=DeadlineStatus.PENDING if on <= due else DeadlineStatus.MISSED,
-                actor=min(row.actors),
-            )
-            return
+    due = recognition_resolution_due(end, policy, law.calendar)
+    yield Deadline(
+        dossier_id=dossier.id,
+        organization=dossier.organization.name,
+        organization_code=dossier.organization.code,
+        rule_id=RECOGNITION_RESOLUTION,
+        label=_RECOGNITION_RESOLUTION.bind(
+            term=working_days_text(policy.recognition_resolution_working_days)
+        ),
+        clause="QĐ 24/29 §4.2.1",
+        step=row.step,
+        due=due,
+        waiting=False,
+        status=DeadlineStatus.PENDING if on <= due else DeadlineStatus.MISSED,
+        actor=min(row.actors),
+    )
+
+
+_RECOGNITION_RESOLUTION = Message(
+    vi="Chi bộ xét công nhận đảng viên chính thức trong {term} từ khi hết dự bị",
+    en="Branch recognition resolution within {term} of the end of probation",
+)

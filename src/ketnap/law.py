@@ -75,6 +75,7 @@ class Law:
             raise InvalidWorkflow(f"process: expected a Process, got {type(process).__name__}")
         self._calendar = calendar or _default_calendar()
         self._process = process
+        self._label = process.label
 
     def __repr__(self) -> str:
         codes = ", ".join(ruleset.code for ruleset in self._regulations)
@@ -288,19 +289,20 @@ class Law:
     ) -> Context:
         process = self._process
         row = process.row(source, step)
+        # Positional: a context is made for every step a deadline or a check reads.
         return Context(
-            dossier=dossier,
-            on=on,
-            actor=actor,
-            step=process.rule_code(step),
-            source=source,
-            target=None if row is None else row.target,
-            actors=frozenset() if row is None else row.actors,
-            policy=(ruleset or self.ruleset_for(on)).policy_on(on),
-            calendar=self._calendar,
-            available=() if row else process.available(source),
-            label=process.label,
-            earlier=functools.partial(self._earlier, dossier, on),
+            dossier,
+            on,
+            actor,
+            process.rule_code(step),
+            source,
+            None if row is None else row.target,
+            _NOBODY if row is None else row.actors,
+            (ruleset or self.ruleset_for(on)).policy_on(on),
+            self._calendar,
+            process.available(source) if row is None else (),
+            self._label,
+            functools.partial(self._earlier, dossier, on),
             process=process,
         )
 
@@ -402,6 +404,7 @@ def _start(ruleset: RuleSet) -> pendulum.Date:
 
 
 _ALWAYS = Period()
+_NOBODY: frozenset[Actor] = frozenset()
 
 
 @functools.cache

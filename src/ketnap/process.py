@@ -230,6 +230,9 @@ class Process:
     _ahead: Mapping[str, tuple[Transition, ...]] = attrs.field(
         init=False, eq=False, repr=False, hash=False
     )
+    _ahead_codes: Mapping[str, tuple[str, ...]] = attrs.field(
+        init=False, eq=False, repr=False, hash=False
+    )
     _available: Mapping[str, tuple[str, ...]] = attrs.field(
         init=False, eq=False, repr=False, hash=False
     )
@@ -251,6 +254,11 @@ class Process:
         object.__setattr__(
             self, "_ahead", MappingProxyType({code: self._reach(code) for code in stages})
         )
+        codes = {
+            code: tuple((steps[row.step].guarded_as or row.step) for row in rows)
+            for code, rows in self._ahead.items()
+        }
+        object.__setattr__(self, "_ahead_codes", MappingProxyType(codes))
         available = {code: tuple(row.step for row in rows) for code, rows in self._out.items()}
         object.__setattr__(self, "_available", MappingProxyType(available))
         tagged: dict[tuple[str, str], set[str]] = {}
@@ -397,6 +405,10 @@ class Process:
         ['issue_card']
         """
         return self._ahead.get(stage, ())
+
+    def rule_codes_ahead(self, stage: str) -> tuple[str, ...]:
+        """The codes the rules guard the steps ahead of *stage* by (`steps_ahead`, `rule_code`)."""
+        return self._ahead_codes.get(stage, ())
 
     def is_final(self, stage: str) -> bool:
         """Whether the stage with code *stage* is final."""

@@ -489,6 +489,7 @@ def recognition_decision_due(
 
 
 @functools.lru_cache(maxsize=256)
+@functools.lru_cache(maxsize=256)
 def months_text(months: int) -> Message:
     """A term in months: ``12 tháng``, ``12 months``."""
     return Message(vi="{n} tháng", en="{n} months").bind(n=months)

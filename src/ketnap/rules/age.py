@@ -36,15 +36,19 @@ def is_over_age(dossier: Dossier, on: dt.date, policy: Policy) -> bool:
     return months > policy.max_age_months
 
 
+_MIN_AGE_LABEL = Message(vi="Đủ {years} tuổi (tính theo tháng)", en="{years} full years (by month)")
+
+
 def _minimum_window(context: Context) -> Iterator[Window]:
     policy = context.policy
     required = policy.min_age_months
     yield Window(
-        label=Message(
-            vi="Đủ {years} tuổi (tính theo tháng)", en="{years} full years (by month)"
-        ).bind(years=required // 12),
+        label=_MIN_AGE_LABEL.bind(years=required // 12),
         holds_from=age_reached_on(context.dossier.candidate.birth_date, required, policy),
     )
+
+
+_MAX_AGE_LABEL = Message(vi="Không quá {years} tuổi", en="At most {years} years old")
 
 
 def _maximum_window(context: Context) -> Iterator[Window]:
@@ -54,9 +58,7 @@ def _maximum_window(context: Context) -> Iterator[Window]:
         return
     over = age_reached_on(candidate.birth_date, policy.max_age_months + 1, policy)
     yield Window(
-        label=Message(vi="Không quá {years} tuổi", en="At most {years} years old").bind(
-            years=policy.max_age_months // 12
-        ),
+        label=_MAX_AGE_LABEL.bind(years=policy.max_age_months // 12),
         holds_until=previous_day(over),
     )
 

@@ -47,15 +47,18 @@ def awareness_certificate(context: Context) -> Values | None:
 _ANY_DAY = pendulum.Date(9999, 12, 31)
 
 
+_VALID_LABEL = Message(
+    vi="Giấy chứng nhận bồi dưỡng nhận thức về Đảng còn giá trị ({term})",
+    en="Awareness-course certificate valid ({term})",
+)
+
+
 def _valid_window(context: Context) -> Iterator[Window]:
     certificate = context.dossier.latest_certificate(CertificateKind.AWARENESS_COURSE, _ANY_DAY)
     if certificate is not None:
         policy = context.policy
         yield Window(
-            label=Message(
-                vi="Giấy chứng nhận bồi dưỡng nhận thức về Đảng còn giá trị ({term})",
-                en="Awareness-course certificate valid ({term})",
-            ).bind(term=months_text(policy.certificate_validity_months)),
+            label=_VALID_LABEL.bind(term=months_text(policy.certificate_validity_months)),
             holds_from=certificate.issued_on,
             holds_until=certificate_expiry(certificate.issued_on, policy),
         )

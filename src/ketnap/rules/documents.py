@@ -83,14 +83,15 @@ def admission_documents(context: Context) -> Values | None:
     return _missing(dossier, required_admission_forms(dossier, context.policy), context)
 
 
+_FRESH_LABEL = Message(vi="Hồ sơ chưa quá {term}", en="Dossier not older than {term}")
+
+
 def _fresh_window(context: Context) -> Iterator[Window]:
     policy = context.policy
     dated = [day for _form, day in refresh_dates(context.dossier, policy)]
     if dated:
         yield Window(
-            label=Message(vi="Hồ sơ chưa quá {term}", en="Dossier not older than {term}").bind(
-                term=months_text(policy.dossier_validity_months)
-            ),
+            label=_FRESH_LABEL.bind(term=months_text(policy.dossier_validity_months)),
             holds_until=document_expiry(min(dated), policy),
         )
 
@@ -121,12 +122,13 @@ def documents_fresh(context: Context) -> Values | None:
     return {"months": months, "forms": ", ".join(stale)} if stale else None
 
 
+_POOL_LABEL = Message(vi="Ở danh sách cảm tình Đảng đủ {term}", en="{term} on the sympathiser list")
+
+
 def _pool_window(context: Context) -> Iterator[Window]:
     months = context.policy.min_pool_months
     yield Window(
-        label=Message(
-            vi="Ở danh sách cảm tình Đảng đủ {term}", en="{term} on the sympathiser list"
-        ).bind(term=months_text(months)),
+        label=_POOL_LABEL.bind(term=months_text(months)),
         holds_from=pool_time_reached_on(context.dossier.entered_pool_on, context.policy),
     )
 

@@ -56,13 +56,16 @@ def _population_terms_govern(context: Context) -> bool:
     )
 
 
+_WAITING_LABEL = Message(vi="Đủ thời gian để kết nạp lại", en="Re-admission waiting time over")
+
+
 def _waiting_window(context: Context) -> Iterator[Window]:
     prior = context.dossier.candidate.prior_membership
     if prior is None or _population_terms_govern(context):
         return
     ready = readmission_ready_on(prior, context.policy)
     yield Window(
-        label=Message(vi="Đủ thời gian để kết nạp lại", en="Re-admission waiting time over"),
+        label=_WAITING_LABEL,
         holds_from=ready,
         never=ready is None,
     )
@@ -180,6 +183,12 @@ _POPULATION_CLAUSE = (
 )
 
 
+_READMISSION_POPULATION_LABEL = Message(
+    vi="Đủ thời gian phấn đấu sau vi phạm chính sách dân số",
+    en="Waiting time after the population-policy violation over",
+)
+
+
 def _readmission_population_window(context: Context) -> Iterator[Window]:
     candidate = context.dossier.candidate
     prior = candidate.prior_membership
@@ -187,10 +196,7 @@ def _readmission_population_window(context: Context) -> Iterator[Window]:
         return
     ready, _ = population_readmission_term(prior, candidate, context.policy)
     yield Window(
-        label=Message(
-            vi="Đủ thời gian phấn đấu sau vi phạm chính sách dân số",
-            en="Waiting time after the population-policy violation over",
-        ),
+        label=_READMISSION_POPULATION_LABEL,
         holds_from=ready,
         never=ready is None,
     )
@@ -224,6 +230,12 @@ def readmission_population_policy(context: Context) -> Values | None:
     return {"problem": problem}
 
 
+_APPLICANT_POPULATION_LABEL = Message(
+    vi="Đủ thời gian phấn đấu kể từ ngày sinh con (vi phạm chính sách dân số)",
+    en="Waiting time since the birth (population-policy violation) over",
+)
+
+
 def _applicant_population_window(context: Context) -> Iterator[Window]:
     candidate = context.dossier.candidate
     prior = candidate.prior_membership
@@ -234,10 +246,7 @@ def _applicant_population_window(context: Context) -> Iterator[Window]:
         return
     ready, _ = term
     yield Window(
-        label=Message(
-            vi="Đủ thời gian phấn đấu kể từ ngày sinh con (vi phạm chính sách dân số)",
-            en="Waiting time since the birth (population-policy violation) over",
-        ),
+        label=_APPLICANT_POPULATION_LABEL,
         holds_from=ready,
         never=ready is None,
     )

@@ -16,6 +16,9 @@ from ketnap.rules._base import Period, Rule
 
 __all__ = ["Guidance", "RuleSet"]
 
+# Days whose policy a rule set remembers before it starts again (a few years of days).
+_DAYS_KEPT = 4096
+
 
 def _check_ids(rules: tuple[Rule, ...]) -> None:
     seen: set[str] = set()
@@ -105,6 +108,11 @@ class RuleSet:
         init=False, eq=False, repr=False, hash=False, factory=dict
     )
 
+    # The policy of each day asked: every rule's context asks, a few times a dossier.
+    _policy_by_day: dict[pendulum.Date, Policy] = attrs.field(
+        init=False, eq=False, repr=False, hash=False, factory=dict
+    )
+
     def __attrs_post_init__(self) -> None:
         _check_ids(self.rules)
 
@@ -120,6 +128,9 @@ class RuleSet:
         ...     PoliticalTopic.POLITICAL_STANDARDS}
         True
         """
+        found = self._policy_by_day.get(on)
+        if found is not None:
+            return found
         applying = tuple(g for g in self.guidance if g.effective.contains(on))
         key = tuple(g.code for g in applying)
         found = self._policies.get(key)
@@ -128,6 +139,9 @@ class RuleSet:
             for guidance in applying:
                 found = found.with_changes(**guidance.changes)
             self._policies[key] = found
+        if len(self._policy_by_day) >= _DAYS_KEPT:
+            self._policy_by_day.clear()
+        self._policy_by_day[on] = found
         return found
 
     def for_step(self, step: str) -> tuple[Rule, ...]:

@@ -130,13 +130,14 @@ def sponsor_count(context: Context) -> Values | None:
 _WITH_UNION = Message(vi=" cùng {union}", en=" beside the {union}")
 
 
+_OFFICIAL_LABEL = Message(vi="{name} là đảng viên chính thức", en="{name} is an official member")
+
+
 def _official_window(context: Context) -> Iterator[Window]:
     for sponsor in active_sponsors(context.dossier):
         official = sponsor.status is MemberStatus.OFFICIAL and sponsor.official_since is not None
         yield Window(
-            label=Message(
-                vi="{name} là đảng viên chính thức", en="{name} is an official member"
-            ).bind(name=sponsor.name),
+            label=_OFFICIAL_LABEL.bind(name=sponsor.name),
             holds_from=sponsor.official_since if official else None,
             never=not official,
         )
@@ -185,15 +186,19 @@ def sponsor_basis(context: Context) -> Values | None:
 _NAMED = Message(vi="{name} ({detail})", en="{name} ({detail})")
 
 
+_DURATION_LABEL = Message(
+    vi="{name} cùng công tác, sinh hoạt đủ {term}", en="{name} alongside for {term}"
+)
+
+
 def _duration_window(context: Context) -> Iterator[Window]:
     policy = context.policy
     for sponsor in active_sponsors(context.dossier):
         if sponsor.replaces is None:
             yield Window(
-                label=Message(
-                    vi="{name} cùng công tác, sinh hoạt đủ {term}",
-                    en="{name} alongside for {term}",
-                ).bind(name=sponsor.name, term=months_text(policy.sponsor_months)),
+                label=_DURATION_LABEL.bind(
+                    name=sponsor.name, term=months_text(policy.sponsor_months)
+                ),
                 holds_from=sponsor_ready_on(sponsor.alongside_since, policy),
             )
 

@@ -194,14 +194,19 @@ def _ceremony_waived(context: Context) -> bool:
     )
 
 
+_CEREMONY_LABEL = Message(
+    vi="Tổ chức lễ kết nạp trong {term} từ khi nhận quyết định",
+    en="Admission ceremony within {term} of receiving the decision",
+)
+
+
 def _ceremony_window(context: Context) -> Iterator[Window]:
     due = ceremony_deadline_for(context)
     if due is not None and not _ceremony_waived(context):
         yield Window(
-            label=Message(
-                vi="Tổ chức lễ kết nạp trong {term} từ khi nhận quyết định",
-                en="Admission ceremony within {term} of receiving the decision",
-            ).bind(term=working_days_text(context.policy.ceremony_working_days)),
+            label=_CEREMONY_LABEL.bind(
+                term=working_days_text(context.policy.ceremony_working_days)
+            ),
             holds_until=due,
         )
 
@@ -227,13 +232,14 @@ def ceremony_deadline(context: Context) -> Values | None:
     return _late(context, due, Message(vi="tổ chức lễ kết nạp", en="the admission ceremony"))
 
 
+_PROBATION_LABEL = Message(vi="Đã hết {term} dự bị", en="The {term} of probation are over")
+
+
 def _probation_window(context: Context) -> Iterator[Window]:
     end = dossier_probation_end(context.dossier, context.policy, process=context.process)
     if end is not None:
         yield Window(
-            label=Message(vi="Đã hết {term} dự bị", en="The {term} of probation are over").bind(
-                term=months_text(context.policy.probation_months)
-            ),
+            label=_PROBATION_LABEL.bind(term=months_text(context.policy.probation_months)),
             holds_from=next_day(end),
         )
 
