@@ -323,8 +323,9 @@ class Workflow:
     def _guard(self, carrier: Carrier) -> bool:
         assert isinstance(carrier, _Attempt)  # noqa: S101 - only advance() fires the engine
         found = Law.evaluate(carrier.context, carrier.ruleset)
-        carrier.failures = blocking(found)
-        carrier.late = tuple(f for f in found if f.rule.late)
+        if found:  # most acts pass every rule: nothing to sort
+            carrier.failures = blocking(found)
+            carrier.late = tuple(f for f in found if f.rule.late)
         return not carrier.failures
 
     def _record(self, carrier: Carrier) -> None:
@@ -473,14 +474,15 @@ def _apply(
     )
     dossier.stage = target
     dossier.history.append(entry)
-    dossier.late_acts.extend(
-        LateAct(
-            step=attempt.step,
-            on=context.on,
-            due=cast("pendulum.Date", failure.values["due"]),
-            answerable=context.actor,
-            rule_id=failure.rule.id,
+    if attempt.late:
+        dossier.late_acts.extend(
+            LateAct(
+                step=attempt.step,
+                on=context.on,
+                due=cast("pendulum.Date", failure.values["due"]),
+                answerable=context.actor,
+                rule_id=failure.rule.id,
+            )
+            for failure in attempt.late
         )
-        for failure in attempt.late
-    )
     attempt.entry = entry
