@@ -21,6 +21,7 @@ from ketnap import (
     EducationLevel,
     InvalidWorkflow,
     Message,
+    Organization,
     OrganizationTree,
     Process,
     ProcessStep,
@@ -28,6 +29,7 @@ from ketnap import (
     Step,
     Transition,
     Unit,
+    VotePurpose,
     Workflow,
 )
 from ketnap.deadlines import Deadline, deadlines_for
@@ -35,7 +37,7 @@ from ketnap.derived import derive_facts
 from ketnap.forms import FORMS, FormRefused, Signature, form_fields
 from ketnap.integrity import verify
 from ketnap.terms import dossier_probation_end, full_membership_date, party_age_months
-from ketnap.testing import lifecycle, make_dossier, walk
+from ketnap.testing import add_vote, lifecycle, make_dossier, walk
 from tests.conftest import MEETING
 
 D = pendulum.Date
@@ -131,15 +133,10 @@ class TestTheRenamedProcess:
         with pytest.raises(InvalidWorkflow, match="not in this process: no_such_step"):
             ADMISSION.rename_step("no_such_step", "x")
 
-    @pytest.mark.parametrize(
-        "step",
-        [Step.PROPOSE_ADMISSION, Step.PROPOSE_RECOGNITION, Step.APPRAISE_ADMISSION,
-         Step.ESCALATE, Step.TRANSFER],
-    )  # fmt: skip
-    def test_a_step_the_rules_read_back_by_code_is_refused(self, step: str) -> None:
-        # Renamed, its earlier acts would be invisible to the rules that look them up.
-        with pytest.raises(InvalidWorkflow, match="rules find its earlier acts"):
-            ADMISSION.rename_step(step, "buoc_moi")
+    def test_the_transfer_the_stored_facts_count_by_code_is_refused(self) -> None:
+        # Renamed, its acts would be invisible to the store's split of events by branch.
+        with pytest.raises(InvalidWorkflow, match="stored facts count its acts"):
+            ADMISSION.rename_step(Step.TRANSFER, "chuyen_sinh_hoat")
 
     def test_a_code_already_in_the_process_is_refused(self) -> None:
         with pytest.raises(InvalidWorkflow, match="already a code"):
@@ -344,3 +341,130 @@ class TestWalk:
         walk(Workflow(process=untagged), dossier, meeting=MEETING)
         assert dossier.stage == Stage.ENDORSED
         assert untagged.admission_date(dossier) is None
+
+
+# Every step whose earlier acts the rules read back, renamed (the transfer excepted).
+READ_BACK = {
+    Step.PROPOSE_ADMISSION: "chi_bo_de_nghi",
+    Step.APPRAISE_ADMISSION: "tham_dinh",
+    Step.ENDORSE: "dang_uy_xet",
+    Step.PROPOSE_RECOGNITION: "chi_bo_de_nghi_chinh_thuc",
+    Step.APPRAISE_RECOGNITION: "tham_dinh_chinh_thuc",
+    Step.ENDORSE_RECOGNITION: "dang_uy_xet_chinh_thuc",
+    Step.ESCALATE: "bao_cao_cap_tren",
+}
+
+
+def _renamed_read_back() -> Process:
+    process = ADMISSION
+    for old, new in READ_BACK.items():
+        process = process.rename_step(old, new)
+    return process
+
+
+READ_BACK_RENAMED = _renamed_read_back()
+BOTH = pytest.mark.parametrize(
+    "process", [ADMISSION, READ_BACK_RENAMED], ids=["shipped", "read-back-renamed"]
+)
+
+
+def _decide(workflow: Workflow, dossier: Dossier, on: pendulum.Date) -> None:
+    code = workflow.law.process.recorded_as(Step.DECIDE_ADMISSION)
+    workflow.advance(dossier, code, on=on, actor=Actor.COMPETENT_COMMITTEE, reference="1-QĐ/HU")
+
+
+class TestStepsTheRulesReadBack:
+    """Rules find earlier acts under a renamed step's code (`Process.recorded_as`)."""
+
+    def test_each_renamed_step_is_recorded_under_its_new_code(self) -> None:
+        for old, new in READ_BACK.items():
+            assert READ_BACK_RENAMED.recorded_as(old) == new
+            assert READ_BACK_RENAMED.rule_code(new) == old
+        assert READ_BACK_RENAMED.recorded_as(Step.DECIDE_ADMISSION) == Step.DECIDE_ADMISSION
+
+    @BOTH
+    def test_a_decision_after_its_term_is_a_late_act(self, process: Process) -> None:
+        workflow = Workflow(process=process)
+        dossier = walked(workflow, until=Stage.ENDORSED)
+        term = workflow.law.policy_for(MEETING).decision_working_days
+        on_time = workflow.law.calendar.add_working_days(MEETING, term)
+        late = workflow.law.calendar.add_working_days(on_time, 1)
+        _decide(workflow, dossier, late)
+        assert [(act.rule_id, act.due) for act in dossier.late_acts] == [
+            ("timing.decision_deadline", on_time)
+        ]
+
+    @BOTH
+    def test_the_maximum_age_is_read_on_the_day_the_branch_resolved(self, process: Process) -> None:
+        workflow = Workflow(process=process)
+        dossier = make_dossier(meeting=MEETING, organization=TREE.organization("X.1"))
+        # 60 (720 months, both ways of counting) when the branch meets, over 60 by the
+        # decision: the decision reads the age of the resolution's day (A-02).
+        walk(workflow, dossier, meeting=MEETING, until=Stage.PREPARED)
+        dossier.candidate = attrs.evolve(dossier.candidate, birth_date=D(1964, 3, 31))
+        # Past the Youth Union's age, two official members sponsor (C-01).
+        dossier.sponsors.append(attrs.evolve(dossier.sponsors[0], name="Lê Văn Cường"))
+        walk(workflow, dossier, meeting=MEETING, until=Stage.ENDORSED)
+        decided = workflow.law.calendar.add_working_days(MEETING, 45)
+        assert workflow.law.age_months(dossier.candidate.birth_date, decided) == 722
+        _decide(workflow, dossier, decided)
+        assert dossier.stage == Stage.ADMITTED
+
+    @BOTH
+    def test_under_a_partial_committee_the_appraisals_are_seen(self, process: Process) -> None:
+        workflow = Workflow(process=process)
+        branch = Organization(
+            name="Chi bộ Phân xưởng 2", under_base_committee=True, under_partial_committee=True
+        )
+        dossier = make_dossier(meeting=MEETING, organization=branch)
+        for step, on, actor in lifecycle(dossier, meeting=MEETING, workflow=workflow):
+            workflow.advance(dossier, step, on=on, actor=actor, reference="01-NQ")
+        assert dossier.stage == Stage.CARD_ISSUED
+        assert [process.rule_code(e.step) for e in dossier.history].count(
+            Step.APPRAISE_RECOGNITION
+        ) == 1
+
+    @BOTH
+    def test_a_base_committee_that_referred_the_case_does_not_decide_it(
+        self, process: Process
+    ) -> None:
+        workflow = Workflow(process=process)
+        law = workflow.law
+        organization = Organization(
+            name="Chi bộ 4", under_base_committee=True, base_committee_may_admit=True
+        )
+        dossier = make_dossier(meeting=MEETING, organization=organization)
+        walk(workflow, dossier, meeting=MEETING, until=Stage.RECOGNITION_PROPOSED)
+        end = law.probation_end(dossier)
+        assert end is not None
+        on = max(end, dossier.history[-1].on)
+        for i in range(3):
+            add_vote(
+                dossier, on.add(days=1 + i), body=Actor.BASE_COMMITTEE,
+                purpose=VotePurpose.RECOGNITION, counted=9, favour=5,
+            )  # fmt: skip
+        on = on.add(days=5)
+        workflow.advance(
+            dossier, process.recorded_as(Step.ESCALATE), on=on, actor=Actor.BASE_COMMITTEE
+        )
+        decided = law.calendar.add_working_days(on, 5)
+        add_vote(
+            dossier, decided, body=Actor.BASE_COMMITTEE, purpose=VotePurpose.RECOGNITION,
+            counted=9, favour=9,
+        )  # fmt: skip
+        recognize = process.recorded_as(Step.RECOGNIZE)
+        refused = law.check(dossier, recognize, on=decided, actor=Actor.BASE_COMMITTEE)
+        assert "authority.actor" in {failure.rule.id for failure in refused}
+        assert not law.check(dossier, recognize, on=decided, actor=Actor.COMPETENT_COMMITTEE)
+
+    @BOTH
+    def test_the_deadlines_ahead_are_those_of_the_shipped_process(self, process: Process) -> None:
+        shipped = walked(SHIPPED, until=Stage.PROPOSED)
+        local = walked(Workflow(process=process), until=Stage.PROPOSED)
+        on = MEETING.add(days=3)
+        assert [
+            comparable(d, ADMISSION) for d in deadlines_for(shipped, on=on, law=SHIPPED.law)
+        ] == [
+            comparable(d, process)
+            for d in deadlines_for(local, on=on, law=Workflow(process=process).law)
+        ]

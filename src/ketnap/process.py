@@ -406,6 +406,16 @@ class Process:
         """
         return self._ahead.get(stage, ())
 
+    def recorded_as(self, rule_code: str) -> str:
+        """
+        The code this process records the step the rules know as *rule_code* under.
+
+        The renamed code of a renamed step, else *rule_code* itself: a rule that reads an
+        earlier act (the branch's resolution, a referral) finds it under either.
+        """
+        found = self._guarded.get(rule_code)
+        return rule_code if found is None else found.code
+
     def rule_codes_ahead(self, stage: str) -> tuple[str, ...]:
         """The codes the rules guard the steps ahead of *stage* by (`steps_ahead`, `rule_code`)."""
         return self._ahead_codes.get(stage, ())
@@ -570,7 +580,7 @@ class Process:
             raise InvalidWorkflow(f"not in this process: {old}")
         if self._step_index[old].rule_code in _READ_BACK:
             raise InvalidWorkflow(
-                f"{old!r} cannot be renamed: rules find its earlier acts by that code"
+                f"{old!r} cannot be renamed: the stored facts count its acts by that code"
             )
         if new_code in self._step_index or new_code in self._stage_index:
             raise InvalidWorkflow(f"{new_code!r} is already a code of this process")
@@ -588,20 +598,11 @@ class Process:
         )
 
 
-# The steps whose earlier acts the rules and the stored facts look up by the shipped code
-# (`Dossier.last_act`, a count of transfers): renaming one would leave them blind.
-_READ_BACK: Final = frozenset(
-    {
-        Step.PROPOSE_ADMISSION,
-        Step.PROPOSE_RECOGNITION,
-        Step.APPRAISE_ADMISSION,
-        Step.APPRAISE_RECOGNITION,
-        Step.ENDORSE,
-        Step.ENDORSE_RECOGNITION,
-        Step.ESCALATE,
-        Step.TRANSFER,
-    }
-)
+# The steps whose acts the stored facts count by the shipped code (the transfers that
+# split a member's events between branches, `ketnap.facts`), which knows no process:
+# renaming one would leave the store blind to it. The rules find earlier acts through
+# the process (`recorded_as`).
+_READ_BACK: Final = frozenset({Step.TRANSFER})
 
 
 def _guarded(steps: Mapping[str, ProcessStep]) -> dict[str, ProcessStep]:

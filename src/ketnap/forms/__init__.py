@@ -511,7 +511,7 @@ def _checklist(fields: _Fields, units: _Units | None, on: pendulum.Date) -> None
     if process.ceremony_date(dossier) is not None:
         forms |= set(policy.recognition_forms)
     # Under a partial committee, its reports on the branch's resolutions (F-05a).
-    forms |= appraisal_forms(dossier, policy)
+    forms |= appraisal_forms(dossier, policy, process=process)
     stale = {
         form
         for form, dated in refresh_dates(dossier, policy)

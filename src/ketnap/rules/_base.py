@@ -113,6 +113,15 @@ class Context:
     earlier: Earlier | None = attrs.field(default=None, repr=False)
     process: Process = attrs.field(kw_only=True, repr=False)
 
+    def last_act(self, rule_code: str) -> HistoryEntry | None:
+        """
+        The dossier's latest act of the step the rules know as *rule_code*, if any.
+
+        Found under the code the process records it by (`ketnap.Process.recorded_as`),
+        so a rule reading an earlier act sees it when the process renamed its step.
+        """
+        return self.dossier.last_act(self.process.recorded_as(rule_code))
+
 
 Earlier = Callable[[HistoryEntry], "tuple[Context, tuple[Rule, ...]]"]
 """

@@ -9,6 +9,7 @@ from ketnap.dates import previous_day
 from ketnap.messages import Message
 from ketnap.model import Actor, ApprovalKind, Dossier, Step
 from ketnap.policy import Policy
+from ketnap.process import Process
 from ketnap.rules._base import Context, Family, Values, Window, missing_approval, rule
 from ketnap.terms import age_months, age_reached_on, age_text
 
@@ -23,15 +24,15 @@ __all__ = [
 _CLAUSE = "Điều lệ Đảng Điều 1.2; QĐ 294/232/24 §1.1.1 (QĐ 29 §1.1a)"
 
 
-def branch_resolution_date(dossier: Dossier, on: dt.date) -> dt.date:
+def branch_resolution_date(dossier: Dossier, on: dt.date, *, process: Process) -> dt.date:
     """The date the branch considered admission: its resolution, or *on* before there is one."""
-    entry = dossier.last_act(Step.PROPOSE_ADMISSION)
+    entry = dossier.last_act(process.recorded_as(Step.PROPOSE_ADMISSION))
     return on if entry is None else entry.on
 
 
-def is_over_age(dossier: Dossier, on: dt.date, policy: Policy) -> bool:
+def is_over_age(dossier: Dossier, on: dt.date, policy: Policy, *, process: Process) -> bool:
     """Whether the candidate was over the maximum age when the branch considered admission."""
-    considered = branch_resolution_date(dossier, on)
+    considered = branch_resolution_date(dossier, on, process=process)
     months = age_months(dossier.candidate.birth_date, considered, policy)
     return months > policy.max_age_months
 
@@ -133,7 +134,7 @@ def maximum_age(context: Context) -> Values | None:
 )
 def over_sixty_consent(context: Context) -> Values | None:
     """Admitting a candidate over 60 needs the provincial standing board's prior written consent."""
-    if not is_over_age(context.dossier, context.on, context.policy):
+    if not is_over_age(context.dossier, context.on, context.policy, process=context.process):
         return None
     missing = missing_approval(context, ApprovalKind.OVER_SIXTY, Actor.PROVINCIAL_STANDING_BOARD)
     if missing is None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from ketnap.messages import Message
 from ketnap.model import Dossier, Step
 from ketnap.policy import Policy
+from ketnap.process import Process
 from ketnap.rules._base import Context, Family, Values, rule
 
 __all__ = [
@@ -47,7 +48,7 @@ def _report_form(step: str, policy: Policy) -> str:
     )
 
 
-def appraisal_forms(dossier: Dossier, policy: Policy) -> frozenset[str]:
+def appraisal_forms(dossier: Dossier, policy: Policy, *, process: Process) -> frozenset[str]:
     """
     The appraisal reports the dossier's papers include by now: none outside a partial committee.
 
@@ -60,7 +61,7 @@ def appraisal_forms(dossier: Dossier, policy: Policy) -> frozenset[str]:
     return frozenset(
         _report_form(appraisal, policy)
         for appraisal, resolution in _APPRAISED.items()
-        if dossier.last_act(resolution) is not None
+        if dossier.last_act(process.recorded_as(resolution)) is not None
     )
 
 
@@ -98,7 +99,7 @@ def appraisal_report(context: Context) -> Values | None:
     It appraises the branch's latest resolution, so it cannot be older than that.
     """
     dossier = context.dossier
-    resolution = dossier.last_act(_APPRAISED[context.step])
+    resolution = context.last_act(_APPRAISED[context.step])
     form = _report_form(context.step, context.policy)
     document = dossier.documents.get(form)
     start = None if resolution is None else resolution.on
@@ -131,10 +132,11 @@ def appraised_first(context: Context) -> Values | None:
     appraisal = _AWAITED[context.step]
     proposal = _APPRAISED[appraisal]
     for entry in reversed(dossier.history):
-        if entry.step == appraisal:
+        step = context.process.rule_code(entry.step)  # a renamed step, as the rules know it
+        if step == appraisal:
             return None
-        if entry.step == proposal:
+        if step == proposal:
             break
-        if entry.step in _AWAITED:
+        if step in _AWAITED:
             return None  # an endorsement already waited for the appraisal
     return {"step": context.label(appraisal)}

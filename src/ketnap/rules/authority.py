@@ -56,7 +56,9 @@ def allowed_actors(context: Context) -> frozenset[Actor]:
         and not referred_by_base_committee(context)
     ):
         actors |= {Actor.BASE_COMMITTEE}
-    if context.step == Step.DECIDE_ADMISSION and is_over_age(dossier, context.on, context.policy):
+    if context.step == Step.DECIDE_ADMISSION and is_over_age(
+        dossier, context.on, context.policy, process=context.process
+    ):
         actors |= {Actor.PROVINCIAL_STANDING_BOARD}
     return actors
 
@@ -65,7 +67,7 @@ def referred_by_base_committee(context: Context) -> bool:
     """Whether the dossier stands referred upward by its base committee (F-09)."""
     if context.source != Stage.ESCALATED:
         return False
-    referral = context.dossier.last_act(Step.ESCALATE)
+    referral = context.last_act(Step.ESCALATE)
     return referral is not None and referral.actor is Actor.BASE_COMMITTEE
 
 
@@ -213,7 +215,7 @@ def proposal_conditions(context: Context) -> Values | None:
     """
     if context.earlier is None:
         return None
-    proposal = context.dossier.last_act(Step.PROPOSE_ADMISSION)
+    proposal = context.last_act(Step.PROPOSE_ADMISSION)
     if proposal is None:
         return None
     earlier, rules = context.earlier(proposal)

@@ -101,7 +101,7 @@ def decision_due_for(context: Context) -> pendulum.Date | None:
     ``decision_working_days`` after the branch resolution, plus the extension when one
     was recorded by the act.
     """
-    resolution = context.dossier.last_act(Step.PROPOSE_ADMISSION)
+    resolution = context.last_act(Step.PROPOSE_ADMISSION)
     if resolution is None:
         return None
     extended = _extended(context, ApprovalKind.DECISION_EXTENSION)
@@ -134,7 +134,7 @@ def recognition_deadline_for(context: Context) -> pendulum.Date | None:
     ``recognition_decision_working_days`` after the branch's recognition resolution, plus
     the extension when one was recorded.
     """
-    resolution = context.dossier.last_act(Step.PROPOSE_RECOGNITION)
+    resolution = context.last_act(Step.PROPOSE_RECOGNITION)
     if resolution is None:
         return None
     extended = _extended(context, ApprovalKind.RECOGNITION_EXTENSION)
