@@ -75,7 +75,8 @@ def check_equal(
 
     Mappings are compared key by key, sequences item by item, attrs instances field by
     field (every field, also those their ``==`` leaves out, such as a message's bound
-    values) but those named in *ignore*, anything else with ``==`` and the same type (a
+    values, but a field no one gives, ``init=False``, which only remembers a computation)
+    but those named in *ignore*, anything else with ``==`` and the same type (a
     text and an enumeration of texts, such as a stage code, count as the same type).
     *names* name the two sides in the message.
     """
@@ -102,7 +103,7 @@ class _Comparison:
             return self.first(
                 (getattr(a, f.name), getattr(b, f.name), f"{path}.{f.name}")
                 for f in attrs.fields(kind)
-                if f.name not in self.ignore
+                if f.name not in self.ignore and f.init  # init=False: a cache, not a value
             )
         return None if a == b else f"{path}: {self.values(a, b)}"
 

@@ -11,7 +11,6 @@ no facts function keeps only the plain facts and refuses the queries that need t
 
 from __future__ import annotations
 
-import attrs
 import pendulum
 
 from ketnap.deadlines import deadlines_for
@@ -43,8 +42,15 @@ def derive_facts(dossier: Dossier, law: Law, *, decision_lag: int = 20) -> Dossi
     decided = law.process.admission_date(dossier)
     last = dossier.history[-1].on if dossier.history else dossier.entered_pool_on
     expected, closes = _expected_decision(dossier, law, decision_lag, last)
-    return attrs.evolve(
-        plain_facts(dossier),
+    plain = plain_facts(dossier)
+    # Built field by field (a store derives them on every save; attrs.evolve costs twice).
+    return DossierFacts(
+        unit=plain.unit,
+        female=plain.female,
+        ethnic_minority=plain.ethnic_minority,
+        religious=plain.religious,
+        readmission=plain.readmission,
+        events=plain.events,
         youth_at_admission=(
             decided is not None and law.is_youth(dossier.candidate.birth_date, decided)
         ),

@@ -165,7 +165,10 @@ def _unique_seqs(events: list[Event]) -> tuple[Event, ...]:
     is unique stays as it was, so the events stores hold still verify; a repeated one
     moves past the highest.
     """
-    top = max((event.seq for event in events), default=-1)
+    seqs = {event.seq for event in events}
+    if len(seqs) == len(events):
+        return tuple(events)  # the usual case: every number once already
+    top = max(seqs, default=-1)
     seen: set[int] = set()
     unique: list[Event] = []
     for event in events:

@@ -97,17 +97,23 @@ def verify(
     adoption: list[pendulum.Date] = []  # the adoption day, while entries are adopted ones
     opening = True
     for index, entry in enumerate(dossier.history):
-        path = f"$.history[{index}]"
         if entry.previous != previous:
             raise TamperedHistory(
-                f"{path}.previous", "does not chain to the entry before it (removed or reordered)"
+                f"{_entry(index)}.previous",
+                "does not chain to the entry before it (removed or reordered)",
             )
         if entry.source != stage:
-            raise TamperedHistory(f"{path}.source", f"starts from {entry.source!r}, not {stage!r}")
-        if entry.digest != entry.expected_digest():
-            raise TamperedHistory(f"{path}.digest", "does not match the entry's content (edited)")
-        _check_entry(entry, path, process, periods, last_on)
-        opening = _check_adoption(entry, path, adoption, opening=opening)
+            raise TamperedHistory(
+                f"{_entry(index)}.source", f"starts from {entry.source!r}, not {stage!r}"
+            )
+        if not entry.digest_matches():
+            raise TamperedHistory(
+                f"{_entry(index)}.digest", "does not match the entry's content (edited)"
+            )
+        _check_entry(entry, index, process, periods, last_on)
+        # Past the adopted entries that open a history, a plain entry has nothing to check.
+        if opening or entry.adopted_on is not None or entry.attested:
+            opening = _check_adoption(entry, _entry(index), adoption, opening=opening)
         previous = entry.digest
         stage = entry.target
         last_on = entry.on
@@ -123,6 +129,11 @@ def verify(
     _check_records(dossier, process)
 
 
+def _entry(index: int) -> str:
+    """The path of the history's entry *index*, made only for a message."""
+    return f"$.history[{index}]"
+
+
 def _periods(regulations: Iterable[RuleSet] | None) -> dict[str, Period]:
     chosen = REGULATIONS.values() if regulations is None else regulations
     return {ruleset.code: ruleset.effective for ruleset in chosen}
@@ -130,7 +141,7 @@ def _periods(regulations: Iterable[RuleSet] | None) -> dict[str, Period]:
 
 def _check_entry(
     entry: HistoryEntry,
-    path: str,
+    index: int,
     process: Process,
     periods: dict[str, Period],
     last_on: pendulum.Date,
@@ -138,25 +149,26 @@ def _check_entry(
     row = process.row(entry.source, entry.step)
     if row is None or row.target != entry.target:
         raise TamperedHistory(
-            f"{path}.step",
+            f"{_entry(index)}.step",
             f"the process has no step {entry.step!r} from {entry.source!r} to {entry.target!r}",
         )
     if entry.actor not in row.actors:
         raise InvalidDocument(
-            f"{path}.actor", f"the process does not let {str(entry.actor)!r} take {entry.step!r}"
+            f"{_entry(index)}.actor",
+            f"the process does not let {str(entry.actor)!r} take {entry.step!r}",
         )
     if entry.on < last_on:
-        what = "the entry before it" if path != "$.history[0]" else "entering the source pool"
-        raise InvalidDocument(f"{path}.on", f"dated before {what}")
+        what = "the entry before it" if index else "entering the source pool"
+        raise InvalidDocument(f"{_entry(index)}.on", f"dated before {what}")
     period = periods.get(entry.regulation)
     if period is None:
         raise InvalidDocument(
-            f"{path}.regulation",
+            f"{_entry(index)}.regulation",
             "names none of the regulations given (pass your own rule sets as regulations=)",
         )
     if not period.contains(entry.on):
         raise InvalidDocument(
-            f"{path}.regulation", "names a regulation not in force on the entry's date"
+            f"{_entry(index)}.regulation", "names a regulation not in force on the entry's date"
         )
 
 
@@ -182,22 +194,25 @@ def _check_adoption(
 
 
 def _check_facts(dossier: Dossier, process: Process) -> None:
-    acts = {(entry.step, entry.on, entry.actor) for entry in dossier.history}
-    for index, late in enumerate(dossier.late_acts):
-        # A late act records one history entry's delay: it cannot stand on its own.
-        if (late.step, late.on, late.answerable) not in acts:
+    if dossier.late_acts:
+        acts = {(entry.step, entry.on, entry.actor) for entry in dossier.history}
+        for index, late in enumerate(dossier.late_acts):
+            # A late act records one history entry's delay: it cannot stand on its own.
+            if (late.step, late.on, late.answerable) not in acts:
+                raise InvalidDocument(
+                    f"$.late_acts[{index}]", "records no act of the history (step, date and body)"
+                )
+    if dossier.card_number is None:
+        cards = process.steps_tagged("card")
+        if any(entry.step in cards for entry in dossier.history):
             raise InvalidDocument(
-                f"$.late_acts[{index}]", "records no act of the history (step, date and body)"
+                "$.card_number", "a card was issued but no card number is recorded"
             )
-    steps = {entry.step for entry in dossier.history}
-    if steps & process.steps_tagged("card") and dossier.card_number is None:
-        raise InvalidDocument("$.card_number", "a card was issued but no card number is recorded")
     received = dossier.decision_received_on
     if received is None:
         return
-    decisions = [
-        entry.on for entry in dossier.history if entry.step in process.steps_tagged("admission")
-    ]
+    admissions = process.steps_tagged("admission")
+    decisions = [entry.on for entry in dossier.history if entry.step in admissions]
     if not decisions:
         raise InvalidDocument(
             "$.decision_received_on", "recorded, but the history holds no admission decision"
@@ -215,7 +230,8 @@ def _check_transfers(dossier: Dossier, process: Process) -> None:
     # One transfer record per transfer act, dated by it; one more may be recorded for the
     # act about to be taken (the records come first). Each leaves the branch the one
     # before it went to (I-10).
-    acts = [e.on for e in dossier.history if e.step in process.steps_tagged("transfer")]
+    moves = process.steps_tagged("transfer")
+    acts = [e.on for e in dossier.history if e.step in moves]
     transfers = dossier.transfers
     if len(transfers) < len(acts):
         raise InvalidDocument("$.transfers", "a transfer act of the history has no record")

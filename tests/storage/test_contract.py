@@ -185,6 +185,32 @@ def test_a_failure_in_a_later_chunk_undoes_the_chunks_already_sent(store: Store)
     assert store.verify() == []
 
 
+def test_errors_are_raised_in_the_order_of_the_dossiers_whatever_is_made_ahead(
+    store: Store,
+) -> None:
+    # A dossier of the second chunk (500 a chunk) that fails must not be reported before
+    # what the first chunk fails on, nor before a dossier given twice in its own chunk.
+    template = at(Stage.PREPARED)
+    good = [clone(template, f"HS-{i:04d}") for i in range(600)]
+    bad = at(Stage.PROPOSED, "HS-0503")
+    bad.stage = Stage.PROBATION
+    clash = [clone(template, f"HS-{i:04d}") for i in (10, 20)]
+    for dossier in clash:
+        dossier.candidate = attrs.evolve(dossier.candidate, citizen_id="001099012345")
+    batch = [*good]
+    batch[10], batch[20], batch[503] = *clash, bad
+    with pytest.raises(InvalidInput, match="HS-0010"):
+        store.save_all(batch)
+    twice = [*good[:503], bad, *good[504:], good[600 - 1]]
+    with pytest.raises(InvalidInput, match="given twice"):
+        store.save_all(twice)
+    with pytest.raises(InvalidDocument):
+        store.save_all([*good[:503], bad, *good[504:]])
+    assert store.count() == 0
+    assert store.save_all(good) == 600
+    assert store.verify() == []
+
+
 def test_an_illegal_history_is_refused(store: Store) -> None:
     dossier = at(Stage.PROPOSED)
     entries = [attrs.evolve(dossier.history[1], actor=Actor.COMPETENT_COMMITTEE), *dossier.history]

@@ -8,7 +8,7 @@ import attrs
 import pendulum
 import pytest
 
-from ketnap import Dossier, Stage, Step, TamperedHistory, Workflow
+from ketnap import Dossier, HistoryEntry, Stage, Step, TamperedHistory, Workflow
 from ketnap.integrity import anchor, chain_start, entry_digest, verify
 from ketnap.testing import clone, make_dossier, walk
 from tests.conftest import MEETING
@@ -43,6 +43,36 @@ def test_a_new_dossier_anchors_to_its_chain_start() -> None:
     ],
 )
 def test_editing_an_entry_is_caught_at_its_digest(carded: Dossier, field: str, value: Any) -> None:
+    carded.history[2] = attrs.evolve(carded.history[2], **{field: value})
+    with pytest.raises(TamperedHistory) as caught:
+        verify(carded)
+    assert caught.value.path == "$.history[2].digest"
+
+
+def test_an_entry_found_right_is_not_hashed_again(
+    carded: Dossier, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A store verifies every history on every save: an entry checked once stays checked."""
+    fresh = clone(carded, carded.id)
+    hashed: list[str] = []
+    expected = HistoryEntry.expected_digest
+
+    def counting(entry: HistoryEntry) -> str:
+        hashed.append(entry.step)
+        return expected(entry)
+
+    monkeypatch.setattr(HistoryEntry, "expected_digest", counting)
+    verify(fresh)
+    verify(fresh)
+    assert len(hashed) == len(fresh.history)
+
+
+@pytest.mark.parametrize("field", ["on", "reference"])
+def test_an_entry_edited_after_its_original_was_checked_is_caught(
+    carded: Dossier, field: str
+) -> None:
+    verify(carded)  # every entry found right, and remembered as such
+    value: Any = {"on": pendulum.Date(2024, 3, 13), "reference": "99-NQ/CB"}[field]
     carded.history[2] = attrs.evolve(carded.history[2], **{field: value})
     with pytest.raises(TamperedHistory) as caught:
         verify(carded)

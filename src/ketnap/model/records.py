@@ -854,6 +854,18 @@ class HistoryEntry:
         repr=False,
         default=attrs.Factory(lambda self: self.expected_digest(), takes_self=True),
     )
+    # Set once `digest_matches` found the digest right: the entry is frozen, so the same
+    # object would hash the same again (a store verifies every history on every save).
+    _digest_checked: bool = attrs.field(default=False, init=False, eq=False, hash=False, repr=False)
+
+    def digest_matches(self) -> bool:
+        """Whether ``digest`` is what the content hashes to (`expected_digest`)."""
+        if self._digest_checked:
+            return True
+        if self.digest != self.expected_digest():
+            return False
+        object.__setattr__(self, "_digest_checked", True)  # frozen: attrs' own way round
+        return True
 
     def expected_digest(self) -> str:
         """The digest this entry's content and ``previous`` hash to."""

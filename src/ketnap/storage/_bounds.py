@@ -103,21 +103,23 @@ def _check_in_memory(dossier: Dossier) -> None:
     Appending to a list or assigning into a dict bypasses the dossier's validators, so
     the types and sizes of its collections are checked here, then its validators run.
     """
+    limit = LIMITS.list_items
     for name, shape, kinds in _dossier_fields():
         value = getattr(dossier, name)
-        path = f"$.dossier.{name}"
         if shape == "one":
             if not isinstance(value, kinds):
-                raise InvalidDocument(path, f"holds a {type(value).__name__}")
+                raise InvalidDocument(f"$.dossier.{name}", f"holds a {type(value).__name__}")
             continue
-        items = value.values() if shape == "dict" else value
-        if not isinstance(value, dict if shape == "dict" else list):
-            raise InvalidDocument(path, f"expected a {shape}, got {type(value).__name__}")
-        if len(value) > LIMITS.list_items:
-            raise InvalidDocument(path, f"holds more than {LIMITS.list_items:,} items")
-        for item in items:
+        container = dict if shape == "dict" else list
+        if not isinstance(value, container):
+            raise InvalidDocument(
+                f"$.dossier.{name}", f"expected a {shape}, got {type(value).__name__}"
+            )
+        if len(value) > limit:
+            raise InvalidDocument(f"$.dossier.{name}", f"holds more than {limit:,} items")
+        for item in value.values() if isinstance(value, dict) else value:
             if not isinstance(item, kinds):
-                raise InvalidDocument(path, f"holds a {type(item).__name__}")
+                raise InvalidDocument(f"$.dossier.{name}", f"holds a {type(item).__name__}")
     try:
         attrs.validate(dossier)
     except InvalidInput as exc:

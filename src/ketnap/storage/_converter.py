@@ -12,7 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from typing import Any, Final, cast, get_args, get_origin
+from operator import attrgetter
+from types import NoneType, UnionType
+from typing import Any, Final, Union, cast, get_args, get_origin
 
 import cattrs
 import pendulum
@@ -24,6 +26,7 @@ from cattrs.cols import (
     list_structure_factory,
     mapping_structure_factory,
 )
+from cattrs.fns import identity
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from ketnap.dates import parse_date
@@ -111,6 +114,39 @@ def _mapping_hook(type_: type, converter: cattrs.Converter) -> _Hook:
     return _require(dict, "an object", mapping_structure_factory(type_, converter))
 
 
+def _is_optional(type_: object) -> bool:
+    args = get_args(type_)
+    return get_origin(type_) in (Union, UnionType) and len(args) == 2 and NoneType in args
+
+
+def _optional_unstructure(type_: object, converter: cattrs.Converter) -> Callable[[Any], Any]:
+    (inner,) = (arg for arg in get_args(type_) if arg is not NoneType)
+    hook = converter.get_unstructure_hook(inner)
+    if hook == identity:
+        return identity  # None or the value, unchanged either way: read inline
+
+    def unstructure(value: Any, _hook: Callable[[Any], Any] = hook) -> Any:  # noqa: ANN401
+        return None if value is None else _hook(value)
+
+    return unstructure
+
+
+def _is_list(type_: object) -> bool:
+    return get_origin(type_) is list and len(get_args(type_)) == 1
+
+
+def _list_unstructure(type_: object, converter: cattrs.Converter) -> Callable[[Any], Any]:
+    (item,) = get_args(type_)
+    hook = converter.get_unstructure_hook(item)
+    if hook == identity:
+        return list
+
+    def unstructure(values: Any, _hook: Callable[[Any], Any] = hook) -> list[Any]:  # noqa: ANN401
+        return [_hook(value) for value in values]
+
+    return unstructure
+
+
 # Each record's fields added to version 1 after its first release, as the model declares
 # them (`ketnap.model.fields.FieldInfo.added`).
 _ADDED_FIELDS: Final = added_fields(Dossier)
@@ -122,7 +158,7 @@ def _make_converter(*, detailed: bool) -> cattrs.Converter:
     # Plain strings in the document, not enum members that merely behave like them.
     # Hooks by class: _Labelled precedes str in every ketnap enum's MRO.
     # (_value_, not the enum's value property, which costs a call per field saved.)
-    converter.register_unstructure_hook(_Labelled, lambda member: member._value_)
+    converter.register_unstructure_hook(_Labelled, attrgetter("_value_"))
     converter.register_structure_hook(_Labelled, _structure_enum)
     converter.register_structure_hook(pendulum.Date, _structure_date)
     for kind, name in ((str, "a string"), (int, "an integer"), (bool, "true or false")):
@@ -134,6 +170,11 @@ def _make_converter(*, detailed: bool) -> cattrs.Converter:
     converter.register_unstructure_hook_factory(
         is_frozenset, lambda _t: lambda value: sorted(str(member) for member in value)
     )
+    # The data cattrs' own hooks give, with fewer calls per field (a store writes every
+    # field of every dossier it saves): an optional field whose value is kept as it is
+    # (a text, a number) is read inline, and a list is made by a comprehension.
+    converter.register_unstructure_hook_factory(_is_optional, _optional_unstructure)
+    converter.register_unstructure_hook_factory(_is_list, _list_unstructure)
     # Fields added after version 1 of the document are written only when they differ from
     # their default: a document that does not use them stays readable by an older ketnap,
     # and every document stays as small as it was.

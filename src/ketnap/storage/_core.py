@@ -13,13 +13,14 @@ from __future__ import annotations
 import contextlib
 import functools
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from operator import itemgetter
 from typing import Any, ClassVar, Concatenate, Final, ParamSpec, Protocol, Self, TypeVar
 
 import attrs
 import pendulum
 
 from ketnap.errors import StoreError
-from ketnap.facts import Event, FactsFunction, plain_facts
+from ketnap.facts import FactsFunction, plain_facts
 from ketnap.model import Dossier
 from ketnap.process import Process
 from ketnap.rules import RuleSet
@@ -229,9 +230,10 @@ class SQLCore:
         An event row is (dossier, seq, day, kind, target, organization), as `_EVENT` inserts it.
         """
         found = self._facts(dossier)
+        unit = found.unit
         derived = (
             str(dossier.stage),
-            found.unit,
+            unit,
             dossier.entered_pool_on.isoformat(),
             _iso(self._process.admission_date(dossier)),
             _iso(found.next_due),
@@ -246,16 +248,16 @@ class SQLCore:
         # An event is kept under the unit of its act: the dossier's, or for a member who
         # transferred, the branch of that day (`ketnap.facts.Event.unit`).
         # In the order of their numbers, as a verification reads them back.
+        dossier_id = dossier.id
         events = [
-            (dossier.id, event.seq, event.on.isoformat(), event.kind, event.target,
-             event.unit or found.unit)
-            for event in sorted(found.events, key=_seq)
-        ]  # fmt: skip
+            (dossier_id, seq, on.isoformat(), kind, target, event_unit or unit)
+            for seq, on, kind, target, event_unit in sorted(found.events, key=_SEQ)
+        ]
         return derived, events
 
 
-def _seq(event: Event) -> int:
-    return event.seq
+_SEQ: Final = itemgetter(0)
+"""An `Event`'s number (its first field)."""
 
 
 def _iso(day: pendulum.Date | None) -> str | None:

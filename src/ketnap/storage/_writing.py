@@ -20,7 +20,12 @@ from ketnap.errors import InvalidDocument, InvalidInput, StaleDossier
 from ketnap.model import Dossier
 from ketnap.storage._core import _CHUNK, SQLCore, _guarded
 from ketnap.storage._organizations import stored_branches
-from ketnap.storage._seals import dossier_entry_seal, events_seal, identity_seal, row_seal
+from ketnap.storage._seals import (
+    dossier_entry_seal,
+    event_rows_seal,
+    identity_seal,
+    row_seal,
+)
 from ketnap.storage._tables import _EVENT, _INSERT, _UPDATE
 
 __all__ = ["SQLWriting"]
@@ -233,7 +238,7 @@ class SQLWriting(SQLCore):
     ) -> tuple[tuple[Any, ...], list[tuple[Any, ...]]]:
         """The dossier's row (without its id) and its event rows; *branches* as `_write`'s."""
         # The text is checked to load back: a save never accepts what a load refuses.
-        document = self._format.checked_dumps(
+        document, encoded = self._format._checked_text(  # noqa: SLF001 - the store's own format
             dossier, process=self._process, regulations=self._regulations
         )
         revision = dossier.revision + 1
@@ -241,10 +246,10 @@ class SQLWriting(SQLCore):
         if branches is not None:
             _refuse_unknown_branches(dossier, derived[1], branches)
         dossier_id = dossier.id
-        sealed_events = events_seal(
-            dossier_id, revision, [e[1:] for e in events], seal_key=self._key
+        sealed_events = event_rows_seal(dossier_id, revision, events, seal_key=self._key)
+        seal = row_seal(
+            dossier_id, revision, derived, document, seal_key=self._key, encoded=encoded
         )
-        seal = row_seal(dossier_id, revision, derived, document, seal_key=self._key)
         return (revision, *derived, sealed_events, seal, document), events
 
     def _revision(self, dossier_id: str) -> int | None:

@@ -153,6 +153,16 @@ class DocumentFormat:
         Raises:
             InvalidDocument: the text would not load, with the path of the field.
         """
+        return self._checked_text(dossier, process=process, regulations=regulations)[0]
+
+    def _checked_text(
+        self,
+        dossier: Dossier,
+        *,
+        process: Process = ADMISSION,
+        regulations: Iterable[RuleSet] | None = None,
+    ) -> tuple[str, bytes]:
+        """`checked_dumps`'s text and its UTF-8 bytes, which a store's seal hashes."""
         # What a load checks, without parsing the text back: the records are frozen and
         # were validated (text, integers and collections bounded) when built, so what
         # remains is the dossier's own mutable fields, the history and the size.
@@ -162,12 +172,12 @@ class DocumentFormat:
             # orjson writes the stored text about five times faster than json (a tenth
             # of a save); compact, UTF-8, and refusing what JSON cannot hold (a lone
             # surrogate, an integer over 64 bits) where json would write it.
-            text = orjson.dumps(self.to_document(dossier)).decode()
+            encoded = orjson.dumps(self.to_document(dossier))
         except (ValueError, TypeError) as exc:  # orjson.JSONEncodeError is a TypeError
             raise InvalidDocument("$", f"cannot be written ({type(exc).__name__})") from None
-        if len(text) > LIMITS.document_bytes // 4 and len(text.encode()) > LIMITS.document_bytes:
+        if len(encoded) > LIMITS.document_bytes:
             raise InvalidDocument("$", f"larger than {LIMITS.document_bytes:,} bytes")
-        return text
+        return encoded.decode(), encoded
 
     def loads(
         self,

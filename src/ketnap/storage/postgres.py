@@ -125,6 +125,12 @@ class _Connection:
         cursor.executemany(_placeholders(sql), list(rows))
         return cursor  # type: ignore[return-value]
 
+    def execute_binary(self, sql: str, params: Sequence[Any]) -> Cursor:
+        """`execute`, its parameters sent in binary (arrays of text need no quoting)."""
+        cursor = self._connection.cursor()
+        cursor.execute(sql.replace("%", "%%").replace("?", "%b"), params)
+        return cursor  # type: ignore[return-value]
+
     def copy(self, table: str, columns: str, rows: Iterable[Sequence[Any]]) -> int:
         """
         Send *rows* with COPY: one stream, where an INSERT per row is a round trip each.
@@ -337,10 +343,13 @@ class PostgresStore(SQLStore):
 
     def _claim(self, rows: list[tuple[str, str, str]]) -> int:
         # One statement over arrays, where executemany runs one per claim; DO NOTHING
-        # also skips a second claim on one value within the statement.
+        # also skips a second claim on one value within the statement. The arrays go in
+        # binary: the same texts, without quoting each one into an array literal.
         kinds, values, holders = (list(column) for column in zip(*rows, strict=True))
+        connection = self._db
+        assert isinstance(connection, _Connection)  # noqa: S101 - held by _session
         return int(
-            self._db.execute(
+            connection.execute_binary(
                 "INSERT INTO identities (kind, value, dossier_id)"
                 " SELECT * FROM unnest(?::text[], ?::text[], ?::text[])"
                 " ON CONFLICT (kind, value) DO NOTHING",

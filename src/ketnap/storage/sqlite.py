@@ -28,9 +28,10 @@ import hmac
 import os
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import chain
 from pathlib import Path
-from typing import ClassVar, Final
+from typing import Any, ClassVar, Final
 
 from ketnap.errors import InvalidDocument, StoreError
 from ketnap.facts import FactsFunction
@@ -54,6 +55,13 @@ __all__ = ["SQLiteStore"]
 # The table layout; bumped (with a migration in _migrate) when the tables change.
 _LAYOUT: Final = 4
 _CHUNK: Final = 500
+
+# The events inserted several rows to a statement (see `SQLiteStore._insert_many`).
+_EVENTS_PER_INSERT: Final = 16
+_EVENT_ROW: Final = "(?, ?, ?, ?, ?, ?)"
+_GROUPED_EVENTS: Final = _EVENT.replace(
+    f"VALUES {_EVENT_ROW}", f"VALUES {', '.join([_EVENT_ROW] * _EVENTS_PER_INSERT)}"
+)
 
 # Layout 1 sealed each dossier's document alone and nothing else, and kept no journal.
 # A newer store put back to layout 1 by hand (its rows edited, its seals and journal
@@ -443,6 +451,28 @@ class SQLiteStore(SQLStore):
         self._identify_raw(dossier_id, derived[0], document)
         entry = dossier_entry_seal(seal, sealed_events, seal_key=self._key)
         return ("dossier", dossier_id, revision, entry)
+
+    def _insert_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> int:
+        # The events (a dozen small rows a dossier) go sixteen to a statement: sqlite3
+        # binds and steps each statement on its own, and for rows this small that costs
+        # more than their insertion (about a fifth less time for the events, measured).
+        # The same rows in the same order. Not the identities, whose ON CONFLICT clause
+        # makes a statement of many rows slower than as many statements of one.
+        if sql != _EVENT or not isinstance(rows, list) or len(rows) < _EVENTS_PER_INSERT:
+            return super()._insert_many(sql, rows)
+        full = len(rows) - len(rows) % _EVENTS_PER_INSERT
+        count = int(
+            self._db.executemany(
+                _GROUPED_EVENTS,
+                (
+                    tuple(chain.from_iterable(rows[start : start + _EVENTS_PER_INSERT]))
+                    for start in range(0, full, _EVENTS_PER_INSERT)
+                ),
+            ).rowcount
+        )
+        if full < len(rows):
+            count += super()._insert_many(sql, rows[full:])
+        return count
 
     @property
     def _db(self) -> Connection:
