@@ -22,6 +22,7 @@ from ketnap import (
     Period,
     Policy,
     Relation,
+    RuleSet,
     Sponsor,
     Stage,
     Workflow,
@@ -263,13 +264,18 @@ def test_guidance_with_an_unknown_policy_name_is_refused() -> None:
         Guidance(code="HD x", effective=Period(), changes={"no_such_value": 1})
 
 
-def test_a_deployment_may_give_a_regulation_its_own_guidance() -> None:
+def with_local_guidance() -> RuleSet:
+    """QĐ 294 with a province's guidance: 12 months on the list from 1 Aug 2025."""
     local = Guidance(
         code="HD tỉnh 2025",
         effective=Period(D(2025, 8, 1)),
         changes={"min_pool_months": 12},
     )
-    ruleset = attrs.evolve(QD_294_2025, guidance=(*QD_294_2025.guidance, local))
+    return attrs.evolve(QD_294_2025, guidance=(*QD_294_2025.guidance, local))
+
+
+def test_a_deployment_may_give_a_regulation_its_own_guidance() -> None:
+    ruleset = with_local_guidance()
     assert ruleset.policy_on(D(2025, 7, 31)).min_pool_months == 0
     assert ruleset.policy_on(D(2025, 8, 1)).min_pool_months == 12
     assert Workflow(ruleset).law.policy_for(D(2025, 8, 1)).min_pool_months == 12
@@ -277,23 +283,13 @@ def test_a_deployment_may_give_a_regulation_its_own_guidance() -> None:
 
 def test_the_policy_of_a_day_is_the_same_asked_in_any_order() -> None:
     """A rule set remembers each day's policy; the guidance boundary still holds both ways."""
-    local = Guidance(
-        code="HD tỉnh 2025",
-        effective=Period(D(2025, 8, 1)),
-        changes={"min_pool_months": 12},
-    )
-    ruleset = attrs.evolve(QD_294_2025, guidance=(*QD_294_2025.guidance, local))
+    ruleset = with_local_guidance()
     asked = [D(2025, 8, 1), D(2025, 7, 31), D(2025, 8, 2), D(2025, 7, 31), D(2025, 8, 1)]
     assert [ruleset.policy_on(day).min_pool_months for day in asked] == [12, 0, 12, 0, 12]
 
 
 def test_a_rule_set_asked_thousands_of_days_still_answers_each_right() -> None:
-    local = Guidance(
-        code="HD tỉnh 2025",
-        effective=Period(D(2025, 8, 1)),
-        changes={"min_pool_months": 12},
-    )
-    ruleset = attrs.evolve(QD_294_2025, guidance=(*QD_294_2025.guidance, local))
+    ruleset = with_local_guidance()
     first = D(2025, 8, 1)
     days = [first.add(days=offset) for offset in range(-5000, 5000, 2)]
     for day in days:  # more days than it remembers: it forgets and starts again
