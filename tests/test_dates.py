@@ -218,3 +218,12 @@ def test_no_day_before_or_after_the_dates_ketnap_covers() -> None:
         previous_day(DATE_MIN)
     with pytest.raises(InvalidInput, match="outside the dates ketnap covers"):
         next_day(DATE_MAX)
+
+
+def test_the_next_and_previous_day_of_a_datetime_are_refused() -> None:
+    """A time of day would be lost: refused, as `as_date` refuses it."""
+    late_evening = dt.datetime(2020, 1, 1, 23, 0)  # noqa: DTZ001 - a naive value is the point
+    with pytest.raises(InvalidInput, match="without a time of day"):
+        next_day(late_evening)
+    with pytest.raises(InvalidInput, match="without a time of day"):
+        previous_day(late_evening)

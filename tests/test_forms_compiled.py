@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import zipfile
 from pathlib import Path
@@ -97,3 +98,93 @@ def test_a_folder_without_the_form_template_is_one_error_naming_it(
         write_form("9-KNĐ", dossiers["member"], tmp_path / "9.docx", tree=TREE,
                    signature=SIGNER, law=LAW, templates=tmp_path)  # fmt: skip
     assert not (tmp_path / "9.docx").exists()
+
+
+def test_a_template_copied_over_with_its_times_kept_is_read_again(
+    dossiers: dict[str, Dossier], tmp_path: Path
+) -> None:
+    """cp -p, rsync -a, unzip: the same size and modification time, another file."""
+    own = tmp_path / "templates"
+    own.mkdir()
+    versions = []
+    for word in ("AAAA", "DDDD"):  # the same length: the same size of file
+        document = docx.Document(str(TEMPLATES / "9-KND.docx"))
+        document.add_paragraph(f"Ghi chú {word}")
+        saved = tmp_path / f"{word}.docx"
+        document.save(str(saved))
+        versions.append(saved)
+    template = own / "9-KND.docx"
+    shutil.copy(versions[0], template)
+    first = write_form("9-KNĐ", dossiers["member"], tmp_path / "a.docx", tree=TREE,
+                       signature=SIGNER, law=LAW, templates=own)  # fmt: skip
+    assert "Ghi chú AAAA" in text_of(first)
+    before = template.stat()
+    replacement = own / "incoming.docx"
+    shutil.copy(versions[1], replacement)
+    os.utime(replacement, ns=(before.st_atime_ns, before.st_mtime_ns))
+    replacement.replace(template)
+    assert (template.stat().st_size, template.stat().st_mtime_ns) == (
+        before.st_size,
+        before.st_mtime_ns,
+    )
+    second = write_form("9-KNĐ", dossiers["member"], tmp_path / "b.docx", tree=TREE,
+                        signature=SIGNER, law=LAW, templates=own)  # fmt: skip
+    assert "Ghi chú DDDD" in text_of(second)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"", b"not a zip at all", b"PK\x03\x04truncated"],
+    ids=["empty", "text", "truncated-zip"],
+)
+def test_a_template_that_is_not_a_word_document_is_one_error_naming_it(
+    dossiers: dict[str, Dossier], tmp_path: Path, content: bytes
+) -> None:
+    (tmp_path / "9-KND.docx").write_bytes(content)
+    with pytest.raises(InvalidInput, match=r"templates.*9-KND\.docx is not a Word document"):
+        write_form("9-KNĐ", dossiers["member"], tmp_path / "9.docx", tree=TREE,
+                   signature=SIGNER, law=LAW, templates=tmp_path)  # fmt: skip
+
+
+def test_a_zip_without_the_parts_of_a_document_is_one_error_naming_it(
+    dossiers: dict[str, Dossier], tmp_path: Path
+) -> None:
+    with zipfile.ZipFile(tmp_path / "9-KND.docx", "w") as package:
+        package.writestr("word/document.xml", "<w:document/>")
+    with pytest.raises(InvalidInput, match=r"9-KND\.docx is not a Word document"):
+        write_form("9-KNĐ", dossiers["member"], tmp_path / "9.docx", tree=TREE,
+                   signature=SIGNER, law=LAW, templates=tmp_path)  # fmt: skip
+
+
+def test_a_placeholder_jinja2_cannot_read_is_one_error(
+    dossiers: dict[str, Dossier], tmp_path: Path
+) -> None:
+    document = docx.Document(str(TEMPLATES / "9-KND.docx"))
+    document.add_paragraph("{{ name ")
+    document.add_paragraph("}} và {% if %}")
+    document.save(str(tmp_path / "9-KND.docx"))
+    with pytest.raises(InvalidInput, match="a placeholder jinja2 cannot read"):
+        write_form("9-KNĐ", dossiers["member"], tmp_path / "9.docx", tree=TREE,
+                   signature=SIGNER, law=LAW, templates=tmp_path)  # fmt: skip
+
+
+def test_a_template_without_properties_is_filled_whole(
+    dossiers: dict[str, Dossier], tmp_path: Path
+) -> None:
+    """python-docx would date the properties it makes when the template was prepared."""
+    with (
+        zipfile.ZipFile(TEMPLATES / "9-KND.docx") as source,
+        zipfile.ZipFile(tmp_path / "9-KND.docx", "w", zipfile.ZIP_DEFLATED) as bare,
+    ):
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                continue
+            if info.filename in {"_rels/.rels", "[Content_Types].xml"}:
+                # Neither the relationship nor the content type of the part left out.
+                content = re.sub(rb"<[^<>]*docProps/core\.xml[^<>]*/>", b"", content)
+            bare.writestr(info, content)
+    assert compiled(tmp_path / "9-KND.docx") is None
+    path = write_form("9-KNĐ", dossiers["member"], tmp_path / "9.docx", tree=TREE,
+                      signature=SIGNER, law=LAW, templates=tmp_path)  # fmt: skip
+    assert docx.Document(str(path)).core_properties.author == "Huyện ủy Yên Lạc"

@@ -147,6 +147,21 @@ class TestTheRenamedProcess:
         with pytest.raises(InvalidWorkflow, match="guarded as 'hold_ceremony', a step of its own"):
             ADMISSION.extend(steps=[twin])
 
+    def test_a_step_built_to_stand_for_the_transfer_is_refused(self) -> None:
+        # rename_step refuses the transfer; a process built by hand must not get round it.
+        steps = [
+            ProcessStep("chuyen_di", step.label, tags=step.tags, guarded_as=Step.TRANSFER)
+            if step.code == Step.TRANSFER
+            else step
+            for step in ADMISSION.steps
+        ]
+        rows = [
+            attrs.evolve(row, step="chuyen_di") if row.step == Step.TRANSFER else row
+            for row in ADMISSION.transitions
+        ]
+        with pytest.raises(InvalidWorkflow, match="cannot be guarded as 'transfer'"):
+            attrs.evolve(ADMISSION, steps=steps, transitions=rows)
+
     def test_two_steps_guarded_as_one_code_are_refused(self) -> None:
         again = ProcessStep("again", Message(vi="x", en="x"), guarded_as=Step.DECIDE_ADMISSION)
         with pytest.raises(InvalidWorkflow, match="two steps are guarded as 'decide_admission'"):

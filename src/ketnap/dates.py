@@ -216,12 +216,12 @@ def calendar_months(start: dt.date, end: dt.date) -> int:
 def next_day(day: dt.date) -> pendulum.Date:
     """Return the day after *day*."""
     # By ordinal: pendulum's own addition costs six times as much, and windows ask often.
-    return as_date(dt.date.fromordinal(day.toordinal() + 1))
+    return as_date(dt.date.fromordinal(as_date(day).toordinal() + 1))
 
 
 def previous_day(day: dt.date) -> pendulum.Date:
     """Return the day before *day*."""
-    return as_date(dt.date.fromordinal(day.toordinal() - 1))
+    return as_date(dt.date.fromordinal(as_date(day).toordinal() - 1))
 
 
 def first_day_with_calendar_months(start: dt.date, months: int) -> pendulum.Date:

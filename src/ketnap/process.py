@@ -566,14 +566,13 @@ class Process:
         >>> sorted(local.steps_tagged("admission")), local.rule_code("ra_quyet_dinh_ket_nap")
         (['ra_quyet_dinh_ket_nap'], 'decide_admission')
 
-        Only a step no rule reads back from the history by its code can be renamed: the
-        branch's resolutions, the endorsements, the appraisals, a referral and a transfer
-        are found among the earlier acts by their shipped codes, and a rule would no
-        longer see them.
+        The rules find a renamed step's earlier acts through the process (`recorded_as`).
+        The transfer cannot be renamed: the stored facts count its acts by the shipped
+        code (`ketnap.facts` knows no process).
 
         Raises:
             InvalidWorkflow: *code* is not a step of this process, or *new_code* already is,
-                or the rules read *code*'s earlier acts by that code.
+                or *code* is the transfer.
         """
         old = str(code)
         if old not in self._step_index:
@@ -611,6 +610,11 @@ def _guarded(steps: Mapping[str, ProcessStep]) -> dict[str, ProcessStep]:
     for step in steps.values():
         if step.guarded_as is None or step.guarded_as == step.code:
             continue
+        if step.guarded_as in _READ_BACK:
+            raise InvalidWorkflow(
+                f"step {step.code!r} cannot be guarded as {step.guarded_as!r}: the stored "
+                "facts count its acts by that code"
+            )
         if step.guarded_as in steps:
             raise InvalidWorkflow(
                 f"step {step.code!r} is guarded as {step.guarded_as!r}, a step of its own"

@@ -571,7 +571,9 @@ def write_form(
 
     Raises:
         FormRefused: fields are missing; every one is named, nothing is written.
-        InvalidInput: *code* names no form, or the template uses an unknown fact.
+        InvalidInput: *code* names no form; the templates folder holds no file for it,
+            or one that is not a Word document; or the template uses an unknown fact or
+            a placeholder jinja2 cannot read.
     """
     import jinja2  # noqa: PLC0415 - only users of forms pay for importing docxtpl
 
@@ -591,6 +593,10 @@ def write_form(
             _write_whole(source, filled, path, lambda found: _describe(found, form, filled))
     except jinja2.UndefinedError as exc:
         raise InvalidInput("template", f"uses a fact ketnap does not give ({exc})") from None
+    except jinja2.TemplateSyntaxError as exc:
+        raise InvalidInput(
+            "template", f"{form.template}: a placeholder jinja2 cannot read ({exc.message})"
+        ) from None
     return path
 
 

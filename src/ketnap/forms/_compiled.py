@@ -8,9 +8,11 @@ of it depends on the form's facts, so it is done here once per template file (ke
 its path, size and modification time, so an edited deployment template is read again).
 What is left per form is what depends on the facts, done by docxtpl's own steps in
 docxtpl's order: the body rendered, its tables and drawing ids fixed, put in the
-document, the properties set, and the package written.
+document, the properties set, and the package written. A file is known by its path,
+size, times and inode, so a template copied over another is prepared again.
 
-A template whose headers, footers, footnotes or properties hold a placeholder ("{") is
+A template whose headers, footers, footnotes or properties hold a placeholder ("{"), or
+that has no properties part (python-docx would make one dated when it was prepared), is
 not prepared (`compiled` returns None) and is filled by docxtpl whole, as before.
 `tests/test_forms.py` checks that both ways write the same parts for every shipped form.
 """
@@ -29,9 +31,12 @@ import jinja2
 import jinja2.nodes
 from docx.opc.constants import CONTENT_TYPE
 from docx.opc.coreprops import CoreProperties
+from docx.opc.exceptions import PackageNotFoundError
 from docx.opc.oxml import serialize_part_xml
 from docx.oxml.parser import parse_xml
 from docxtpl import DocxTemplate  # type: ignore[import-untyped]
+
+from ketnap.errors import InvalidInput
 
 __all__ = ["Compiled", "compiled"]
 
@@ -121,16 +126,38 @@ class Compiled:
 
 
 def compiled(path: Path) -> Compiled | None:
-    """The template at *path*, prepared (None: it has placeholders outside its body)."""
+    """
+    The template at *path*, prepared (None: docxtpl fills it whole, see the module).
+
+    Raises:
+        InvalidInput: the file is not a Word document (.docx) python-docx can open.
+    """
     stat = path.stat()
-    return _compile(path.resolve(), stat.st_size, stat.st_mtime_ns)
+    # A file copied over with its times kept (cp -p, rsync -a, unzip) has the same size and
+    # modification time; its inode and change time are new.
+    key = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, stat.st_dev)
+    try:
+        return _compile(path.resolve(), key)
+    # lxml's XMLSyntaxError is a SyntaxError: a part that is not XML.
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, SyntaxError) as exc:
+        # The folder is the deployment's: name the file, not the innards of python-docx.
+        reason = f"{path.name} is not a Word document ketnap can fill ({type(exc).__name__})"
+        raise InvalidInput("templates", reason) from None
 
 
-@functools.lru_cache(maxsize=64)
-def _compile(path: Path, _size: int, _modified: int) -> Compiled | None:
+# Two folders of seven forms fit; each prepared template keeps its package (about 1.6 MB
+# for the shipped ones), so the cache is kept small.
+@functools.lru_cache(maxsize=16)
+def _compile(path: Path, _key: tuple[int, ...]) -> Compiled | None:
     template = DocxTemplate(str(path))
     template.init_docx()
     document = template.docx
+    package = document.part.package
+    kinds = {part.content_type for part in package.iter_parts()}
+    if CONTENT_TYPE.OPC_CORE_PROPERTIES not in kinds:
+        # python-docx would make the properties, dated when made: kept here, every form
+        # would carry the day the template was prepared. docxtpl whole makes them per form.
+        return None
     others = [
         part.blob
         for uri in (template.HEADER_URI, template.FOOTER_URI)
