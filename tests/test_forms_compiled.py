@@ -35,6 +35,12 @@ def whole(code: str, dossier: Dossier, path: Path, signature: Signature = SIGNER
     return path
 
 
+def fill(dossier: Dossier, path: Path, templates: Path) -> Path:
+    """The admission decision of *dossier*, from the templates of *templates*, at *path*."""
+    return write_form("9-KNĐ", dossier, path, tree=TREE, signature=SIGNER, law=LAW,
+                      templates=templates)  # fmt: skip
+
+
 @pytest.fixture(scope="module")
 def dossiers() -> dict[str, Dossier]:
     return {"member": member(), "refused": refused_member()}
@@ -67,8 +73,7 @@ def test_a_template_with_a_placeholder_in_its_header_is_filled_whole(
     document.sections[0].header.paragraphs[0].text = "Hồ sơ của {{ name }}"
     document.save(str(own / "9-KND.docx"))
     assert compiled(own / "9-KND.docx") is None
-    path = write_form("9-KNĐ", dossiers["member"], tmp_path / "9.docx", tree=TREE,
-                      signature=SIGNER, law=LAW, templates=own)  # fmt: skip
+    path = fill(dossiers["member"], tmp_path / "9.docx", own)
     header = docx.Document(str(path)).sections[0].header.paragraphs[0].text
     assert header == f"Hồ sơ của {dossiers['member'].candidate.name}"
 
@@ -78,16 +83,14 @@ def test_an_edited_template_is_read_again(dossiers: dict[str, Dossier], tmp_path
     own.mkdir()
     template = own / "9-KND.docx"
     shutil.copy(TEMPLATES / "9-KND.docx", template)
-    first = write_form("9-KNĐ", dossiers["member"], tmp_path / "a.docx", tree=TREE,
-                       signature=SIGNER, law=LAW, templates=own)  # fmt: skip
+    first = fill(dossiers["member"], tmp_path / "a.docx", own)
     assert "Ghi chú của văn phòng" not in text_of(first)
     document = docx.Document(str(template))
     document.add_paragraph("Ghi chú của văn phòng")
     document.save(str(template))
     later = template.stat().st_mtime_ns + 1_000_000_000  # a coarse clock must not hide it
     os.utime(template, ns=(later, later))
-    second = write_form("9-KNĐ", dossiers["member"], tmp_path / "b.docx", tree=TREE,
-                        signature=SIGNER, law=LAW, templates=own)  # fmt: skip
+    second = fill(dossiers["member"], tmp_path / "b.docx", own)
     assert "Ghi chú của văn phòng" in text_of(second)
 
 
@@ -95,8 +98,7 @@ def test_a_folder_without_the_form_template_is_one_error_naming_it(
     dossiers: dict[str, Dossier], tmp_path: Path
 ) -> None:
     with pytest.raises(InvalidInput, match=r"templates.*holds no 9-KND\.docx"):
-        write_form("9-KNĐ", dossiers["member"], tmp_path / "9.docx", tree=TREE,
-                   signature=SIGNER, law=LAW, templates=tmp_path)  # fmt: skip
+        fill(dossiers["member"], tmp_path / "9.docx", tmp_path)
     assert not (tmp_path / "9.docx").exists()
 
 
@@ -115,8 +117,7 @@ def test_a_template_copied_over_with_its_times_kept_is_read_again(
         versions.append(saved)
     template = own / "9-KND.docx"
     shutil.copy(versions[0], template)
-    first = write_form("9-KNĐ", dossiers["member"], tmp_path / "a.docx", tree=TREE,
-                       signature=SIGNER, law=LAW, templates=own)  # fmt: skip
+    first = fill(dossiers["member"], tmp_path / "a.docx", own)
     assert "Ghi chú AAAA" in text_of(first)
     before = template.stat()
     replacement = own / "incoming.docx"
@@ -127,8 +128,7 @@ def test_a_template_copied_over_with_its_times_kept_is_read_again(
         before.st_size,
         before.st_mtime_ns,
     )
-    second = write_form("9-KNĐ", dossiers["member"], tmp_path / "b.docx", tree=TREE,
-                        signature=SIGNER, law=LAW, templates=own)  # fmt: skip
+    second = fill(dossiers["member"], tmp_path / "b.docx", own)
     assert "Ghi chú DDDD" in text_of(second)
 
 
@@ -142,8 +142,7 @@ def test_a_template_that_is_not_a_word_document_is_one_error_naming_it(
 ) -> None:
     (tmp_path / "9-KND.docx").write_bytes(content)
     with pytest.raises(InvalidInput, match=r"templates.*9-KND\.docx is not a Word document"):
-        write_form("9-KNĐ", dossiers["member"], tmp_path / "9.docx", tree=TREE,
-                   signature=SIGNER, law=LAW, templates=tmp_path)  # fmt: skip
+        fill(dossiers["member"], tmp_path / "9.docx", tmp_path)
 
 
 def test_a_zip_without_the_parts_of_a_document_is_one_error_naming_it(
@@ -152,8 +151,7 @@ def test_a_zip_without_the_parts_of_a_document_is_one_error_naming_it(
     with zipfile.ZipFile(tmp_path / "9-KND.docx", "w") as package:
         package.writestr("word/document.xml", "<w:document/>")
     with pytest.raises(InvalidInput, match=r"9-KND\.docx is not a Word document"):
-        write_form("9-KNĐ", dossiers["member"], tmp_path / "9.docx", tree=TREE,
-                   signature=SIGNER, law=LAW, templates=tmp_path)  # fmt: skip
+        fill(dossiers["member"], tmp_path / "9.docx", tmp_path)
 
 
 def test_a_placeholder_jinja2_cannot_read_is_one_error(
@@ -164,8 +162,7 @@ def test_a_placeholder_jinja2_cannot_read_is_one_error(
     document.add_paragraph("}} và {% if %}")
     document.save(str(tmp_path / "9-KND.docx"))
     with pytest.raises(InvalidInput, match="a placeholder jinja2 cannot read"):
-        write_form("9-KNĐ", dossiers["member"], tmp_path / "9.docx", tree=TREE,
-                   signature=SIGNER, law=LAW, templates=tmp_path)  # fmt: skip
+        fill(dossiers["member"], tmp_path / "9.docx", tmp_path)
 
 
 def test_a_template_without_properties_is_filled_whole(
@@ -185,6 +182,5 @@ def test_a_template_without_properties_is_filled_whole(
                 content = re.sub(rb"<[^<>]*docProps/core\.xml[^<>]*/>", b"", content)
             bare.writestr(info, content)
     assert compiled(tmp_path / "9-KND.docx") is None
-    path = write_form("9-KNĐ", dossiers["member"], tmp_path / "9.docx", tree=TREE,
-                      signature=SIGNER, law=LAW, templates=tmp_path)  # fmt: skip
+    path = fill(dossiers["member"], tmp_path / "9.docx", tmp_path)
     assert docx.Document(str(path)).core_properties.author == "Huyện ủy Yên Lạc"
