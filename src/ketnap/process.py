@@ -255,7 +255,7 @@ class Process:
             self, "_ahead", MappingProxyType({code: self._reach(code) for code in stages})
         )
         codes = {
-            code: tuple((steps[row.step].guarded_as or row.step) for row in rows)
+            code: tuple(steps[row.step].rule_code for row in rows)
             for code, rows in self._ahead.items()
         }
         object.__setattr__(self, "_ahead_codes", MappingProxyType(codes))

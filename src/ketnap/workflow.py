@@ -474,15 +474,14 @@ def _apply(
     )
     dossier.stage = target
     dossier.history.append(entry)
-    if attempt.late:
-        dossier.late_acts.extend(
-            LateAct(
-                step=attempt.step,
-                on=context.on,
-                due=cast("pendulum.Date", failure.values["due"]),
-                answerable=context.actor,
-                rule_id=failure.rule.id,
-            )
-            for failure in attempt.late
+    dossier.late_acts.extend(
+        LateAct(
+            step=attempt.step,
+            on=context.on,
+            due=cast("pendulum.Date", failure.values["due"]),
+            answerable=context.actor,
+            rule_id=failure.rule.id,
         )
+        for failure in attempt.late
+    )
     attempt.entry = entry

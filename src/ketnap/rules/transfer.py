@@ -14,7 +14,6 @@ from __future__ import annotations
 from ketnap.messages import Message
 from ketnap.model import Actor, Dossier, Step, Transfer, VotePurpose
 from ketnap.model.records import same_branch
-from ketnap.process import Process
 from ketnap.rules._base import Context, Family, Values, rule
 
 __all__ = [
@@ -28,15 +27,14 @@ __all__ = [
 _CLAUSE = "HD 01-HD/TW 2021 §5 (nguồn thứ cấp); Điều lệ Đảng Điều 5.2"
 
 
-def transfers_acted(dossier: Dossier, *, process: Process) -> int:
-    """How many transfers the history holds (acts of the step the rules know as transfer)."""
-    step = process.recorded_as(Step.TRANSFER)
-    return sum(1 for entry in dossier.history if entry.step == step)
+def transfers_acted(dossier: Dossier) -> int:
+    """How many transfers the history holds (steps ``Step.TRANSFER`` taken)."""
+    return sum(1 for entry in dossier.history if entry.step == Step.TRANSFER)
 
 
-def pending_transfer(dossier: Dossier, *, process: Process) -> Transfer | None:
+def pending_transfer(dossier: Dossier) -> Transfer | None:
     """The first transfer recorded that no act has taken yet, if any."""
-    acted = transfers_acted(dossier, process=process)
+    acted = transfers_acted(dossier)
     return dossier.transfers[acted] if len(dossier.transfers) > acted else None
 
 
@@ -63,12 +61,12 @@ def transfer_recorded(context: Context) -> Values | None:
     the member was in (the previous transfer's receiving branch) to the dossier's branch.
     """
     dossier = context.dossier
-    transfer = pending_transfer(dossier, process=context.process)
+    transfer = pending_transfer(dossier)
     if transfer is None:
         return _problem(
             "chưa ghi nơi chuyển đi, nơi chuyển đến", "no sending and receiving branch recorded"
         )
-    if len(dossier.transfers) > transfers_acted(dossier, process=context.process) + 1:
+    if len(dossier.transfers) > transfers_acted(dossier) + 1:
         return _problem("ghi nhiều lần chuyển chưa thực hiện", "several transfers recorded at once")
     if transfer.on != context.on:
         return _problem("ngày ghi khác ngày chuyển", "recorded for another day than the act")
@@ -76,7 +74,7 @@ def transfer_recorded(context: Context) -> Values | None:
         return _problem(
             "hồ sơ chưa ở chi bộ nơi chuyển đến", "the dossier is not with the receiving branch"
         )
-    acted = transfers_acted(dossier, process=context.process)
+    acted = transfers_acted(dossier)
     if acted and not same_branch(transfer.from_branch, dossier.transfers[acted - 1].to_branch):
         return _problem(
             "nơi chuyển đi không phải chi bộ nhận lần chuyển trước",
@@ -88,7 +86,7 @@ def transfer_recorded(context: Context) -> Values | None:
 def _since_ceremony(context: Context) -> list[Transfer]:
     dossier = context.dossier
     ceremony = context.process.ceremony_date(dossier)
-    acted = dossier.transfers[: transfers_acted(dossier, process=context.process)]
+    acted = dossier.transfers[: transfers_acted(dossier)]
     return [t for t in acted if ceremony is None or t.on >= ceremony]
 
 
