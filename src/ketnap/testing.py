@@ -323,6 +323,14 @@ def walk(
     return entries
 
 
+# An entry's content: every field it is made with but its chain (``previous``, ``digest``).
+_ENTRY_CONTENT = tuple(
+    field.name
+    for field in attrs.fields(HistoryEntry)
+    if field.init and field.name not in {"previous", "digest"}
+)
+
+
 def clone(
     dossier: Dossier,
     id: str,  # noqa: A002 - the dossier's own field name
@@ -345,8 +353,9 @@ def clone(
     previous = chain_start(id)
     history = []
     for entry in dossier.history:
-        unsealed = attrs.evolve(entry, previous=previous, digest="")
-        sealed = attrs.evolve(unsealed, digest=unsealed.expected_digest())
+        # Made without a digest, as an act makes its entry: the new one is computed.
+        fields = {name: getattr(entry, name) for name in _ENTRY_CONTENT}
+        sealed = HistoryEntry(**fields, previous=previous)
         history.append(sealed)
         previous = sealed.digest
     return attrs.evolve(

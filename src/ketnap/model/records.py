@@ -850,13 +850,15 @@ class HistoryEntry:
         default=(), converter=_rule_ids, metadata=fact(added=True)
     )
     previous: str = attrs.field(repr=False)
-    digest: str = attrs.field(
-        repr=False,
-        default=attrs.Factory(lambda self: self.expected_digest(), takes_self=True),
-    )
-    # Set once `digest_matches` found the digest right: the entry is frozen, so the same
-    # object would hash the same again (a store verifies every history on every save).
+    # True once the digest is known right: computed here from the entry's own fields
+    # (no ``digest`` given, as `ketnap.Workflow.advance` makes its entries), or found
+    # right by `digest_matches`. The entry is frozen, so the same object would hash the
+    # same again (a store verifies every history on every save). Declared before
+    # ``digest``, whose default sets it: attrs fills the fields in this order.
     _digest_checked: bool = attrs.field(default=False, init=False, eq=False, hash=False, repr=False)
+    digest: str = attrs.field(
+        repr=False, default=attrs.Factory(lambda self: self._own_digest(), takes_self=True)
+    )
 
     def digest_matches(self) -> bool:
         """Whether ``digest`` is what the content hashes to (`expected_digest`)."""
@@ -866,6 +868,12 @@ class HistoryEntry:
             return False
         object.__setattr__(self, "_digest_checked", True)  # frozen: attrs' own way round
         return True
+
+    def _own_digest(self) -> str:
+        """``digest``'s default: the expected digest, known right since it is made here."""
+        digest = self.expected_digest()
+        object.__setattr__(self, "_digest_checked", True)  # frozen: attrs' own way round
+        return digest
 
     def expected_digest(self) -> str:
         """The digest this entry's content and ``previous`` hash to."""
