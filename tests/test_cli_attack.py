@@ -435,7 +435,7 @@ def test_migrate_trust_unsealed_says_what_it_sealed_unchecked_and_the_anchor_to_
     _to_layout_1(store, recompute=True)  # a genuine layout-1 file, as far as anyone can tell
     result = _run(["migrate", "--store", str(store), "--trust-unsealed", "--lang", "en"])
     assert result.exit_code == 0, result.output
-    assert "Store migrated from layout 1 to 4" in result.output
+    assert "Store migrated from layout 1 to 5" in result.output
     assert "1 dossiers verified against their old seal" in result.output
     assert (
         "WARNING: sealed WITHOUT any check (layout 1 never sealed them): 1 quotas,"

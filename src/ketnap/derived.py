@@ -56,7 +56,7 @@ def derive_facts(dossier: Dossier, law: Law, *, decision_lag: int = 20) -> Dossi
         ),
         expected_decision_on=expected,
         proposal_window_closes_on=closes,
-        next_due=_next_due(dossier, law, _latest_record(dossier, last)),
+        next_due=_next_due(dossier, law, last),
     )
 
 
@@ -83,7 +83,9 @@ def _latest_record(dossier: Dossier, last: pendulum.Date) -> pendulum.Date:
 
 def _next_due(dossier: Dossier, law: Law, last: pendulum.Date) -> pendulum.Date | None:
     try:
-        deadlines = deadlines_for(dossier, on=last, law=law)
+        if law.process.is_final(dossier.stage):
+            return None  # no deadline (`deadlines_for`): the records need not be read
+        deadlines = deadlines_for(dossier, on=_latest_record(dossier, last), law=law)
     except KetnapError:
         return None
     return min((d.due for d in deadlines if d.is_open), default=None)

@@ -271,7 +271,7 @@ _STRIPS = {
 
 
 @given(
-    layout=st.sampled_from(["1", "2", "3", "4"]),
+    layout=st.sampled_from(["1", "2", "3", "4", "5"]),
     strip=st.just(frozenset(_STRIPS)) | st.frozensets(st.sampled_from(sorted(_STRIPS))),
     key=st.sampled_from([None, _KEY]),
     recompute=st.booleans(),

@@ -258,7 +258,7 @@ def test_a_layout_1_file_is_migrated_in_place_only_when_trusted_and_verifies(
         SQLiteStore(path, facts=facts_for(workflow.law))
     assert path.read_bytes() == before
     with SQLiteStore(path, facts=facts_for(workflow.law), trust_unsealed=True) as store:
-        assert store.upgrade == LayoutUpgrade(before=1, after=4, verified=2, trusted={"quota": 1})
+        assert store.upgrade == LayoutUpgrade(before=1, after=5, verified=2, trusted={"quota": 1})
         assert store.verify() == []
     with SQLiteStore(path, facts=facts_for(workflow.law)) as store:
         assert store.upgrade is None
@@ -269,7 +269,7 @@ def test_a_layout_1_file_is_migrated_in_place_only_when_trusted_and_verifies(
         assert store.verify() == []
         assert store.count(Query(stage=Stage.PROBATION, admitted_in=2024)) == 1
     layout = sqlite3.connect(path).execute("SELECT value FROM ketnap_meta WHERE key = 'layout'")
-    assert layout.fetchone() == ("4",)
+    assert layout.fetchone() == ("5",)
 
 
 def test_a_report_date_far_in_the_past_counts_nothing(path: Path, proposed: Dossier) -> None:
@@ -290,23 +290,78 @@ def _prefixed(value: object) -> str:
     return f"{len(text)}:{text}"
 
 
-def test_seals_keep_the_form_files_were_written_with(
-    path: Path, proposed: Dossier, workflow: Workflow
-) -> None:
-    # Seals of files already in use must verify after an upgrade: the form is pinned
-    # here, worked out independently of the store's code.
+def _sealed(*fields: object) -> str:
+    """SHA-256 over the length-prefixed fields, as every seal without a key is made."""
+    return hashlib.sha256("|".join(_prefixed(field) for field in fields).encode()).hexdigest()
+
+
+def _written_by_layout_4(path: Path, proposed: Dossier, workflow: Workflow) -> None:
+    """A store holding HS-1 as a layout-4 ketnap wrote it: its events sealed apart."""
     with SQLiteStore(path, facts=facts_for(workflow.law)) as store:
+        genesis = store.anchor()
         store.save(clone(proposed, "HS-1"))
     db = sqlite3.connect(path)
-    (revision, events_seal) = db.execute(
-        "SELECT revision, events_seal FROM dossiers WHERE id = 'HS-1'"
-    ).fetchone()
+    (revision, seal) = db.execute("SELECT revision, seal FROM dossiers").fetchone()
     events = db.execute(
-        "SELECT seq, day, kind, target, organization FROM events"
-        " WHERE dossier_id = 'HS-1' ORDER BY seq"
+        "SELECT seq, day, kind, target, organization FROM events ORDER BY seq"
     ).fetchall()
-    db.close()
     assert len(events) > 1
-    fields = ["events", "HS-1", revision] + [_prefixed(v) for event in events for v in event]
-    content = "|".join(_prefixed(field) for field in fields).encode()
-    assert events_seal == hashlib.sha256(content).hexdigest()
+    # The forms layout 4 wrote, worked out here independently of the store's code: each
+    # event value prefixed twice, and the journal recording the row's and events' seals.
+    events_seal = _sealed("events", "HS-1", revision, *(_prefixed(v) for e in events for v in e))
+    entry = _sealed(seal, events_seal)
+    link = _sealed(genesis, "dossier", "HS-1", revision, entry)
+    db.execute("UPDATE dossiers SET events_seal = ?", (events_seal,))
+    db.execute("UPDATE journal SET seal = ?, link = ?", (entry, link))
+    db.execute("UPDATE ketnap_meta SET value = ? WHERE key = 'journal'", (link,))
+    db.execute("UPDATE ketnap_meta SET value = '4' WHERE key = 'layout'")
+    db.commit()
+    db.close()
+
+
+def test_a_row_saved_with_its_events_sealed_apart_verifies_after_the_upgrade(
+    path: Path, proposed: Dossier, workflow: Workflow
+) -> None:
+    # Seals of files already in use must verify after an upgrade.
+    _written_by_layout_4(path, proposed, workflow)
+    with SQLiteStore(path, facts=facts_for(workflow.law)) as store:
+        assert store.upgrade == LayoutUpgrade(before=4, after=5)
+        assert store.verify() == []
+        store.save(clone(proposed, "HS-2"))  # a row of layout 5 beside it
+        assert store.verify() == []
+    (seal,) = (
+        sqlite3.connect(path)
+        .execute("SELECT events_seal FROM dossiers WHERE id = 'HS-2'")
+        .fetchone()
+    )
+    assert seal == ""
+
+
+@pytest.mark.parametrize(
+    ("statement", "dossier_id"),
+    [
+        ("UPDATE dossiers SET events_seal = '' WHERE id = 'HS-1'", "HS-1"),
+        (
+            (
+                "UPDATE dossiers SET events_seal = (SELECT events_seal FROM dossiers"
+                " WHERE id = 'HS-1') WHERE id = 'HS-2'"
+            ),
+            "HS-2",
+        ),
+    ],
+    ids=["an events seal removed", "an events seal given"],
+)
+def test_an_events_seal_removed_or_given_disagrees_with_the_journal(
+    path: Path, proposed: Dossier, workflow: Workflow, statement: str, dossier_id: str
+) -> None:
+    _written_by_layout_4(path, proposed, workflow)
+    with SQLiteStore(path, facts=facts_for(workflow.law)) as store:
+        store.save(clone(proposed, "HS-2"))
+    db = sqlite3.connect(path)
+    db.execute(statement)
+    db.commit()
+    db.close()
+    with SQLiteStore(path, facts=facts_for(workflow.law)) as store:
+        problems = store.verify()
+    assert [(p.kind, p.key) for p in problems] == [("dossier", dossier_id)]
+    assert "not the one last saved" in str(problems[0].error)

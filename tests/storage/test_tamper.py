@@ -359,7 +359,7 @@ def test_a_store_downgraded_to_layout_1_is_refused_untouched(
 def test_a_trusted_migration_of_a_downgraded_store_refuses_its_forged_dossiers(
     stored: Callable[..., Path], key: bytes | None, workflow: Workflow
 ) -> None:
-    # The operator is talked into --trust-unsealed: the dossiers still carry layout-4
+    # The operator is talked into --trust-unsealed: the dossiers still carry layout-5
     # seals, which are not what layout 1 sealed, so none of them is sealed again.
     path = stored(key)
     _downgrade(path)
@@ -426,20 +426,21 @@ def test_a_store_stripped_of_its_seals_or_journal_is_refused_untouched(
 
 
 @KEYS
-def test_a_newer_layout_put_back_to_2_is_migrated_and_its_forgery_still_found(
-    stored: Callable[..., Path], key: bytes | None, workflow: Workflow
+@pytest.mark.parametrize("layout", [2, 3, 4])
+def test_a_newer_layout_put_back_to_an_older_one_is_migrated_and_its_forgery_still_found(
+    stored: Callable[..., Path], key: bytes | None, workflow: Workflow, layout: int
 ) -> None:
-    # Layouts 2 and 3 kept every seal and the journal: their migrations seal nothing, so
+    # Layouts 2 to 4 kept every seal and the journal: their migrations seal nothing, so
     # the layout's number alone changes nothing that verify would miss.
     path = stored(key)
     _sql(
         path,
         "UPDATE quotas SET admissions = 20",
-        "UPDATE ketnap_meta SET value = '3' WHERE key = 'layout'",
+        f"UPDATE ketnap_meta SET value = '{layout}' WHERE key = 'layout'",  # noqa: S608 - a number
     )
     with _open(path, key, workflow) as store:
         assert store.upgrade is not None
-        assert (store.upgrade.before, store.upgrade.after) == (3, 4)
+        assert (store.upgrade.before, store.upgrade.after) == (layout, 5)
         assert ("quota", "X/2024") in _kinds(store.verify())
 
 

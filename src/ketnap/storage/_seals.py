@@ -11,14 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Iterable, Sequence
-from typing import Final
+from collections.abc import Sequence
 
 __all__ = [
     "course_seal",
     "dossier_entry_seal",
-    "event_rows_seal",
-    "events_seal",
     "identity_seal",
     "journal_link",
     "quota_seal",
@@ -26,42 +23,6 @@ __all__ = [
     "seal_fields",
     "tree_seal",
 ]
-
-
-def _field(value: object) -> str:
-    text = "" if value is None else str(value)
-    return f"{len(text)}:{text}"
-
-
-def _field_of_field(value: object) -> str:
-    """``_field(_field(value))``, the events' seal's form, made in one step."""
-    text = "" if value is None else str(value)
-    inner = f"{len(text)}:{text}"
-    return f"{len(inner)}:{inner}"
-
-
-# The events' seal takes each value of every event row, and the values repeat from row
-# to row and dossier to dossier (numbers, days, step and stage codes, branches): each
-# one's doubly prefixed form is made once. Kept by exact type, str or int only, so that
-# no other value equal to one of them (True and 1, 1.0 and 1) is given its form.
-_NESTED: dict[type, dict[object, str]] = {str: {}, int: {}}
-_NESTED_CAP: Final = 50_000
-
-
-def _nested_rows(rows: Iterable[Sequence[object]], start: int) -> list[str]:
-    """``_field_of_field`` of each value of each of *rows* from index *start*, in order."""
-    known = _NESTED
-    fields: list[str] = []
-    for row in rows:
-        for value in row[start:] if start else row:
-            forms = known.get(type(value))
-            form = None if forms is None else forms.get(value)
-            if form is None:
-                form = _field_of_field(value)
-                if forms is not None and len(forms) < _NESTED_CAP:
-                    forms[value] = form
-            fields.append(form)
-    return fields
 
 
 def _hexdigest(content: bytes, more: bytes = b"", *, seal_key: bytes | None) -> str:
@@ -77,15 +38,13 @@ def _hexdigest(content: bytes, more: bytes = b"", *, seal_key: bytes | None) -> 
     return keyed.hexdigest()
 
 
-def seal_fields(*parts: object, nested: Iterable[object] = (), seal_key: bytes | None) -> str:
-    """The seal of *parts*, then of *nested*; keyed (HMAC) when *seal_key* is given."""
+def seal_fields(*parts: object, seal_key: bytes | None) -> str:
+    """The seal of *parts*; keyed (HMAC) when *seal_key* is given."""
     # Length-prefixed fields: no choice of free text makes two contents collide.
-    # *nested* values are fields of fields, prefixed twice in one step.
     texts = ["" if part is None else str(part) for part in parts]
-    fields = [f"{len(text)}:{text}" for text in texts]
-    if nested:
-        fields += [_field_of_field(value) for value in nested]
-    return _hexdigest("|".join(fields).encode(), seal_key=seal_key)
+    return _hexdigest(
+        "|".join([f"{len(text)}:{text}" for text in texts]).encode(), seal_key=seal_key
+    )
 
 
 def row_seal(
@@ -113,40 +72,17 @@ def row_seal(
     return _hexdigest(head.encode(), body, seal_key=seal_key)
 
 
-def events_seal(
-    dossier_id: str, revision: int, events: Iterable[Sequence[object]], *, seal_key: bytes | None
-) -> str:
-    """The seal of a dossier's event rows (seq, day, kind, target, organization each)."""
-    # ``seal_fields("events", id, revision, nested=<every value of every event>)``.
-    return _events_seal(dossier_id, revision, events, 0, seal_key)
-
-
-def event_rows_seal(
-    dossier_id: str, revision: int, rows: Iterable[Sequence[object]], *, seal_key: bytes | None
-) -> str:
-    """
-    `events_seal` of the event rows as the events table takes them, the dossier's id first.
-
-    The same seal: each row's first value (the dossier) is left out, as `events_seal` is
-    given none.
-    """
-    return _events_seal(dossier_id, revision, rows, 1, seal_key)
-
-
-def _events_seal(
-    dossier_id: str,
-    revision: int,
-    rows: Iterable[Sequence[object]],
-    start: int,
-    seal_key: bytes | None,
-) -> str:
-    nested = _nested_rows(rows, start)
-    content = "|".join([_field("events"), _field(dossier_id), _field(revision), *nested])
-    return _hexdigest(content.encode(), seal_key=seal_key)
-
-
 def dossier_entry_seal(row: str, events: str, *, seal_key: bytes | None) -> str:
-    """What the journal records of a dossier: its *row* seal and *events* seal, together."""
+    """
+    What the journal records of a dossier: its *row* seal.
+
+    A row saved before the events lost their own seal (SQLite layout 4, PostgreSQL 3)
+    has *events*, its events' seal, and the journal recorded both together: that row is
+    checked against them as it was written. A seal given to a row saved without one, or
+    taken from a row saved with one, makes the row disagree with its journal link.
+    """
+    if not events:
+        return row
     return seal_fields(row, events, seal_key=seal_key)
 
 

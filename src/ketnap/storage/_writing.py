@@ -20,12 +20,7 @@ from ketnap.errors import InvalidDocument, InvalidInput, StaleDossier
 from ketnap.model import Dossier
 from ketnap.storage._core import _CHUNK, SQLCore, _guarded
 from ketnap.storage._organizations import stored_branches
-from ketnap.storage._seals import (
-    dossier_entry_seal,
-    event_rows_seal,
-    identity_seal,
-    row_seal,
-)
+from ketnap.storage._seals import dossier_entry_seal, identity_seal, row_seal
 from ketnap.storage._tables import _EVENT, _INSERT, _UPDATE
 
 __all__ = ["SQLWriting"]
@@ -245,12 +240,12 @@ class SQLWriting(SQLCore):
         derived, events = self._derive(dossier)
         if branches is not None:
             _refuse_unknown_branches(dossier, derived[1], branches)
-        dossier_id = dossier.id
-        sealed_events = event_rows_seal(dossier_id, revision, events, seal_key=self._key)
         seal = row_seal(
-            dossier_id, revision, derived, document, seal_key=self._key, encoded=encoded
+            dossier.id, revision, derived, document, seal_key=self._key, encoded=encoded
         )
-        return (revision, *derived, sealed_events, seal, document), events
+        # The events get no seal of their own (the column stays empty): they are derived
+        # from the sealed document, and `verify` derives them again and compares.
+        return (revision, *derived, "", seal, document), events
 
     def _revision(self, dossier_id: str) -> int | None:
         row = self._db.execute(

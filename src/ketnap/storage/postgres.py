@@ -48,7 +48,7 @@ from ketnap.storage.documents import DEFAULT_FORMAT, DocumentFormat
 __all__ = ["PostgresStore"]
 
 # The PostgreSQL layout, numbered on its own; bumped with an entry in _MIGRATIONS.
-_LAYOUT: Final = 3
+_LAYOUT: Final = 4
 _MIGRATIONS: Final[dict[int, str]] = {
     # The events in branch order (a committee's report reads contiguous runs).
     1: "ALTER TABLE events DROP CONSTRAINT events_pkey;"
@@ -59,6 +59,9 @@ _MIGRATIONS: Final[dict[int, str]] = {
     " DROP INDEX dossiers_organization;"
     " CREATE INDEX dossiers_organization ON dossiers (organization, stage)"
     f" INCLUDE ({ORGANIZATION_COVER})",
+    # A dossier's events get no seal of their own (SQLite's layout 5 says why); no table
+    # changes, and an older ketnap refuses the schema.
+    3: "",
 }
 """``{n: script}`` bringing layout *n* to *n + 1*."""
 

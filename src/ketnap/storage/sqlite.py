@@ -40,7 +40,6 @@ from ketnap.rules import RuleSet
 from ketnap.storage._seals import (
     course_seal,
     dossier_entry_seal,
-    events_seal,
     quota_seal,
     row_seal,
     tree_seal,
@@ -53,7 +52,7 @@ from ketnap.storage.documents import DEFAULT_FORMAT, DocumentFormat
 __all__ = ["SQLiteStore"]
 
 # The table layout; bumped (with a migration in _migrate) when the tables change.
-_LAYOUT: Final = 4
+_LAYOUT: Final = 5
 _CHUNK: Final = 500
 
 # The events inserted several rows to a statement (see `SQLiteStore._insert_many`).
@@ -104,6 +103,13 @@ INSERT INTO events_by_branch (organization, dossier_id, seq, day, kind, target)
 DROP TABLE events;
 ALTER TABLE events_by_branch RENAME TO events;
 """
+
+# Layout 5: a dossier's events get no seal of their own (rows saved now leave
+# dossiers.events_seal empty; `verify` compares the events with those the sealed
+# document gives). No table changes: the rows saved before keep their events seal, which
+# their journal link covers. The number changes so that an older ketnap, which would
+# call every new row's events unsealed, refuses the file.
+_SCHEMA_5 = ""
 
 # The admitted in a period, grouped by every candidate field the statistics count
 # (`ketnap.facts.PROFILE_FIELDS`, filled in as {facts}), read from the sealed document;
@@ -323,7 +329,7 @@ class SQLiteStore(SQLStore):
         upgrade = LayoutUpgrade(before=found, after=_LAYOUT)
         if found == 1:
             upgrade = self._migrate_1_to_2() or upgrade
-        for layout, script in (("2", _SCHEMA_3), ("3", _SCHEMA_4)):
+        for layout, script in (("2", _SCHEMA_3), ("3", _SCHEMA_4), ("4", _SCHEMA_5)):
             with self._transaction():
                 row = self._db.execute(
                     "SELECT value FROM ketnap_meta WHERE key = 'layout'"
@@ -437,20 +443,17 @@ class SQLiteStore(SQLStore):
         if dossier.id != dossier_id:
             return None
         derived, events = self._derive(dossier)
-        sealed_events = events_seal(
-            dossier_id, revision, [e[1:] for e in events], seal_key=self._key
-        )
         seal = row_seal(dossier_id, revision, derived, document, seal_key=self._key)
+        # The events seal stays empty, as a save leaves it (`SQLWriting._row`).
         self._db.execute(
             f"UPDATE dossiers SET {', '.join(f'{c} = ?' for c in _DERIVED)},"
-            " events_seal = ?, seal = ? WHERE id = ?",
-            (*derived, sealed_events, seal, dossier_id),
+            " events_seal = '', seal = ? WHERE id = ?",
+            (*derived, seal, dossier_id),
         )
         self._db.execute("DELETE FROM events WHERE dossier_id = ?", (dossier_id,))
         self._db.executemany(_EVENT, events)
         self._identify_raw(dossier_id, derived[0], document)
-        entry = dossier_entry_seal(seal, sealed_events, seal_key=self._key)
-        return ("dossier", dossier_id, revision, entry)
+        return ("dossier", dossier_id, revision, dossier_entry_seal(seal, "", seal_key=self._key))
 
     def _insert_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> int:
         # The events (a dozen small rows a dossier) go sixteen to a statement: sqlite3
