@@ -15,7 +15,7 @@ import pendulum
 
 from ketnap.deadlines import deadlines_for
 from ketnap.errors import KetnapError
-from ketnap.facts import DossierFacts, FactsFunction, plain_facts
+from ketnap.facts import DossierFacts, FactsFunction, facts_with
 from ketnap.law import Law
 from ketnap.model import Dossier
 from ketnap.planner import plan
@@ -42,15 +42,9 @@ def derive_facts(dossier: Dossier, law: Law, *, decision_lag: int = 20) -> Dossi
     decided = law.process.admission_date(dossier)
     last = dossier.history[-1].on if dossier.history else dossier.entered_pool_on
     expected, closes = _expected_decision(dossier, law, decision_lag, last)
-    plain = plain_facts(dossier)
-    # Built field by field (a store derives them on every save; attrs.evolve costs twice).
-    return DossierFacts(
-        unit=plain.unit,
-        female=plain.female,
-        ethnic_minority=plain.ethnic_minority,
-        religious=plain.religious,
-        readmission=plain.readmission,
-        events=plain.events,
+    # Built once, with the plain facts (a store derives them on every save).
+    return facts_with(
+        dossier,
         youth_at_admission=(
             decided is not None and law.is_youth(dossier.candidate.birth_date, decided)
         ),

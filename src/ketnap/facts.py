@@ -30,6 +30,7 @@ __all__ = [
     "FigureSource",
     "Figures",
     "Profile",
+    "facts_with",
     "plain_facts",
 ]
 
@@ -112,17 +113,29 @@ def plain_facts(dossier: Dossier) -> DossierFacts:
 
     What a store keeps when it is given no facts function; it never runs the planner.
     """
+    return facts_with(dossier)
+
+
+def facts_with(
+    dossier: Dossier,
+    *,
+    youth_at_admission: bool = False,
+    expected_decision_on: pendulum.Date | None = None,
+    proposal_window_closes_on: pendulum.Date | None = None,
+    next_due: pendulum.Date | None = None,
+) -> DossierFacts:
+    """`plain_facts` of *dossier*, with what the law tells given (a facts function's)."""
     candidate = dossier.candidate
     return DossierFacts(
         unit=dossier.organization.code or dossier.organization.name,
         female=candidate.sex is Sex.FEMALE,
         ethnic_minority=candidate.ethnic_minority,
         religious=candidate.religious,
-        youth_at_admission=False,
+        youth_at_admission=youth_at_admission,
         readmission=candidate.prior_membership is not None,
-        expected_decision_on=None,
-        proposal_window_closes_on=None,
-        next_due=None,
+        expected_decision_on=expected_decision_on,
+        proposal_window_closes_on=proposal_window_closes_on,
+        next_due=next_due,
         events=_events(dossier),
     )
 

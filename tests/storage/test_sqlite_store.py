@@ -282,3 +282,14 @@ def test_a_store_without_facts_refuses_the_queries_that_need_them(
             branches=None, start=pendulum.date(2024, 1, 1), on=pendulum.date(2024, 12, 31)
         )
         assert profile.total == 1
+
+
+def test_the_iso_texts_of_days_are_kept_up_to_their_cap(monkeypatch: pytest.MonkeyPatch) -> None:
+    from ketnap.storage import _core  # noqa: PLC0415 - the store's own table of days
+
+    days = _core._IsoDays()
+    monkeypatch.setattr(_core, "_ISO_DAYS_CAP", 2)
+    first, second, third = (pendulum.Date(2024, 3, day) for day in (11, 12, 13))
+    assert [days[first], days[second], days[third]] == ["2024-03-11", "2024-03-12", "2024-03-13"]
+    assert list(days) == [first, second]  # the third was formatted, not kept
+    assert days[third] == "2024-03-13"
