@@ -28,7 +28,9 @@ ketnap.errors.TamperedHistory: $.stage: stage 'probation' is not where the histo
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
+from typing import Final
 
 import pendulum
 
@@ -91,6 +93,8 @@ def verify(
             the entry and field, e.g. ``$.history[0].actor``.
     """
     periods = _periods(regulations)
+    bounds = _SHIPPED_BOUNDS if periods is _SHIPPED_PERIODS else _bounds(periods)
+    row_of = process.row
     previous = chain_start(dossier.id)
     stage = process.initial
     last_on = dossier.entered_pool_on
@@ -110,7 +114,19 @@ def verify(
             raise TamperedHistory(
                 f"{_entry(index)}.digest", "does not match the entry's content (edited)"
             )
-        _check_entry(entry, index, process, periods, last_on)
+        # `_check_entry`'s checks, read here (a store verifies every history it saves);
+        # it runs only to say which one failed.
+        on = entry.on
+        row = row_of(stage, entry.step)
+        start, end = bounds.get(entry.regulation, _NOWHERE)
+        if (
+            row is None
+            or row.target != entry.target
+            or entry.actor not in row.actors
+            or on < last_on
+            or not start <= on <= end
+        ):
+            _check_entry(entry, index, process, periods, last_on)
         # Past the adopted entries that open a history, a plain entry has nothing to check.
         if opening or entry.adopted_on is not None or entry.attested:
             opening = _check_adoption(entry, _entry(index), adoption, opening=opening)
@@ -135,8 +151,26 @@ def _entry(index: int) -> str:
 
 
 def _periods(regulations: Iterable[RuleSet] | None) -> dict[str, Period]:
-    chosen = REGULATIONS.values() if regulations is None else regulations
-    return {ruleset.code: ruleset.effective for ruleset in chosen}
+    if regulations is None:
+        return _SHIPPED_PERIODS
+    return {ruleset.code: ruleset.effective for ruleset in regulations}
+
+
+_SHIPPED_PERIODS: Final = {code: ruleset.effective for code, ruleset in REGULATIONS.items()}
+
+
+def _bounds(periods: dict[str, Period]) -> dict[str, tuple[dt.date, dt.date]]:
+    """Each period's first and last day, an open end as the calendar's."""
+    return {
+        code: (period.start or dt.date.min, period.end or dt.date.max)
+        for code, period in periods.items()
+    }
+
+
+_SHIPPED_BOUNDS: Final = _bounds(_SHIPPED_PERIODS)
+
+# No day is in it: the bounds of a regulation not given.
+_NOWHERE: Final = (dt.date.max, dt.date.min)
 
 
 def _check_entry(

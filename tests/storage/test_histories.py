@@ -105,15 +105,18 @@ def test_a_regulation_that_does_not_exist_is_refused(member: Dossier) -> None:
 
 
 @pytest.mark.parametrize(
-    ("day", "legal"),
+    ("regulation", "day", "legal"),
     [
-        (pendulum.Date(2021, 7, 29), True),  # the last day of QĐ 29
-        (pendulum.Date(2021, 7, 30), False),  # QĐ 24's first day
-        (pendulum.Date(2021, 7, 31), False),
+        ("29-QĐ/TW", pendulum.Date(2021, 7, 29), True),  # the last day of QĐ 29
+        ("29-QĐ/TW", pendulum.Date(2021, 7, 30), False),  # QĐ 24's first day
+        ("29-QĐ/TW", pendulum.Date(2021, 7, 31), False),
+        ("24-QĐ/TW", pendulum.Date(2021, 7, 29), False),  # the day before QĐ 24
+        ("24-QĐ/TW", pendulum.Date(2021, 7, 30), True),
+        ("24-QĐ/TW", pendulum.Date(2021, 7, 31), True),
     ],
 )
 def test_a_regulation_counts_only_on_the_days_it_was_in_force(
-    day: pendulum.Date, legal: bool
+    regulation: str, day: pendulum.Date, legal: bool
 ) -> None:
     dossier = make_dossier(meeting=pendulum.Date(2022, 3, 1))
     dossier.entered_pool_on = pendulum.Date(2021, 1, 4)
@@ -123,7 +126,7 @@ def test_a_regulation_counts_only_on_the_days_it_was_in_force(
         actor=Actor.BRANCH,
         source=Stage.SOURCE_POOL,
         target=Stage.TRAINED,
-        regulation="29-QĐ/TW",
+        regulation=regulation,
         previous="",
     )
     rechain(dossier, [entry])
