@@ -176,6 +176,25 @@ def test_a_deleted_modified_or_orphan_event_is_detected(
 
 
 @KEYS
+def test_events_whose_values_keep_their_worth_but_change_type_are_detected(
+    stored: Callable[..., Path], key: bytes | None, workflow: Workflow
+) -> None:
+    # The table declared again without types, so that each number is kept as a real:
+    # 1.0 equals 1, and reports count the same, but the rows are not the ones saved.
+    path = stored(key)
+    db = sqlite3.connect(path)
+    db.executescript(
+        "CREATE TABLE loose (organization, dossier_id, seq, day, kind, target,"
+        " PRIMARY KEY (organization, dossier_id, seq)) WITHOUT ROWID;"
+        " INSERT INTO loose SELECT organization, dossier_id, CAST(seq AS REAL), day, kind,"
+        " target FROM events;"
+        " DROP TABLE events; ALTER TABLE loose RENAME TO events;"
+    )
+    db.close()
+    assert _kinds(_problems(path, key, workflow)) == {("dossier", "HS-1"), ("dossier", "HS-2")}
+
+
+@KEYS
 def test_a_deleted_dossier_row_is_detected(
     stored: Callable[..., Path], key: bytes | None, workflow: Workflow
 ) -> None:

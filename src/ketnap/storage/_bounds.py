@@ -96,6 +96,12 @@ def _dossier_fields() -> tuple[tuple[str, str, tuple[type, ...]], ...]:
     return tuple(shapes)
 
 
+@functools.cache
+def _validated_fields() -> tuple[attrs.Attribute[Any], ...]:
+    """The fields of `Dossier` that have a validator."""
+    return tuple(field for field in attrs.fields(Dossier) if field.validator is not None)
+
+
 def _check_in_memory(dossier: Dossier) -> None:
     """
     Check what may have changed on a dossier since it was built: its own fields.
@@ -120,8 +126,16 @@ def _check_in_memory(dossier: Dossier) -> None:
         for item in value.values() if isinstance(value, dict) else value:
             if not isinstance(item, kinds):
                 raise InvalidDocument(f"$.dossier.{name}", f"holds a {type(item).__name__}")
+    _validate(dossier)
+
+
+def _validate(dossier: Dossier) -> None:
+    """`attrs.validate`, over the fields that have a validator only."""
+    if attrs.validators.get_disabled():
+        return  # as `attrs.validate` does
     try:
-        attrs.validate(dossier)
+        for field in _validated_fields():
+            field.validator(dossier, field, getattr(dossier, field.name))  # type: ignore[misc]
     except InvalidInput as exc:
         raise InvalidDocument(f"$.dossier.{exc.field}", exc.reason) from None
 

@@ -10,7 +10,7 @@ key, so a deleted row, a row put back to an older version or a lowered revision 
 from __future__ import annotations
 
 import hmac
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from ketnap.errors import InvalidDocument, StoreError
@@ -300,9 +300,10 @@ class SQLVerifying(SQLReading):
                 "the row's derived columns disagree with its document (edited, or saved"
                 " with another facts function)",
             )
-        # Compared with what the sealed document gives: an events seal (kept by rows
-        # saved before layout 5) is covered by the row's journal link instead.
-        if stored != [e[1:] for e in events]:
+        # Compared with what the sealed document gives, value and type (1.0 is not the
+        # seq 1): an events seal (kept by rows saved before SQLite layout 5 and
+        # PostgreSQL layout 4) is covered by the row's journal link instead.
+        if _typed(stored) != _typed(e[1:] for e in events):
             raise InvalidDocument("$", "the events a report counts disagree with the document")
 
     def _events_under(self, units: list[str], dossier_id: str) -> list[tuple[Any, ...]]:
@@ -318,3 +319,8 @@ class SQLVerifying(SQLReading):
                 ).fetchall()
             ]
         return found
+
+
+def _typed(rows: Iterable[Sequence[Any]]) -> list[tuple[tuple[type, Any], ...]]:
+    """*rows* with each value beside its type, so that equal values of two types differ."""
+    return [tuple((type(value), value) for value in row) for row in rows]
