@@ -143,29 +143,36 @@ def facts_with(
 def _events(dossier: Dossier) -> tuple[Event, ...]:
     if dossier.transfers:
         return _events_across_branches(dossier)
-    # str() gives the plain code of a shipped member too: this runs for every entry saved.
+    # str() gives the plain code of a shipped member too. A store derives these on every
+    # save: each Event is made as a tuple of its type, without the Python-level __new__
+    # a named tuple's call goes through, and a kind of record the dossier lacks is not read.
+    new = tuple.__new__
     events = [
-        Event(seq, entry.on, str(entry.step), str(entry.target))
+        new(Event, (seq, entry.on, str(entry.step), str(entry.target), None))
         for seq, entry in enumerate(dossier.history)
     ]
-    events.extend(
-        Event(len(events) + offset, certificate.issued_on, CERTIFICATE_EVENT, None)
-        for offset, certificate in enumerate(
-            c for c in dossier.certificates if c.kind is CertificateKind.AWARENESS_COURSE
-        )
-    )
-    events.extend(
-        Event(len(events) + offset, late.on, LATE_EVENT, None)
-        for offset, late in enumerate(dossier.late_acts)
-    )
-    refused = [
-        (refusal.on, REFUSAL_EVENT + rule.rule_id)
-        for refusal in dossier.refusals
-        for rule in refusal.rules
+    awareness = [
+        c.issued_on for c in dossier.certificates if c.kind is CertificateKind.AWARENESS_COURSE
     ]
-    events.extend(
-        Event(len(events) + offset, on, kind, None) for offset, (on, kind) in enumerate(refused)
-    )
+    if awareness:
+        events.extend(
+            Event(len(events) + offset, on, CERTIFICATE_EVENT, None)
+            for offset, on in enumerate(awareness)
+        )
+    if dossier.late_acts:
+        events.extend(
+            Event(len(events) + offset, late.on, LATE_EVENT, None)
+            for offset, late in enumerate(dossier.late_acts)
+        )
+    if dossier.refusals:
+        refused = [
+            (refusal.on, REFUSAL_EVENT + rule.rule_id)
+            for refusal in dossier.refusals
+            for rule in refusal.rules
+        ]
+        events.extend(
+            Event(len(events) + offset, on, kind, None) for offset, (on, kind) in enumerate(refused)
+        )
     return _unique_seqs(events)
 
 
