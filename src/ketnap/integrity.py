@@ -160,17 +160,24 @@ _SHIPPED_PERIODS: Final = {code: ruleset.effective for code, ruleset in REGULATI
 
 
 def _bounds(periods: dict[str, Period]) -> dict[str, tuple[dt.date, dt.date]]:
-    """Each period's first and last day, an open end as the calendar's."""
+    """
+    Each period's first and last day, an open end as the calendar's.
+
+    A period of a class of its own gets no day: its ``contains`` decides (`_check_entry`).
+    """
     return {
-        code: (period.start or dt.date.min, period.end or dt.date.max)
+        code: (
+            (period.start or dt.date.min, period.end or dt.date.max)
+            if type(period) is Period
+            else _NOWHERE
+        )
         for code, period in periods.items()
     }
 
 
-_SHIPPED_BOUNDS: Final = _bounds(_SHIPPED_PERIODS)
-
 # No day is in it: the bounds of a regulation not given.
 _NOWHERE: Final = (dt.date.max, dt.date.min)
+_SHIPPED_BOUNDS: Final = _bounds(_SHIPPED_PERIODS)
 
 
 def _check_entry(

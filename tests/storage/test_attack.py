@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import attrs
+import pendulum
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -26,7 +27,7 @@ from ketnap.derived import facts_for
 from ketnap.errors import InvalidInput, KetnapError
 from ketnap.inputs import LIMITS
 from ketnap.messages import Message
-from ketnap.model import Dossier
+from ketnap.model import Dossier, Vote
 from ketnap.organizations import (
     Course,
     OrganizationTree,
@@ -36,7 +37,7 @@ from ketnap.organizations import (
 )
 from ketnap.sheets import SheetRefused, read_dossiers
 from ketnap.storage import checked_dumps, dumps, from_document, loads, to_document
-from ketnap.testing import make_dossier, walk
+from ketnap.testing import add_vote, make_dossier, walk
 from tests.conftest import MEETING
 from tests.storage.test_fuzz import _paths
 from tests.test_sheets import sheet_rows
@@ -472,3 +473,27 @@ def test_a_hostile_value_in_any_cell_of_a_sheet_is_refused_by_its_place_or_read(
     else:  # read: then the dossier saves and loads as any other
         for dossier in outcome:
             assert loads(checked_dumps(dossier)).id == dossier.id
+
+
+def _one_vote(_dossier: Dossier, _attribute: object, votes: list[Vote]) -> None:
+    if len(votes) > 1:
+        raise InvalidInput("votes", "this office keeps one vote per dossier")
+
+
+@attrs.define(kw_only=True, eq=False)
+class _OneVoteDossier(Dossier):
+    """An office's own dossier, with a validator of its own on a list."""
+
+    votes: list[Vote] = attrs.field(factory=list, validator=_one_vote)
+
+
+def test_a_save_runs_the_validators_of_a_dossier_class_of_its_own() -> None:
+    base = make_dossier(meeting=pendulum.Date(2024, 3, 12))
+    dossier = _OneVoteDossier(
+        **{field.name: getattr(base, field.name) for field in attrs.fields(Dossier) if field.init}
+    )
+    for _ in range(2):  # appended: the validator does not run
+        add_vote(dossier, pendulum.Date(2024, 3, 12))
+    with pytest.raises(InvalidDocument, match="one vote per dossier") as caught:
+        checked_dumps(dossier)
+    assert caught.value.path == "$.dossier.votes"

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import attrs
 import pendulum
 import pytest
 
-from ketnap import Dossier, HistoryEntry, Stage, Step, TamperedHistory, Workflow
+from ketnap import Dossier, HistoryEntry, InvalidDocument, Stage, Step, TamperedHistory, Workflow
 from ketnap.integrity import anchor, chain_start, entry_digest, verify
+from ketnap.rules import Period
+from ketnap.rules.regulations import REGULATIONS
 from ketnap.storage.documents import DEFAULT_FORMAT
 from ketnap.testing import clone, make_dossier, walk
 from tests.conftest import MEETING
@@ -189,3 +192,37 @@ def test_free_text_cannot_shift_between_fields(
         "target": "refused",
     }
     assert entry_digest(**fixed, **left) != entry_digest(**fixed, **right)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("copier", [copy.copy, copy.deepcopy], ids=["copy", "deepcopy"])
+def test_a_copy_of_a_checked_entry_edited_in_place_is_caught(carded: Dossier, copier: Any) -> None:
+    # What attr.assoc does: a copy, then its field written over, frozen or not.
+    edited = copier(carded.history[2])
+    object.__setattr__(edited, "on", pendulum.Date(2024, 3, 13))
+    carded.history[2] = edited
+    with pytest.raises(TamperedHistory) as caught:
+        verify(carded)
+    assert caught.value.path == "$.history[2].digest"
+
+
+@attrs.frozen
+class _EndExclusive(Period):
+    """A period whose last day is not in it: its own ``contains`` is what counts."""
+
+    def contains(self, on: pendulum.Date) -> bool:
+        return (self.start is None or self.start <= on) and (self.end is None or on < self.end)
+
+
+def test_a_regulation_of_a_period_class_of_its_own_is_read_by_its_contains(
+    carded: Dossier,
+) -> None:
+    last = carded.history[-1]
+    given = [
+        attrs.evolve(ruleset, effective=_EndExclusive(ruleset.effective.start, last.on))
+        if ruleset.code == last.regulation
+        else ruleset
+        for ruleset in REGULATIONS.values()
+    ]
+    with pytest.raises(InvalidDocument) as caught:
+        verify(carded, regulations=given)
+    assert caught.value.path == f"$.history[{len(carded.history) - 1}].regulation"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sqlite3
 from pathlib import Path
@@ -20,11 +21,13 @@ from ketnap import (
     SQLiteStore,
     Stage,
     StaleDossier,
+    Step,
     StoreError,
     TamperedHistory,
     Workflow,
 )
 from ketnap.derived import facts_for
+from ketnap.facts import DossierFacts, Event, plain_facts
 from ketnap.storage import to_document
 from ketnap.testing import clone, make_dossier, walk
 from tests.conftest import MEETING
@@ -293,3 +296,36 @@ def test_the_iso_texts_of_days_are_kept_up_to_their_cap(monkeypatch: pytest.Monk
     assert [days[first], days[second], days[third]] == ["2024-03-11", "2024-03-12", "2024-03-13"]
     assert list(days) == [first, second]  # the third was formatted, not kept
     assert days[third] == "2024-03-13"
+
+
+def test_the_iso_text_of_a_datetime_or_a_date_of_its_own_is_its_own() -> None:
+    from ketnap.storage._core import _iso  # noqa: PLC0415 - the store's own table of days
+
+    class Written(dt.date):
+        def isoformat(self) -> str:
+            return "12/03/2025"
+
+    day = pendulum.Date(2025, 3, 12)
+    assert _iso(day) == "2025-03-12"
+    assert _iso(Written(2025, 3, 12)) == "12/03/2025"
+    assert _iso(day) == "2025-03-12"
+    utc = pendulum.datetime(2024, 3, 12, 0, tz="UTC")
+    saigon = pendulum.datetime(2024, 3, 12, 7, tz="Asia/Ho_Chi_Minh")
+    assert utc == saigon
+    assert (_iso(utc), _iso(saigon)) == (utc.isoformat(), saigon.isoformat())
+
+
+def test_a_facts_function_naming_steps_by_their_members_verifies(workflow: Workflow) -> None:
+    # The database keeps an enum member as its text: the same event, not an edited one.
+    def by_members(dossier: Dossier) -> DossierFacts:
+        events = tuple(
+            Event(seq, entry.on, Step(entry.step), Stage(entry.target))
+            for seq, entry in enumerate(dossier.history)
+        )
+        return attrs.evolve(plain_facts(dossier), events=events)
+
+    dossier = make_dossier(meeting=MEETING)
+    walk(workflow, dossier, meeting=MEETING)
+    with SQLiteStore(":memory:", facts=by_members) as store:
+        store.save(dossier)
+        assert store.verify() == []

@@ -853,8 +853,11 @@ class HistoryEntry:
     # True once the digest is known right: computed here from the entry's own fields
     # (no ``digest`` given, as `ketnap.Workflow.advance` makes its entries), or found
     # right by `digest_matches`. The entry is frozen, so the same object would hash the
-    # same again (a store verifies every history on every save). Declared before
-    # ``digest``, whose default sets it: attrs fills the fields in this order.
+    # same again (a store verifies every history on every save); a copy is checked
+    # anew (`attr.assoc` edits a copy in place), and only code that writes into the
+    # frozen object itself (``object.__setattr__``) gets round it, which a load still
+    # catches. Declared before ``digest``, whose default sets it: attrs fills the
+    # fields in this order.
     _digest_checked: bool = attrs.field(default=False, init=False, eq=False, hash=False, repr=False)
     digest: str = attrs.field(
         repr=False, default=attrs.Factory(lambda self: self._own_digest(), takes_self=True)
@@ -868,6 +871,13 @@ class HistoryEntry:
             return False
         object.__setattr__(self, "_digest_checked", True)  # frozen: attrs' own way round
         return True
+
+    def __copy__(self) -> HistoryEntry:
+        # The same fields, the digest given: the copy is checked again (see above).
+        return attrs.evolve(self)
+
+    def __deepcopy__(self, _memo: dict[int, object]) -> HistoryEntry:
+        return attrs.evolve(self)  # every field is immutable: nothing deeper to copy
 
     def _own_digest(self) -> str:
         """``digest``'s default: the expected digest, known right since it is made here."""

@@ -96,10 +96,17 @@ def _dossier_fields() -> tuple[tuple[str, str, tuple[type, ...]], ...]:
     return tuple(shapes)
 
 
-@functools.cache
-def _validated_fields() -> tuple[attrs.Attribute[Any], ...]:
-    """The fields of `Dossier` that have a validator."""
-    return tuple(field for field in attrs.fields(Dossier) if field.validator is not None)
+def _validated_fields(kind: type[Dossier]) -> tuple[attrs.Attribute[Any], ...]:
+    """The fields of *kind* (`Dossier`, or a class of its own) that have a validator."""
+    found = _VALIDATED.get(kind)
+    if found is None:
+        found = _VALIDATED[kind] = tuple(
+            field for field in attrs.fields(kind) if field.validator is not None
+        )
+    return found
+
+
+_VALIDATED: dict[type[Dossier], tuple[attrs.Attribute[Any], ...]] = {}
 
 
 def _check_in_memory(dossier: Dossier) -> None:
@@ -134,7 +141,7 @@ def _validate(dossier: Dossier) -> None:
     if attrs.validators.get_disabled():
         return  # as `attrs.validate` does
     try:
-        for field in _validated_fields():
+        for field in _validated_fields(type(dossier)):
             field.validator(dossier, field, getattr(dossier, field.name))  # type: ignore[misc]
     except InvalidInput as exc:
         raise InvalidDocument(f"$.dossier.{exc.field}", exc.reason) from None

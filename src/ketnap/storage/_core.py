@@ -11,6 +11,7 @@ database gives the store.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import functools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from operator import itemgetter
@@ -231,11 +232,10 @@ class SQLCore:
         """
         found = self._facts(dossier)
         unit = found.unit
-        iso = _ISO_DAYS.__getitem__
         derived = (
             str(dossier.stage),
             unit,
-            iso(dossier.entered_pool_on),
+            _iso(dossier.entered_pool_on),
             _iso(self._process.admission_date(dossier)),
             _iso(found.next_due),
             int(found.female),
@@ -249,9 +249,17 @@ class SQLCore:
         # An event is kept under the unit of its act: the dossier's, or for a member who
         # transferred, the branch of that day (`ketnap.facts.Event.unit`).
         # In the order of their numbers, as a verification reads them back.
+        iso = _ISO_DAYS.__getitem__
         dossier_id = dossier.id
         events = [
-            (dossier_id, seq, iso(on), kind, target, event_unit or unit)
+            (
+                dossier_id,
+                seq,
+                iso(on) if type(on) in _PLAIN_DAYS else on.isoformat(),
+                kind,
+                target,
+                event_unit or unit,
+            )
             for seq, on, kind, target, event_unit in sorted(found.events, key=_SEQ)
         ]
         return derived, events
@@ -261,16 +269,18 @@ _SEQ: Final = itemgetter(0)
 """An `Event`'s number (its first field)."""
 
 
-class _IsoDays(dict[pendulum.Date, str]):
+class _IsoDays(dict[dt.date, str]):
     """
     Each day's ISO text, made once: the days of a store's acts repeat from dossier to dossier.
 
     ``date.isoformat`` costs about 0.2 µs and a save writes a dozen days into its columns
     and events; a lookup costs a seventh of that. Bounded: past `_ISO_DAYS_CAP` days,
-    a day not yet seen is formatted and not kept.
+    a day not yet seen is formatted and not kept. Only plain days (`_PLAIN_DAYS`) are
+    looked up: keys match by equality, and a datetime, or a date of a class of its own,
+    may equal a day and be written otherwise.
     """
 
-    def __missing__(self, day: pendulum.Date) -> str:
+    def __missing__(self, day: dt.date) -> str:
         text = day.isoformat()
         if len(self) < _ISO_DAYS_CAP:
             self[day] = text
@@ -281,5 +291,10 @@ _ISO_DAYS_CAP: Final = 100_000
 _ISO_DAYS: Final = _IsoDays()
 
 
-def _iso(day: pendulum.Date | None) -> str | None:
-    return None if day is None else _ISO_DAYS[day]
+_PLAIN_DAYS: Final = frozenset({pendulum.Date, dt.date})
+
+
+def _iso(day: dt.date | None) -> str | None:
+    if day is None:
+        return None
+    return _ISO_DAYS[day] if type(day) in _PLAIN_DAYS else day.isoformat()

@@ -322,5 +322,18 @@ class SQLVerifying(SQLReading):
 
 
 def _typed(rows: Iterable[Sequence[Any]]) -> list[tuple[tuple[type, Any], ...]]:
-    """*rows* with each value beside its type, so that equal values of two types differ."""
-    return [tuple((type(value), value) for value in row) for row in rows]
+    """
+    *rows* with each value beside its kind, so that a number kept as a real differs.
+
+    A text is a text whatever its class (a facts function may give a step's enum member,
+    which the database keeps as its text), and an integer an integer.
+    """
+    return [tuple((_kind(value), value) for value in row) for row in rows]
+
+
+def _kind(value: object) -> type:
+    if isinstance(value, str):
+        return str
+    if isinstance(value, int):
+        return int
+    return type(value)
