@@ -77,9 +77,9 @@ def dossier_entry_seal(row: str, events: str, *, seal_key: bytes | None) -> str:
     What the journal records of a dossier: its *row* seal.
 
     A row saved before SQLite layout 5 or PostgreSQL layout 4 has *events*, its events'
-    own seal, and the journal recorded both together: that row is
-    checked against them as it was written. A seal given to a row saved without one, or
-    taken from a row saved with one, makes the row disagree with its journal link.
+    own seal, and the journal recorded both together: that row is checked against them
+    as it was written. A seal given to a row saved without one, or taken from a row saved
+    with one, makes the row disagree with its journal link.
     """
     if not events:
         return row
