@@ -94,7 +94,6 @@ def verify(
     """
     periods = _periods(regulations)
     bounds = _SHIPPED_BOUNDS if periods is _SHIPPED_PERIODS else _bounds(periods)
-    row_of = process.row
     previous = chain_start(dossier.id)
     stage = process.initial
     last_on = dossier.entered_pool_on
@@ -114,19 +113,7 @@ def verify(
             raise TamperedHistory(
                 f"{_entry(index)}.digest", "does not match the entry's content (edited)"
             )
-        # `_check_entry`'s checks, read here (a store verifies every history it saves);
-        # it runs only to say which one failed.
-        on = entry.on
-        row = row_of(stage, entry.step)
-        start, end = bounds.get(entry.regulation, _NOWHERE)
-        if (
-            row is None
-            or row.target != entry.target
-            or entry.actor not in row.actors
-            or on < last_on
-            or not start <= on <= end
-        ):
-            _check_entry(entry, index, process, periods, last_on)
+        _check_entry(entry, index, process, periods, bounds, last_on=last_on)
         # Past the adopted entries that open a history, a plain entry has nothing to check.
         if opening or entry.adopted_on is not None or entry.attested:
             opening = _check_adoption(entry, _entry(index), adoption, opening=opening)
@@ -164,6 +151,7 @@ def _bounds(periods: dict[str, Period]) -> dict[str, tuple[dt.date, dt.date]]:
     Each period's first and last day, an open end as the calendar's.
 
     A period of a class of its own gets no day: its ``contains`` decides (`_check_entry`).
+    Outside its bounds, a plain period's ``contains`` is asked too, which says the same.
     """
     return {
         code: (
@@ -185,6 +173,8 @@ def _check_entry(
     index: int,
     process: Process,
     periods: dict[str, Period],
+    bounds: dict[str, tuple[dt.date, dt.date]],
+    *,
     last_on: pendulum.Date,
 ) -> None:
     row = process.row(entry.source, entry.step)
@@ -198,16 +188,22 @@ def _check_entry(
             f"{_entry(index)}.actor",
             f"the process does not let {str(entry.actor)!r} take {entry.step!r}",
         )
-    if entry.on < last_on:
+    on = entry.on
+    if on < last_on:
         what = "the entry before it" if index else "entering the source pool"
         raise InvalidDocument(f"{_entry(index)}.on", f"dated before {what}")
+    # The regulation's days, as bounds made once (a store verifies every history it
+    # saves); a period they do not settle is asked itself.
+    start, end = bounds.get(entry.regulation, _NOWHERE)
+    if start <= on <= end:
+        return
     period = periods.get(entry.regulation)
     if period is None:
         raise InvalidDocument(
             f"{_entry(index)}.regulation",
             "names none of the regulations given (pass your own rule sets as regulations=)",
         )
-    if not period.contains(entry.on):
+    if not period.contains(on):
         raise InvalidDocument(
             f"{_entry(index)}.regulation", "names a regulation not in force on the entry's date"
         )
