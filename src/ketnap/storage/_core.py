@@ -249,17 +249,9 @@ class SQLCore:
         # An event is kept under the unit of its act: the dossier's, or for a member who
         # transferred, the branch of that day (`ketnap.facts.Event.unit`).
         # In the order of their numbers, as a verification reads them back.
-        iso = _ISO_DAYS.__getitem__
         dossier_id = dossier.id
         events = [
-            (
-                dossier_id,
-                seq,
-                iso(on) if type(on) in _PLAIN_DAYS else on.isoformat(),
-                kind,
-                target,
-                event_unit or unit,
-            )
+            (dossier_id, seq, _iso(on), kind, target, event_unit or unit)
             for seq, on, kind, target, event_unit in sorted(found.events, key=_SEQ)
         ]
         return derived, events
